@@ -1,0 +1,52 @@
+# 典型示范故事库 — the two commands a fresh clone needs: `make serve` and `make test`.
+# Everything installs into .venv on first use (python3 >= 3.10, make and git are all you need).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help install serve site check test test-fast browser-deps bench clean
+
+help:
+	@echo "make serve   构建并在 http://$(HOST):$(PORT) 预览（首次运行会自动安装依赖到 .venv）"
+	@echo "make test    运行全部测试（含浏览器测试）"
+	@echo "make check   检查故事库"
+	@echo "make site    构建公开网站到 site/"
+	@echo "make bench   性能基准（打印表格）"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "需要 Python 3.10 或更高版本（当前：$$($(PYTHON) --version 2>&1)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)
+	$(BIN)/exemplars check
+
+browser-deps:
+	@bash scripts/ensure-browser
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_check.py
+
+clean:
+	rm -rf site .cache .pytest_cache .hypothesis

@@ -1,0 +1,122 @@
+"""Rules over a story's Markdown body: unsafe HTML, personal data, placeholders and broken relative links.
+
+Lines inside fenced code blocks and inline code spans are skipped: Markdown renders them as escaped text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Iterator
+
+from .schema import PLACEHOLDER
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
+_FRAME = re.compile(r"<\s*(iframe|frame|frameset|object|embed|applet|base|meta)\b", re.IGNORECASE)
+_EVENT_IN_TAG = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]{3,})\s*=", re.IGNORECASE)
+_EVENT_IN_ATTR_LIST = re.compile(r"\{[^{}]*?\b(on[a-zA-Z]{3,})\s*=", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+# 18 characters: 6-digit area code, birth date, 3-digit sequence, check digit.
+_IDCARD = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{5})((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])([0-9]{3})([0-9Xx])(?![0-9A-Za-z])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+# Mobile numbers: 11 digits from 13x–19x, optionally written 138-1234-5678 or 138 1234 5678 or +86 prefixed.
+_MOBILE = re.compile(r"(?<![0-9A-Za-z_.\-])(?:\+?86[- ]?)?(1[3-9][0-9](?:[- ]?[0-9]{4}){2})(?![0-9A-Za-z_]|[.,][0-9])")
+_AMOUNT_AFTER = re.compile(r"^\s*(元|万|亿|美元|人|户|次|吨|斤|公斤|千克|平方|米|亩|件|个|份|%|％)")
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+_REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+
+
+def visible_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """(file line, text) for body lines outside code, with inline code spans blanked."""
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * len(match.group(1))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        yield first_line + offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def valid_id_card(match: re.Match) -> bool:
+    digits = "".join(match.groups())
+    try:
+        dt.date(int(match.group(2)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == digits[17].upper()
+
+
+def mask(value: str) -> str:
+    """Never echo a full personal number back into logs."""
+    value = value.strip()
+    return value[:3] + "*" * max(0, len(value) - 7) + value[-4:]
+
+
+# Anything any rule below could match starts with one of these; most bodies contain none, and one C-speed search
+# over the whole body lets them skip the line-by-line pass.
+_SUSPICIOUS = re.compile(r"[<&{]|script|[0-9]{3}[- ]?[0-9]{4}", re.IGNORECASE)
+
+
+def scan_body(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
+    """Yield (code, line, args) for unsafe markup and personal data in the body."""
+    if not _SUSPICIOUS.search(body):
+        return
+    for line_no, line in visible_lines(body, first_line):
+        decoded = html.unescape(line)
+        if _SCRIPT.search(decoded):
+            yield "E-HTML-SCRIPT", line_no, {}
+        for match in _FRAME.finditer(decoded):
+            yield "E-HTML-FRAME", line_no, {"tag": match.group(1).lower()}
+        for match in (*_EVENT_IN_TAG.finditer(decoded), *_EVENT_IN_ATTR_LIST.finditer(decoded)):
+            yield "E-HTML-EVENT", line_no, {"attr": match.group(1).lower()}
+        if _SCRIPT_URL.search(_CONTROL.sub("", decoded)):
+            yield "E-HTML-JSURL", line_no, {}
+        for match in _IDCARD.finditer(line):
+            if valid_id_card(match):
+                yield "E-PII-IDCARD", line_no, {"value": mask(match.group(0))}
+        for match in _MOBILE.finditer(line):
+            if not _AMOUNT_AFTER.match(line[match.end():]):
+                yield "E-PII-MOBILE", line_no, {"value": mask(match.group(1))}
+
+
+def placeholder_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    if PLACEHOLDER not in body:
+        return
+    for line_no, line in visible_lines(body, first_line):
+        if PLACEHOLDER in line:
+            yield line_no, line.strip()[:30]
+
+
+def markdown_links(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """(line, target) for every inline or reference-style link and image in the body."""
+    if "](" not in body and "]:" not in body:
+        return
+    for line_no, line in visible_lines(body, first_line):
+        for match in _MD_LINK.finditer(line):
+            yield line_no, match.group(1)
+        ref = _REF_LINK.match(line)
+        if ref:
+            yield line_no, ref.group(1)
+
+
+def is_local_markdown(target: str) -> bool:
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#")):
+        return False  # absolute URL, site-absolute path or in-page anchor
+    return target.split("#", 1)[0].split("?", 1)[0].lower().endswith((".md", ".markdown"))
+
+
+def resolve_link(root: Path, source_path: str, target: str) -> Path:
+    from urllib.parse import unquote
+
+    return (root / source_path).parent / unquote(target.split("#", 1)[0].split("?", 1)[0])

@@ -1,0 +1,170 @@
+"""`exemplars check`: every rule over a loaded Library, as a list of Diagnostics. Read-only, never raises."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
+from .diagnostics import Diagnostic
+from .library import Library, closest, is_placeholder
+from .load import Record
+from .messages import did_you_mean
+from .regions import place_key
+
+
+def check_library(library: Library) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for record in library.all_records:
+        diags.extend(record.problems)
+    diags.extend(_method_clashes(library))
+    diags.extend(_story_references(library))
+    diags.extend(_duplicate_ids(library))
+    diags.extend(_region_spellings(library))
+    for record in library.records.get("story", []):
+        if record.readable:
+            diags.extend(_body_rules(library, record))
+            diags.extend(_placeholders(library, record))
+    return sorted(set(diags), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+def _method_clashes(library: Library) -> list[Diagnostic]:
+    diags = []
+    owner: dict[str, tuple[str, str]] = {}  # spelling → (method id, path)
+    for method in library.methods:
+        for what, ref in [("id", method.id), ("名称", method.name), *(("别名", a) for a in method.aliases)]:
+            if ref in owner and owner[ref][0] != method.id:
+                other_id, other_path = owner[ref]
+                diags.append(Diagnostic.make("E-METHOD-NAME-CLASH", method.path, 1, what=what, value=ref,
+                                             other=f"{other_path} 的方法 `{other_id}`"))
+            owner.setdefault(ref, (method.id, method.path))
+    return diags
+
+
+def _story_references(library: Library) -> list[Diagnostic]:
+    diags = []
+    known_ids = {s.id for s in library.stories} | {a for s in library.stories for a in s.aliases}
+    choices = "、".join(f"{m.id}（{m.name}）" for m in library.methods) or "（methods/ 中还没有方法）"
+    for record in library.records.get("story", []):
+        values = library.values.get(record.path)
+        if values is None:
+            continue
+        seen: set[str] = set()
+        for index, ref in enumerate(values.get("methods", ())):
+            line = record.line_of("methods", index)
+            method_id = library.resolve_method(ref)
+            if method_id is None:
+                guess = closest(ref, list(library.method_refs))
+                diags.append(Diagnostic.make("E-METHOD-UNKNOWN", record.path, line, value=ref,
+                                             suggestion=did_you_mean(guess), choices=choices))
+            elif method_id in seen:
+                diags.append(Diagnostic.make("E-METHOD-DUPLICATE", record.path, line, value=ref))
+            else:
+                seen.add(method_id)
+        for index, ref in enumerate(values.get("related", ())):
+            line = record.line_of("related", index)
+            if ref == values.get("id") or ref in values.get("aliases", ()):
+                diags.append(Diagnostic.make("E-RELATED-SELF", record.path, line))
+            elif ref not in known_ids:
+                diags.append(Diagnostic.make("E-RELATED-UNKNOWN", record.path, line, value=ref,
+                                             suggestion=did_you_mean(closest(ref, sorted(known_ids)))))
+    return diags
+
+
+def _duplicate_ids(library: Library) -> list[Diagnostic]:
+    """Ids and old ids share one namespace: each may name one story only. Both files are told."""
+    claims: dict[str, list[tuple[Record, str, int]]] = defaultdict(list)
+    for record in library.records.get("story", []):
+        values = library.values.get(record.path, {})
+        if "id" in values:
+            claims[values["id"]].append((record, "id", record.line_of("id")))
+        for index, alias in enumerate(values.get("aliases", ())):
+            claims[alias].append((record, "旧标识（aliases）", record.line_of("aliases", index)))
+    diags = []
+    for value, holders in claims.items():
+        if len(holders) < 2:
+            continue
+        for record, what, line in holders:
+            others = [f"{r.path}:{ln} 的 {w}" for r, w, ln in holders if (r.path, ln) != (record.path, line)]
+            if not others:
+                continue
+            diags.append(Diagnostic.make("E-ID-DUPLICATE", record.path, line, what=what, value=value,
+                                         other="、".join(others)))
+    return diags
+
+
+def _region_spellings(library: Library) -> list[Diagnostic]:
+    """Warn where one place is spelled two ways under the same parent (湖州 beside 湖州市)."""
+    spellings: dict[tuple, Counter] = defaultdict(Counter)
+    users: dict[tuple, list] = defaultdict(list)
+    for story in library.stories:
+        for depth in range(1, len(story.region)):
+            parent, name = story.region[:depth], story.region[depth]
+            key = (parent, place_key(name))
+            spellings[key][name] += 1
+            users[(parent, name)].append(story)
+    diags = []
+    for (parent, _), counts in spellings.items():
+        if len(counts) < 2:
+            continue
+        ranked = sorted(counts, key=lambda name: (-counts[name], -len(name), name))
+        preferred = ranked[0]
+        example = users[(parent, preferred)][0]
+        for name in ranked[1:]:
+            for story in users[(parent, name)]:
+                record_line = _line_for(library, story.path, "region")
+                diags.append(Diagnostic.make(
+                    "W-REGION-SPELLING", story.path, record_line, value="/".join((*parent, name)),
+                    other="/".join((*parent, preferred)), where=example.path))
+    return diags
+
+
+def _line_for(library: Library, path: str, *key) -> int:
+    for record in library.records.get("story", []):
+        if record.path == path:
+            return record.line_of(*key)
+    return 1
+
+
+def _body_rules(library: Library, record: Record) -> list[Diagnostic]:
+    diags = [Diagnostic.make(code, record.path, line, **args)
+             for code, line, args in scan_body(record.body, record.body_line)]
+    for line, target in markdown_links(record.body, record.body_line):
+        if is_local_markdown(target) and not resolve_link(library.root, record.path, target).is_file():
+            diags.append(Diagnostic.make("E-LINK-MISSING", record.path, line, target=target))
+    return diags
+
+
+def _placeholders(library: Library, record: Record) -> list[Diagnostic]:
+    """Scaffold placeholders: a warning in a draft, an error once the story is sent for review or published."""
+    draft = record.meta.get("status") == "draft"
+    code = "W-PLACEHOLDER" if draft else "E-PLACEHOLDER"
+    diags = []
+    meta = record.meta
+    if is_placeholder(meta.get("summary")):
+        diags.append(Diagnostic.make(code, record.path, record.line_of("summary"), field="summary",
+                                     value=meta["summary"][:30]))
+    sources = meta.get("sources")
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            if isinstance(source, dict) and is_placeholder(source.get("title")):
+                diags.append(Diagnostic.make(code, record.path, record.line_of("sources", index, "title"),
+                                             field="sources", value=source["title"][:30]))
+    for line, text in placeholder_lines(record.body, record.body_line):
+        diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
+    return diags
+
+
+def filter_to_paths(diags: list[Diagnostic], root: Path, paths: list[Path]) -> list[Diagnostic]:
+    """Keep the diagnostics of the listed files, or of files under listed folders."""
+    files, folders = set(), []
+    for path in paths:
+        absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        try:
+            rel = absolute.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        if absolute.is_dir():
+            folders.append("" if rel == "." else rel.rstrip("/") + "/")
+        else:
+            files.add(rel)
+    return [d for d in diags if d.path in files or any(d.path.startswith(folder) for folder in folders)]

@@ -1,0 +1,258 @@
+"""The `exemplars` command: a thin layer over the library model. Editors read its output, so it speaks Chinese."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__
+from .check import check_library, filter_to_paths
+from .diagnostics import format_diagnostics, summary_line
+from .fsutil import create_exclusive
+
+from .library import closest, find_root, load_library
+from .messages import codes_table, did_you_mean
+from .regions import suggest_province
+from .scaffold import NewStory, render, story_path
+from .schema import CONTRACTS, KINDS, SLUG_RE, STORY, json_schema, markdown_table
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called or in a value typed at a prompt: message in Chinese."""
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own wording is English; keep the detail, frame it
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 用法有误：{message}\n运行 `{self.prog} --help` 查看说明。\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\n已取消，没有写入任何文件。", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseParser(prog="exemplars", description="典型示范故事库：检查、新建故事，导出字段规范。")
+    parser.add_argument("--version", action="version", version=f"exemplars {__version__}")
+    parser.add_argument("--root", type=Path, help="故事库根目录（默认：向上查找含 mkdocs.yml 或 stories/ 的目录）")
+    common = ChineseParser(add_help=False)
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="故事库根目录")
+    sub = parser.add_subparsers(title="命令", metavar="命令", parser_class=ChineseParser)
+
+    check = sub.add_parser("check", parents=[common], help="检查故事库（只读，不修改任何文件）", description="检查全部或指定的文件；引用仍对照全库解析。")
+    check.add_argument("paths", nargs="*", type=Path, help="只报告这些文件或目录的问题")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="输出格式：text（默认）、json、github（GitHub Actions 注解）")
+    check.add_argument("--strict", action="store_true", help="有警告也以失败退出")
+    check.set_defaults(handler=cmd_check)
+
+    new = sub.add_parser("new", parents=[common], help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。")
+    new.add_argument("--title", help="标题")
+    new.add_argument("--kind", help="exemplar（正面典型）或 cautionary（反面典型）")
+    new.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复")
+    new.add_argument("--region", help="地区，如 浙江省/湖州市/安吉县")
+    new.add_argument("--date", help="发生日期 YYYY-MM-DD")
+    new.add_argument("--id", dest="story_id", help="自定义标识（默认由标题拼音和年份生成）")
+    new.add_argument("--author", help="作者（默认取 git 的 user.name）")
+    new.set_defaults(handler=cmd_new)
+
+    schema = sub.add_parser("schema", parents=[common], help="导出字段规范（JSON Schema 或 Markdown 表格）")
+    schema.add_argument("--kind", choices=sorted(CONTRACTS), default="story", help="哪类文件（默认 story）")
+    schema.add_argument("--format", choices=("json", "markdown"), default="json")
+    schema.add_argument("-o", "--output", type=Path, help="写入文件（默认输出到终端）")
+    schema.set_defaults(handler=cmd_schema)
+    codes = sub.add_parser("codes", help="列出全部检查代码及含义")
+    codes.set_defaults(handler=lambda args: print(codes_table()) or EXIT_OK)
+    return parser
+
+
+def _root(args) -> Path:
+    root = (args.root or find_root()).resolve()
+    if not root.is_dir():
+        raise UsageError(f"目录 {root} 不存在")
+    return root
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+def cmd_check(args) -> int:
+    root = _root(args)
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"找不到 {path}")
+    library = load_library(root)
+    diags = check_library(library)
+    files = len(library.all_records)
+    if args.paths:
+        diags = filter_to_paths(diags, root, args.paths)
+    output = format_diagnostics(diags, args.format)
+    if output:
+        print(output)
+    if args.format == "text":
+        print(summary_line(diags, files), file=sys.stderr)
+    failed = any(d.is_error for d in diags) or (args.strict and diags)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+# --- new -------------------------------------------------------------------------------------------------------
+def cmd_new(args) -> int:
+    root = _root(args)
+    library = load_library(root)
+    interactive = sys.stdin.isatty()
+    ask = _Asker(interactive)
+
+    title = ask.value(args.title, "--title", "标题", _valid_title)
+    kind = ask.value(args.kind, "--kind", "类型（exemplar 正面典型 / cautionary 反面典型）", _valid_kind)
+    methods = ask.many(args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）",
+                       lambda v: _valid_method(v, library))
+    region = ask.value(args.region, "--region", "地区（如 浙江省/湖州市/安吉县）", _valid_region)
+    date = ask.value(args.date, "--date", "发生日期（YYYY-MM-DD）", _valid_date)
+    ask.finish()
+
+    from .ids import slug_from_title  # pypinyin loads its dictionaries on import: only `new` needs them
+
+    story_id = args.story_id or slug_from_title(title, date.year)
+    if not SLUG_RE.match(story_id):
+        raise UsageError(f"标识 `{story_id}` 不合法：只能用小写字母、数字和单个连字符")
+    taken = library.story(story_id)
+    if taken is not None:
+        raise UsageError(f"标识 `{story_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {story_id}-2")
+    story = NewStory(title=title, kind=kind, methods=methods, region=region, date=date, story_id=story_id,
+                     author=args.author or _git_user(root))
+    path = story_path(root, story)
+    try:
+        create_exclusive(path, render(story, library))
+    except FileExistsError:
+        raise UsageError(f"{path.relative_to(root)} 已存在，没有覆盖它。请用 --id 指定另一个标识") from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {path}：{exc.strerror}") from None
+    rel = path.relative_to(root).as_posix()
+    print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
+    print("下一步：")
+    print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（摘要、来源、正文）")
+    print(f"  2. 运行 exemplars check {rel} 检查")
+    print("  3. 运行 make serve，在 http://127.0.0.1:8000 预览")
+    print("  4. 准备送审时把 status 改为 review，提交并发起合并请求")
+    return EXIT_OK
+
+
+class _Asker:
+    """Take each value from its flag, or ask for it at a prompt; without a terminal, list what is missing."""
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive, self.missing = interactive, []
+
+    def value(self, given, flag, label, validate):
+        if given is not None:
+            return validate(given)
+        if not self.interactive:
+            self.missing.append(f"{flag}（{label.split('（')[0]}）")
+            return None
+        while True:
+            answer = input(f"{label}：").strip()
+            try:
+                return validate(answer)
+            except UsageError as exc:
+                print(f"  {exc}，请重新输入。", file=sys.stderr)
+
+    def many(self, given, flag, label, validate):
+        if given:
+            return [validate(v) for item in given for v in item.replace("，", ",").split(",") if v.strip()]
+        return self.value(None, flag, label, lambda text: [validate(v.strip()) for v in
+                                                            text.replace("，", ",").split(",") if v.strip()] or
+                          _raise("至少填一个方法"))
+
+    def finish(self) -> None:
+        if self.missing:
+            raise UsageError("缺少参数：" + "、".join(self.missing) + "。可在终端中直接运行 `exemplars new` 逐项填写")
+
+
+def _raise(message: str):
+    raise UsageError(message)
+
+
+def _valid_title(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UsageError("标题不能为空")
+    if "\n" in text:
+        raise UsageError("标题只能写一行")
+    return text
+
+
+def _valid_kind(text: str) -> str:
+    synonyms = {"正面": "exemplar", "正面典型": "exemplar", "反面": "cautionary", "反面典型": "cautionary"}
+    value = synonyms.get(text.strip(), text.strip())
+    if value not in KINDS:
+        raise UsageError(f"类型 `{text}` 无效：写 exemplar（正面典型）或 cautionary（反面典型）")
+    return value
+
+
+def _valid_method(text: str, library) -> str:
+    method_id = library.resolve_method(text.strip())
+    if method_id is None:
+        names = "、".join(f"{m.id}（{m.name}）" for m in library.methods) or "（methods/ 中还没有方法）"
+        hint = did_you_mean(closest(text.strip(), list(library.method_refs)))
+        raise UsageError(f"未知的方法 `{text}`{hint} 现有方法：{names}")
+    return method_id
+
+
+def _valid_region(text: str) -> str:
+    value, problems = STORY.field("region").type.validate(text.strip())
+    if problems:
+        first = text.strip().split("/")[0]
+        hint = did_you_mean(suggest_province(first))
+        raise UsageError(f"地区 `{text}` 无效：第一级须为省级行政区全称，用 / 分隔各级{hint}")
+    return "/".join(value)
+
+
+def _valid_date(text: str) -> dt.date:
+    value, problems = STORY.field("date").type.validate(text.strip())
+    if problems:
+        raise UsageError(f"日期 `{text}` 无效：按 YYYY-MM-DD 写，例如 2019-06-12")
+    return value
+
+
+def _git_user(root: Path) -> str | None:
+    try:
+        result = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None
+
+
+# --- schema ----------------------------------------------------------------------------------------------------
+def cmd_schema(args) -> int:
+    contract = CONTRACTS[args.kind]
+    if args.format == "markdown":
+        text = markdown_table(contract) + "\n"
+    else:
+        refs = None
+        if args.kind == "story":
+            try:
+                refs = sorted(load_library(_root(args)).method_refs)
+            except UsageError:
+                refs = None
+        text = json.dumps(json_schema(contract, refs), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"已写入 {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

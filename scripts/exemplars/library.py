@@ -1,0 +1,232 @@
+"""The Library: every story, method and lesson of a repository, validated once, with the indexes pages need.
+
+Plain Python: nothing here imports MkDocs. Loading never raises on bad input; problems ride along as
+Diagnostics and `exemplars check` adds the rules that need the whole library (check.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .diagnostics import Diagnostic
+from .load import Record, read_record
+from .messages import did_you_mean
+from .model import Method, Source, Story
+from .schema import CONTRACTS, PLACEHOLDER, Contract, validate_mapping
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class Library:
+    root: Path
+    records: dict[str, list[Record]] = field(default_factory=dict)  # contract name → records
+    methods: list[Method] = field(default_factory=list)  # in display order
+    stories: list[Story] = field(default_factory=list)  # every story that could be built, any status
+    values: dict[str, dict] = field(default_factory=dict)  # path → validated front-matter values
+    method_refs: dict[str, str] = field(default_factory=dict)  # id / name / alias → method id
+
+    # --- lookups ----------------------------------------------------------------------------------------
+    @property
+    def all_records(self) -> list[Record]:
+        return [r for records in self.records.values() for r in records]
+
+    def method(self, method_id: str) -> Method:
+        return self._methods_by_id[method_id]
+
+    def story(self, story_id: str) -> Story | None:
+        """A story by its id or by one of its old ids."""
+        return self._stories_by_id.get(story_id) or self._stories_by_id.get(self._alias_to_id.get(story_id, ""))
+
+    def resolve_method(self, ref: str) -> str | None:
+        return self.method_refs.get(ref)
+
+    def public_stories(self) -> list[Story]:
+        """Published stories, newest first (ties by id, so every listing is stable)."""
+        return sorted((s for s in self.stories if s.is_public), key=lambda s: (-s.date.toordinal(), s.id))
+
+    def by_method(self, method_id: str, kind: str | None = None, public_only: bool = True) -> list[Story]:
+        pool = self.public_stories() if public_only else self.stories
+        return [s for s in pool if method_id in s.methods and (kind is None or s.kind == kind)]
+
+    def group_by(self, key) -> dict:
+        """Public stories grouped by `key(story)` (which may return one value or an iterable of values)."""
+        groups: dict = defaultdict(list)
+        for story in self.public_stories():
+            value = key(story)
+            for v in (value if isinstance(value, (list, tuple, set)) else (value,)):
+                groups[v].append(story)
+        return dict(groups)
+
+    def __post_init__(self) -> None:
+        self._methods_by_id: dict[str, Method] = {}
+        self._stories_by_id: dict[str, Story] = {}
+        self._alias_to_id: dict[str, str] = {}
+
+    def _index(self) -> None:
+        self.methods.sort(key=lambda m: (m.order, m.id))
+        self._methods_by_id = {m.id: m for m in self.methods}
+        self.stories.sort(key=lambda s: s.path)
+        for story in self.stories:
+            self._stories_by_id.setdefault(story.id, story)
+        for story in self.stories:
+            for alias in story.aliases:
+                self._alias_to_id.setdefault(alias, story.id)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The library root: the nearest folder at or above `start` holding mkdocs.yml or a stories/ folder."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file() or (folder / "stories").is_dir():
+            return folder
+    return here
+
+
+def discover(root: Path, contract: Contract) -> list[str]:
+    """Markdown files of one contract's folder, sorted; sub-folders allowed; hidden entries skipped."""
+    base = root / contract.folder
+    if not base.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in files:
+            if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith((".", "_")) and name.lower() != "readme.md":
+                found.append(os.path.join(folder, name))
+    return sorted(found)
+
+
+PARALLEL_FROM = 2000  # files; below this a process pool costs more than it saves
+
+
+def load_library(root: Path, jobs: int | None = None) -> Library:
+    """Read and validate every file under `root`. Never raises on bad content.
+
+    Reading and per-file validation are independent per file, so large libraries use a process pool
+    (`jobs` workers, default: every core); cross-file work happens afterwards, in this process.
+    """
+    library = Library(root=root)
+    validated: dict[str, dict | None] = {}
+    for name, contract in CONTRACTS.items():
+        paths = discover(root, contract)
+        pairs = _read_many(root, contract, paths, jobs)
+        library.records[name] = [record for record, _ in pairs]
+        validated.update((record.path, values) for record, values in pairs)
+    for record in library.records["method"]:
+        values = validated[record.path]
+        if values is not None and {"id", "name", "order", "summary"} <= values.keys():
+            library.methods.append(Method(
+                id=values["id"], name=values["name"], order=values["order"], summary=values["summary"],
+                aliases=tuple(values.get("aliases", ())), body=record.body, path=record.path,
+                body_line=record.body_line))
+            library.values[record.path] = values
+    for method in sorted(library.methods, key=lambda m: (m.order, m.id)):
+        for ref in method.refs:
+            library.method_refs.setdefault(ref, method.id)
+    for record in library.records["story"]:
+        values = validated[record.path]
+        if values is None:
+            continue
+        library.values[record.path] = values
+        story = _build_story(record, values, library.method_refs)
+        if story is not None:
+            library.stories.append(story)
+    library._index()
+    return library
+
+
+def _read_and_validate(root: Path, contract_name: str, paths: list[str]) -> list[tuple[Record, dict | None]]:
+    contract = CONTRACTS[contract_name]
+    pairs = []
+    for path in paths:
+        record = read_record(root, path)
+        pairs.append((record, _validate(record, contract)))
+    return pairs
+
+
+def _read_many(root: Path, contract: Contract, paths: list[str], jobs: int | None) -> list:
+    workers = jobs or os.cpu_count() or 1
+    if workers < 2 or len(paths) < PARALLEL_FROM:
+        return _read_and_validate(root, contract.name, paths)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: stay sequential rather than pay spawn's start-up
+        return _read_and_validate(root, contract.name, paths)
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_read_and_validate, [root] * len(chunks), [contract.name] * len(chunks), chunks)
+        return [pair for chunk in results for pair in chunk]
+
+
+def _validate(record: Record, contract: Contract) -> dict | None:
+    if not record.readable:
+        return None
+    draft = contract.draft_aware and record.meta.get("status") == "draft"
+    values, problems = validate_mapping(record.meta, contract.fields, draft=draft)
+    for code, args, key in problems:
+        record.problems.append(_diagnostic(record, code, args, key))
+    return values
+
+
+def _diagnostic(record: Record, code: str, args: dict, key: tuple) -> Diagnostic:
+    args = dict(args)
+    candidates = args.pop("candidates", None)
+    if candidates is not None:
+        word = args.get("value", args.get("field", ""))
+        args["suggestion"] = did_you_mean(closest(str(word), candidates))
+    return Diagnostic.make(code, record.path, record.line_of(*key), **args)
+
+
+def closest(word: str, candidates: Iterable[str] | dict[str, str]) -> str | None:
+    """The candidate an editor most likely meant; a dict maps misspellings to the right spelling."""
+    mapping = candidates if isinstance(candidates, dict) else {c: c for c in candidates}
+    if word in mapping and mapping[word] != word:
+        return mapping[word]
+    lowered = {k.lower(): v for k, v in mapping.items()}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return lowered[word.lower()]
+    # A typo keeps the length (民主协商发 → 民主协商法), so equal length wins a near tie.
+    scored = [(difflib.SequenceMatcher(None, word, c).ratio() + (0.1 if len(c) == len(word) else 0), c)
+              for c in difflib.get_close_matches(word, list(mapping), n=5, cutoff=0.5)]
+    if scored:
+        return mapping[max(scored)[1]]
+    contained = [k for k in mapping if word and (word in k or k in word)]
+    return mapping[contained[0]] if contained else None
+
+
+_CORE_FIELDS = ("id", "title", "kind", "region", "date", "status")
+
+
+def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> Story | None:
+    if not all(name in values for name in _CORE_FIELDS):
+        return None
+    methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
+    return Story(
+        id=values["id"], title=values["title"], kind=values["kind"], methods=methods,
+        summary=values.get("summary", ""), region=values["region"], date=values["date"], status=values["status"],
+        sources=tuple(Source(**s) for s in values.get("sources", ()) if "title" in s),
+        body=record.body, path=record.path, body_line=record.body_line,
+        domains=tuple(values.get("domains", ())), tags=tuple(values.get("tags", ())),
+        aliases=tuple(values.get("aliases", ())), related=tuple(values.get("related", ())),
+        updated=values.get("updated"), cover=values.get("cover"), author=values.get("author"),
+        reviewed_by=values.get("reviewed_by"), featured=values.get("featured", False),
+        sample=values.get("sample", False), digest=record.digest,
+    )
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
+
+def today() -> dt.date:
+    return dt.date.today()

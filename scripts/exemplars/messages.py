@@ -1,0 +1,138 @@
+"""Chinese texts for every diagnostic code: (what is wrong, what to do).
+
+Codes are stable: editors search for them and CI logs quote them. Add new codes; never reuse or rename one.
+"""
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
+    # --- the file itself -------------------------------------------------------------------------
+    "E-FILE-EMPTY": ("文件是空的", "删除该文件，或用 `exemplars new` 重新生成故事模板"),
+    "E-FILE-BINARY": ("文件不是文本（含有二进制内容）", "故事必须是 UTF-8 编码的 Markdown 文本；图片等请放到别处并在正文中引用"),
+    "E-FILE-TOO-LARGE": ("文件太大（{size}），超过上限 {limit}", "一个故事应在数千字以内；请检查是否误粘贴了大段内容"),
+    "E-FILE-ENCODING": ("文件不是 UTF-8 编码{guess}，第一个无法识别的字节在第 {at} 行",
+                        "用编辑器“另存为 UTF-8”，或运行 `iconv -f GBK -t UTF-8 原文件 > 新文件` 转换后替换"),
+    "E-FILE-READ": ("无法读取文件：{error}", "检查文件权限，或它是否被其他程序占用"),
+    "E-PATH-SYMLINK": ("这是指向仓库之外（{target}）的符号链接，已拒绝读取", "把文件本身放进仓库，不要用符号链接"),
+    # --- front matter ------------------------------------------------------------------------------
+    "E-FM-MISSING": ("缺少文件头（front matter）：文件第一行必须是 `---`",
+                     "在文件开头加上以 `---` 开始、以 `---` 结束的 YAML 文件头，可用 `exemplars new` 生成模板"),
+    "E-FM-UNCLOSED": ("文件头没有结束：第 1 行的 `---` 之后找不到结束的 `---`", "在最后一个字段之后、正文之前单独加一行 `---`"),
+    "E-FM-NOT-MAPPING": ("文件头必须是“字段: 值”的列表，这里却是{found}", "每行写成 `字段名: 值` 的形式，例如 `title: 标题`"),
+    "E-YAML-SYNTAX": ("文件头的 YAML 语法有误：{problem}",
+                      "检查这一行及上一行：冒号后要有空格，含冒号或 # 的值要加引号，列表项以“- ”开头且缩进一致"),
+    "E-YAML-TAG": ("文件头使用了不允许的 YAML 标签 `{tag}`", "去掉以 `!` 开头的标签，只写普通的文字、数字、列表"),
+    "E-YAML-ALIAS": ("文件头的 YAML 锚点/别名展开后过大（超过 {limit} 个节点），已拒绝", "不要在文件头中使用 `&锚点` 和 `*别名`，直接写出值"),
+    "E-YAML-DEPTH": ("文件头嵌套层级过深", "文件头只需要一两层结构，请检查括号和缩进"),
+    "E-YAML-DUPKEY": ("字段 `{key}` 重复出现，第一次在第 {first} 行", "只保留一个 `{key}`，把内容合并到一处"),
+    "E-YAML-KEY-TYPE": ("字段名必须是文字，这里是 `{key}`", "把字段名改成文档中列出的名称"),
+    # --- fields --------------------------------------------------------------------------------------
+    "E-FIELD-MISSING": ("缺少必填字段 `{field}`（{label}）", "添加一行 `{field}: {example}`"),
+    "W-FIELD-MISSING": ("草稿还缺少字段 `{field}`（{label}）", "送审前添加一行 `{field}: {example}`"),
+    "E-FIELD-EMPTY": ("字段 `{field}`（{label}）不能为空", "填写内容，例如 `{field}: {example}`"),
+    "E-FIELD-TYPE": ("字段 `{field}` 应为{expected}，实际是{found}", "改成例如 `{field}: {example}`"),
+    "E-FIELD-UNKNOWN": ("未知字段 `{field}`{suggestion}", "删除该字段，或改成文档列出的字段名"),
+    "E-FIELD-CHOICE": ("字段 `{field}` 的值 `{value}` 无效{suggestion}", "可选值：{choices}"),
+    "E-ID-FORMAT": ("`{field}` 的值 `{value}` 不是合法的标识", "只能用小写英文字母、数字和单个连字符，例如 `{example}`"),
+    "E-ID-DUPLICATE": ("{what} `{value}` 与 {other} 重复", "每个故事的 id（及旧 id）在全库必须唯一，请改用别的 id"),
+    "E-DATE-INVALID": ("`{field}` 的值 `{value}` 不是有效日期", "按 YYYY-MM-DD 写，例如 `{field}: 2019-06-12`"),
+    "E-URL-SCHEME": ("来源链接 `{value}` 不是 http 或 https 地址", "写完整网址，例如 `https://www.example.gov.cn/…`，或删去 url 只保留 title"),
+    "E-TEXT-NEWLINE": ("`{field}` 只能写一行文字", "把多行内容合并成一行"),
+    "E-PLACEHOLDER": ("`{field}` 还是模板里的占位内容“{value}”", "送审或发布前必须替换为真实内容"),
+    "W-PLACEHOLDER": ("草稿的 `{field}` 还是占位内容“{value}”", "送审前替换为真实内容"),
+    # --- references ----------------------------------------------------------------------------------
+    "E-METHOD-UNKNOWN": ("未知的群众工作方法 `{value}`{suggestion}", "写 methods/ 中某个方法的 id、名称或别名；现有方法：{choices}"),
+    "E-METHOD-DUPLICATE": ("方法 `{value}` 在 methods 中重复列出", "删去重复的一项"),
+    "E-METHOD-NAME-CLASH": ("方法的{what} `{value}` 与 {other} 冲突", "方法的 id、名称和别名在所有方法中必须唯一"),
+    "E-REGION-PROVINCE": ("地区的第一级 `{value}` 不是省级行政区的全称{suggestion}", "第一级须为 34 个省级行政区之一的全称，例如 `浙江省/湖州市/安吉县`"),
+    "E-REGION-FORMAT": ("地区 `{value}` 格式不对：{problem}", "用 `/` 分隔各级，不留空级和空格，例如 `浙江省/湖州市/安吉县`"),
+    "W-REGION-SPELLING": ("地区 `{value}` 与库中已有的 `{other}` 像是同一地方的两种写法（见 {where}）",
+                          "统一成一种写法，否则两种写法会各自生成一个浏览页"),
+    "E-RELATED-UNKNOWN": ("相关故事 `{value}` 不存在{suggestion}", "写库中某个故事的 id；故事改过 id 的，旧 id 须留在它的 aliases 中"),
+    "E-RELATED-SELF": ("故事不能把自己列为相关故事", "删去这一项"),
+    # --- body ------------------------------------------------------------------------------------------
+    "E-HTML-SCRIPT": ("正文含有 `<script>` 脚本", "删除脚本；故事正文只写文字、图片和链接"),
+    "E-HTML-FRAME": ("正文含有 `<{tag}>` 嵌入内容", "删除它；需要引用外部内容时写普通链接"),
+    "E-HTML-EVENT": ("正文含有事件属性 `{attr}`", "删除该属性；正文不允许内嵌脚本"),
+    "E-HTML-JSURL": ("正文含有 `javascript:` 链接", "改成普通的 http/https 链接，或删除"),
+    "E-PII-IDCARD": ("正文含有疑似居民身份证号 `{value}`", "删除或打码（如 3301**********1234）；公开网站不得刊登个人证件号码"),
+    "E-PII-MOBILE": ("正文含有疑似手机号码 `{value}`", "删除或打码（如 138****5678）；公开网站不得刊登个人联系方式"),
+    "E-LINK-MISSING": ("链接指向的文件 `{target}` 不存在", "检查路径拼写（相对于本文件所在目录），或删去该链接"),
+}
+
+
+# One line per code for the README's table and `exemplars codes`.
+TITLES: dict[str, str] = {
+    "E-FILE-EMPTY": "空文件",
+    "E-FILE-BINARY": "不是文本文件",
+    "E-FILE-TOO-LARGE": "文件过大",
+    "E-FILE-ENCODING": "不是 UTF-8 编码（常见于 GBK）",
+    "E-FILE-READ": "文件无法读取",
+    "E-PATH-SYMLINK": "指向仓库外的符号链接",
+    "E-FM-MISSING": "缺少文件头",
+    "E-FM-UNCLOSED": "文件头没有结束的 ---",
+    "E-FM-NOT-MAPPING": "文件头不是“字段: 值”形式",
+    "E-YAML-SYNTAX": "YAML 语法错误",
+    "E-YAML-TAG": "使用了 YAML 标签（如 !!python/…）",
+    "E-YAML-ALIAS": "YAML 别名展开过大",
+    "E-YAML-DEPTH": "YAML 嵌套过深",
+    "E-YAML-DUPKEY": "字段重复",
+    "E-YAML-KEY-TYPE": "字段名不是文字",
+    "E-FIELD-MISSING": "缺少必填字段",
+    "W-FIELD-MISSING": "草稿缺少内容字段",
+    "E-FIELD-EMPTY": "必填字段为空",
+    "E-FIELD-TYPE": "字段类型不对",
+    "E-FIELD-UNKNOWN": "未知字段",
+    "E-FIELD-CHOICE": "取值不在可选范围内",
+    "E-ID-FORMAT": "标识格式不对",
+    "E-ID-DUPLICATE": "标识或旧标识重复",
+    "E-DATE-INVALID": "日期无效",
+    "E-URL-SCHEME": "来源链接不是 http(s)",
+    "E-TEXT-NEWLINE": "单行字段写成了多行",
+    "E-PLACEHOLDER": "送审/发布的故事仍有占位内容",
+    "W-PLACEHOLDER": "草稿仍有占位内容",
+    "E-METHOD-UNKNOWN": "未知的方法",
+    "E-METHOD-DUPLICATE": "方法重复列出",
+    "E-METHOD-NAME-CLASH": "方法的 id、名称、别名冲突",
+    "E-REGION-PROVINCE": "地区第一级不是省级全称",
+    "E-REGION-FORMAT": "地区格式不对",
+    "W-REGION-SPELLING": "同一地方两种写法",
+    "E-RELATED-UNKNOWN": "相关故事不存在",
+    "E-RELATED-SELF": "相关故事指向自己",
+    "E-HTML-SCRIPT": "正文含脚本",
+    "E-HTML-FRAME": "正文含嵌入框架",
+    "E-HTML-EVENT": "正文含事件属性",
+    "E-HTML-JSURL": "正文含 javascript: 链接",
+    "E-PII-IDCARD": "正文含身份证号",
+    "E-PII-MOBILE": "正文含手机号",
+    "E-LINK-MISSING": "链接的文件不存在",
+}
+
+
+def render(code: str, **args: object) -> tuple[str, str]:
+    """The (message, hint) for `code`, filled in with `args`. Unknown codes are a programming error."""
+    message, hint = CATALOGUE[code]
+    args.setdefault("suggestion", "")
+    return message.format(**args), hint.format(**args)
+
+
+def did_you_mean(candidate: str | None) -> str:
+    return f"，是不是 `{candidate}`？" if candidate else ""
+
+
+def codes_table() -> str:
+    """Every diagnostic code as a Markdown table (README, contribution guide, `exemplars codes`)."""
+    rows = ["| 代码 | 级别 | 含义 | 怎么改 |", "|---|---|---|---|"]
+    for code, (_, hint) in CATALOGUE.items():
+        level = "警告" if code.startswith("W-") else "错误"
+        generic_hint = hint.format_map(_Generic())
+        rows.append(f"| `{code}` | {level} | {TITLES[code]} | {generic_hint.replace('|', '/')} |")
+    return "\n".join(rows)
+
+
+class _Generic(dict):
+    """Fills a hint's slots with generic words, for the table of codes."""
+
+    WORDS = {"field": "字段名", "key": "字段名", "example": "示例值", "choices": "（见具体提示）", "value": "值"}
+
+    def __missing__(self, key: str) -> str:
+        return self.WORDS.get(key, key)

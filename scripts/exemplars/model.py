@@ -1,0 +1,83 @@
+"""Typed, validated values the site and the CLI read. Built only from front matter that passed the schema."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .schema import KINDS, STATUSES
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    name: str
+    order: int
+    summary: str
+    aliases: tuple[str, ...]
+    body: str
+    path: str
+    body_line: int
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """Every spelling a story may use for this method."""
+        return (self.id, self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    kind: str
+    methods: tuple[str, ...]  # method ids, resolved from whatever spelling the editor used
+    summary: str
+    region: tuple[str, ...]
+    date: dt.date
+    status: str
+    sources: tuple[Source, ...]
+    body: str
+    path: str
+    body_line: int
+    domains: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    updated: dt.date | None = None
+    cover: str | None = None
+    author: str | None = None
+    reviewed_by: str | None = None
+    featured: bool = False
+    sample: bool = False
+    digest: str = field(default="", compare=False)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def province(self) -> str:
+        return self.region[0]
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL; permanent, so lessons and other sites can cite it."""
+        return f"stories/{self.id}/"

@@ -1,0 +1,45 @@
+"""Shared test helpers: fixture libraries copied into temp dirs, and the real CLI run as a subprocess."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path):
+    """A fresh copy of the small fixture library; call it with {relative path: text or bytes} to add files."""
+
+    def make(extra: dict[str, str | bytes] | None = None, source: Path = FIXTURES / "library") -> Path:
+        root = tmp_path / "lib"
+        if not root.exists():
+            shutil.copytree(source, root)
+        for rel, content in (extra or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "exemplars", *args], cwd=cwd, capture_output=True, text=True,
+                          input=stdin if stdin is not None else "", env=env, timeout=120)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
