@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+export NO_MKDOCS_2_WARNING := 1  # we pin mkdocs<2 on purpose; the banner only confuses editors
 
 .PHONY: help install serve site check test test-fast browser-deps bench clean
 

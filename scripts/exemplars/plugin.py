@@ -1,0 +1,118 @@
+"""The MkDocs adapter: library → checked → page specs → MkDocs Files and template contexts. Nothing else.
+
+Everything the site shows is decided in `exemplars.site`; this module only knows MkDocs' events.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .check import check_library
+from .diagnostics import format_diagnostics
+from .library import load_library
+from .site import urls
+from .site.markers import expand
+from .site.pages import PageSpec, Site, build_site
+from .site.redirects import redirect_html
+from .site.render import BodyRenderer, LinkMap
+
+log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class ExemplarsConfig(Config):
+    root = config_options.Optional(config_options.Type(str))  # library root; default: mkdocs.yml's folder
+    preview = config_options.Optional(config_options.Type(bool))  # show drafts; default: on for `mkdocs serve`
+
+
+class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.site: Site | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.error_count = 0
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.command = command
+
+    @property
+    def root(self) -> Path:
+        return Path(self.config.root or Path(self.mkdocs_config.config_file_path).parent).resolve()
+
+    @property
+    def preview(self) -> bool:
+        return self.config.preview if self.config.preview is not None else self.command == "serve"
+
+    def on_config(self, config):
+        self.mkdocs_config = config
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config) -> Files:
+        library = load_library(self.root)
+        diagnostics = check_library(library)
+        errors = [d for d in diagnostics if d.is_error]
+        self.error_count = len(errors)
+        if errors and not self.preview:
+            raise PluginError("故事库检查未通过，已停止构建：\n" + format_diagnostics(errors, "text")
+                              + "\n\n修正以上问题后重新构建（`exemplars check` 可单独运行检查）。")
+        for diag in errors:
+            log.warning(diag.as_text())
+        links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
+        links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
+        renderer = BodyRenderer(links, extensions=config["markdown_extensions"],
+                                extension_configs=config["mdx_configs"])
+        self.site = build_site(library, renderer.render, preview=self.preview,
+                               diagnostics=diagnostics if self.preview else None)
+        self.specs = {}
+        for spec in self.site.pages:
+            src_uri = spec.url + "index.md"
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
+            files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+            self.specs[src_uri] = spec
+        for old, new in self.site.redirects.items():
+            html = redirect_html(urls.relative(old, new), (config.site_url or "") + new)
+            files.append(File.generated(config, old + "index.html", content=html,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return expand(markdown)  # a hand-written page: fill in generated tables
+        page.meta.update(title=spec.title, description=spec.description, template=spec.template,
+                         hide=["navigation", "toc"])
+        if spec.source_path and config.repo_url and config.edit_uri:
+            page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
+        return markdown
+
+    def on_page_content(self, html, *, page, config, files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.render_body is not None:
+            return spec.render_body()
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        spec = self.specs.get(page.file.src_uri)
+        context["x"] = spec.context if spec is not None else {}
+        context["x_spec"] = spec
+        context["x_preview"] = self.preview
+        context["x_error_count"] = self.error_count
+        if page.is_homepage and self.site is not None:
+            context["x"] = self.site.home
+        return context
+
+    def on_serve(self, server, *, config, builder):
+        for folder in ("stories", "methods", "lessons"):
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server

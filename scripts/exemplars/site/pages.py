@@ -1,0 +1,216 @@
+"""The pages a Library publishes, as specs: URL, title, template, description and a view model.
+
+`build_site` does the whole-library work once (groupings, counts, related-story buckets); each spec then holds
+only what its own page shows, so rendering stays linear in the number of stories.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..diagnostics import Diagnostic
+from ..library import Library
+from ..model import Story
+from ..schema import KINDS
+from . import urls
+from .views import (Card, Link, ListingPage, RelatedIndex, card, format_date, method_tiles, paginate,
+                    region_links)
+
+METHOD_PAGE_CARDS = 12  # per kind on a method page; the rest are one click away, paginated
+HOME_NEWEST = 8
+HOME_FEATURED = 4
+
+
+@dataclass
+class PageSpec:
+    url: str  # site-relative directory URL, e.g. "stories/x/"
+    title: str
+    template: str
+    description: str
+    context: dict = field(default_factory=dict)
+    render_body: Callable[[], str] | None = None  # HTML of the page's own text, rendered when the page is built
+    source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
+    search: dict | None = None  # search metadata (filters) for pages whose text is indexed
+
+
+@dataclass
+class Site:
+    pages: list[PageSpec]
+    redirects: dict[str, str]  # old URL → new URL
+    home: dict  # view model added to the hand-written home page
+    nav_counts: dict
+
+
+def build_site(library: Library, render: Callable[[str, str, str], str], preview: bool = False,
+               diagnostics: list[Diagnostic] | None = None) -> Site:
+    """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
+
+    In preview (`make serve`) drafts and stories under review are published too, marked as such, and
+    checker diagnostics ride along to the pages they concern.
+    """
+    shown = sorted((s for s in library.stories if s.is_public or (preview and s.status in ("draft", "review"))),
+                   key=lambda s: (-s.date.toordinal(), s.id))
+    problems: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diag in diagnostics or []:
+        problems[diag.path].append(diag)
+    cards = {s.id: card(s, library) for s in shown}
+    related = RelatedIndex.build(shown)
+    pages: list[PageSpec] = []
+
+    for story in shown:
+        pages.append(_story_page(story, library, cards, related, render, problems.get(story.path, [])))
+
+    counts = Counter((m, s.kind) for s in shown for m in s.methods)
+    tiles = method_tiles(library, counts)
+    intro = library.root / "methods" / "README.md"  # the index's own text, beside the methods it introduces
+    intro_text = intro.read_text(encoding="utf-8") if intro.is_file() else ""
+    pages.append(PageSpec(
+        url=urls.methods_index(), title="群众工作方法", template="exemplars/methods.html",
+        description=f"本库按 {len(library.methods)} 种群众工作方法归类正面典型和反面典型，每个方法一页。",
+        context={"tiles": tiles}, source_path="methods/README.md" if intro_text else None,
+        render_body=lambda: render(intro_text, "methods/README.md", urls.methods_index())))
+    for method in library.methods:
+        pages.extend(_method_pages(method, library, shown, cards, render, counts))
+
+    pages.extend(_browse_pages(shown, cards))
+    redirects = {urls.story(alias): urls.story(s.id) for s in shown for alias in s.aliases}
+    if preview and diagnostics:
+        pages.append(PageSpec(url="_errors/", title="故事库检查结果", template="exemplars/errors.html",
+                              description="故事库的检查错误和警告。", context={"diagnostics": diagnostics}))
+    home = {
+        "tiles": tiles,
+        "newest": [cards[s.id] for s in shown[:HOME_NEWEST]],
+        "featured": [cards[s.id] for s in shown if s.featured][:HOME_FEATURED],
+        "total": len(shown),
+        "kinds": [Link(label, urls.kind(k), sum(1 for s in shown if s.kind == k)) for k, label in KINDS.items()],
+    }
+    return Site(pages=pages, redirects=redirects, home=home, nav_counts={"stories": len(shown)})
+
+
+def _story_page(story: Story, library: Library, cards: dict[str, Card], related: RelatedIndex, render,
+                problems: list[Diagnostic]) -> PageSpec:
+    url = urls.story(story.id)
+    context = {
+        "story": story,
+        "card": cards[story.id],
+        "methods": [Link(library.method(m).name, urls.method(m)) for m in story.methods],
+        "region": region_links(story.region),
+        "date": format_date(story.date),
+        "updated": format_date(story.updated) if story.updated else None,
+        "related": [cards[s.id] for s in related.related(story, library) if s.id in cards],
+        "problems": problems,
+    }
+    return PageSpec(
+        url=url, title=story.title, template="exemplars/story.html", description=story.summary or story.title,
+        context=context, render_body=lambda: render(story.body, story.path, url), source_path=story.path,
+        search={"方法": [library.method(m).name for m in story.methods], "类型": story.kind_label,
+                "省份": story.province, "年份": str(story.year), "date": story.date.isoformat()})
+
+
+def _method_pages(method, library: Library, shown: list[Story], cards, render, counts) -> list[PageSpec]:
+    url = urls.method(method.id)
+    groups = []
+    for kind, label in KINDS.items():
+        stories = [s for s in shown if method.id in s.methods and s.kind == kind]
+        groups.append({"kind": kind, "label": label, "count": len(stories),
+                       "cards": [cards[s.id] for s in stories[:METHOD_PAGE_CARDS]],
+                       "all_url": urls.method_kind(method.id, kind) if len(stories) > METHOD_PAGE_CARDS else None})
+    pages = [PageSpec(
+        url=url, title=method.name, template="exemplars/method.html", description=method.summary,
+        context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
+        source_path=method.path, search={"方法": [method.name], "类型": "方法"})]
+    for group in groups:
+        if group["all_url"]:
+            stories = [s for s in shown if method.id in s.methods and s.kind == group["kind"]]
+            pages += _listing(f"{method.name}：{group['label']}", group["all_url"], [cards[s.id] for s in stories],
+                              f"{method.name}的全部{group['label']}，共 {len(stories)} 个，按时间由新到旧排列。",
+                              parents=[Link(method.name, url)])
+    return pages
+
+
+def _listing(title: str, base_url: str, items: list[Card], description: str, parents: list[Link] | None = None,
+             children: list[Link] | None = None, children_title: str = "") -> list[PageSpec]:
+    specs = []
+    for page in paginate(items, base_url):
+        suffix = f"（第 {page.number} 页）" if page.number > 1 else ""
+        specs.append(PageSpec(
+            url=page.url, title=title + suffix, template="exemplars/listing.html", description=description + suffix,
+            context={"cards": page.items, "pager": page.pager, "parents": parents or [],
+                     "children": children if page.number == 1 else [], "children_title": children_title}))
+    return specs
+
+
+def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
+    pages: list[PageSpec] = []
+    browse = Link("浏览", urls.browse_index())
+
+    by_kind = defaultdict(list)
+    by_year = defaultdict(list)
+    by_domain = defaultdict(list)
+    by_tag = defaultdict(list)
+    by_region = defaultdict(list)  # every prefix of a region path → stories under it
+    children = defaultdict(set)
+    for story in shown:
+        by_kind[story.kind].append(story)
+        by_year[story.year].append(story)
+        for value in story.domains:
+            by_domain[value].append(story)
+        for value in story.tags:
+            by_tag[value].append(story)
+        for depth in range(1, len(story.region) + 1):
+            prefix = story.region[:depth]
+            by_region[prefix].append(story)
+            children[prefix[:-1]].add(prefix)
+
+    def links(groups: dict, url_of, order=None) -> list[Link]:
+        keys = order or sorted(groups, key=lambda k: (-len(groups[k]), str(k)))
+        return [Link(str(k) if not isinstance(k, tuple) else k[-1], url_of(k), len(groups[k])) for k in keys]
+
+    sections = [
+        {"title": "按类型", "links": [Link(KINDS[k], urls.kind(k), len(by_kind[k])) for k in KINDS]},
+        {"title": "按地区", "links": links({k: v for k, v in by_region.items() if len(k) == 1}, urls.region),
+         "more": Link("全部地区", urls.region(()))},
+        {"title": "按年份", "links": links(by_year, urls.year, sorted(by_year, reverse=True))},
+        {"title": "按领域", "links": links(by_domain, urls.domain)},
+        {"title": "按标签", "links": links(by_tag, urls.tag)[:30], "more": Link("全部标签", urls.tag())},
+    ]
+    pages.append(PageSpec(url=urls.browse_index(), title="浏览", template="exemplars/browse.html",
+                          description=f"按类型、地区、年份、领域和标签浏览全部 {len(shown)} 个故事。",
+                          context={"sections": sections}))
+
+    for kind, label in KINDS.items():
+        stories = by_kind.get(kind, [])
+        pages += _listing(label, urls.kind(kind), [cards[s.id] for s in stories],
+                          f"全部{label}，共 {len(stories)} 个，按时间由新到旧排列。", parents=[browse])
+
+    pages.append(_index_page("按地区浏览", urls.region(()), links({k: v for k, v in by_region.items() if len(k) == 1},
+                                                             urls.region), browse, "各省级行政区的故事数。"))
+    for prefix, stories in by_region.items():
+        parent_links = [browse, Link("地区", urls.region(()))] + [
+            Link(level, urls.region(prefix[: i + 1])) for i, level in enumerate(prefix[:-1])]
+        child_links = [Link(c[-1], urls.region(c), len(by_region[c]))
+                       for c in sorted(children.get(prefix, ()), key=lambda c: (-len(by_region[c]), c))]
+        pages += _listing("".join(prefix[-1:]), urls.region(prefix), [cards[s.id] for s in stories],
+                          f"{'/'.join(prefix)}的 {len(stories)} 个故事，按时间由新到旧排列。",
+                          parents=parent_links, children=child_links, children_title="下一级")
+
+    pages.append(_index_page("按年份浏览", urls.year(), links(by_year, urls.year, sorted(by_year, reverse=True)),
+                             browse, "每年的故事数。"))
+    for value, stories in by_year.items():
+        pages += _listing(f"{value}年", urls.year(value), [cards[s.id] for s in stories],
+                          f"{value}年的 {len(stories)} 个故事。", parents=[browse, Link("年份", urls.year())])
+    pages.append(_index_page("按领域浏览", urls.domain(), links(by_domain, urls.domain), browse, "各民生领域的故事数。"))
+    for value, stories in by_domain.items():
+        pages += _listing(f"领域：{value}", urls.domain(value), [cards[s.id] for s in stories],
+                          f"{value}领域的 {len(stories)} 个故事。", parents=[browse, Link("领域", urls.domain())])
+    pages.append(_index_page("按标签浏览", urls.tag(), links(by_tag, urls.tag), browse, "全部标签及其故事数。"))
+    for value, stories in by_tag.items():
+        pages += _listing(f"标签：{value}", urls.tag(value), [cards[s.id] for s in stories],
+                          f"标签“{value}”下的 {len(stories)} 个故事。", parents=[browse, Link("标签", urls.tag())])
+    return pages
+
+
+def _index_page(title: str, url: str, links: list[Link], parent: Link, description: str) -> PageSpec:
+    return PageSpec(url=url, title=title, template="exemplars/index.html", description=description,
+                    context={"links": links, "parents": [parent]})

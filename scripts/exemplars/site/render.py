@@ -1,0 +1,76 @@
+"""Story and method bodies: Markdown → HTML, once per content version, with links to library files rewritten
+to their permanent URLs. One Markdown instance is reused (reset between documents): building one per page
+is what makes naive builds slow."""
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from . import urls
+
+DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "pymdownx.tilde", "pymdownx.mark",
+                      "pymdownx.betterem"]
+
+
+@dataclass
+class LinkMap:
+    """Repository paths of library files → their site URLs, for rewriting `[文字](../henan/x.md)` links."""
+
+    by_path: dict[str, str] = field(default_factory=dict)
+
+    def target(self, source_path: str, href: str) -> str | None:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or href.startswith("/"):
+            return None
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(parts.path)))
+        url = self.by_path.get(resolved)
+        if url is None:
+            return None
+        return url + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md, renderer: "BodyRenderer") -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root: etree.Element) -> None:
+        context = self.renderer.current
+        if context is None:
+            return
+        source_path, page_url = context
+        for element in root.iter():
+            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if attribute is None or not element.get(attribute):
+                continue
+            target = self.renderer.links.target(source_path, element.get(attribute))
+            if target is not None:
+                path, _, fragment = target.partition("#")
+                element.set(attribute, urls.relative(page_url, path) + (f"#{fragment}" if fragment else ""))
+
+
+class BodyRenderer:
+    """Render Markdown bodies for pages at known URLs; `postprocess` (e.g. the HTML sanitiser) runs last."""
+
+    def __init__(self, links: LinkMap | None = None, extensions: list | None = None,
+                 extension_configs: dict | None = None, postprocess: Callable[[str], str] | None = None) -> None:
+        self.links = links or LinkMap()
+        self.current: tuple[str, str] | None = None
+        self.postprocess = postprocess
+        self.md = markdown.Markdown(extensions=list(extensions or DEFAULT_EXTENSIONS),
+                                    extension_configs=extension_configs or {})
+        self.md.treeprocessors.register(_RewriteLinks(self.md, self), "exemplars_links", 1)
+
+    def render(self, body: str, source_path: str, page_url: str) -> str:
+        self.current = (source_path, page_url)
+        try:
+            html = self.md.reset().convert(body)
+        finally:
+            self.current = None
+        return self.postprocess(html) if self.postprocess else html

@@ -1,0 +1,143 @@
+"""View models: the plain values templates render. Built per page from a Library, never by walking all of it."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..library import Library
+from ..model import Story
+from . import urls
+
+PAGE_SIZE = 50
+RELATED_COUNT = 6
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str  # site-relative
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    url: str
+    title: str
+    kind: str
+    kind_label: str
+    summary: str
+    region: str
+    date: str
+    year: int
+    methods: tuple[Link, ...]
+    status: str
+
+
+def card(story: Story, library: Library) -> Card:
+    return Card(
+        id=story.id, url=urls.story(story.id), title=story.title, kind=story.kind, kind_label=story.kind_label,
+        summary=story.summary, region=" · ".join(story.region), date=format_date(story.date), year=story.year,
+        methods=tuple(Link(library.method(m).name, urls.method(m)) for m in story.methods),
+        status=story.status)
+
+
+def format_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def region_links(region: tuple[str, ...]) -> tuple[Link, ...]:
+    return tuple(Link(level, urls.region(region[: i + 1])) for i, level in enumerate(region))
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    total: int  # items across all pages
+    pages: tuple[Link, ...]  # a window of page links around the current one
+    previous: str | None
+    next: str | None
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    url: str
+    number: int
+    items: list
+    pager: Pager
+
+
+def paginate(items: list, base_url: str, size: int = PAGE_SIZE) -> list[ListingPage]:
+    count = max(1, -(-len(items) // size))
+    pages = []
+    for number in range(1, count + 1):
+        window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+        pager = Pager(
+            number=number, count=count, total=len(items),
+            pages=tuple(Link(str(n), urls.paged(base_url, n)) for n in window),
+            previous=urls.paged(base_url, number - 1) if number > 1 else None,
+            next=urls.paged(base_url, number + 1) if number < count else None)
+        pages.append(ListingPage(urls.paged(base_url, number), number, items[(number - 1) * size: number * size], pager))
+    return pages
+
+
+@dataclass
+class RelatedIndex:
+    """Candidates for "related stories", bucketed so that each story looks at a bounded number of others."""
+
+    by_method_province: dict = field(default_factory=lambda: defaultdict(list))
+    by_method: dict = field(default_factory=lambda: defaultdict(list))
+    by_province: dict = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, stories: list[Story]) -> "RelatedIndex":
+        index = cls()
+        for story in stories:  # newest first, so every bucket is too
+            for method in story.methods:
+                index.by_method_province[(method, story.province)].append(story)
+                index.by_method[method].append(story)
+            index.by_province[story.province].append(story)
+        return index
+
+    def related(self, story: Story, library: Library, limit: int = RELATED_COUNT) -> list[Story]:
+        """Explicit `related` first, then stories sharing methods (most shared, then same place), then region."""
+        chosen: list[Story] = []
+        seen = {story.id}
+        for ref in story.related:
+            other = library.story(ref)
+            if other is not None and other.id not in seen and other.is_public:
+                chosen.append(other)
+                seen.add(other.id)
+        candidates: list[Story] = []
+        for method in story.methods:
+            candidates += self.by_method_province.get((method, story.province), [])[:40]
+            candidates += self.by_method.get(method, [])[:40]
+        candidates += self.by_province.get(story.province, [])[:20]
+
+        def score(other: Story) -> tuple:
+            shared = len(set(other.methods) & set(story.methods))
+            place = sum(1 for a, b in zip(other.region, story.region) if a == b)
+            return (-shared, -place, -other.date.toordinal(), other.id)
+
+        for other in sorted({c.id: c for c in candidates if c.id not in seen}.values(), key=score):
+            if len(chosen) >= limit:
+                break
+            chosen.append(other)
+            seen.add(other.id)
+        return chosen
+
+
+@dataclass(frozen=True)
+class MethodTile:
+    id: str
+    name: str
+    url: str
+    summary: str
+    exemplars: int
+    cautionary: int
+
+
+def method_tiles(library: Library, counts: dict) -> list[MethodTile]:
+    return [MethodTile(m.id, m.name, urls.method(m.id), m.summary, counts.get((m.id, "exemplar"), 0),
+                       counts.get((m.id, "cautionary"), 0)) for m in library.methods]
