@@ -21,13 +21,17 @@ from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.redirects import redirect_html
 from .site.render import BodyRenderer, LinkMap
+from .search.indexer import SearchIndexer, SearchIndexError
+from .search.records import record_for
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
+MAX_ERRORS_SHOWN = 50
 
 
 class ExemplarsConfig(Config):
     root = config_options.Optional(config_options.Type(str))  # library root; default: mkdocs.yml's folder
     preview = config_options.Optional(config_options.Type(bool))  # show drafts; default: on for `mkdocs serve`
+    search = config_options.Type(bool, default=True)  # build the Pagefind index
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -38,6 +42,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.site: Site | None = None
         self.specs: dict[str, PageSpec] = {}
         self.error_count = 0
+        self.indexer: SearchIndexer | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -61,8 +66,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         errors = [d for d in diagnostics if d.is_error]
         self.error_count = len(errors)
         if errors and not self.preview:
-            raise PluginError("故事库检查未通过，已停止构建：\n" + format_diagnostics(errors, "text")
-                              + "\n\n修正以上问题后重新构建（`exemplars check` 可单独运行检查）。")
+            shown = format_diagnostics(errors[:MAX_ERRORS_SHOWN], "text")
+            more = f"\n……另有 {len(errors) - MAX_ERRORS_SHOWN} 个错误未列出。" if len(errors) > MAX_ERRORS_SHOWN else ""
+            raise PluginError(f"故事库检查未通过（{len(errors)} 个错误），已停止构建：\n{shown}{more}"
+                              "\n\n修正以上问题后重新构建（运行 `exemplars check` 可查看全部问题）。")
         for diag in errors:
             log.warning(diag.as_text())
         links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
@@ -94,11 +101,31 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
         return markdown
 
+    def on_pre_build(self, *, config) -> None:
+        if self.config.search:
+            self.indexer = SearchIndexer()
+
     def on_page_content(self, html, *, page, config, files):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None and spec.render_body is not None:
-            return spec.render_body()
+            html = spec.render_body()
+        if spec is not None and spec.search is not None and self.indexer is not None:
+            self.indexer.add(record_for(spec.url, spec.title, spec.description, html, spec.search))
         return html
+
+    def on_post_build(self, *, config) -> None:
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
+            try:
+                indexer.finish(Path(config.site_dir) / "pagefind")
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from exc
+            log.info(f"搜索索引：{indexer.count} 个页面")
+
+    def on_build_error(self, *, error) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)

@@ -76,7 +76,7 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
             "---", f"id: synth-{index:05d}", f"title: {title}", f"kind: {kind}",
             f"methods: [{', '.join(story_methods)}]", f"summary: {summary}", f"region: {region}",
             f"date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "status: published",
-            f"domains: [{rng.choice(DOMAINS)}]", "sample: true", "sources:", "  - title: 虚构示例：基准测试生成", "---", "",
+            f"domains: [{rng.choice(DOMAINS)}]", "author: 基准作者", "reviewed_by: 基准审核", "sample: true", "sources:", "  - title: 虚构示例：基准测试生成", "---", "",
         ])
         path = dest / "stories" / slug / f"synth-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic
 from ..library import Library
 from ..model import Story
 from ..schema import KINDS
+from ..search.records import SearchFields
 from . import urls
 from .views import (Card, Link, ListingPage, RelatedIndex, card, format_date, method_tiles, paginate,
                     region_links)
@@ -31,7 +32,7 @@ class PageSpec:
     context: dict = field(default_factory=dict)
     render_body: Callable[[], str] | None = None  # HTML of the page's own text, rendered when the page is built
     source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
-    search: dict | None = None  # search metadata (filters) for pages whose text is indexed
+    search: SearchFields | None = None  # set for pages whose text is indexed (stories, methods, lessons)
 
 
 @dataclass
@@ -75,6 +76,10 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
 
     pages.extend(_browse_pages(shown, cards))
     redirects = {urls.story(alias): urls.story(s.id) for s in shown for alias in s.aliases}
+    pages.append(PageSpec(
+        url=urls.search(), title="搜索", template="exemplars/search.html",
+        description="在全部故事中搜索，并按方法、类型、省份和年份筛选。",
+        context={"method_order": [m.name for m in library.methods]}))
     if preview and diagnostics:
         pages.append(PageSpec(url="_errors/", title="故事库检查结果", template="exemplars/errors.html",
                               description="故事库的检查错误和警告。", context={"diagnostics": diagnostics}))
@@ -104,8 +109,11 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
     return PageSpec(
         url=url, title=story.title, template="exemplars/story.html", description=story.summary or story.title,
         context=context, render_body=lambda: render(story.body, story.path, url), source_path=story.path,
-        search={"方法": [library.method(m).name for m in story.methods], "类型": story.kind_label,
-                "省份": story.province, "年份": str(story.year), "date": story.date.isoformat()})
+        search=SearchFields(
+            filters={"方法": [library.method(m).name for m in story.methods], "类型": [story.kind_label],
+                     "省份": [story.province], "年份": [str(story.year)]},
+            meta={"kind": story.kind, "date": format_date(story.date), "region": " · ".join(story.region)},
+            sort={"date": story.date.isoformat()}))
 
 
 def _method_pages(method, library: Library, shown: list[Story], cards, render, counts) -> list[PageSpec]:
@@ -119,7 +127,8 @@ def _method_pages(method, library: Library, shown: list[Story], cards, render, c
     pages = [PageSpec(
         url=url, title=method.name, template="exemplars/method.html", description=method.summary,
         context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
-        source_path=method.path, search={"方法": [method.name], "类型": "方法"})]
+        source_path=method.path,
+        search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))]
     for group in groups:
         if group["all_url"]:
             stories = [s for s in shown if method.id in s.methods and s.kind == group["kind"]]

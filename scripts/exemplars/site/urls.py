@@ -33,6 +33,10 @@ def browse_index() -> str:
     return "browse/"
 
 
+def search() -> str:
+    return "search/"
+
+
 def kind(kind_id: str) -> str:
     return f"browse/kind/{kind_id}/"
 

@@ -1,0 +1,279 @@
+// The search page: Pagefind, with the library's Chinese substring recall fix.
+//
+// Pagefind indexed, for every position of every Chinese run, one ASCII token spelling the next four characters
+// (scripts/exemplars/search/ngrams.py — keep the two in step). Here a query's Chinese runs are rewritten into the
+// same spelling, so Pagefind's prefix matching finds 调解 inside 调解员. Each result is checked against the page's
+// readable text (its `text` metadata) and excerpts are cut from that text, so readers never see tokens and every
+// shown result really contains what they typed.
+
+const GRAM = 4;
+const BASE = 0x3400;
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+const WORD = /[\p{L}\p{N}]+/gu;
+const FILTER_GROUPS = ["类型", "方法", "省份", "年份"];
+const BATCH = 10;
+const KIND_LABEL = { exemplar: "正面典型", cautionary: "反面典型", method: "方法", lesson: "课程" };
+
+function encodeChar(ch) {
+  const v = ch.codePointAt(0) - BASE;
+  return DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
+}
+
+function token(chars) {
+  return "q" + Array.from(chars).map(encodeChar).join("");
+}
+
+// What the reader typed → Pagefind terms, plus the Chinese runs and other words to verify and highlight.
+export function rewrite(query) {
+  const terms = [];
+  const runs = [];
+  const words = [];
+  for (const part of query.trim().split(/\s+/)) {
+    if (!part) continue;
+    let last = 0;
+    for (const match of part.matchAll(CJK_RUN)) {
+      if (match.index > last) words.push(...(part.slice(last, match.index).toLowerCase().match(WORD) || []));
+      const run = match[0];
+      runs.push(run);
+      const starts = new Set();
+      for (let i = 0; i < Math.max(1, run.length - GRAM + 1); i += GRAM) starts.add(i);
+      starts.add(Math.max(0, run.length - GRAM));
+      [...starts].sort((a, b) => a - b).forEach((i) => terms.push(token(run.slice(i, i + GRAM))));
+      last = match.index + run.length;
+    }
+    if (last < part.length) words.push(...(part.slice(last).toLowerCase().match(WORD) || []));
+  }
+  return { terms: [...terms, ...words], runs, words };
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function realText(data) {
+  return (data.meta && data.meta.text) || "";
+}
+
+// Pagefind matched tokens by prefix; keep only pages whose title or text holds every run and word exactly.
+function contains(data, parsed) {
+  const haystack = (((data.meta && data.meta.title) || "") + "\n" + realText(data)).toLowerCase();
+  return parsed.runs.every((run) => haystack.includes(run)) && parsed.words.every((w) => haystack.includes(w));
+}
+
+export function excerpt(text, parsed, length = 96) {
+  const needles = [...parsed.runs, ...parsed.words].filter(Boolean).sort((a, b) => b.length - a.length);
+  const lower = text.toLowerCase();
+  let first = -1;
+  for (const needle of needles) {
+    const at = lower.indexOf(needle.toLowerCase());
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  const start = first < 0 ? 0 : Math.max(0, first - 24);
+  const end = Math.min(text.length, start + length);
+  const piece = text.slice(start, end);
+  let html = escapeHtml(piece);
+  if (needles.length) {
+    const pattern = new RegExp(needles.map((n) => escapeRegExp(escapeHtml(n))).join("|"), "gi");
+    html = html.replace(pattern, (m) => `<mark>${m}</mark>`);
+  }
+  return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
+}
+
+function setup(root) {
+  const base = new URL(root.dataset.base, window.location.href);
+  const methodOrder = JSON.parse(root.dataset.methodOrder || "[]");
+  const form = root.querySelector(".ex-search__form");
+  const input = root.querySelector(".ex-search__input");
+  const filtersBox = root.querySelector(".ex-search__filters");
+  const status = root.querySelector(".ex-search__status");
+  const list = root.querySelector(".ex-search__results");
+  const more = root.querySelector(".ex-search__more");
+  const params = new URLSearchParams(window.location.search);
+  const state = { query: params.get("q") || "", filters: {}, run: 0, pending: [], parsed: null, shown: 0 };
+  for (const group of FILTER_GROUPS) {
+    const values = params.getAll(group);
+    if (values.length) state.filters[group] = values;
+  }
+  input.value = state.query;
+
+  let pagefindPromise = null;
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
+        await pf.options({ baseUrl: base.pathname });
+        // Results carry per-value filter counts only once the filter index is loaded.
+        await pf.filters();
+        return pf;
+      });
+    }
+    return pagefindPromise;
+  }
+
+  function syncUrl() {
+    const next = new URLSearchParams();
+    if (state.query) next.set("q", state.query);
+    for (const [group, values] of Object.entries(state.filters)) values.forEach((v) => next.append(group, v));
+    const qs = next.toString();
+    window.history.replaceState(null, "", qs ? `?${qs}` : window.location.pathname);
+  }
+
+  function activeFilters() {
+    const out = {};
+    for (const [group, values] of Object.entries(state.filters)) if (values.length) out[group] = { any: values };
+    return out;
+  }
+
+  function orderValues(group, values) {
+    if (group === "方法") return values.sort((a, b) => methodOrder.indexOf(a) - methodOrder.indexOf(b));
+    if (group === "年份") return values.sort((a, b) => b.localeCompare(a));
+    if (group === "类型") return values.sort((a, b) => (a === "正面典型" ? -1 : b === "正面典型" ? 1 : 0));
+    return values.sort((a, b) => a.localeCompare(b, "zh-CN"));
+  }
+
+  function renderFilters(counts) {
+    filtersBox.textContent = "";
+    for (const group of FILTER_GROUPS) {
+      const values = Object.keys((counts && counts[group]) || {});
+      const selected = state.filters[group] || [];
+      const visible = orderValues(group, values.filter((v) => counts[group][v] > 0 || selected.includes(v)));
+      if (!visible.length) continue;
+      const row = document.createElement("div");
+      row.className = "ex-search__group";
+      row.setAttribute("role", "group");
+      row.setAttribute("aria-label", group);
+      const label = document.createElement("span");
+      label.className = "ex-search__group-label";
+      label.textContent = group;
+      row.append(label);
+      for (const value of visible) {
+        const chip = document.createElement("button");
+        chip.type = "button";
+        chip.className = "ex-chip";
+        chip.setAttribute("aria-pressed", selected.includes(value) ? "true" : "false");
+        chip.dataset.group = group;
+        chip.dataset.value = value;
+        chip.innerHTML = `${escapeHtml(value)}<span class="ex-chip__count">${counts[group][value] || 0}</span>`;
+        row.append(chip);
+      }
+      filtersBox.append(row);
+    }
+  }
+
+  function resultItem(data) {
+    const kind = (data.meta && data.meta.kind) || "";
+    const li = document.createElement("li");
+    li.className = `ex-result ex-result--${kind}`;
+    const badge = KIND_LABEL[kind] ? `<span class="ex-badge ex-badge--${escapeHtml(kind)}">${KIND_LABEL[kind]}</span>` : "";
+    const facts = [data.meta.region, data.meta.date].filter(Boolean).map(escapeHtml).join(" · ");
+    li.innerHTML =
+      `<p class="ex-result__top">${badge}<span class="ex-result__facts">${facts}</span></p>` +
+      `<h2 class="ex-result__title"><a href="${escapeHtml(data.url)}">${escapeHtml(data.meta.title || data.url)}</a></h2>` +
+      `<p class="ex-result__excerpt">${excerpt(realText(data), state.parsed)}</p>`;
+    return li;
+  }
+
+  // Show up to BATCH more verified results from the pending Pagefind results.
+  async function showMore(run) {
+    let added = 0;
+    while (added < BATCH && state.pending.length) {
+      const batch = state.pending.splice(0, BATCH - added);
+      const datas = await Promise.all(batch.map((r) => r.data()));
+      if (run !== state.run) return;
+      for (const data of datas) {
+        if (!contains(data, state.parsed)) continue;
+        list.append(resultItem(data));
+        added += 1;
+        state.shown += 1;
+      }
+    }
+    more.hidden = state.pending.length === 0;
+    return added;
+  }
+
+  async function search() {
+    const run = ++state.run;
+    state.query = input.value.trim();
+    syncUrl();
+    const filters = activeFilters();
+    if (!state.query && !Object.keys(filters).length) {
+      list.textContent = "";
+      more.hidden = true;
+      status.textContent = "";
+      const pf = await pagefind();
+      if (run === state.run) renderFilters(await pf.filters());
+      return;
+    }
+    status.textContent = "正在搜索…";
+    const pf = await pagefind();
+    state.parsed = rewrite(state.query);
+    const query = state.parsed.terms.length ? state.parsed.terms.join(" ") : null;
+    // An empty `filters` option makes Pagefind leave out the per-value counts: pass it only when set.
+    const options = Object.keys(filters).length ? { filters } : {};
+    if (!query) options.sort = { date: "desc" };
+    const response = await pf.search(query, options);
+    if (run !== state.run || !response) return;
+    list.textContent = "";
+    state.pending = response.results.slice();
+    state.shown = 0;
+    renderFilters(response.filters);
+    await showMore(run);
+    if (run !== state.run) return;
+    const total = response.results.length;
+    if (!state.shown) {
+      status.textContent = state.query ? `没有找到包含“${state.query}”的内容。试试更短的关键词，或减少筛选条件。` : "没有符合筛选条件的故事。";
+    } else if (state.parsed.runs.some((r) => r.length > GRAM) || !state.pending.length) {
+      status.textContent = state.pending.length ? `找到以下结果` : `共 ${state.shown} 个结果`;
+    } else {
+      status.textContent = `约 ${total} 个结果`;
+    }
+  }
+
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 250);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    search();
+  });
+  more.addEventListener("click", () => showMore(state.run));
+  filtersBox.addEventListener("click", (event) => {
+    const chip = event.target.closest(".ex-chip");
+    if (!chip) return;
+    const { group, value } = chip.dataset;
+    const values = new Set(state.filters[group] || []);
+    values.has(value) ? values.delete(value) : values.add(value);
+    state.filters[group] = [...values];
+    search();
+  });
+
+  // Keyboard: ↓ from the box into the results, ↑/↓ between them, Esc back to the box.
+  root.addEventListener("keydown", (event) => {
+    const links = [...list.querySelectorAll(".ex-result__title a")];
+    const at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && (document.activeElement === input || at >= 0)) {
+      if (links[at + 1]) {
+        links[at + 1].focus();
+        event.preventDefault();
+      }
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      (at === 0 ? input : links[at - 1]).focus();
+      event.preventDefault();
+    } else if (event.key === "Escape" && at >= 0) {
+      input.focus();
+    }
+  });
+
+  search();
+  if (!state.query) input.focus();
+}
+
+const root = document.querySelector("[data-ex-search]");
+if (root) setup(root);

@@ -1,0 +1,138 @@
+"""Feed records to Pagefind's indexing service while the site is still being rendered.
+
+We speak Pagefind's `--service` protocol (base64-encoded JSON messages, each followed by a comma, on stdin and
+stdout) with the extended binary from the `pagefind[extended]` wheel. The package's own asyncio wrapper polls for
+each response with a 0.1 s sleep — 100 s for 1,000 pages — so a reader thread resolves replies as they arrive.
+Pages are handed over while MkDocs renders (indexing overlaps rendering on the second core); a bounded number of
+requests in flight keeps memory flat. Only small search records cross the pipe, never whole pages.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from .records import SearchRecord
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def pagefind_binary() -> str:
+    try:
+        from pagefind_bin_extended import get_executable  # the extended build segments Chinese
+    except ImportError as exc:  # pragma: no cover - the dependency is declared
+        raise SearchIndexError("找不到 Pagefind（需要 pagefind[extended]）：请重新运行 make install") from exc
+    return str(get_executable())
+
+
+class PagefindService:
+    """A minimal synchronous client of `pagefind --service`."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen([pagefind_binary(), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._futures: dict[int, Future] = {}
+        self._lock = threading.Lock()
+        self._next_id = 0
+        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
+        self._reader.start()
+
+    def request(self, payload: dict) -> Future:
+        future: Future = Future()
+        with self._lock:
+            self._next_id += 1
+            message_id = self._next_id
+            self._futures[message_id] = future
+            message = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode())
+            try:
+                self._process.stdin.write(message + b",")
+                self._process.stdin.flush()
+            except OSError as exc:
+                self._futures.pop(message_id, None)
+                future.set_exception(SearchIndexError(f"Pagefind 进程已退出：{exc}"))
+        return future
+
+    def _read(self) -> None:
+        buffer = b""
+        stream = self._process.stdout
+        while True:
+            chunk = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1)
+            if not chunk:
+                break
+            buffer += chunk
+            while b"," in buffer:
+                message, buffer = buffer.split(b",", 1)
+                self._resolve(json.loads(base64.b64decode(message)))
+        with self._lock:  # the process ended: nobody will answer the rest
+            for future in self._futures.values():
+                if not future.done():
+                    future.set_exception(SearchIndexError("Pagefind 进程意外退出"))
+            self._futures.clear()
+
+    def _resolve(self, response: dict) -> None:
+        message_id = response.get("message_id")
+        payload = response.get("payload", {})
+        if message_id is None and payload.get("original_message"):
+            message_id = json.loads(payload["original_message"]).get("message_id")
+        with self._lock:
+            future = self._futures.pop(message_id, None)
+        if future is None:
+            return
+        if payload.get("type") == "Error":
+            future.set_exception(SearchIndexError(f"Pagefind 报错：{payload.get('message')}"))
+        else:
+            future.set_result(payload)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+class SearchIndexer:
+    """One Pagefind index, filled record by record and written once."""
+
+    def __init__(self, max_pending: int = 32) -> None:
+        self._service = PagefindService()
+        self._pending: list[Future] = []
+        self._max_pending = max_pending
+        self.count = 0
+        created = self._service.request({"type": "NewIndex", "config": {"force_language": "zh"}}).result(timeout=60)
+        self._index_id = created["index_id"]
+
+    def add(self, record: SearchRecord) -> None:
+        """Queue one record; blocks only while too many are in flight."""
+        self._pending.append(self._service.request({
+            "type": "AddFile", "index_id": self._index_id, "url": "/" + record.url.lstrip("/"),
+            "file_contents": record.html(), "file_path": None}))
+        self.count += 1
+        if len(self._pending) >= self._max_pending:
+            self._drain(self._max_pending // 2)
+
+    def _drain(self, keep: int = 0) -> None:
+        while len(self._pending) > keep:
+            self._pending.pop(0).result(timeout=600)
+
+    def finish(self, output: Path) -> None:
+        """Write the bundle to `output` (e.g. site/pagefind) and stop the service."""
+        try:
+            self._drain()
+            self._service.request({"type": "WriteFiles", "index_id": self._index_id,
+                                   "output_path": str(output)}).result(timeout=1800)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._service.close()
