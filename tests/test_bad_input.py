@@ -45,6 +45,8 @@ CASES = {
     "body-broken-link.md": ("E-LINK-MISSING", 17, "no-such-story.md"),
     "placeholder-in-review.md": ("E-PLACEHOLDER", 6, "summary"),
     "binary-nul.md": ("E-FILE-BINARY", 3, "二进制"),
+    "published-without-reviewer.md": ("E-REVIEW-MISSING", 9, "reviewed_by"),
+    "published-self-reviewed.md": ("E-REVIEW-SELF", 11, "林晓"),
 }
 
 

@@ -20,6 +20,7 @@ def check_library(library: Library) -> list[Diagnostic]:
     diags.extend(_story_references(library))
     diags.extend(_duplicate_ids(library))
     diags.extend(_region_spellings(library))
+    diags.extend(_review_rules(library))
     for record in library.records.get("story", []):
         if record.readable:
             diags.extend(_body_rules(library, record))
@@ -116,6 +117,28 @@ def _region_spellings(library: Library) -> list[Diagnostic]:
                     "W-REGION-SPELLING", story.path, record_line, value="/".join((*parent, name)),
                     other="/".join((*parent, preferred)), where=example.path))
     return diags
+
+
+def _review_rules(library: Library) -> list[Diagnostic]:
+    """A published story names its reviewer, and the reviewer is not the author (four eyes)."""
+    diags = []
+    for record in library.records.get("story", []):
+        values = library.values.get(record.path)
+        if values is None or values.get("status") != "published":
+            continue
+        reviewer = values.get("reviewed_by")
+        if not reviewer:
+            if "reviewed_by" in record.meta:  # present but invalid: the field check already says so
+                continue
+            diags.append(Diagnostic.make("E-REVIEW-MISSING", record.path, record.line_of("status")))
+        elif values.get("author") and _same_person(reviewer, values["author"]):
+            diags.append(Diagnostic.make("E-REVIEW-SELF", record.path, record.line_of("reviewed_by"),
+                                         reviewer=reviewer))
+    return diags
+
+
+def _same_person(a: str, b: str) -> bool:
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
 def _line_for(library: Library, path: str, *key) -> int:

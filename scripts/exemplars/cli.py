@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="输出格式：text（默认）、json、github（GitHub Actions 注解）")
     check.add_argument("--strict", action="store_true", help="有警告也以失败退出")
+    check.add_argument("--watch", action="store_true", help="保存文件后自动重新检查（监视 stories/、methods/、lessons/；Ctrl-C 退出）")
     check.set_defaults(handler=cmd_check)
 
     new = sub.add_parser("new", parents=[common], help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。")
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=cmd_schema)
     codes = sub.add_parser("codes", help="列出全部检查代码及含义")
     codes.set_defaults(handler=lambda args: print(codes_table()) or EXIT_OK)
+    from . import stats, status  # editors' workflow commands register themselves
+    status.register(sub, common)
+    stats.register(sub, common)
     return parser
 
 
@@ -96,6 +100,9 @@ def cmd_check(args) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"找不到 {path}")
+    if getattr(args, "watch", False):
+        from .watch import watch_check
+        return watch_check(root, args.paths, args.format)
     library = load_library(root)
     diags = check_library(library)
     files = len(library.all_records)

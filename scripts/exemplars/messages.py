@@ -49,6 +49,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
                           "统一成一种写法，否则两种写法会各自生成一个浏览页"),
     "E-RELATED-UNKNOWN": ("相关故事 `{value}` 不存在{suggestion}", "写库中某个故事的 id；故事改过 id 的，旧 id 须留在它的 aliases 中"),
     "E-RELATED-SELF": ("故事不能把自己列为相关故事", "删去这一项"),
+    # --- review ---------------------------------------------------------------------------------------
+    "E-REVIEW-MISSING": ("已发布（published）的故事缺少审核人 `reviewed_by`",
+                         "发布前须由作者以外的编辑审核：添加一行 `reviewed_by: 审核人姓名`；尚未审核的请把 status 改回 review"),
+    "E-REVIEW-SELF": ("审核人 `{reviewer}` 就是作者本人", "发布的故事须由作者以外的另一位编辑审核：把 `reviewed_by` 改为审核人的姓名"),
     # --- body ------------------------------------------------------------------------------------------
     "E-HTML-SCRIPT": ("正文含有 `<script>` 脚本", "删除脚本；故事正文只写文字、图片和链接"),
     "E-HTML-FRAME": ("正文含有 `<{tag}>` 嵌入内容", "删除它；需要引用外部内容时写普通链接"),
@@ -98,6 +102,8 @@ TITLES: dict[str, str] = {
     "W-REGION-SPELLING": "同一地方两种写法",
     "E-RELATED-UNKNOWN": "相关故事不存在",
     "E-RELATED-SELF": "相关故事指向自己",
+    "E-REVIEW-MISSING": "已发布的故事没有审核人",
+    "E-REVIEW-SELF": "审核人与作者是同一人",
     "E-HTML-SCRIPT": "正文含脚本",
     "E-HTML-FRAME": "正文含嵌入框架",
     "E-HTML-EVENT": "正文含事件属性",

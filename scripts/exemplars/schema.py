@@ -411,6 +411,11 @@ CONTRACTS = {c.name: c for c in (STORY, METHOD)}
 def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dict:
     """The contract as JSON Schema (draft 2020-12). With `method_refs`, methods are an enum for autocompletion."""
     schema = mapping_json_schema(contract.fields, contract.draft_aware)
+    if contract is STORY:
+        # check.py's review rule (E-REVIEW-MISSING): a published story names its reviewer.
+        schema.setdefault("allOf", []).append({
+            "if": {"properties": {"status": {"const": "published"}}, "required": ["status"]},
+            "then": {"required": ["reviewed_by"]}})
     if method_refs and "methods" in schema["properties"]:
         methods = dict(schema["properties"]["methods"])
         methods["items"] = {"enum": sorted(method_refs)}

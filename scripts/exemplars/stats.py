@@ -1,0 +1,360 @@
+"""The editors' dashboard: what the published library covers and where it is thin.
+
+Figures are computed from a Library (published stories only) and never from the wall clock: "older than five
+years" is measured from a reference date, by default the newest published story's date, so the same library
+always gives the same dashboard. Charts are inline SVG strings (no script, no external references, text labels,
+`role="img"` with a <title> and <desc>), so the site can embed them without JavaScript.
+
+`exemplars stats` prints the same figures as text tables; `dashboard()` hands a template everything it needs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .library import Library
+from .model import Story
+from .regions import PROVINCES
+from .schema import KINDS
+
+STALE_YEARS = 5
+MIN_EXEMPLARS = 3
+_PROVINCE_ORDER = {name: index for index, (name, _, _) in enumerate(PROVINCES)}
+
+
+# --- figures -----------------------------------------------------------------------------------------------------
+@dataclass
+class MethodRow:
+    id: str
+    name: str
+    counts: dict[str, int]  # kind → published stories of this method and kind
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Figures:
+    reference_date: dt.date | None
+    stale_before: dt.date | None  # stories that happened before this day and were never updated are stale
+    min_exemplars: int
+    total: int
+    kinds: dict[str, int]
+    methods: list[MethodRow]
+    provinces: list[tuple[str, int]]  # most stories first
+    years: list[tuple[int, int]]  # every year from the first to the last, gaps as 0
+    no_cautionary: list[MethodRow] = field(default_factory=list)
+    few_exemplars: list[MethodRow] = field(default_factory=list)
+    stale: list[Story] = field(default_factory=list)  # oldest first
+    single_source: list[Story] = field(default_factory=list)  # oldest first
+
+    def as_dict(self) -> dict:
+        """JSON-ready: dates as YYYY-MM-DD, stories as small records."""
+        def method(row: MethodRow) -> dict:
+            return {"id": row.id, "name": row.name, **row.counts, "total": row.total}
+
+        return {
+            "reference_date": _iso(self.reference_date),
+            "stale_before": _iso(self.stale_before),
+            "min_exemplars": self.min_exemplars,
+            "total": self.total,
+            "kinds": dict(self.kinds),
+            "methods": [method(row) for row in self.methods],
+            "provinces": [{"name": name, "count": count} for name, count in self.provinces],
+            "years": [{"year": year, "count": count} for year, count in self.years],
+            "no_cautionary": [method(row) for row in self.no_cautionary],
+            "few_exemplars": [method(row) for row in self.few_exemplars],
+            "stale": [_story_record(s) for s in self.stale],
+            "single_source": [_story_record(s) for s in self.single_source],
+        }
+
+
+def figures(library: Library, reference_date: dt.date | None = None, min_exemplars: int = MIN_EXEMPLARS) -> Figures:
+    """Every dashboard figure over the library's published stories."""
+    stories = library.public_stories()
+    if reference_date is None and stories:
+        reference_date = max(s.date for s in stories)
+    stale_before = years_before(reference_date, STALE_YEARS) if reference_date else None
+
+    pairs = Counter((m, s.kind) for s in stories for m in s.methods)
+    methods = [MethodRow(m.id, m.name, {kind: pairs[(m.id, kind)] for kind in KINDS}) for m in library.methods]
+    provinces = Counter(s.province for s in stories)
+    years = Counter(s.year for s in stories)
+    year_span = range(min(years), max(years) + 1) if years else range(0)
+    oldest_first = sorted(stories, key=lambda s: (s.date, s.id))
+    return Figures(
+        reference_date=reference_date,
+        stale_before=stale_before,
+        min_exemplars=min_exemplars,
+        total=len(stories),
+        kinds={kind: sum(1 for s in stories if s.kind == kind) for kind in KINDS},
+        methods=methods,
+        provinces=sorted(provinces.items(), key=lambda p: (-p[1], _PROVINCE_ORDER.get(p[0], 99), p[0])),
+        years=[(year, years[year]) for year in year_span],
+        no_cautionary=[row for row in methods if row.counts["cautionary"] == 0],
+        few_exemplars=[row for row in methods if row.counts["exemplar"] < min_exemplars],
+        stale=[s for s in oldest_first if stale_before and s.date < stale_before and s.updated is None],
+        single_source=[s for s in oldest_first if len(s.sources) == 1],
+    )
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _story_record(story: Story) -> dict:
+    return {"id": story.id, "title": story.title, "path": story.path, "url": story.url, "kind": story.kind,
+            "date": story.date.isoformat(), "updated": _iso(story.updated), "sources": len(story.sources)}
+
+
+# --- the dashboard page --------------------------------------------------------------------------------------
+def dashboard(library: Library, reference_date: dt.date | None = None, min_exemplars: int = MIN_EXEMPLARS) -> dict:
+    """Everything a dashboard template needs: the figures (model objects, for links) and the charts (SVG)."""
+    fig = figures(library, reference_date, min_exemplars)
+    kinds = list(KINDS)
+    heatmap = svg_heatmap(
+        rows=[row.name for row in fig.methods], columns=[KINDS[k] for k in kinds],
+        values=[[row.counts[k] for k in kinds] for row in fig.methods],
+        title="各方法的正面典型与反面典型数量", ident="ex-chart-methods")
+    provinces = svg_bars(fig.provinces, title="各省份已发布的故事数量", ident="ex-chart-provinces")
+    years = svg_line([(str(y), n) for y, n in fig.years], title="各年份的故事数量（按发生日期）",
+                     ident="ex-chart-years")
+    return {
+        "figures": fig,
+        "data": fig.as_dict(),
+        "kinds": dict(KINDS),
+        "reference_date": fig.reference_date,
+        "stale_before": fig.stale_before,
+        "min_exemplars": fig.min_exemplars,
+        "total": fig.total,
+        "methods": fig.methods,
+        "provinces": fig.provinces,
+        "years": fig.years,
+        "no_cautionary": fig.no_cautionary,
+        "few_exemplars": fig.few_exemplars,
+        "stale": fig.stale,
+        "single_source": fig.single_source,
+        "svg": {"methods": heatmap, "provinces": provinces, "years": years},
+    }
+
+
+# --- SVG ------------------------------------------------------------------------------------------------------
+FONT = 13
+HUE = "#9b1c1c"  # the site's primary colour; cells and bars vary only its opacity, text uses currentColor
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    return '"' + html.escape(text, quote=True) + '"'
+
+
+def _n(value: float) -> str:
+    """Coordinates with one decimal at most, so output is byte-for-byte stable."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """Rough rendered width: CJK and full-width characters are square, the rest about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
+
+
+def _ident(ident: str | None, *parts: object) -> str:
+    if ident:
+        return ident
+    return "ex-chart-" + hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def _svg(ident: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="ex-chart" id={quoteattr(ident)} '
+            f'aria-labelledby="{ident}-title {ident}-desc" width="{_n(width)}" height="{_n(height)}" '
+            f'viewBox="0 0 {_n(width)} {_n(height)}" font-size="{FONT}" fill="currentColor">')
+    return "\n".join([head, f'<title id="{ident}-title">{escape(title)}</title>',
+                      f'<desc id="{ident}-desc">{escape(desc)}</desc>', *body, "</svg>"])
+
+
+def _text(x: float, y: float, text: object, anchor: str = "start", **attrs: str) -> str:
+    extra = "".join(f" {key.replace('_', '-')}={quoteattr(value)}" for key, value in attrs.items())
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(str(text))}</text>'
+
+
+def svg_heatmap(rows: list[str], columns: list[str], values: list[list[int]], title: str,
+                ident: str | None = None) -> str:
+    """A table of counts as coloured cells, each with its number written in it (colour is never the only cue)."""
+    ident = _ident(ident, "heatmap", rows, columns, values, title)
+    cell_w = max([64.0] + [text_width(c) + 16 for c in columns])
+    cell_h, head_h, pad = 30.0, 26.0, 8.0
+    label_w = max([0.0] + [text_width(r) for r in rows]) + 12
+    width = label_w + cell_w * len(columns) + pad
+    height = head_h + cell_h * len(rows) + pad
+    peak = max([0] + [v for row in values for v in row])
+    body = [_text(label_w + cell_w * (j + 0.5), head_h - 9, c, "middle", font_weight="bold")
+            for j, c in enumerate(columns)]
+    for i, (label, row) in enumerate(zip(rows, values)):
+        y = head_h + cell_h * i
+        body.append(_text(label_w - 8, y + cell_h / 2 + FONT * 0.35, label, "end"))
+        for j, value in enumerate(row):
+            x = label_w + cell_w * j
+            strength = 0.0 if peak == 0 else value / peak
+            opacity = 0.06 if value == 0 else 0.15 + 0.75 * strength
+            body.append(f'<g><title>{escape(f"{label}・{columns[j]}：{value} 篇")}</title>'
+                        f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_w - 2)}" height="{_n(cell_h - 2)}" '
+                        f'rx="3" fill="{HUE}" fill-opacity="{opacity:.2f}"/>'
+                        + _text(x + cell_w / 2, y + cell_h / 2 + FONT * 0.35, value, "middle",
+                                **({"fill": "#ffffff"} if opacity > 0.72 else {}))
+                        + "</g>")
+    desc = "；".join(f"{label}：" + "，".join(f"{c} {v} 篇" for c, v in zip(columns, row))
+                    for label, row in zip(rows, values)) or "没有数据"
+    return _svg(ident, width, height, title, desc, body)
+
+
+def svg_bars(items: list[tuple[str, int]], title: str, ident: str | None = None) -> str:
+    """Horizontal bars, one per label, with the count written after each bar."""
+    ident = _ident(ident, "bars", items, title)
+    row_h, bar_w, pad = 24.0, 240.0, 8.0
+    label_w = max([0.0] + [text_width(label) for label, _ in items]) + 12
+    peak = max([0] + [value for _, value in items])
+    value_w = text_width(str(peak)) + 12
+    width = label_w + bar_w + value_w + pad
+    height = row_h * len(items) + pad * 2
+    body = []
+    for i, (label, value) in enumerate(items):
+        y = pad + row_h * i
+        length = 0.0 if peak == 0 else bar_w * value / peak
+        body.append(f'<g><title>{escape(f"{label}：{value} 篇")}</title>'
+                    + _text(label_w - 8, y + row_h / 2 + FONT * 0.35, label, "end")
+                    + f'<rect x="{_n(label_w)}" y="{_n(y + 4)}" width="{_n(length)}" height="{_n(row_h - 8)}" '
+                      f'rx="2" fill="{HUE}" fill-opacity="0.8"/>'
+                    + _text(label_w + length + 6, y + row_h / 2 + FONT * 0.35, value)
+                    + "</g>")
+    desc = "；".join(f"{label} {value} 篇" for label, value in items) or "没有数据"
+    return _svg(ident, width, height, title, desc, body)
+
+
+def svg_line(points: list[tuple[str, int]], title: str, ident: str | None = None) -> str:
+    """A line over ordered categories (years), each point labelled with its count; x labels thinned if crowded."""
+    ident = _ident(ident, "line", points, title)
+    step, plot_h, left, top, bottom = 44.0, 160.0, 32.0, 22.0, 28.0
+    width = left + step * max(len(points) - 1, 0) + left
+    height = top + plot_h + bottom
+    peak = max([0] + [value for _, value in points])
+    every = 1 if len(points) <= 16 else math.ceil(len(points) / 12)
+    base = top + plot_h
+
+    def y_of(value: int) -> float:
+        return base - (0.0 if peak == 0 else plot_h * value / peak)
+
+    coords = [(left + step * i, y_of(value)) for i, (_, value) in enumerate(points)]
+    body = [f'<line x1="{_n(left)}" y1="{_n(base)}" x2="{_n(width - left / 2)}" y2="{_n(base)}" '
+            f'stroke="currentColor" stroke-opacity="0.4"/>']
+    if len(coords) > 1:
+        path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{HUE}" stroke-width="2"/>')
+    for i, ((label, value), (x, y)) in enumerate(zip(points, coords)):
+        shown = i % every == 0 or i == len(points) - 1
+        body.append(f'<g><title>{escape(f"{label}：{value} 篇")}</title>'
+                    f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{HUE}"/>'
+                    + _text(x, y - 7, value, "middle")
+                    + (_text(x, base + 18, label, "middle") if shown else "")
+                    + "</g>")
+    desc = "；".join(f"{label} {value} 篇" for label, value in points) or "没有数据"
+    return _svg(ident, width, height, title, desc, body)
+
+
+# --- text tables (the `stats` and `status` commands) ---------------------------------------------------------
+def text_table(headers: list[str], rows: list[list[object]], numeric: set[int] | frozenset[int] = frozenset()) -> str:
+    """Columns aligned by display width (a Chinese character takes two cells); `numeric` columns right-aligned."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(_cells(row[j]) for row in cells) for j in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        parts = []
+        for j, text in enumerate(row):
+            fill = " " * (widths[j] - _cells(text))
+            parts.append(fill + text if j in numeric else text + fill)
+        return "  ".join(parts).rstrip()
+
+    return "\n".join(line(row) for row in cells)
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_text(fig: Figures) -> str:
+    kinds = list(KINDS)
+    out = [f"已发布的故事：{fig.total} 篇（" + "，".join(f"{KINDS[k]} {fig.kinds[k]} 篇" for k in kinds) + "）"]
+    if fig.reference_date:
+        out.append(f"基准日期：{fig.reference_date.isoformat()}（最新一篇已发布故事的日期，或 --reference-date 指定）")
+    out += ["", "一、各方法的故事数", text_table(
+        ["方法", *(KINDS[k] for k in kinds), "合计"],
+        [[row.name, *(row.counts[k] for k in kinds), row.total] for row in fig.methods],
+        numeric=frozenset(range(1, len(kinds) + 2)))]
+    out += ["", "二、各省份", text_table(["省份", "篇数"], [list(p) for p in fig.provinces], numeric={1})
+            if fig.provinces else "  （无）"]
+    out += ["", "三、各年份（按发生日期）", text_table(["年份", "篇数"], [list(y) for y in fig.years], numeric={1})
+            if fig.years else "  （无）"]
+    out += ["", "四、需要补充的方法",
+            "  没有反面典型：" + ("、".join(row.name for row in fig.no_cautionary) or "无"),
+            f"  正面典型少于 {fig.min_exemplars} 篇：" + ("、".join(f"{row.name}（{row.counts['exemplar']} 篇）"
+                                                          for row in fig.few_exemplars) or "无")]
+    stale_title = (f"五、超过 {STALE_YEARS} 年未更新的故事（发生在 {fig.stale_before.isoformat()} 之前且没有 updated）"
+                   if fig.stale_before else f"五、超过 {STALE_YEARS} 年未更新的故事")
+    out += ["", stale_title, _story_table(fig.stale)]
+    out += ["", "六、只有一条来源的故事", _story_table(fig.single_source)]
+    return "\n".join(out)
+
+
+def _story_table(stories: list[Story]) -> str:
+    if not stories:
+        return "  （无）"
+    return text_table(["日期", "标识", "标题", "文件"], [[s.date.isoformat(), s.id, s.title, s.path] for s in stories])
+
+
+# --- `exemplars stats` ----------------------------------------------------------------------------------------
+def register(sub, common) -> None:
+    parser = sub.add_parser("stats", parents=[common], help="统计已发布的故事：方法、省份、年份和需要补充之处",
+                            description="只统计已发布（published）的故事；“超过五年”相对基准日期计算，不看今天的日期。")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
+    parser.add_argument("--min-exemplars", type=int, default=MIN_EXEMPLARS, metavar="N",
+                        help=f"正面典型少于 N 篇的方法列为需要补充（默认 {MIN_EXEMPLARS}）")
+    parser.add_argument("--reference-date", metavar="YYYY-MM-DD",
+                        help="基准日期（默认：最新一篇已发布故事的发生日期）")
+    parser.set_defaults(handler=cmd_stats)
+
+
+def cmd_stats(args) -> int:
+    from .cli import EXIT_OK, UsageError, _root, _valid_date  # the CLI imports this module; import back lazily
+
+    if args.min_exemplars < 0:
+        raise UsageError("--min-exemplars 不能是负数")
+    reference = _valid_date(args.reference_date) if args.reference_date else None
+    fig = figures(_load(_root(args)), reference, args.min_exemplars)
+    if args.format == "json":
+        print(json.dumps(fig.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(fig))
+    return EXIT_OK
+
+
+def _load(root) -> Library:
+    from .library import load_library
+
+    return load_library(root)

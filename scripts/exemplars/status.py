@@ -1,0 +1,119 @@
+"""`exemplars status`: which stories wait for review (and, with --all, which drafts exist), and since when.
+
+"Since when" is the date of the last commit touching the file (`git log -1 --format=%cs -- <path>`); a file that
+git does not know yet is "未提交"; outside a git repository the file's modification date stands in for it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .library import Library
+from .schema import STATUSES
+
+UNCOMMITTED = "未提交"
+
+
+@dataclass(frozen=True)
+class Pending:
+    path: str
+    id: str
+    title: str
+    author: str | None
+    status: str
+    since: dt.date | None  # None: not committed yet
+    source: str  # "git", "untracked" or "mtime" (not a git repository)
+
+    @property
+    def since_label(self) -> str:
+        if self.since is None:
+            return UNCOMMITTED
+        return self.since.isoformat() + ("（文件时间）" if self.source == "mtime" else "")
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "id": self.id, "title": self.title, "author": self.author, "status": self.status,
+                "since": self.since.isoformat() if self.since else None, "since_source": self.source}
+
+
+def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
+    """Stories in review (and drafts if asked), oldest first; uncommitted ones last, as they are the newest."""
+    wanted = {"review", "draft"} if include_drafts else {"review"}
+    stories = [s for s in library.stories if s.status in wanted]
+    in_git = _inside_git(library.root)
+    items = []
+    for story in stories:
+        if in_git:
+            since = _last_commit_date(library.root, story.path)
+            source = "git" if since else "untracked"
+        else:
+            since, source = _mtime_date(library.root / story.path), "mtime"
+        items.append(Pending(path=story.path, id=story.id, title=story.title, author=story.author,
+                             status=story.status, since=since, source=source))
+    return sorted(items, key=lambda p: (p.since is None, p.since or dt.date.min, p.path))
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # a read-only look must not take git's index lock
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30, env=env)
+    except (OSError, subprocess.SubprocessError):  # git not installed, or hung
+        return None
+
+
+def _inside_git(root: Path) -> bool:
+    result = _git(root, "rev-parse", "--is-inside-work-tree")
+    return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def _last_commit_date(root: Path, path: str) -> dt.date | None:
+    result = _git(root, "log", "-1", "--format=%cs", "--", path)
+    if result is None or result.returncode != 0 or not result.stdout.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(result.stdout.strip())
+    except ValueError:
+        return None
+
+
+def _mtime_date(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def format_text(items: list[Pending], include_drafts: bool) -> str:
+    from .stats import text_table
+
+    what = "待审或草稿状态的故事" if include_drafts else "待审（review）的故事"
+    if not items:
+        return f"没有{what}。"
+    rows = [[p.since_label, STATUSES.get(p.status, p.status), p.id, p.title, p.author or "—", p.path] for p in items]
+    table = text_table(["自何时", "状态", "标识", "标题", "作者", "文件"], rows)
+    note = "“自何时”是最后一次提交该文件的日期；“未提交”表示文件还没有提交到 git。"
+    return f"{what}：{len(items)} 篇，最早的在前\n\n{table}\n\n{note}"
+
+
+# --- `exemplars status` ---------------------------------------------------------------------------------------
+def register(sub, common) -> None:
+    parser = sub.add_parser("status", parents=[common], help="列出待审的故事（--all 连同草稿），最早的在前",
+                            description="列出状态为 review（待审）的故事及其最后一次提交的日期；--all 连同草稿。")
+    parser.add_argument("--all", action="store_true", dest="include_drafts", help="连同草稿（draft）一起列出")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
+    parser.set_defaults(handler=cmd_status)
+
+
+def cmd_status(args) -> int:
+    from .cli import EXIT_OK, _root  # the CLI imports this module; import back lazily
+    from .library import load_library
+
+    items = pending(load_library(_root(args)), args.include_drafts)
+    if args.format == "json":
+        print(json.dumps([p.as_dict() for p in items], ensure_ascii=False, indent=2))
+    else:
+        print(format_text(items, args.include_drafts))
+    return EXIT_OK
