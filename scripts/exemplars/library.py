@@ -111,6 +111,7 @@ def load_library(root: Path, jobs: int | None = None) -> Library:
     Reading and per-file validation are independent per file, so large libraries use a process pool
     (`jobs` workers, default: every core); cross-file work happens afterwards, in this process.
     """
+    root = Path(root).resolve()  # every path below is joined onto it; a relative root would be joined twice
     library = Library(root=root)
     validated: dict[str, dict | None] = {}
     for name, contract in CONTRACTS.items():
