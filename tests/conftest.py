@@ -43,3 +43,8 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> su
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# Browser fixtures live in tests/browser.py and are registered here once, so every test module shares one
+# Playwright session (two sync Playwright sessions cannot run at the same time).
+from browser import browser, chromium_path  # noqa: E402,F401

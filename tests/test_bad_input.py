@@ -162,3 +162,17 @@ def test_check_never_writes(library_copy, cli):
     result = cli("check", "--root", str(root))
     assert result.returncode == 1
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("body", ["```\n\n<script>alert(4)</script>\n", "   ```\n<script>alert(4)</script>\n   ```\n"])
+def test_a_fence_markdown_does_not_render_as_code_hides_nothing(library_copy, body):
+    """Python-Markdown only treats a closed fence at column 0 as code; anything else is scanned."""
+    text = (BAD / "invalid-id.md").read_text(encoding="utf-8").replace("Bad_Id_2019", "fence-2019") + body
+    root, diags = check_case(library_copy, text.encode())
+    assert any(d.code == "E-HTML-SCRIPT" for d in diags if d.path == TARGET)
+
+
+def test_a_closed_fence_at_column_zero_is_code(library_copy):
+    text = (BAD / "invalid-id.md").read_text(encoding="utf-8").replace("Bad_Id_2019", "fence-2019")
+    root, diags = check_case(library_copy, (text + "```html\n<script>alert(4)</script>\n```\n").encode())
+    assert not any(d.code.startswith("E-HTML") for d in diags if d.path == TARGET)

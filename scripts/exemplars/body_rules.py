@@ -12,7 +12,7 @@ from typing import Iterator
 
 from .schema import PLACEHOLDER
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCRIPT = re.compile(r"<\s*script\b", re.IGNORECASE)
 _FRAME = re.compile(r"<\s*(iframe|frame|frameset|object|embed|applet|base|meta)\b", re.IGNORECASE)
@@ -33,18 +33,28 @@ _REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 
 
 def visible_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """(file line, text) for body lines outside code, with inline code spans blanked."""
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * len(match.group(1))
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        yield first_line + offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+    """(file line, text) for body lines outside code, with inline code spans blanked.
+
+    Only what Markdown really renders as code is skipped: a fence at column 0 with a matching closing fence. An
+    indented or unclosed "fence" is ordinary text to Python-Markdown, so it is scanned like any other line.
+    """
+    lines = body.split("\n")
+    skip: set[int] = set()
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if match:
+            fence = match.group(1)
+            close = re.compile(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            end = next((j for j in range(index + 1, len(lines)) if close.match(lines[j])), None)
+            if end is not None:
+                skip.update(range(index, end + 1))
+                index = end + 1
+                continue
+        index += 1
+    for offset, line in enumerate(lines):
+        if offset not in skip:
+            yield first_line + offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def valid_id_card(match: re.Match) -> bool:

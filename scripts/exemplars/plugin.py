@@ -17,10 +17,13 @@ from .check import check_library
 from .diagnostics import format_diagnostics
 from .library import load_library
 from .site import urls
+from .site.catalogue import SiteUrlError, write_catalogue, write_schema
+from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.redirects import redirect_html
 from .site.render import BodyRenderer, LinkMap
+from .site.sanitize import sanitize
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import record_for
 
@@ -61,7 +64,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config) -> Files:
-        library = load_library(self.root)
+        library = self.library = load_library(self.root)
         diagnostics = check_library(library)
         errors = [d for d in diagnostics if d.is_error]
         self.error_count = len(errors)
@@ -75,7 +78,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
         links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
         renderer = BodyRenderer(links, extensions=config["markdown_extensions"],
-                                extension_configs=config["mdx_configs"])
+                                extension_configs=config["mdx_configs"], postprocess=sanitize)
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None)
         self.specs = {}
@@ -86,7 +89,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
             self.specs[src_uri] = spec
         for old, new in self.site.redirects.items():
-            html = redirect_html(urls.relative(old, new), (config.site_url or "") + new)
+            canonical = config.site_url.rstrip("/") + "/" + new if config.site_url else None
+            html = redirect_html(urls.relative(old, new), canonical)
             files.append(File.generated(config, old + "index.html", content=html,
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         return files
@@ -114,6 +118,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        out = Path(config.site_dir)
+        try:  # trainers' machine-readable outputs; published stories only, even in preview
+            write_feeds(self.library, out, config.site_url)
+            write_catalogue(self.library, out, config.site_url)
+            write_schema(out / "stories.schema.json")
+        except SiteUrlError as exc:
+            raise PluginError(str(exc)) from exc
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             try:

@@ -7,6 +7,7 @@ Rules that need the whole library (methods exist, ids unique, region spellings) 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -433,5 +434,6 @@ def markdown_table(contract: Contract) -> str:
     rows = ["| 字段 | 名称 | 必填 | 取值 | 说明 | 示例 |", "|---|---|---|---|---|---|"]
     for f in contract.fields:
         required = ("必填（草稿可暂缺）" if f.content and contract.draft_aware else "必填") if f.required else "可选"
-        rows.append(f"| `{f.name}` | {f.label} | {required} | {f.type.label} | {f.help} | `{f.example}` |")
+        cells = [html.escape(text, quote=False).replace("|", "&#124;") for text in (f.label, f.type.label, f.help)]
+        rows.append(f"| `{f.name}` | {cells[0]} | {required} | {cells[1]} | {cells[2]} | `{f.example}` |")
     return "\n".join(rows)

@@ -14,6 +14,7 @@ from ..library import Library
 from ..model import Story
 from ..schema import KINDS
 from ..search.records import SearchFields
+from ..stats import dashboard
 from . import urls
 from .views import (Card, Link, ListingPage, RelatedIndex, card, format_date, method_tiles, paginate,
                     region_links)
@@ -76,6 +77,10 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
 
     pages.extend(_browse_pages(shown, cards))
     redirects = {urls.story(alias): urls.story(s.id) for s in shown for alias in s.aliases}
+    pages.append(PageSpec(
+        url=urls.stats(), title="库情", template="exemplars/stats.html",
+        description="故事库的覆盖情况：各方法正反面典型数、各省和各年份的故事数、待更新和只有一个来源的故事。",
+        context={"dashboard": dashboard(library)}))
     pages.append(PageSpec(
         url=urls.search(), title="搜索", template="exemplars/search.html",
         description="在全部故事中搜索，并按方法、类型、省份和年份筛选。",

@@ -33,6 +33,10 @@ def browse_index() -> str:
     return "browse/"
 
 
+def stats() -> str:
+    return "stats/"
+
+
 def search() -> str:
     return "search/"
 

@@ -1,0 +1,30 @@
+"""Defence in depth: every rendered story and method body passes an allow-list sanitiser (nh3) before it is
+published, so a story that slipped past the checker still cannot run script, carry event handlers, load frames
+or link to javascript:/data: URLs."""
+from __future__ import annotations
+
+import nh3
+
+# What Markdown and our extensions produce, and nothing that can execute or embed.
+TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark",
+    "sub", "sup", "small", "code", "pre", "kbd", "samp", "blockquote", "q", "cite", "abbr", "ul", "ol", "li", "dl",
+    "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "a", "img",
+    "figure", "figcaption", "div", "span", "details", "summary", "time",
+}
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "time": {"datetime"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}  # relative URLs are always allowed; javascript: and data: never
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     clean_content_tags=DROP_WITH_CONTENT, link_rel="noopener", strip_comments=True)

@@ -1,0 +1,185 @@
+"""Search: the n-gram spelling (Python and browser agree), what Pagefind is handed, and the real search page in
+chromium on the sample library: Chinese substrings inside longer words, filters, filter-only browsing."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from browser import serve
+from conftest import REPO
+from exemplars.library import load_library
+from exemplars.search.ngrams import CJK_RUN, index_text, query_terms, token
+from exemplars.search.records import SearchFields, plain_text, record_for
+from exemplars.site.render import BodyRenderer
+from sitebuild import build_site
+
+TOKEN_NOISE = re.compile(r"\bq[0-9a-z]{6,}\b")
+QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某"]
+
+
+def test_tokens_make_every_short_substring_a_prefix():
+    text = "人民调解员老王"
+    indexed = index_text(text).split()
+    assert len(indexed) == len(text)
+    for length in (1, 2, 3, 4):
+        for start in range(len(text) - length + 1):
+            wanted = token(text[start:start + length])
+            assert any(t.startswith(wanted) for t in indexed), text[start:start + length]
+    assert not any(t.startswith(token("员王")) for t in indexed), "non-contiguous characters never match"
+
+
+def test_long_queries_become_overlapping_grams():
+    assert query_terms("垃圾分类办法") == [token("垃圾分类"), token("分类办法")]
+    assert query_terms("QQ群 2019") == ["qq", token("群"), "2019"]
+
+
+def test_record_indexes_tokens_and_carries_the_readable_text():
+    html = "<h2>做法</h2><p>人民调解员&amp;老王 <b>上门</b></p>"
+    record = record_for("stories/x/", "老王调解记", "摘要一句。", html, SearchFields(filters={"类型": ["正面典型"]}))
+    doc = record.html()
+    body = re.search(r"<main data-pagefind-body>(.*)</main>", doc).group(1)
+    assert not CJK_RUN.search(body), "the indexed body holds tokens only"
+    assert 'data-pagefind-meta="text" hidden>摘要一句。 做法 人民调解员&amp;老王 上门<' in doc
+    assert '<span data-pagefind-filter="类型" hidden>正面典型</span>' in doc
+    assert plain_text(html) == "做法 人民调解员&老王 上门"
+
+
+# --- the real thing, in chromium ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("stories", "methods", "docs", "overrides", "mkdocs.yml"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    return build_site(root, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(REPO)
+
+
+def _texts(library):
+    renderer = BodyRenderer()
+    return {s.id: (s.title + "\n" + plain_text(s.summary, renderer.render(s.body, s.path, s.url))).lower()
+            for s in library.public_stories()}
+
+
+def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) -> list[str]:
+    page.goto(base + "search/" + (f"?q={query}" if query else ""))
+    for group, value in chips:
+        page.locator(f".ex-chip[data-group='{group}'][data-value='{value}']").click()
+    page.wait_for_function("document.querySelector('.ex-search__status').textContent.includes('个') || "
+                           "document.querySelector('.ex-search__status').textContent.includes('没有')")
+    for _ in range(50):  # "显示更多" until every verified result is on the page
+        if not page.locator(".ex-search__more").is_visible():
+            break
+        count = page.locator(".ex-result").count()
+        page.locator(".ex-search__more").click()
+        page.wait_for_function(f"document.querySelectorAll('.ex-result').length > {count} || "
+                               "document.querySelector('.ex-search__more').hidden")
+    return [re.search(r"stories/([^/]+)/", h).group(1) if "stories/" in h else h
+            for h in page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+
+
+@pytest.mark.browser
+def test_browser_rewrite_matches_python(sample_site, browser):  # noqa: F811
+    with serve(sample_site) as base:
+        page = browser.new_page()
+        page.goto(base + "search/")
+        for query in QUERIES:
+            terms = page.evaluate("async (q) => (await import('../assets/javascripts/search.js')).rewrite(q).terms",
+                                  query)
+            assert sorted(terms) == sorted(query_terms(query)), query
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["调解", "解员", "老支书", "议事会", "换位思考"])
+def test_header_search_finds_every_story_containing_the_query(sample_site, browser, library, query):  # noqa: F811
+    texts = _texts(library)
+    expected = {sid for sid, text in texts.items() if query in text}
+    assert expected, f"the sample library should contain {query}"
+    with serve(sample_site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base)
+        page.fill("#ex-header-q", query)
+        page.press("#ex-header-q", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        found = _run_search(page, base, query)
+        stories = {f for f in found if not f.startswith("/")}
+        assert stories == expected
+        excerpts = page.locator(".ex-result__excerpt").all_inner_texts()
+        assert excerpts and not any(TOKEN_NOISE.search(e) for e in excerpts), "excerpts show real text only"
+        marks = page.locator(".ex-result__excerpt mark").all_inner_texts()
+        assert marks and all(m == query for m in marks)
+        assert errors == []
+        page.close()
+
+
+@pytest.mark.browser
+def test_method_filter_narrows_results(sample_site, browser, library):  # noqa: F811
+    texts = _texts(library)
+    method = library.method("yiqing-dongren")
+    with serve(sample_site) as base:
+        page = browser.new_page()
+        everything = _run_search(page, base, "村")
+        narrowed = _run_search(page, base, "村", chips=(("方法", method.name),))
+        expected = {s.id for s in library.public_stories() if method.id in s.methods and "村" in texts[s.id]}
+        assert set(narrowed) - {n for n in narrowed if n.startswith("/")} == expected
+        assert len(narrowed) < len(everything)
+        assert page.locator(".ex-chip[aria-pressed='true']").all_inner_texts()[0].startswith(method.name)
+        assert "%E6%96%B9%E6%B3%95=" in page.url, "the filter is kept in the address, so it can be shared"
+        page.close()
+
+
+@pytest.mark.browser
+def test_filter_alone_browses_a_kind(sample_site, browser, library):  # noqa: F811
+    with serve(sample_site) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        found = _run_search(page, base, None, chips=(("类型", "反面典型"),))
+        expected = [s.id for s in library.public_stories() if s.kind == "cautionary"]
+        assert found == expected, "all cautionary cases, newest first"
+        page.close()
+
+
+@pytest.mark.browser
+def test_keyboard_moves_through_results(sample_site, browser):  # noqa: F811
+    with serve(sample_site) as base:
+        page = browser.new_page()
+        _run_search(page, base, "调解")
+        page.focus("#ex-search-q")
+        page.keyboard.press("ArrowDown")
+        first = page.evaluate("document.activeElement.closest('.ex-result') !== null")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        assert first and page.evaluate("document.activeElement.id") == "ex-search-q"
+        page.close()
+
+
+@pytest.mark.browser
+def test_an_eighth_method_is_a_filter_value(tmp_path, browser):  # noqa: F811
+    root = tmp_path / "lib"
+    for name in ("stories", "methods", "docs", "overrides", "mkdocs.yml"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    (root / "methods" / "shidian-yinlu.md").write_text(
+        "---\nid: shidian-yinlu\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n---\n"
+        "## 是什么\n\n测试用的第八个方法。\n", encoding="utf-8")
+    story = (REPO / "stories" / "zhejiang" / "banden-yishihui-2019.md").read_text(encoding="utf-8")
+    story = story.replace("id: banden-yishihui-2019", "id: shidian-2019").replace("  - weimin-mouli", "  - 试点引路法")
+    (root / "stories" / "shidian-2019.md").write_text(story, encoding="utf-8")
+    site = build_site(root, tmp_path / "site")
+    with serve(site) as base:
+        page = browser.new_page()
+        page.goto(base + "search/")
+        page.wait_for_selector(".ex-chip[data-group='方法']")
+        values = page.locator(".ex-chip[data-group='方法']").evaluate_all("els => els.map(e => e.dataset.value)")
+        assert values[-1] == "试点引路法" and len(values) == 8
+        page.close()
