@@ -7,7 +7,6 @@ The repository is snapshotted into a temporary folder first (others edit the wor
 the site and the independent count always see the same files."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 from collections import Counter

@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
 from .diagnostics import Diagnostic
-from .library import Library, closest, is_placeholder
+from .library import Library, closest
 from .load import Record
 from .messages import did_you_mean
 from .regions import place_key
@@ -21,10 +20,6 @@ def check_library(library: Library) -> list[Diagnostic]:
     diags.extend(_duplicate_ids(library))
     diags.extend(_region_spellings(library))
     diags.extend(_review_rules(library))
-    for record in library.records.get("story", []):
-        if record.readable:
-            diags.extend(_body_rules(library, record))
-            diags.extend(_placeholders(library, record))
     return sorted(set(diags), key=lambda d: (d.path, d.line, d.code, d.message))
 
 
@@ -142,39 +137,8 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _line_for(library: Library, path: str, *key) -> int:
-    for record in library.records.get("story", []):
-        if record.path == path:
-            return record.line_of(*key)
-    return 1
-
-
-def _body_rules(library: Library, record: Record) -> list[Diagnostic]:
-    diags = [Diagnostic.make(code, record.path, line, **args)
-             for code, line, args in scan_body(record.body, record.body_line)]
-    for line, target in markdown_links(record.body, record.body_line):
-        if is_local_markdown(target) and not resolve_link(library.root, record.path, target).is_file():
-            diags.append(Diagnostic.make("E-LINK-MISSING", record.path, line, target=target))
-    return diags
-
-
-def _placeholders(library: Library, record: Record) -> list[Diagnostic]:
-    """Scaffold placeholders: a warning in a draft, an error once the story is sent for review or published."""
-    draft = record.meta.get("status") == "draft"
-    code = "W-PLACEHOLDER" if draft else "E-PLACEHOLDER"
-    diags = []
-    meta = record.meta
-    if is_placeholder(meta.get("summary")):
-        diags.append(Diagnostic.make(code, record.path, record.line_of("summary"), field="summary",
-                                     value=meta["summary"][:30]))
-    sources = meta.get("sources")
-    if isinstance(sources, list):
-        for index, source in enumerate(sources):
-            if isinstance(source, dict) and is_placeholder(source.get("title")):
-                diags.append(Diagnostic.make(code, record.path, record.line_of("sources", index, "title"),
-                                             field="sources", value=source["title"][:30]))
-    for line, text in placeholder_lines(record.body, record.body_line):
-        diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
-    return diags
+    record = library.record(path)
+    return record.line_of(*key) if record is not None else 1
 
 
 def filter_to_paths(diags: list[Diagnostic], root: Path, paths: list[Path]) -> list[Diagnostic]:

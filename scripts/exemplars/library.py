@@ -5,7 +5,6 @@ Diagnostics and `exemplars check` adds the rules that need the whole library (ch
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import os
 from collections import defaultdict
@@ -14,10 +13,11 @@ from pathlib import Path
 from typing import Iterable
 
 from .diagnostics import Diagnostic
+from .file_rules import story_file_rules
 from .load import Record, read_record
 from .messages import did_you_mean
 from .model import Method, Source, Story
-from .schema import CONTRACTS, PLACEHOLDER, Contract, validate_mapping
+from .schema import CONTRACTS, Contract, validate_mapping
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -35,6 +35,12 @@ class Library:
     @property
     def all_records(self) -> list[Record]:
         return [r for records in self.records.values() for r in records]
+
+    def record(self, path: str) -> Record | None:
+        """The record read from `path` (repository-relative, POSIX)."""
+        if self._records_by_path is None:
+            self._records_by_path = {r.path: r for r in self.all_records}
+        return self._records_by_path.get(path)
 
     def method(self, method_id: str) -> Method:
         return self._methods_by_id[method_id]
@@ -67,6 +73,7 @@ class Library:
         self._methods_by_id: dict[str, Method] = {}
         self._stories_by_id: dict[str, Story] = {}
         self._alias_to_id: dict[str, str] = {}
+        self._records_by_path: dict[str, Record] | None = None
 
     def _index(self) -> None:
         self.methods.sort(key=lambda m: (m.order, m.id))
@@ -147,7 +154,10 @@ def _read_and_validate(root: Path, contract_name: str, paths: list[str]) -> list
     pairs = []
     for path in paths:
         record = read_record(root, path)
-        pairs.append((record, _validate(record, contract)))
+        values = _validate(record, contract)
+        if contract.name == "story":
+            record.problems.extend(story_file_rules(root, record))
+        pairs.append((record, values))
     return pairs
 
 
@@ -223,11 +233,3 @@ def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> S
         reviewed_by=values.get("reviewed_by"), featured=values.get("featured", False),
         sample=values.get("sample", False), digest=record.digest,
     )
-
-
-def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
-
-
-def today() -> dt.date:
-    return dt.date.today()

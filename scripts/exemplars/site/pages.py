@@ -16,7 +16,7 @@ from ..schema import KINDS
 from ..search.records import SearchFields
 from ..stats import dashboard
 from . import urls
-from .views import (Card, Link, ListingPage, RelatedIndex, card, format_date, method_tiles, paginate,
+from .views import (Card, Link, RelatedIndex, card, format_date, method_tiles, paginate,
                     region_links)
 
 METHOD_PAGE_CARDS = 12  # per kind on a method page; the rest are one click away, paginated

@@ -1,0 +1,48 @@
+"""Rules that need only one story file (its body and placeholders). They run where the file is read — in the
+worker processes for large libraries — so `check` spends its single-threaded time on cross-file rules only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
+from .diagnostics import Diagnostic
+from .load import Record
+from .schema import PLACEHOLDER
+
+
+def is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+
+
+def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
+    if not record.readable:
+        return []
+    return _body_rules(root, record) + _placeholders(record)
+
+
+def _body_rules(root: Path, record: Record) -> list[Diagnostic]:
+    diags = [Diagnostic.make(code, record.path, line, **args)
+             for code, line, args in scan_body(record.body, record.body_line)]
+    for line, target in markdown_links(record.body, record.body_line):
+        if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file():
+            diags.append(Diagnostic.make("E-LINK-MISSING", record.path, line, target=target))
+    return diags
+
+
+def _placeholders(record: Record) -> list[Diagnostic]:
+    """Scaffold placeholders: a warning in a draft, an error once the story is sent for review or published."""
+    meta = record.meta
+    code = "W-PLACEHOLDER" if meta.get("status") == "draft" else "E-PLACEHOLDER"
+    diags = []
+    if is_placeholder(meta.get("summary")):
+        diags.append(Diagnostic.make(code, record.path, record.line_of("summary"), field="summary",
+                                     value=meta["summary"][:30]))
+    sources = meta.get("sources")
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            if isinstance(source, dict) and is_placeholder(source.get("title")):
+                diags.append(Diagnostic.make(code, record.path, record.line_of("sources", index, "title"),
+                                             field="sources", value=source["title"][:30]))
+    for line, text in placeholder_lines(record.body, record.body_line):
+        diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
+    return diags
