@@ -48,3 +48,19 @@ def cli():
 # Browser fixtures live in tests/browser.py and are registered here once, so every test module shares one
 # Playwright session (two sync Playwright sessions cannot run at the same time).
 from browser import browser, chromium_path  # noqa: E402,F401
+
+
+EIGHTH_METHOD = ("---\nid: shidian-yinlu\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n"
+                 "aliases: [试点引路]\n---\n## 是什么\n\n测试用的第八个方法。\n")
+
+
+def add_eighth_method(root: Path) -> str:
+    """Add a method the code has never heard of, and one published story using it (by alias); returns its id.
+
+    Methods are data: the checker, the model, the site and the search must all pick it up from the file alone.
+    """
+    (root / "methods" / "shidian-yinlu.md").write_text(EIGHTH_METHOD, encoding="utf-8")
+    story = (REPO / "stories" / "zhejiang" / "banden-yishihui-2019.md").read_text(encoding="utf-8")
+    story = story.replace("id: banden-yishihui-2019", "id: shidian-2019").replace("  - weimin-mouli", "  - 试点引路")
+    (root / "stories" / "shidian-2019.md").write_text(story, encoding="utf-8")
+    return "shidian-yinlu"

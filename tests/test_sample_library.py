@@ -11,7 +11,7 @@ import pytest
 from exemplars.check import check_library
 from exemplars.library import load_library
 
-from conftest import REPO
+from conftest import REPO, add_eighth_method
 
 SIX_FIELDS = {"就业", "就学", "就医", "出行", "社保", "扶贫"}
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -103,14 +103,9 @@ def test_an_eighth_method_is_just_a_file(tmp_path):
     root = tmp_path / "lib"
     for folder in ("methods", "stories"):
         shutil.copytree(REPO / folder, root / folder)
-    (root / "methods" / "shifan-yindao.md").write_text(
-        "---\nid: shifan-yindao\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n"
-        "aliases: [试点引路]\n---\n## 是什么\n\n测试用的第八个方法。\n", encoding="utf-8")
-    story = (REPO / "stories" / "zhejiang" / "banden-yishihui-2019.md").read_text(encoding="utf-8")
-    story = story.replace("id: banden-yishihui-2019", "id: shidian-2019").replace("  - weimin-mouli", "  - 试点引路")
-    (root / "stories" / "shidian-2019.md").write_text(story, encoding="utf-8")
+    method_id = add_eighth_method(root)
     library = load_library(root)
     assert [d.as_text() for d in check_library(library) if d.is_error] == []
-    assert [m.id for m in library.methods][-1] == "shifan-yindao"
+    assert [m.id for m in library.methods][-1] == method_id
     assert len(library.methods) == len([p for p in (REPO / "methods").glob("*.md") if p.name != "README.md"]) + 1
-    assert [s.id for s in library.by_method("shifan-yindao")] == ["shidian-2019"]
+    assert [s.id for s in library.by_method(method_id)] == ["shidian-2019"]

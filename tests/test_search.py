@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from browser import serve
-from conftest import REPO
+from conftest import REPO, add_eighth_method
 from exemplars.library import load_library
 from exemplars.search.ngrams import CJK_RUN, index_text, query_terms, token
 from exemplars.search.records import SearchFields, plain_text, record_for
@@ -169,12 +169,7 @@ def test_an_eighth_method_is_a_filter_value(tmp_path, browser):  # noqa: F811
     for name in ("stories", "methods", "docs", "overrides", "mkdocs.yml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    (root / "methods" / "shidian-yinlu.md").write_text(
-        "---\nid: shidian-yinlu\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n---\n"
-        "## 是什么\n\n测试用的第八个方法。\n", encoding="utf-8")
-    story = (REPO / "stories" / "zhejiang" / "banden-yishihui-2019.md").read_text(encoding="utf-8")
-    story = story.replace("id: banden-yishihui-2019", "id: shidian-2019").replace("  - weimin-mouli", "  - 试点引路法")
-    (root / "stories" / "shidian-2019.md").write_text(story, encoding="utf-8")
+    add_eighth_method(root)
     site = build_site(root, tmp_path / "site")
     with serve(site) as base:
         page = browser.new_page()
