@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import frontmatter
 import yaml
 
 from .diagnostics import Diagnostic
@@ -33,7 +34,9 @@ MAX_FILE_BYTES = 1024 * 1024  # a story is a few KB; anything near a megabyte is
 MAX_YAML_NODES = 10_000  # after alias expansion; a real front matter has well under 200
 MAX_YAML_DEPTH = 32
 
-_FENCE = re.compile(r"^-{3}[ \t]*$")  # the front-matter boundary, as python-frontmatter's YAML handler reads it
+# The front-matter boundary exactly as python-frontmatter reads it (three or more dashes), so files that library
+# accepts are the files we accept. Its loader itself is not used: it cannot report lines or duplicate keys.
+_FENCE = re.compile(frontmatter.YAMLHandler.FM_BOUNDARY.pattern)
 _STR = _Y + "str"
 _PLAIN_SCALAR_TAGS = {_Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"}
 
