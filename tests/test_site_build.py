@@ -17,8 +17,8 @@ from mkdocs.exceptions import Abort
 from exemplars.library import Library, load_library
 
 from conftest import FIXTURES, REPO
-from sitebuild import (build_site, card_urls, group_urls, html_files, listing_urls, page, parse, resolve_link,
-                       site_url, soup_of)
+from sitebuild import (build_site, card_urls, group_urls, html_files, listing_urls, make_project, page, parse,
+                       resolve_link, site_url, soup_of)
 
 KIND_LABELS = {"exemplar": "正面典型", "cautionary": "反面典型"}
 
@@ -443,3 +443,16 @@ def test_an_eighth_method_appears_on_the_site(tmp_path):
     assert shown == ["stories/shidian-yindao-2022/"] and count == "1 个"
     file, soup = soup_of(site, "stories/shidian-yindao-2022/")
     assert [site_url(site, file, a["href"]) for a in _facts(soup, "方法").select("a")] == ["methods/shiyan-yindao/"]
+
+
+def test_missing_site_url_stops_the_build_with_file_and_line(library_copy, tmp_path):
+    root = library_copy()
+    config = make_project(root)
+    text = config.read_text(encoding="utf-8")
+    config.write_text("\n".join('site_url: ""' if line.startswith("site_url:") else line
+                                for line in text.splitlines()) + "\n", encoding="utf-8")
+    line = next(n for n, t in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("site_url:"))
+    with pytest.raises(Abort) as caught:
+        build_site(root, tmp_path / "site")
+    assert f"mkdocs.yml:{line}: 错误 E-SITE-URL" in str(caught.value)
+    assert "Traceback" not in str(caught.value)

@@ -60,6 +60,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-HTML-JSURL": ("正文含有 `javascript:` 链接", "改成普通的 http/https 链接，或删除"),
     "E-PII-IDCARD": ("正文含有疑似居民身份证号 `{value}`", "删除或打码（如 3301**********1234）；公开网站不得刊登个人证件号码"),
     "E-PII-MOBILE": ("正文含有疑似手机号码 `{value}`", "删除或打码（如 138****5678）；公开网站不得刊登个人联系方式"),
+    "E-SITE-URL": ("mkdocs.yml 的 site_url 为{value}，不是完整的 http(s) 网址",
+                   "订阅源、故事目录 stories.json 和二维码里的链接都要用网站的完整地址：写成 site_url: https://你的域名/"),
     "E-LINK-MISSING": ("链接指向的文件 `{target}` 不存在", "检查路径拼写（相对于本文件所在目录），或删去该链接"),
 }
 
@@ -111,6 +113,7 @@ TITLES: dict[str, str] = {
     "E-PII-IDCARD": "正文含身份证号",
     "E-PII-MOBILE": "正文含手机号",
     "E-LINK-MISSING": "链接的文件不存在",
+    "E-SITE-URL": "site_url 不是完整网址",
 }
 
 

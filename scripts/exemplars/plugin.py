@@ -14,10 +14,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .check import check_library
-from .diagnostics import format_diagnostics
+from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
 from .site import urls
-from .site.catalogue import SiteUrlError, write_catalogue, write_schema
+from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
@@ -60,6 +60,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_config(self, config):
         self.mkdocs_config = config
+        try:  # fail before rendering anything: feeds, stories.json and QR codes need the absolute address
+            site_base(config.site_url)
+        except SiteUrlError:
+            path = Path(config.config_file_path)
+            line = next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                         if text.startswith("site_url:")), 1) if path.is_file() else 1
+            shown = f"“{config.site_url}”" if config.site_url else "空"
+            raise PluginError(Diagnostic.make("E-SITE-URL", path.name, line, value=shown).as_text()) from None
         return config
 
     @event_priority(50)
