@@ -83,7 +83,7 @@ def new_page(browser):  # noqa: F811
                                       service_workers="block")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(90_000)  # generous: a slow CI machine must not fail a correct page
         return page, PageWatch(page)
 
     yield make

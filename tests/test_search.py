@@ -61,6 +61,13 @@ def library():
     return load_library(REPO)
 
 
+def _page(browser, **options):
+    """A page with generous waits: CI machines can be slow, and a timeout here would be a false failure."""
+    page = browser.new_page(**options)
+    page.set_default_timeout(90_000)
+    return page
+
+
 def _texts(library):
     renderer = BodyRenderer()
     return {s.id: (s.title + "\n" + plain_text(s.summary, renderer.render(s.body, s.path, s.url))).lower()
@@ -87,7 +94,7 @@ def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) ->
 @pytest.mark.browser
 def test_browser_rewrite_matches_python(sample_site, browser):  # noqa: F811
     with serve(sample_site) as base:
-        page = browser.new_page()
+        page = _page(browser)
         page.goto(base + "search/")
         for query in QUERIES:
             terms = page.evaluate("async (q) => (await import('../assets/javascripts/search.js')).rewrite(q).terms",
@@ -103,7 +110,7 @@ def test_header_search_finds_every_story_containing_the_query(sample_site, brows
     expected = {sid for sid, text in texts.items() if query in text}
     assert expected, f"the sample library should contain {query}"
     with serve(sample_site) as base:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = _page(browser, viewport={"width": 1280, "height": 900})
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -127,7 +134,7 @@ def test_method_filter_narrows_results(sample_site, browser, library):  # noqa: 
     texts = _texts(library)
     method = library.method("yiqing-dongren")
     with serve(sample_site) as base:
-        page = browser.new_page()
+        page = _page(browser)
         everything = _run_search(page, base, "村")
         narrowed = _run_search(page, base, "村", chips=(("方法", method.name),))
         expected = {s.id for s in library.public_stories() if method.id in s.methods and "村" in texts[s.id]}
@@ -141,7 +148,7 @@ def test_method_filter_narrows_results(sample_site, browser, library):  # noqa: 
 @pytest.mark.browser
 def test_filter_alone_browses_a_kind(sample_site, browser, library):  # noqa: F811
     with serve(sample_site) as base:
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page = _page(browser, viewport={"width": 390, "height": 844})
         found = _run_search(page, base, None, chips=(("类型", "反面典型"),))
         expected = [s.id for s in library.public_stories() if s.kind == "cautionary"]
         assert found == expected, "all cautionary cases, newest first"
@@ -151,7 +158,7 @@ def test_filter_alone_browses_a_kind(sample_site, browser, library):  # noqa: F8
 @pytest.mark.browser
 def test_keyboard_moves_through_results(sample_site, browser):  # noqa: F811
     with serve(sample_site) as base:
-        page = browser.new_page()
+        page = _page(browser)
         _run_search(page, base, "调解")
         page.focus("#ex-search-q")
         page.keyboard.press("ArrowDown")
@@ -172,7 +179,7 @@ def test_an_eighth_method_is_a_filter_value(tmp_path, browser):  # noqa: F811
     add_eighth_method(root)
     site = build_site(root, tmp_path / "site")
     with serve(site) as base:
-        page = browser.new_page()
+        page = _page(browser)
         page.goto(base + "search/")
         page.wait_for_selector(".ex-chip[data-group='方法']")
         values = page.locator(".ex-chip[data-group='方法']").evaluate_all("els => els.map(e => e.dataset.value)")
