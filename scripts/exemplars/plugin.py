@@ -97,8 +97,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
             self.specs[src_uri] = spec
         for old, new in self.site.redirects.items():
-            canonical = config.site_url.rstrip("/") + "/" + new if config.site_url else None
-            html = redirect_html(urls.relative(old, new), canonical)
+            html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new)
             files.append(File.generated(config, old + "index.html", content=html,
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         return files
@@ -149,7 +148,6 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_page_context(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
         context["x"] = spec.context if spec is not None else {}
-        context["x_spec"] = spec
         context["x_preview"] = self.preview
         context["x_error_count"] = self.error_count
         if page.is_homepage and self.site is not None:

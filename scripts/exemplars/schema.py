@@ -207,9 +207,6 @@ class MethodRef(Type):
 
     label = "方法的 id、名称或别名"
 
-    def __init__(self) -> None:
-        self.known: list[str] = []  # filled in by json_schema_for(library) for editors' autocompletion
-
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
@@ -218,9 +215,7 @@ class MethodRef(Type):
         return value.strip(), []
 
     def json_schema(self):
-        if self.known:
-            return {"enum": self.known}
-        return {"type": "string", "minLength": 1}
+        return {"type": "string", "minLength": 1}  # json_schema(contract, method_refs) adds the enum
 
 
 class ListOf(Type):

@@ -41,7 +41,6 @@ class Site:
     pages: list[PageSpec]
     redirects: dict[str, str]  # old URL → new URL
     home: dict  # view model added to the hand-written home page
-    nav_counts: dict
 
 
 def build_site(library: Library, render: Callable[[str, str, str], str], preview: bool = False,
@@ -73,7 +72,7 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
         context={"tiles": tiles}, source_path="methods/README.md" if intro_text else None,
         render_body=lambda: render(intro_text, "methods/README.md", urls.methods_index())))
     for method in library.methods:
-        pages.extend(_method_pages(method, library, shown, cards, render, counts))
+        pages.extend(_method_pages(method, shown, cards, render))
 
     pages.extend(_browse_pages(shown, cards))
     redirects = {urls.story(alias): urls.story(s.id) for s in shown for alias in s.aliases}
@@ -95,7 +94,7 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
         "total": len(shown),
         "kinds": [Link(label, urls.kind(k), sum(1 for s in shown if s.kind == k)) for k, label in KINDS.items()],
     }
-    return Site(pages=pages, redirects=redirects, home=home, nav_counts={"stories": len(shown)})
+    return Site(pages=pages, redirects=redirects, home=home)
 
 
 def _story_page(story: Story, library: Library, cards: dict[str, Card], related: RelatedIndex, render,
@@ -121,26 +120,24 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
             sort={"date": story.date.isoformat()}))
 
 
-def _method_pages(method, library: Library, shown: list[Story], cards, render, counts) -> list[PageSpec]:
+def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
     url = urls.method(method.id)
-    groups = []
+    groups, listings = [], []
     for kind, label in KINDS.items():
         stories = [s for s in shown if method.id in s.methods and s.kind == kind]
+        all_url = urls.method_kind(method.id, kind) if len(stories) > METHOD_PAGE_CARDS else None
         groups.append({"kind": kind, "label": label, "count": len(stories),
-                       "cards": [cards[s.id] for s in stories[:METHOD_PAGE_CARDS]],
-                       "all_url": urls.method_kind(method.id, kind) if len(stories) > METHOD_PAGE_CARDS else None})
-    pages = [PageSpec(
+                       "cards": [cards[s.id] for s in stories[:METHOD_PAGE_CARDS]], "all_url": all_url})
+        if all_url:  # the rest of the group is one click away, paginated
+            listings += _listing(f"{method.name}：{label}", all_url, [cards[s.id] for s in stories],
+                                 f"{method.name}的全部{label}，共 {len(stories)} 个，按时间由新到旧排列。",
+                                 parents=[Link(method.name, url)])
+    page = PageSpec(
         url=url, title=method.name, template="exemplars/method.html", description=method.summary,
         context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
         source_path=method.path,
-        search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))]
-    for group in groups:
-        if group["all_url"]:
-            stories = [s for s in shown if method.id in s.methods and s.kind == group["kind"]]
-            pages += _listing(f"{method.name}：{group['label']}", group["all_url"], [cards[s.id] for s in stories],
-                              f"{method.name}的全部{group['label']}，共 {len(stories)} 个，按时间由新到旧排列。",
-                              parents=[Link(method.name, url)])
-    return pages
+        search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))
+    return [page, *listings]
 
 
 def _listing(title: str, base_url: str, items: list[Card], description: str, parents: list[Link] | None = None,

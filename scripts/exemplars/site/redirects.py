@@ -4,10 +4,9 @@ from __future__ import annotations
 from html import escape
 
 
-def redirect_html(relative_target: str, canonical: str | None) -> str:
-    """`canonical` is the new page's absolute URL; without a site_url there is none to give."""
+def redirect_html(relative_target: str, canonical: str) -> str:
+    """`canonical` is the new page's absolute URL (site_url is checked when the build starts)."""
     target = escape(relative_target, quote=True)
-    canonical_link = f'<link rel="canonical" href="{escape(canonical, quote=True)}">\n' if canonical else ""
     return f"""<!doctype html>
 <html lang="zh">
 <head>
@@ -15,7 +14,8 @@ def redirect_html(relative_target: str, canonical: str | None) -> str:
 <title>页面已移动</title>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={target}">
-{canonical_link}</head>
+<link rel="canonical" href="{escape(canonical, quote=True)}">
+</head>
 <body>
 <p>此故事的网址已更改，正在跳转到 <a href="{target}">新地址</a>。</p>
 </body>
