@@ -5,6 +5,7 @@ Everything the site shows is decided in `exemplars.site`; this module only knows
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -17,6 +18,7 @@ from .check import check_library
 from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
 from .site import urls
+from .site.blocks import BlockRenderer, BulkPage
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from .site.feeds import write_feeds
 from .site.markers import expand
@@ -24,6 +26,8 @@ from .site.pages import PageSpec, Site, build_site
 from .site.redirects import redirect_html
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
+from .site.shell import CONTENT, DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from .site.sitemap import write_sitemap
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import record_for
 
@@ -44,6 +48,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.specs: dict[str, PageSpec] = {}
+        self.bulk: list[PageSpec] = []  # pages filled into shells in on_post_build instead of rendered by MkDocs
+        self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
+        self.shells: dict[int, Shell] = {}
+        self.env = None
+        self.files: Files | None = None
         self.error_count = 0
         self.indexer: SearchIndexer | None = None
 
@@ -89,13 +98,21 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                                 extension_configs=config["mdx_configs"], postprocess=sanitize)
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None)
-        self.specs = {}
-        for spec in self.site.pages:
+        self.specs, self.shells = {}, {}
+        self.bulk = [spec for spec in self.site.pages if spec.bulk]
+        self.shell_depths = {shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})}
+        shells = [PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html",
+                           description=DESCRIPTION) for uri in self.shell_depths]
+        for spec in [*(s for s in self.site.pages if not s.bulk), *shells]:
             src_uri = spec.url + "index.md"
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
             self.specs[src_uri] = spec
+        for spec in self.bulk:  # bulk pages never become MkDocs files, but hand-written ones must not clash
+            if files.get_file_from_path(spec.url + "index.md") is not None:
+                raise PluginError(f"docs/ 中的 {spec.url}index.md 与自动生成的页面重名，请改名或删除它")
+        self.files = files
         for old, new in self.site.redirects.items():
             html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new)
             files.append(File.generated(config, old + "index.html", content=html,
@@ -108,9 +125,50 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             return expand(markdown)  # a hand-written page: fill in generated tables
         page.meta.update(title=spec.title, description=spec.description, template=spec.template,
                          hide=["navigation", "toc"])
-        if spec.source_path and config.repo_url and config.edit_uri:
-            page.edit_url = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
+        page.edit_url = self._edit_url(spec) or page.edit_url
         return markdown
+
+    def _edit_url(self, spec: PageSpec) -> str | None:
+        config = self.mkdocs_config
+        if spec.source_path and config.repo_url and config.edit_uri:
+            return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
+        return None
+
+    def on_env(self, env, *, config, files):
+        self.env = env
+        return env
+
+    def on_post_page(self, output, *, page, config):
+        depth = self.shell_depths.get(page.file.src_uri)
+        if depth is not None:
+            self.shells[depth] = Shell.parse(output, canonical=page.canonical_url or "")
+        return output
+
+    def _write_bulk_pages(self, out: Path, config) -> None:
+        """Every bulk page: its content block rendered on its own, filled into the shell of its depth."""
+        blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
+                                                 "x_error_count": self.error_count})
+        base = site_base(config.site_url)
+        for spec in self.bulk:
+            depth = depth_of(spec.url)
+            body = spec.render_body() if spec.render_body is not None else ""
+            page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
+                            meta={"title": spec.title, "description": spec.description})
+            content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
+            html = self.shells[depth].fill(title=spec.title, description=spec.description,
+                                           canonical=base + spec.url, content=content)
+            target = out / spec.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html.encode("utf-8"))
+            if spec.search is not None and self.indexer is not None:
+                self.indexer.add(record_for(spec.url, spec.title, spec.description, body, spec.search))
+
+    def _write_sitemap(self, out: Path, config) -> None:
+        entries = [(spec.url, spec.lastmod) for spec in self.bulk]
+        for file in self.files.documentation_pages() if self.files else []:
+            if file.src_uri not in self.shell_depths and file.page is not None:
+                entries.append((file.page.url, self.specs[file.src_uri].lastmod if file.src_uri in self.specs else None))
+        write_sitemap(out, config.site_url, entries)
 
     def on_pre_build(self, *, config) -> None:
         if self.config.search:
@@ -126,6 +184,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
+        self._write_bulk_pages(out, config)
+        shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
+        self._write_sitemap(out, config)
         try:  # trainers' machine-readable outputs; published stories only, even in preview
             write_feeds(self.library, out, config.site_url)
             write_catalogue(self.library, out, config.site_url)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 from ..diagnostics import Diagnostic
@@ -34,6 +35,8 @@ class PageSpec:
     render_body: Callable[[], str] | None = None  # HTML of the page's own text, rendered when the page is built
     source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
     search: SearchFields | None = None  # set for pages whose text is indexed (stories, methods, lessons)
+    bulk: bool = False  # one of many alike pages: filled into a pre-rendered shell instead of a full theme render
+    lastmod: date | None = None  # when the page's content last changed (sitemap), if known
 
 
 @dataclass
@@ -113,6 +116,7 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
     return PageSpec(
         url=url, title=story.title, template="exemplars/story.html", description=story.summary or story.title,
         context=context, render_body=lambda: render(story.body, story.path, url), source_path=story.path,
+        bulk=True, lastmod=story.updated or story.date,
         search=SearchFields(
             filters={"方法": [library.method(m).name for m in story.methods], "类型": [story.kind_label],
                      "省份": [story.province], "年份": [str(story.year)]},
@@ -135,7 +139,7 @@ def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
     page = PageSpec(
         url=url, title=method.name, template="exemplars/method.html", description=method.summary,
         context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
-        source_path=method.path,
+        source_path=method.path, bulk=True,
         search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))
     return [page, *listings]
 
@@ -148,7 +152,8 @@ def _listing(title: str, base_url: str, items: list[Card], description: str, par
         specs.append(PageSpec(
             url=page.url, title=title + suffix, template="exemplars/listing.html", description=description + suffix,
             context={"cards": page.items, "pager": page.pager, "parents": parents or [],
-                     "children": children if page.number == 1 else [], "children_title": children_title}))
+                     "children": children if page.number == 1 else [], "children_title": children_title},
+            bulk=True))
     return specs
 
 
@@ -224,4 +229,4 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
 
 def _index_page(title: str, url: str, links: list[Link], parent: Link, description: str) -> PageSpec:
     return PageSpec(url=url, title=title, template="exemplars/index.html", description=description,
-                    context={"links": links, "parents": [parent]})
+                    context={"links": links, "parents": [parent]}, bulk=True)
