@@ -1,12 +1,11 @@
-// The search page: Pagefind, with the library's Chinese substring recall fix.
+// The search page: Pagefind, with the library's exact Chinese substring matching.
 //
-// Pagefind indexed, for every position of every Chinese run, one ASCII token spelling the next four characters
-// (scripts/exemplars/search/ngrams.py — keep the two in step). Here a query's Chinese runs are rewritten into the
-// same spelling, so Pagefind's prefix matching finds 调解 inside 调解员. Each result is checked against the page's
-// readable text (its `text` metadata) and excerpts are cut from that text, so readers never see tokens and every
-// shown result really contains what they typed.
+// Pagefind indexed every Chinese character as one ASCII word, in text order (scripts/exemplars/search/ngrams.py —
+// keep the two in step). Here a query's Chinese run is rewritten into the same words as a quoted phrase, so
+// Pagefind finds 调解 inside 调解员 and only where the characters stand together. Each result is still checked
+// against the page's readable text (its `text` metadata) and excerpts are cut from that text, so readers never
+// see tokens and every shown result really contains what they typed.
 
-const GRAM = 4;
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
@@ -15,13 +14,12 @@ const FILTER_GROUPS = ["类型", "方法", "省份", "年份"];
 const BATCH = 10;
 const KIND_LABEL = { exemplar: "正面典型", cautionary: "反面典型", method: "方法", lesson: "课程" };
 
-function encodeChar(ch) {
-  const v = ch.codePointAt(0) - BASE;
-  return DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
-}
+const COMPAT = 0xf900; // compatibility ideographs are numbered right after U+9FFF (ngrams.py does the same)
 
-function token(chars) {
-  return "q" + Array.from(chars).map(encodeChar).join("");
+function token(ch) {
+  const code = ch.codePointAt(0);
+  const v = code >= COMPAT ? code - COMPAT + (0xa000 - BASE) : code - BASE;
+  return "q" + DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
 }
 
 // What the reader typed → Pagefind terms, plus the Chinese runs and other words to verify and highlight.
@@ -29,22 +27,25 @@ export function rewrite(query) {
   const terms = [];
   const runs = [];
   const words = [];
+  const addWords = (text) => {
+    const found = text.toLowerCase().match(WORD) || [];
+    terms.push(...found);
+    words.push(...found);
+  };
   for (const part of query.trim().split(/\s+/)) {
     if (!part) continue;
     let last = 0;
     for (const match of part.matchAll(CJK_RUN)) {
-      if (match.index > last) words.push(...(part.slice(last, match.index).toLowerCase().match(WORD) || []));
+      if (match.index > last) addWords(part.slice(last, match.index));
       const run = match[0];
       runs.push(run);
-      const starts = new Set();
-      for (let i = 0; i < Math.max(1, run.length - GRAM + 1); i += GRAM) starts.add(i);
-      starts.add(Math.max(0, run.length - GRAM));
-      [...starts].sort((a, b) => a - b).forEach((i) => terms.push(token(run.slice(i, i + GRAM))));
+      const tokens = Array.from(run).map(token);
+      terms.push(tokens.length === 1 ? tokens[0] : `"${tokens.join(" ")}"`);
       last = match.index + run.length;
     }
-    if (last < part.length) words.push(...(part.slice(last).toLowerCase().match(WORD) || []));
+    if (last < part.length) addWords(part.slice(last));
   }
-  return { terms: [...terms, ...words], runs, words };
+  return { terms, runs, words };
 }
 
 function escapeHtml(text) {
@@ -59,7 +60,7 @@ function realText(data) {
   return (data.meta && data.meta.text) || "";
 }
 
-// Pagefind matched tokens by prefix; keep only pages whose title or text holds every run and word exactly.
+// Pagefind matched the tokens; keep only pages whose title or text holds every run and word exactly.
 function contains(data, parsed) {
   const haystack = (((data.meta && data.meta.title) || "") + "\n" + realText(data)).toLowerCase();
   return parsed.runs.every((run) => haystack.includes(run)) && parsed.words.every((w) => haystack.includes(w));
@@ -226,7 +227,7 @@ function setup(root) {
     const total = response.results.length;
     if (!state.shown) {
       status.textContent = state.query ? `没有找到包含“${state.query}”的内容。试试更短的关键词，或减少筛选条件。` : "没有符合筛选条件的故事。";
-    } else if (state.parsed.runs.some((r) => r.length > GRAM) || !state.pending.length) {
+    } else if (!state.pending.length) {
       status.textContent = state.pending.length ? `找到以下结果` : `共 ${state.shown} 个结果`;
     } else {
       status.textContent = `约 ${total} 个结果`;

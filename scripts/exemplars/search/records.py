@@ -1,4 +1,4 @@
-"""What Pagefind is handed for one page: a small HTML document whose indexed body is the n-gram spelling of the
+"""What Pagefind is handed for one page: a small HTML document whose indexed body is the token spelling of the
 page's text, with the readable text, display facts, filter values and sort keys as metadata. The published page
 itself carries none of it."""
 from __future__ import annotations
@@ -30,8 +30,8 @@ class SearchRecord:
 
     def html(self) -> str:
         parts = ['<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
-                 f'<h1 data-pagefind-weight="7">{index_text(self.title)}</h1>',
-                 f"<p>{index_text(self.text)}</p></main>",
+                 f'<h1 data-pagefind-weight="7">{escape(index_text(self.title))}</h1>',
+                 f"<p>{escape(index_text(self.text))}</p></main>",
                  f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>',
                  f'<span data-pagefind-meta="text" hidden>{escape(self.text)}</span>']
         for name, values in sorted(self.filters.items()):
