@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .cache import ContentCache
 from .check import check_library
 from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
@@ -52,6 +53,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
         self.shells: dict[int, Shell] = {}
         self.env = None
+        self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
         self.files: Files | None = None
         self.error_count = 0
         self.indexer: SearchIndexer | None = None
@@ -96,6 +98,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
         renderer = BodyRenderer(links, extensions=config["markdown_extensions"],
                                 extension_configs=config["mdx_configs"], postprocess=sanitize)
+        if self.cache is None:
+            self.cache = ContentCache(self.root, "bodies")
+        renderer.use_cache(self.cache)
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None)
         self.specs, self.shells = {}, {}
@@ -185,6 +190,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
         self._write_bulk_pages(out, config)
+        if self.cache is not None:
+            self.cache.flush()
+            log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+            self.cache.hits = self.cache.misses = 0
         shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
         self._write_sitemap(out, config)
         try:  # trainers' machine-readable outputs; published stories only, even in preview
@@ -200,6 +209,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
             log.info(f"搜索索引：{indexer.count} 个页面")
+
+    def on_shutdown(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
     def on_build_error(self, *, error) -> None:
         if self.indexer is not None:

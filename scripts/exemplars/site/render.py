@@ -4,6 +4,7 @@ is what makes naive builds slow."""
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Callable
@@ -12,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from ..cache import ContentCache, digest
 from . import urls
 
 DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "pymdownx.tilde", "pymdownx.mark",
@@ -63,11 +65,33 @@ class BodyRenderer:
         self.links = links or LinkMap()
         self.current: tuple[str, str] | None = None
         self.postprocess = postprocess
+        self._setup = (list(extensions or DEFAULT_EXTENSIONS), extension_configs or {})
         self.md = markdown.Markdown(extensions=list(extensions or DEFAULT_EXTENSIONS),
                                     extension_configs=extension_configs or {})
         self.md.treeprocessors.register(_RewriteLinks(self.md, self), "exemplars_links", 1)
 
+    def use_cache(self, cache: ContentCache) -> None:
+        """Reuse bodies rendered by earlier builds. The key covers the body, where it is published, the link
+        map, the Markdown set-up and this module's and the sanitiser's source, so no entry can go stale."""
+        from . import sanitize  # the default postprocess; its allow-list shapes the output
+        code = "".join(Path(module.__file__).read_text(encoding="utf-8") for module in (sanitize,)) + \
+            Path(__file__).read_text(encoding="utf-8")
+        links = "\n".join(f"{k}\t{v}" for k, v in sorted(self.links.by_path.items()))
+        self._cache = cache
+        self._signature = digest(code, links, repr(self._setup), repr(getattr(self.postprocess, "__qualname__", None)))
+
     def render(self, body: str, source_path: str, page_url: str) -> str:
+        cache = getattr(self, "_cache", None)
+        if cache is not None:
+            key = digest(self._signature, source_path, page_url, body)
+            html = cache.get(key)
+            if html is None:
+                html = self._render(body, source_path, page_url)
+                cache.put(key, html)
+            return html
+        return self._render(body, source_path, page_url)
+
+    def _render(self, body: str, source_path: str, page_url: str) -> str:
         self.current = (source_path, page_url)
         try:
             html = self.md.reset().convert(body)

@@ -115,9 +115,13 @@ class RelatedIndex:
             candidates += self.by_method.get(method, [])[:40]
         candidates += self.by_province.get(story.province, [])[:20]
 
+        methods, region = set(story.methods), story.region
+
         def score(other: Story) -> tuple:
-            shared = len(set(other.methods) & set(story.methods))
-            place = sum(1 for a, b in zip(other.region, story.region) if a == b)
+            shared = len(methods.intersection(other.methods))
+            place = 0
+            for a, b in zip(other.region, region):
+                place += a == b
             return (-shared, -place, -other.date.toordinal(), other.id)
 
         for other in sorted({c.id: c for c in candidates if c.id not in seen}.values(), key=score):

@@ -1,0 +1,71 @@
+"""A small content-addressed cache on disk (`.cache/exemplars/<name>.sqlite`, never committed).
+
+Values are stored under the SHA-256 of everything that determines them, so an entry can never be stale — a
+changed input is simply a different key — and a second build reuses every unchanged story's work. A cache that
+cannot be opened or written (read-only checkout, full disk, corrupt file) is skipped, never fatal: it only ever
+makes builds faster.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+CACHE_DIR = Path(".cache") / "exemplars"
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: ("ab", "c") and ("a", "bc") differ
+        h.update(data)
+    return h.hexdigest()
+
+
+class ContentCache:
+    def __init__(self, root: Path, name: str) -> None:
+        self.path = Path(root) / CACHE_DIR / f"{name}.sqlite"
+        self.hits = self.misses = 0
+        self._pending: list[tuple[str, str]] = []
+        self._db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    def get(self, key: str) -> str | None:
+        if self._db is not None:
+            try:
+                row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                row = None
+            if row is not None:
+                self.hits += 1
+                return row[0]
+        self.misses += 1
+        return None
+
+    def put(self, key: str, value: str) -> None:
+        self._pending.append((key, value))
+        if len(self._pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if self._db is None or not pending:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending)
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
