@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
 from .site import urls
 from .site.blocks import BlockRenderer, BulkPage
+from .site.cards import CardRenderer
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from .site.feeds import write_feeds
 from .site.markers import expand
@@ -29,8 +30,9 @@ from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
 from .site.shell import CONTENT, DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from .site.sitemap import write_sitemap
+from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
-from .search.records import record_for
+from .search.records import SearchRecord, record_for
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 MAX_ERRORS_SHOWN = 50
@@ -56,7 +58,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
         self.files: Files | None = None
         self.error_count = 0
-        self.indexer: SearchIndexer | None = None
+        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
+        self.records: list[SearchRecord] | None = None  # `mkdocs serve`: collected, indexed in the background
+        self.background: BackgroundIndexer | None = None
+        self.written: dict[str, int] = {}  # page URL → hash of the HTML last written (serve rebuilds skip equal)
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -118,6 +123,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if files.get_file_from_path(spec.url + "index.md") is not None:
                 raise PluginError(f"docs/ 中的 {spec.url}index.md 与自动生成的页面重名，请改名或删除它")
         self.files = files
+        if self.command == "serve":  # `serve --dirty` rebuilds only edited hand pages; ours show library data
+            for file in files.documentation_pages():
+                if file.src_uri not in self.specs:
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
         for old, new in self.site.redirects.items():
             html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new)
             files.append(File.generated(config, old + "index.html", content=html,
@@ -141,6 +150,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_env(self, env, *, config, files):
         self.env = env
+        env.globals["ex_card"] = CardRenderer(env).jinja_global
         return env
 
     def on_post_page(self, output, *, page, config):
@@ -163,10 +173,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             html = self.shells[depth].fill(title=spec.title, description=spec.description,
                                            canonical=base + spec.url, content=content)
             target = out / spec.url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html.encode("utf-8"))
-            if spec.search is not None and self.indexer is not None:
-                self.indexer.add(record_for(spec.url, spec.title, spec.description, body, spec.search))
+            fingerprint = hash(html)
+            if self.written.get(spec.url) != fingerprint or not target.is_file():  # serve: rewrite what changed
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(html.encode("utf-8"))
+                self.written[spec.url] = fingerprint
+            if spec.search is not None:
+                self._index(record_for(spec.url, spec.title, spec.description, body, spec.search))
 
     def _write_sitemap(self, out: Path, config) -> None:
         entries = [(spec.url, spec.lastmod) for spec in self.bulk]
@@ -176,15 +189,25 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         write_sitemap(out, config.site_url, entries)
 
     def on_pre_build(self, *, config) -> None:
-        if self.config.search:
+        if not self.config.search:
+            return
+        if self.command == "serve":
+            self.records = []
+        else:
             self.indexer = SearchIndexer()
+
+    def _index(self, record: SearchRecord) -> None:
+        if self.indexer is not None:
+            self.indexer.add(record)
+        elif self.records is not None:
+            self.records.append(record)
 
     def on_page_content(self, html, *, page, config, files):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None and spec.render_body is not None:
             html = spec.render_body()
-        if spec is not None and spec.search is not None and self.indexer is not None:
-            self.indexer.add(record_for(spec.url, spec.title, spec.description, html, spec.search))
+        if spec is not None and spec.search is not None:
+            self._index(record_for(spec.url, spec.title, spec.description, html, spec.search))
         return html
 
     def on_post_build(self, *, config) -> None:
@@ -202,6 +225,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             write_schema(out / "stories.schema.json")
         except SiteUrlError as exc:
             raise PluginError(str(exc)) from exc
+        if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
+            self.background = self.background or BackgroundIndexer()
+            self.background.submit(self.records, Path(config.site_dir) / "pagefind")
+            self.records = None
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             try:
@@ -211,6 +238,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             log.info(f"搜索索引：{indexer.count} 个页面")
 
     def on_shutdown(self) -> None:
+        if self.background is not None:
+            self.background.stop()
         if self.cache is not None:
             self.cache.close()
             self.cache = None

@@ -111,9 +111,9 @@ class RelatedIndex:
                 seen.add(other.id)
         candidates: list[Story] = []
         for method in story.methods:
-            candidates += self.by_method_province.get((method, story.province), [])[:40]
-            candidates += self.by_method.get(method, [])[:40]
-        candidates += self.by_province.get(story.province, [])[:20]
+            candidates += self.by_method_province.get((method, story.province), [])[:24]
+            candidates += self.by_method.get(method, [])[:24]
+        candidates += self.by_province.get(story.province, [])[:12]
 
         methods, region = set(story.methods), story.region
 
