@@ -8,13 +8,14 @@ import logging
 import shutil
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .cache import ContentCache
+from .cache import CACHE_DIR, ContentCache
 from .check import check_library
 from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
@@ -55,6 +56,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
         self.shells: dict[int, Shell] = {}
         self.env = None
+        self.cards: CardRenderer | None = None
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
         self.files: Files | None = None
         self.error_count = 0
@@ -150,7 +152,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_env(self, env, *, config, files):
         self.env = env
-        env.globals["ex_card"] = CardRenderer(env).jinja_global
+        if env.bytecode_cache is None:  # compiled templates survive rebuilds and builds (~1 s of every build)
+            cache_dir = self.root / CACHE_DIR / "jinja"
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
+            except OSError:
+                pass
+        self.cards = CardRenderer(env, previous=self.cards)
+        env.globals["ex_card"] = self.cards.jinja_global
         return env
 
     def on_post_page(self, output, *, page, config):

@@ -15,10 +15,12 @@ ROOT = "\x00root\x00"  # cannot occur in a rendered card: text is escaped and NU
 
 
 class CardRenderer:
-    def __init__(self, env: Environment, template: str = "exemplars/card.html") -> None:
+    def __init__(self, env: Environment, template: str = "exemplars/card.html", previous: "CardRenderer | None" = None) -> None:
         self.env = env
         self.template_name = template
-        self._html: dict[tuple, str] = {}
+        self.source = env.loader.get_source(env, template)[0]
+        # `mkdocs serve` makes a new environment per rebuild: keep the cards as long as the template is the same
+        self._html: dict[tuple, str] = previous._html if previous is not None and previous.source == self.source else {}
 
     def render(self, card, level: int, root: str) -> Markup:
         """`root` is the page's relative path to the site root, "" or ending in "/" (e.g. "../../")."""
