@@ -317,3 +317,13 @@ def test_field_table_shows_help_texts_verbatim(guide_page):
     table = table_with_header(parse(guide_page), "字段")
     for row, spec in zip(table.select("tbody tr"), STORY.fields):
         assert row.select("td")[4].get_text(strip=True) == spec.help
+
+
+def test_page_has_the_generated_lesson_field_table(guide_page):
+    from exemplars.schema import LESSON
+
+    soup = parse(guide_page)
+    assert "exemplars:lesson-fields" not in guide_page.read_text(encoding="utf-8")
+    tables = [t for t in soup.select("article table")
+              if [td.get_text(strip=True) for td in t.select("tbody tr td:first-child")] == [f.name for f in LESSON.fields]]
+    assert len(tables) == 1

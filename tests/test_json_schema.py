@@ -69,3 +69,20 @@ def test_markdown_table_lists_every_field():
 def test_readme_field_table_is_generated_from_the_schema():
     table = run_cli("schema", "--format", "markdown").stdout.strip()
     assert table in (REPO / "README.md").read_text(encoding="utf-8"), "README 的字段表已过时：运行 exemplars schema --format markdown 更新"
+
+
+def test_sample_lessons_validate_against_the_lesson_schema(tmp_path):
+    out = tmp_path / "lesson.schema.json"
+    result = run_cli("schema", "--kind", "lesson", "--root", str(REPO), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert {"stories", "objectives", "duration", "audience"} <= set(schema["required"])
+    assert "民主协商法" in schema["properties"]["methods"]["items"]["enum"]
+    lessons = sorted(p for p in (REPO / "lessons").glob("*.md") if p.name != "README.md")
+    assert len(lessons) >= 3
+    instances = [front_matter_as_json(p, tmp_path / f"{i}.json") for i, p in enumerate(lessons)]
+    assert check_jsonschema(out, instances).returncode == 0
+    bad = json.loads(instances[0].read_text(encoding="utf-8"))
+    bad["duration"], bad["stories"] = 0, []
+    (tmp_path / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert check_jsonschema(out, [tmp_path / "bad.json"]).returncode == 1

@@ -9,6 +9,7 @@ from .library import Library, closest
 from .load import Record
 from .messages import did_you_mean
 from .regions import place_key
+from .schema import LESSON_STATUSES, SLUG_RE, STATUSES
 
 
 def check_library(library: Library) -> list[Diagnostic]:
@@ -17,6 +18,8 @@ def check_library(library: Library) -> list[Diagnostic]:
         diags.extend(record.problems)
     diags.extend(_method_clashes(library))
     diags.extend(_story_references(library))
+    diags.extend(_lesson_stories(library))
+    diags.extend(_body_citations(library))
     diags.extend(_duplicate_ids(library))
     diags.extend(_region_spellings(library))
     diags.extend(_review_rules(library))
@@ -40,7 +43,7 @@ def _story_references(library: Library) -> list[Diagnostic]:
     diags = []
     known_ids = {s.id for s in library.stories} | {a for s in library.stories for a in s.aliases}
     choices = "、".join(f"{m.id}（{m.name}）" for m in library.methods) or "（methods/ 中还没有方法）"
-    for record in library.records.get("story", []):
+    for record in (*library.records.get("story", []), *library.records.get("lesson", [])):
         values = library.values.get(record.path)
         if values is None:
             continue
@@ -67,14 +70,16 @@ def _story_references(library: Library) -> list[Diagnostic]:
 
 
 def _duplicate_ids(library: Library) -> list[Diagnostic]:
-    """Ids and old ids share one namespace: each may name one story only. Both files are told."""
+    """Ids and old ids of stories and lessons share one namespace: each names one file only, so a citation, an
+    old URL and `exemplars mv` always know what is meant. Both files are told."""
     claims: dict[str, list[tuple[Record, str, int]]] = defaultdict(list)
-    for record in library.records.get("story", []):
-        values = library.values.get(record.path, {})
-        if "id" in values:
-            claims[values["id"]].append((record, "id", record.line_of("id")))
-        for index, alias in enumerate(values.get("aliases", ())):
-            claims[alias].append((record, "旧标识（aliases）", record.line_of("aliases", index)))
+    for kind in ("story", "lesson"):
+        for record in library.records.get(kind, []):
+            values = library.values.get(record.path, {})
+            if "id" in values:
+                claims[values["id"]].append((record, "id", record.line_of("id")))
+            for index, alias in enumerate(values.get("aliases", ())):
+                claims[alias].append((record, "旧标识（aliases）", record.line_of("aliases", index)))
     diags = []
     for value, holders in claims.items():
         if len(holders) < 2:
@@ -85,6 +90,105 @@ def _duplicate_ids(library: Library) -> list[Diagnostic]:
                 continue
             diags.append(Diagnostic.make("E-ID-DUPLICATE", record.path, line, what=what, value=value,
                                          other="、".join(others)))
+    return diags
+
+
+# --- lessons and citations -----------------------------------------------------------------------------------
+_WHAT = {"story": "故事", "lesson": "课程"}
+
+
+class _Names:
+    """Every id and old id of stories and lessons, looked up once per check (citations are many)."""
+
+    def __init__(self, library: Library) -> None:
+        self.current: dict[str, dict[str, tuple[str, str]]] = {"story": {}, "lesson": {}}  # id → (status, path)
+        self.old: dict[str, dict[str, str]] = {"story": {}, "lesson": {}}  # old id → current id
+        for kind, items in (("story", library.stories), ("lesson", library.lessons)):
+            for item in items:
+                self.current[kind].setdefault(item.id, (item.status, item.path))
+            for item in items:
+                for alias in item.aliases:
+                    self.old[kind].setdefault(alias, item.id)
+        self._pool: dict[str, list[str]] = {}
+
+    def resolve(self, kind: str, ref: str) -> tuple[str, str] | None:
+        """(current id, status) for an id or old id; None when nothing has that name."""
+        current = ref if ref in self.current[kind] else self.old[kind].get(ref)
+        return None if current is None else (current, self.current[kind][current][0])
+
+    def suggestion(self, kind: str, ref: str) -> str:
+        if kind not in self._pool:
+            self._pool[kind] = sorted({*self.current[kind], *self.old[kind]})
+        return did_you_mean(closest(ref, self._pool[kind])) if SLUG_RE.match(ref) or ref else ""
+
+
+def _source_is_public(library: Library, record: Record) -> tuple[bool, str]:
+    """Whether the citing file is on the public site, and what to call it in a message."""
+    values = library.values.get(record.path) or {}
+    if record.path.startswith("methods/"):
+        return True, "方法页"
+    what = "课程" if record.path.startswith("lessons/") else "故事"
+    return values.get("status") == "published", f"已发布的{what}"
+
+
+def _cited(library: Library, names: _Names, record: Record, kind: str, ref: str, line: int,
+           unknown: tuple[str, dict]) -> list[Diagnostic]:
+    """The rules every reference to a story or lesson obeys, wherever it is written."""
+    found = names.resolve(kind, ref)
+    if found is None:
+        code, args = unknown
+        return [Diagnostic.make(code, record.path, line, value=ref, what=_WHAT[kind],
+                                suggestion=names.suggestion(kind, ref), **args)]
+    current, status = found
+    diags = []
+    if current != ref:
+        diags.append(Diagnostic.make("W-CITE-ALIAS", record.path, line, value=ref, current=current,
+                                     what=_WHAT[kind]))
+    if status == "withdrawn":
+        diags.append(Diagnostic.make("W-CITE-WITHDRAWN", record.path, line, value=current))
+    elif status in ("draft", "review"):
+        public, source = _source_is_public(library, record)
+        if public:
+            label = (STATUSES if kind == "story" else LESSON_STATUSES)[status]
+            diags.append(Diagnostic.make("E-CITE-UNPUBLISHED", record.path, line, source=source, what=_WHAT[kind],
+                                         value=current, status=status, status_label=label))
+    return diags
+
+
+def _lesson_stories(library: Library) -> list[Diagnostic]:
+    """Each entry of a lesson's `stories:` names a story (by id or old id) the lesson may show."""
+    names = _Names(library)
+    diags = []
+    for record in library.records.get("lesson", []):
+        if library.values.get(record.path) is None:
+            continue
+        written = record.meta.get("stories")
+        seen: set[str] = set()
+        for index, ref in enumerate(written if isinstance(written, list) else ()):
+            if not isinstance(ref, str) or not SLUG_RE.match(ref):
+                continue  # the field check already reports it
+            line = record.line_of("stories", index)
+            found = names.resolve("story", ref)
+            if found is not None and found[0] in seen:
+                diags.append(Diagnostic.make("E-LESSON-STORY-DUPLICATE", record.path, line, value=ref))
+                continue
+            if found is not None:
+                seen.add(found[0])
+            diags.extend(_cited(library, names, record, "story", ref, line, ("E-LESSON-STORY-UNKNOWN", {})))
+    return diags
+
+
+def _body_citations(library: Library) -> list[Diagnostic]:
+    """`[[story:…]]` citations and /stories/<id>/ links in every body (collected per file while reading)."""
+    names = _Names(library)
+    diags = []
+    for record in library.all_records:
+        for kind, ref, line, written in record.citations:
+            if written.startswith("[["):
+                unknown = ("E-CITE-UNKNOWN", {"written": written})
+            else:
+                unknown = ("E-LINK-PAGE-UNKNOWN", {"target": written})
+            diags.extend(_cited(library, names, record, kind, ref, line, unknown))
     return diags
 
 

@@ -1,10 +1,12 @@
-"""Rules that need only one story file (its body and placeholders). They run where the file is read — in the
-worker processes for large libraries — so `check` spends its single-threaded time on cross-file rules only."""
+"""Rules that need only one file (its body and placeholders). They run where the file is read — in the
+worker processes for large libraries — so `check` spends its single-threaded time on cross-file rules only.
+They also collect the body's citations onto the Record, for check.py to look up."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
+from .citations import find_citations, story_links
 from .diagnostics import Diagnostic
 from .load import Record
 from .schema import PLACEHOLDER
@@ -17,7 +19,34 @@ def is_placeholder(value: object) -> bool:
 def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
+    collect_citations(record)
     return _body_rules(root, record) + _placeholders(record)
+
+
+def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
+    """Lessons are published like stories: the same body rules (markup, personal data, links, placeholders)."""
+    return story_file_rules(root, record)
+
+
+def method_file_rules(root: Path, record: Record) -> list[Diagnostic]:
+    """Method pages are written by the maintainers; only their links and citations are checked."""
+    if not record.readable:
+        return []
+    collect_citations(record)
+    return [Diagnostic.make("E-LINK-MISSING", record.path, line, target=target)
+            for line, target in markdown_links(record.body, record.body_line)
+            if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file()]
+
+
+FILE_RULES = {"story": story_file_rules, "lesson": lesson_file_rules, "method": method_file_rules}
+
+
+def collect_citations(record: Record) -> None:
+    offset = record.body_line - 1
+    record.citations = [(c.kind, c.id, c.line + offset, record.body[c.start:c.end])
+                        for c in find_citations(record.body)]
+    record.citations += [(link.kind, link.id, link.line + offset, link.target)
+                         for link in story_links(record.body, record.path) if link.id is not None]
 
 
 def _body_rules(root: Path, record: Record) -> list[Diagnostic]:

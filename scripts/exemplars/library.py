@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Iterable
 
 from .diagnostics import Diagnostic
-from .file_rules import story_file_rules
+from .file_rules import FILE_RULES
 from .load import Record, read_record
 from .messages import did_you_mean
-from .model import Method, Source, Story
+from .model import Lesson, Method, Source, Story
 from .schema import CONTRACTS, Contract, validate_mapping
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -28,6 +28,7 @@ class Library:
     records: dict[str, list[Record]] = field(default_factory=dict)  # contract name → records
     methods: list[Method] = field(default_factory=list)  # in display order
     stories: list[Story] = field(default_factory=list)  # every story that could be built, any status
+    lessons: list[Lesson] = field(default_factory=list)  # every lesson that could be built, any status
     values: dict[str, dict] = field(default_factory=dict)  # path → validated front-matter values
     method_refs: dict[str, str] = field(default_factory=dict)  # id / name / alias → method id
 
@@ -49,8 +50,53 @@ class Library:
         """A story by its id or by one of its old ids."""
         return self._stories_by_id.get(story_id) or self._stories_by_id.get(self._alias_to_id.get(story_id, ""))
 
+    def resolve_story(self, id_or_alias: str) -> Story | None:
+        """The story an id or old id names (citations may use either: old URLs keep working)."""
+        return self.story(id_or_alias)
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """A lesson by its current id only; `resolve_lesson` also accepts old ids."""
+        return self._lessons_by_id.get(lesson_id)
+
+    def resolve_lesson(self, id_or_alias: str) -> Lesson | None:
+        return self._lessons_by_id.get(id_or_alias) or \
+            self._lessons_by_id.get(self._lesson_alias_to_id.get(id_or_alias, ""))
+
     def resolve_method(self, ref: str) -> str | None:
         return self.method_refs.get(ref)
+
+    def withdrawn_stories(self) -> list[Story]:
+        """Stories taken down: not public, but their pages stay (a short notice) so cited URLs never break."""
+        return sorted((s for s in self.stories if s.is_withdrawn), key=lambda s: s.id)
+
+    def public_lessons(self) -> list[Lesson]:
+        """Published lessons, by title then id."""
+        return sorted((lesson for lesson in self.lessons if lesson.is_public), key=lambda l: (l.title, l.id))
+
+    def lesson_stories(self, lesson: Lesson) -> list[Story]:
+        """The stories of a lesson's `stories:` list, in teaching order, old ids resolved, unknown ids left out."""
+        found = (self.resolve_story(ref) for ref in lesson.stories)
+        return list({s.id: s for s in found if s is not None}.values())
+
+    def lessons_citing(self, story_id: str, public_only: bool = True) -> list[Lesson]:
+        """Lessons that list the story in `stories:` or cite it in their body (by id or old id)."""
+        story = self.resolve_story(story_id)
+        if story is None:
+            return []
+        names = {story.id, *story.aliases}
+        found = []
+        for lesson in self.lessons:
+            if public_only and not lesson.is_public:
+                continue
+            record = self.record(lesson.path)
+            cited = {ref for kind, ref, _, _ in (record.citations if record else ()) if kind == "story"}
+            if names & (set(lesson.stories) | cited):
+                found.append(lesson)
+        return sorted(found, key=lambda l: (l.title, l.id))
+
+    def lessons_by_method(self, method_id: str, public_only: bool = True) -> list[Lesson]:
+        pool = self.public_lessons() if public_only else sorted(self.lessons, key=lambda l: (l.title, l.id))
+        return [lesson for lesson in pool if method_id in lesson.methods]
 
     def public_stories(self) -> list[Story]:
         """Published stories, newest first (ties by id, so every listing is stable)."""
@@ -73,6 +119,8 @@ class Library:
         self._methods_by_id: dict[str, Method] = {}
         self._stories_by_id: dict[str, Story] = {}
         self._alias_to_id: dict[str, str] = {}
+        self._lessons_by_id: dict[str, Lesson] = {}
+        self._lesson_alias_to_id: dict[str, str] = {}
         self._records_by_path: dict[str, Record] | None = None
 
     def _index(self) -> None:
@@ -84,6 +132,12 @@ class Library:
         for story in self.stories:
             for alias in story.aliases:
                 self._alias_to_id.setdefault(alias, story.id)
+        self.lessons.sort(key=lambda lesson: lesson.path)
+        for lesson in self.lessons:
+            self._lessons_by_id.setdefault(lesson.id, lesson)
+        for lesson in self.lessons:
+            for alias in lesson.aliases:
+                self._lesson_alias_to_id.setdefault(alias, lesson.id)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -145,6 +199,14 @@ def load_library(root: Path, jobs: int | None = None) -> Library:
         story = _build_story(record, values, library.method_refs)
         if story is not None:
             library.stories.append(story)
+    for record in library.records["lesson"]:
+        values = validated[record.path]
+        if values is None:
+            continue
+        library.values[record.path] = values
+        lesson = _build_lesson(record, values, library.method_refs)
+        if lesson is not None:
+            library.lessons.append(lesson)
     library._index()
     return library
 
@@ -155,8 +217,7 @@ def _read_and_validate(root: Path, contract_name: str, paths: list[str]) -> list
     for path in paths:
         record = read_record(root, path)
         values = _validate(record, contract)
-        if contract.name == "story":
-            record.problems.extend(story_file_rules(root, record))
+        record.problems.extend(FILE_RULES[contract.name](root, record))
         pairs.append((record, values))
     return pairs
 
@@ -232,4 +293,21 @@ def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> S
         updated=values.get("updated"), cover=values.get("cover"), author=values.get("author"),
         reviewed_by=values.get("reviewed_by"), featured=values.get("featured", False),
         sample=values.get("sample", False), digest=record.digest,
+    )
+
+
+_LESSON_CORE = ("id", "title", "audience", "duration", "stories", "objectives", "status")
+
+
+def _build_lesson(record: Record, values: dict, method_refs: dict[str, str]) -> Lesson | None:
+    if not all(name in values for name in _LESSON_CORE):
+        return None
+    methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
+    return Lesson(
+        id=values["id"], title=values["title"], audience=values["audience"], duration=values["duration"],
+        methods=methods, stories=tuple(values["stories"]), objectives=tuple(values["objectives"]),
+        status=values["status"], body=record.body, path=record.path, body_line=record.body_line,
+        questions=tuple(values.get("questions", ())), aliases=tuple(values.get("aliases", ())),
+        summary=values.get("summary", ""), author=values.get("author"), sample=values.get("sample", False),
+        digest=record.digest,
     )

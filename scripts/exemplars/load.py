@@ -54,6 +54,9 @@ class Record:
     body_line: int = 1  # file line of the first body line
     digest: str = ""  # sha256 of the raw bytes: a cache key
     problems: list[Diagnostic] = field(default_factory=list)
+    # (kind, id, file line, as written) for every `[[story:…]]` citation and /stories/<id>/ link in the body,
+    # found by the per-file rules (in worker processes) so that the cross-file check only looks ids up.
+    citations: list[tuple[str, str, int, str]] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .schema import KINDS, STATUSES
+from .schema import KINDS, LESSON_STATUSES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,47 @@ class Story:
         return self.status == "published"
 
     @property
+    def is_withdrawn(self) -> bool:
+        """Taken down: no listings, search or feeds, but its URL stays alive with a short notice."""
+        return self.status == "withdrawn"
+
+    @property
     def url(self) -> str:
         """Site-relative URL; permanent, so lessons and other sites can cite it."""
         return f"stories/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson plan: objectives, a flow (the body) and the stories it teaches with, in teaching order."""
+
+    id: str
+    title: str
+    audience: str
+    duration: int  # minutes
+    methods: tuple[str, ...]  # method ids, resolved from whatever spelling the editor used
+    stories: tuple[str, ...]  # story ids as written (an old id still resolves: Library.lesson_stories)
+    objectives: tuple[str, ...]
+    status: str
+    body: str
+    path: str
+    body_line: int
+    questions: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    author: str | None = None
+    sample: bool = False
+    digest: str = field(default="", compare=False)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def status_label(self) -> str:
+        return LESSON_STATUSES[self.status]
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL; permanent like a story's."""
+        return f"lessons/{self.id}/"

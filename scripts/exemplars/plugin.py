@@ -23,9 +23,11 @@ from .site import urls
 from .site.blocks import BlockRenderer, BulkPage
 from .site.cards import CardRenderer
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
+from .site.cite import CitationIndex
 from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
+from .site.qr import write_qr_files
 from .site.redirects import redirect_html
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
@@ -103,13 +105,16 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             log.warning(diag.as_text())
         links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
         links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
+        links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})
         renderer = BodyRenderer(links, extensions=config["markdown_extensions"],
-                                extension_configs=config["mdx_configs"], postprocess=sanitize)
+                                extension_configs=config["mdx_configs"], postprocess=sanitize,
+                                citations=CitationIndex(library, self.preview))
         if self.cache is None:
             self.cache = ContentCache(self.root, "bodies")
         renderer.use_cache(self.cache)
         self.site = build_site(library, renderer.render, preview=self.preview,
-                               diagnostics=diagnostics if self.preview else None)
+                               diagnostics=diagnostics if self.preview else None,
+                               site_base=site_base(config.site_url))
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.bulk]
         self.shell_depths = {shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})}
@@ -235,6 +240,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             write_schema(out / "stories.schema.json")
         except SiteUrlError as exc:
             raise PluginError(str(exc)) from exc
+        if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
+            write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr")
         if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
             self.background = self.background or BackgroundIndexer()
             self.background.submit(self.records, Path(config.site_dir) / "pagefind")

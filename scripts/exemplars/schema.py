@@ -22,6 +22,7 @@ PLACEHOLDER = "待填写"  # what `exemplars new` writes where the editor still 
 
 KINDS = {"exemplar": "正面典型", "cautionary": "反面典型"}
 STATUSES = {"draft": "草稿", "review": "待审", "published": "已发布", "withdrawn": "已撤回"}
+LESSON_STATUSES = {"draft": "草稿", "review": "待审", "published": "已发布"}  # a lesson is revised, not taken down
 DOMAINS_SUGGESTED = ("就业", "就学", "就医", "出行", "社保", "扶贫", "调解", "环境", "养老", "住房", "产业", "治理")
 
 Problem = tuple  # (code, args: dict, key suffix: tuple)
@@ -384,6 +385,36 @@ METHOD_FIELDS: tuple[Field, ...] = (
 )
 
 
+LESSON_FIELDS: tuple[Field, ...] = (
+    Field("id", Slug(), "标识", "全库唯一、永不改变的英文标识，构成网址 /lessons/<id>/；不能与任何故事的 id 相同。",
+          "qunzhong-yijian-rumen", required=True, aliases=("slug", "ID", "Id")),
+    Field("title", Text(max_length=80), "标题", "课程标题。", "把议事会开到群众家门口", required=True,
+          aliases=("name", "标题")),
+    Field("audience", Text(max_length=80), "培训对象", "这门课讲给谁听。", "新任村（社区）党组织书记",
+          required=True, aliases=("audiences", "对象", "学员")),
+    Field("duration", Integer(minimum=1), "时长（分钟）", "整堂课的时长，以分钟计的正整数。", "90",
+          required=True, aliases=("length", "minutes", "时长")),
+    Field("methods", ListOf(MethodRef(), non_empty=True), "群众工作方法",
+          "本课讲授的方法：写方法的 id、中文名称或别名，至少一个。", "[minzhu-xieshang]",
+          required=True, aliases=("method", "方法")),
+    Field("stories", ListOf(Slug(), non_empty=True), "引用的故事",
+          "课上用到的故事 id，按讲授顺序排列，至少一个；已发布的课程只能引用已发布（或已撤回）的故事。",
+          "[banden-yishihui-2019, fupin-buzhu-jieliu-2019]", required=True, aliases=("story", "cases", "案例")),
+    Field("objectives", ListOf(Text(), non_empty=True), "教学目标", "学完这门课，学员应当能做到什么，至少一条。",
+          "[能组织一次村民议事会]", required=True, aliases=("objective", "goals", "目标")),
+    Field("questions", ListOf(Text()), "讨论题", "课上或课后讨论的问题。", "[议事会上有人始终不表态，怎么办？]",
+          aliases=("question", "discussion", "讨论")),
+    Field("status", Choice(LESSON_STATUSES), "状态", "draft 草稿、review 待审、published 已发布；只有已发布的课程进入公开网站。",
+          "draft", required=True, aliases=("state", "状态")),
+    Field("summary", Text(max_length=300), "摘要", "一两句话介绍这门课，显示在课程列表中。",
+          "用两个正面典型和一个反面典型，讲清议事会从召集到落实的每一步。", aliases=("description", "摘要")),
+    Field("aliases", ListOf(Slug()), "旧标识", "课程改过 id 时，旧 id 留在这里，旧网址会自动跳转（exemplars mv 会自动添加）。",
+          "[old-lesson-id]", aliases=("alias", "redirect_from")),
+    Field("author", Text(), "作者", "编写课程的培训者或单位。", "林晓", aliases=("authors", "作者")),
+    Field("sample", Boolean(), "虚构示例", "为 true 表示这是演示用的虚构课程。", "true"),
+)
+
+
 @dataclass(frozen=True)
 class Contract:
     """A named set of fields for one kind of file, with the folder it lives in."""
@@ -401,7 +432,8 @@ class Contract:
 
 STORY = Contract("story", "stories", STORY_FIELDS, "故事文件头", draft_aware=True)
 METHOD = Contract("method", "methods", METHOD_FIELDS, "方法文件头", draft_aware=False)
-CONTRACTS = {c.name: c for c in (STORY, METHOD)}
+LESSON = Contract("lesson", "lessons", LESSON_FIELDS, "课程文件头", draft_aware=False)
+CONTRACTS = {c.name: c for c in (STORY, METHOD, LESSON)}
 
 
 def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dict:

@@ -3,11 +3,12 @@ contribution guide can never drift from the checker."""
 from __future__ import annotations
 
 from ..messages import codes_table
-from ..schema import METHOD, STORY, markdown_table
+from ..schema import LESSON, METHOD, STORY, markdown_table
 
 MARKERS = {
     "<!-- exemplars:fields -->": lambda: markdown_table(STORY),
     "<!-- exemplars:method-fields -->": lambda: markdown_table(METHOD),
+    "<!-- exemplars:lesson-fields -->": lambda: markdown_table(LESSON),
     "<!-- exemplars:codes -->": codes_table,
 }
 

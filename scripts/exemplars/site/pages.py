@@ -17,6 +17,7 @@ from ..schema import KINDS
 from ..search.records import SearchFields
 from ..stats import dashboard
 from . import urls
+from .share import share_box
 from .views import (Card, Link, RelatedIndex, card, format_date, method_tiles, paginate,
                     region_links)
 
@@ -44,11 +45,13 @@ class Site:
     pages: list[PageSpec]
     redirects: dict[str, str]  # old URL → new URL
     home: dict  # view model added to the hand-written home page
+    qr_codes: dict[str, str] = field(default_factory=dict)  # site-relative QR code file → the URL it encodes
 
 
 def build_site(library: Library, render: Callable[[str, str, str], str], preview: bool = False,
-               diagnostics: list[Diagnostic] | None = None) -> Site:
+               diagnostics: list[Diagnostic] | None = None, site_base: str | None = None) -> Site:
     """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
+    With `site_base` (the site's absolute URL) story and lesson pages get a share box with a QR code.
 
     In preview (`make serve`) drafts and stories under review are published too, marked as such, and
     checker diagnostics ride along to the pages they concern.
@@ -61,9 +64,19 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
     cards = {s.id: card(s, library) for s in shown}
     related = RelatedIndex.build(shown)
     pages: list[PageSpec] = []
+    from .lessons import build_lessons  # it builds PageSpecs, defined here
 
+    lessons = build_lessons(library, cards, render, preview, site_base, problems)
+    qr_codes = dict(lessons.qr_codes)
     for story in shown:
-        pages.append(_story_page(story, library, cards, related, render, problems.get(story.path, [])))
+        spec = _story_page(story, library, cards, related, render, problems.get(story.path, []))
+        spec.context["lessons"] = lessons.by_story.get(story.id, [])
+        if site_base:
+            spec.context["share"] = share = share_box(story.title, spec.url, site_base)
+            qr_codes[share.qr] = share.url
+        pages.append(spec)
+    withdrawn = library.withdrawn_stories()
+    pages.extend(_withdrawn_page(story) for story in withdrawn)
 
     counts = Counter((m, s.kind) for s in shown for m in s.methods)
     tiles = method_tiles(library, counts)
@@ -75,10 +88,14 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
         context={"tiles": tiles}, source_path="methods/README.md" if intro_text else None,
         render_body=lambda: render(intro_text, "methods/README.md", urls.methods_index())))
     for method in library.methods:
-        pages.extend(_method_pages(method, shown, cards, render))
+        method_pages = _method_pages(method, shown, cards, render)
+        method_pages[0].context["lessons"] = lessons.by_method.get(method.id, [])
+        pages.extend(method_pages)
+    pages.extend(lessons.pages)
 
     pages.extend(_browse_pages(shown, cards))
-    redirects = {urls.story(alias): urls.story(s.id) for s in shown for alias in s.aliases}
+    redirects = {urls.story(alias): urls.story(s.id) for s in (*shown, *withdrawn) for alias in s.aliases}
+    redirects.update(lessons.redirects)
     pages.append(PageSpec(
         url=urls.stats(), title="库情", template="exemplars/stats.html",
         description="故事库的覆盖情况：各方法正反面典型数、各省和各年份的故事数、待更新和只有一个来源的故事。",
@@ -97,7 +114,15 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
         "total": len(shown),
         "kinds": [Link(label, urls.kind(k), sum(1 for s in shown if s.kind == k)) for k, label in KINDS.items()],
     }
-    return Site(pages=pages, redirects=redirects, home=home)
+    return Site(pages=pages, redirects=redirects, home=home, qr_codes=qr_codes)
+
+
+def _withdrawn_page(story: Story) -> PageSpec:
+    """A withdrawn story keeps its URL (lessons, slides and other sites cite it) but shows only a notice."""
+    return PageSpec(
+        url=urls.story(story.id), title=story.title, template="exemplars/withdrawn.html",
+        description="此故事已撤回。", context={"story": story, "updated": format_date(story.updated)
+                                             if story.updated else None})
 
 
 def _story_page(story: Story, library: Library, cards: dict[str, Card], related: RelatedIndex, render,

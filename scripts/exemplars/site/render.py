@@ -1,5 +1,5 @@
-"""Story and method bodies: Markdown → HTML, once per content version, with links to library files rewritten
-to their permanent URLs. One Markdown instance is reused (reset between documents): building one per page
+"""Story, lesson and method bodies: Markdown → HTML, once per content version, with links to library files
+rewritten to their permanent URLs and `[[story:<id>]]` / `[[lesson:<id>]]` citations drawn as cards (site/cite.py). One Markdown instance is reused (reset between documents): building one per page
 is what makes naive builds slow."""
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import markdown
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..cache import ContentCache, digest
+from ..citations import find_citations
 from . import urls
+from .cite import CiteTarget, block_html, inline_html
 
 DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "pymdownx.tilde", "pymdownx.mark",
                       "pymdownx.betterem"]
@@ -57,18 +60,56 @@ class _RewriteLinks(Treeprocessor):
                 element.set(attribute, urls.relative(page_url, path) + (f"#{fragment}" if fragment else ""))
 
 
+class _Citations(Preprocessor):
+    """`[[story:<id>]]` → a card (alone on its line) or a badge link (in running text), stashed as raw HTML.
+
+    Runs after whitespace normalisation (which strips stash markers from the input) and before everything else;
+    `find_citations` skips code, so a citation shown as an example in backticks stays text.
+    """
+
+    def __init__(self, md, renderer: "BodyRenderer") -> None:
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, lines: list[str]) -> list[str]:
+        context = self.renderer.current
+        lookup = self.renderer.citations
+        text = "\n".join(lines)
+        found = find_citations(text) if context is not None and "[[" in text else []
+        if not found:
+            return lines
+        page_url = context[1]
+        for citation in sorted(found, key=lambda c: c.start, reverse=True):
+            target = lookup(citation.kind, citation.id) if lookup is not None else None
+            line_start = text.rfind("\n", 0, citation.start) + 1
+            line_end = text.find("\n", citation.end)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[line_start:line_end]
+            if line.strip() == text[citation.start:citation.end]:  # alone on its line: a block card
+                indent = line[: len(line) - len(line.lstrip())]
+                html = block_html(target, citation.kind, citation.id, page_url)
+                text = f"{text[:line_start]}\n{indent}{self.md.htmlStash.store(html)}\n{text[line_end:]}"
+            else:
+                html = inline_html(target, citation.kind, citation.id, page_url)
+                text = text[: citation.start] + self.md.htmlStash.store(html) + text[citation.end:]
+        return text.split("\n")
+
+
 class BodyRenderer:
     """Render Markdown bodies for pages at known URLs; `postprocess` (e.g. the HTML sanitiser) runs last."""
 
     def __init__(self, links: LinkMap | None = None, extensions: list | None = None,
-                 extension_configs: dict | None = None, postprocess: Callable[[str], str] | None = None) -> None:
+                 extension_configs: dict | None = None, postprocess: Callable[[str], str] | None = None,
+                 citations: Callable[[str, str], CiteTarget | None] | None = None) -> None:
         self.links = links or LinkMap()
+        self.citations = citations  # (kind, id or alias) → what the citation shows; None: every citation 未找到
         self.current: tuple[str, str] | None = None
         self.postprocess = postprocess
         self._setup = (list(extensions or DEFAULT_EXTENSIONS), extension_configs or {})
         self.md = markdown.Markdown(extensions=list(extensions or DEFAULT_EXTENSIONS),
                                     extension_configs=extension_configs or {})
         self.md.treeprocessors.register(_RewriteLinks(self.md, self), "exemplars_links", 1)
+        self.md.preprocessors.register(_Citations(self.md, self), "exemplars_citations", 29)
 
     def use_cache(self, cache: ContentCache) -> None:
         """Reuse bodies rendered by earlier builds. The key covers the body, where it is published, the link
@@ -83,13 +124,20 @@ class BodyRenderer:
     def render(self, body: str, source_path: str, page_url: str) -> str:
         cache = getattr(self, "_cache", None)
         if cache is not None:
-            key = digest(self._signature, source_path, page_url, body)
+            key = digest(self._signature, source_path, page_url, body, self._cited(body))
             html = cache.get(key)
             if html is None:
                 html = self._render(body, source_path, page_url)
                 cache.put(key, html)
             return html
         return self._render(body, source_path, page_url)
+
+    def _cited(self, body: str) -> str:
+        """What the body's citation cards show (titles, summaries, status), so a cited story's edit is a new key."""
+        if "[[" not in body:
+            return ""
+        lookup = self.citations
+        return "\n".join(repr(lookup(c.kind, c.id) if lookup else None) for c in find_citations(body))
 
     def _render(self, body: str, source_path: str, page_url: str) -> str:
         self.current = (source_path, page_url)

@@ -25,6 +25,18 @@ def method_kind(method_id: str, kind: str) -> str:
     return f"methods/{method_id}/{kind}/"
 
 
+def lesson(lesson_id: str) -> str:
+    return f"lessons/{lesson_id}/"
+
+
+def lesson_handout(lesson_id: str) -> str:
+    return f"lessons/{lesson_id}/handout/"
+
+
+def lessons_index() -> str:
+    return "lessons/"
+
+
 def methods_index() -> str:
     return "methods/"
 
