@@ -228,31 +228,34 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
         self._write_bulk_pages(out, config)
-        if self.cache is not None:
-            self.cache.flush()
-            log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
-            self.cache.hits = self.cache.misses = 0
-        shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
-        self._write_sitemap(out, config)
-        try:  # trainers' machine-readable outputs; published stories only, even in preview
-            write_feeds(self.library, out, config.site_url)
-            write_catalogue(self.library, out, config.site_url)
-            write_schema(out / "stories.schema.json")
-        except SiteUrlError as exc:
-            raise PluginError(str(exc)) from exc
-        if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
-            write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr")
-        if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
-            self.background = self.background or BackgroundIndexer()
-            self.background.submit(self.records, Path(config.site_dir) / "pagefind")
-            self.records = None
-        if self.indexer is not None:
-            indexer, self.indexer = self.indexer, None
-            try:
-                indexer.finish(Path(config.site_dir) / "pagefind")
-            except SearchIndexError as exc:
+        indexer, self.indexer = self.indexer, None
+        writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
+        try:  # everything below overlaps with Pagefind writing its bundle
+            if self.cache is not None:
+                self.cache.flush()
+                log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+                self.cache.hits = self.cache.misses = 0
+            shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
+            self._write_sitemap(out, config)
+            try:  # trainers' machine-readable outputs; published stories only, even in preview
+                write_feeds(self.library, out, config.site_url)
+                write_catalogue(self.library, out, config.site_url)
+                write_schema(out / "stories.schema.json")
+            except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
-            log.info(f"搜索索引：{indexer.count} 个页面")
+            if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
+                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr")
+            if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
+                self.background = self.background or BackgroundIndexer()
+                self.background.submit(self.records, out / "pagefind")
+                self.records = None
+        finally:
+            if indexer is not None:
+                try:
+                    indexer.finish(out / "pagefind", writing)
+                except SearchIndexError as exc:
+                    raise PluginError(str(exc)) from exc
+                log.info(f"搜索索引：{indexer.count} 个页面")
 
     def on_shutdown(self) -> None:
         if self.background is not None:

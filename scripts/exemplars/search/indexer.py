@@ -125,12 +125,28 @@ class SearchIndexer:
         while len(self._pending) > keep:
             self._pending.pop(0).result(timeout=600)
 
-    def finish(self, output: Path) -> None:
-        """Write the bundle to `output` (e.g. site/pagefind) and stop the service."""
+    def start_writing(self, output: Path) -> Future:
+        """Have Pagefind write the bundle to `output` (e.g. site/pagefind) and return at once: the build does its
+        remaining work (feeds, QR codes, sitemap) meanwhile. A helper thread waits for every page to be taken
+        (Pagefind may answer messages out of order, so writing must not be asked for earlier) and then for the
+        bundle; the returned future resolves when it is on disk. Pass it to `finish`."""
+        done: Future = Future()
+
+        def write() -> None:
+            try:
+                self._drain()
+                done.set_result(self._service.request({"type": "WriteFiles", "index_id": self._index_id,
+                                                       "output_path": str(output)}).result(timeout=1800))
+            except BaseException as exc:  # handed to whoever waits in finish()
+                done.set_exception(exc)
+
+        threading.Thread(target=write, name="pagefind-write", daemon=True).start()
+        return done
+
+    def finish(self, output: Path, writing: Future | None = None) -> None:
+        """Wait until the bundle is written to `output` and stop the service."""
         try:
-            self._drain()
-            self._service.request({"type": "WriteFiles", "index_id": self._index_id,
-                                   "output_path": str(output)}).result(timeout=1800)
+            (writing or self.start_writing(output)).result(timeout=3600)
         finally:
             self.close()
 
