@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, format_diagnostics
 from .library import load_library
 from .site import urls
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
+from .site.csp import add_csp
 from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
@@ -139,6 +140,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             except SearchIndexError as exc:
                 raise PluginError(str(exc)) from exc
             log.info(f"搜索索引：{indexer.count} 个页面")
+
+    def on_post_page(self, output, *, page, config):
+        return add_csp(output)
+
+    def on_post_template(self, output_content, *, template_name, config):
+        return add_csp(output_content) if template_name.endswith(".html") else output_content  # 404.html
 
     def on_build_error(self, *, error) -> None:
         if self.indexer is not None:
