@@ -23,6 +23,7 @@ from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.redirects import redirect_html
+from .site.sitemap import sitemap_entries, write_sitemap
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
 from .search.indexer import SearchIndexer, SearchIndexError
@@ -114,6 +115,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return markdown
 
     def on_pre_build(self, *, config) -> None:
+        self.page_urls: list[str] = []
         if self.config.search:
             self.indexer = SearchIndexer()
 
@@ -131,6 +133,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             write_feeds(self.library, out, config.site_url)
             write_catalogue(self.library, out, config.site_url)
             write_schema(out / "stories.schema.json")
+            write_sitemap(out, config.site_url, sitemap_entries(self.page_urls, self.library, self.root))
         except SiteUrlError as exc:
             raise PluginError(str(exc)) from exc
         if self.indexer is not None:
@@ -142,6 +145,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             log.info(f"搜索索引：{indexer.count} 个页面")
 
     def on_post_page(self, output, *, page, config):
+        self.page_urls.append(page.url)
         return add_csp(output)
 
     def on_post_template(self, output_content, *, template_name, config):

@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from .records import SearchRecord
+from .stable import stabilise
 
 
 class SearchIndexError(RuntimeError):
@@ -131,6 +132,7 @@ class SearchIndexer:
             self._drain()
             self._service.request({"type": "WriteFiles", "index_id": self._index_id,
                                    "output_path": str(output)}).result(timeout=1800)
+            stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
         finally:
             self.close()
 
