@@ -32,7 +32,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build-site
 
 check: $(STAMP)
 	$(BIN)/exemplars check
