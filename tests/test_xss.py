@@ -327,6 +327,14 @@ def test_no_injected_script_runs_in_a_browser(hostile_site, browser):
                 hits = page_.evaluate("window.__xss")
                 if hits:
                     ran[url] = hits
+            # search results render titles and excerpts from the index: the hostile title must stay text there too
+            page_.goto(base + "search/?q=" + "正文", wait_until="load")
+            page_.locator(".ex-result").first.wait_for()
+            titles = page_.locator(".ex-result__title a").all_inner_texts()
+            assert HOSTILE + BREAKOUT in titles, titles
+            page_.wait_for_timeout(200)
+            if page_.evaluate("window.__xss"):
+                ran["search/"] = page_.evaluate("window.__xss")
     finally:
         context.close()
     assert ran == {} and dialogs == []
@@ -349,3 +357,9 @@ def test_the_browser_check_can_fail(tmp_path, browser):
             assert page_.evaluate("window.__xss") == ["alert(1)"]
     finally:
         context.close()
+
+
+def test_figures_for_the_closing_note(hostile_site):
+    tried, blocked = blocked_counts(hostile_site)
+    print(f"\nXSS corpus: {tried} payloads tried, {blocked} blocked (no executable form on the built page)")
+    assert blocked == tried >= 50
