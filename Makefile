@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-HOST   ?= 127.0.0.1
+HOST   := 127.0.0.1  # preview only on this machine: not from the environment (a HOST=0.0.0.0 there must not leak)
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1  # we pin mkdocs<2 on purpose; the banner only confuses editors
 
@@ -29,10 +29,10 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST):$(PORT)
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
 
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build-site
 
 check: $(STAMP)
 	$(BIN)/exemplars check

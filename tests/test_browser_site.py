@@ -144,12 +144,12 @@ def test_palette_toggle_switches_the_colour_scheme(site_url, new_page):
     assert toggle.count() == 1
     assert toggle.get_attribute("title") == "切换到深色模式"
     toggle.click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background_light
 
     toggle = page.locator("form[data-md-component=palette] label:visible")
     assert toggle.get_attribute("title") == "切换到浅色模式"
     toggle.click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
 
     watch.assert_clean()

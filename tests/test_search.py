@@ -76,14 +76,15 @@ def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) ->
     page.goto(base + "search/" + (f"?q={query}" if query else ""))
     for group, value in chips:
         page.locator(f".ex-chip[data-group='{group}'][data-value='{value}']").click()
-    page.wait_for_function("document.querySelector('.ex-search__status').textContent.includes('个') || "
+    # Predicates are functions, not expression strings: Playwright evals a string in the page, which the CSP refuses.
+    page.wait_for_function("() => document.querySelector('.ex-search__status').textContent.includes('个') || "
                            "document.querySelector('.ex-search__status').textContent.includes('没有')")
     for _ in range(50):  # "显示更多" until every verified result is on the page
         if not page.locator(".ex-search__more").is_visible():
             break
         count = page.locator(".ex-result").count()
         page.locator(".ex-search__more").click()
-        page.wait_for_function(f"document.querySelectorAll('.ex-result').length > {count} || "
+        page.wait_for_function(f"() => document.querySelectorAll('.ex-result').length > {count} || "
                                "document.querySelector('.ex-search__more').hidden")
     return [re.search(r"stories/([^/]+)/", h).group(1) if "stories/" in h else h
             for h in page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")]

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .check import check_library, filter_to_paths
 from .diagnostics import format_diagnostics, summary_line
-from .fsutil import create_exclusive
+from .fsutil import create_exclusive, replace_atomic
 
 from .library import closest, find_root, load_library
 from .messages import codes_table, did_you_mean
@@ -285,7 +285,13 @@ def cmd_schema(args) -> int:
                 refs = None
         text = json.dumps(json_schema(contract, refs), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        try:  # temp file + rename: an interrupted or failed write never leaves half a file
+            if args.output.exists():
+                replace_atomic(args.output, text.encode("utf-8"))
+            else:
+                create_exclusive(args.output, text)
+        except OSError as exc:
+            raise UsageError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
         print(f"已写入 {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -24,15 +24,16 @@ from .site.blocks import BlockRenderer, BulkPage
 from .site.cards import CardRenderer
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from .site.cite import CitationIndex
+from .site.csp import add_csp
 from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.qr import write_qr_files
 from .site.redirects import redirect_html
+from .site.sitemap import sitemap_entries, write_sitemap
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
 from .site.shell import CONTENT, DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
-from .site.sitemap import write_sitemap
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import SearchRecord, record_for
@@ -169,9 +170,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
+        output = add_csp(output)  # before a shell is taken, so that every bulk page carries the policy
         depth = self.shell_depths.get(page.file.src_uri)
         if depth is not None:
             self.shells[depth] = Shell.parse(output, canonical=page.canonical_url or "")
+        else:
+            self.page_urls.append(page.url)
         return output
 
     def _write_bulk_pages(self, out: Path, config) -> None:
@@ -197,13 +201,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 self._index(record_for(spec.url, spec.title, spec.description, body, spec.search))
 
     def _write_sitemap(self, out: Path, config) -> None:
-        entries = [(spec.url, spec.lastmod) for spec in self.bulk]
-        for file in self.files.documentation_pages() if self.files else []:
-            if file.src_uri not in self.shell_depths and file.page is not None:
-                entries.append((file.page.url, self.specs[file.src_uri].lastmod if file.src_uri in self.specs else None))
-        write_sitemap(out, config.site_url, entries)
+        pages = [*self.page_urls, *(spec.url for spec in self.bulk)]
+        write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
 
     def on_pre_build(self, *, config) -> None:
+        self.page_urls = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
         if not self.config.search:
             return
         if self.command == "serve":
@@ -263,6 +265,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+
+    def on_post_template(self, output_content, *, template_name, config):
+        return add_csp(output_content) if template_name.endswith(".html") else output_content  # 404.html
 
     def on_build_error(self, *, error) -> None:
         if self.indexer is not None:

@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from .records import SearchRecord
+from .stable import stabilise
 
 
 class SearchIndexError(RuntimeError):
@@ -95,7 +96,7 @@ class PagefindService:
             except OSError:
                 pass
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=300)  # it may still be flushing a large bundle
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
@@ -148,7 +149,13 @@ class SearchIndexer:
         try:
             (writing or self.start_writing(output)).result(timeout=3600)
         finally:
-            self.close()
+            self.close()  # waits for the process to exit, so every file it wrote is complete
+        entry = Path(output) / "pagefind-entry.json"
+        try:
+            json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(f"Pagefind 写出的索引不完整（{entry.name}：{exc}）；请重新构建") from exc
+        stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
 
     def close(self) -> None:
         self._service.close()

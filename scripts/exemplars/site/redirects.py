@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from html import escape
 
+from .csp import add_csp
+
 
 def redirect_html(relative_target: str, canonical: str) -> str:
     """`canonical` is the new page's absolute URL (site_url is checked when the build starts)."""
     target = escape(relative_target, quote=True)
-    return f"""<!doctype html>
+    return add_csp(f"""<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
@@ -20,4 +22,4 @@ def redirect_html(relative_target: str, canonical: str) -> str:
 <p>此故事的网址已更改，正在跳转到 <a href="{target}">新地址</a>。</p>
 </body>
 </html>
-"""
+""")

@@ -1,31 +1,66 @@
-"""sitemap.xml (and .gz) for the whole site, generated pages included, with no build timestamps.
+"""sitemap.xml and sitemap.xml.gz, reproducible: no build date anywhere.
 
-MkDocs' own sitemap lists only the pages it rendered and stamps each with the build date; ours lists every
-page with the date its content last changed (a story's `updated` or `date`), so two builds of one commit match.
+MkDocs writes every page's <lastmod> as the day of the build and gzips with the wall clock in the header; we
+overwrite both files after the build. A story page's lastmod is the story's `updated` (or `date`); every other
+page takes the date of the repository's latest commit, or has no lastmod outside git.
+
+Plain Python: nothing here imports MkDocs.
 """
 from __future__ import annotations
 
+import datetime as dt
 import gzip
-from datetime import date
+import io
+import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..library import Library
+from . import urls
+from .catalogue import site_base
 
-def sitemap_xml(site_url: str, entries: list[tuple[str, date | None]]) -> str:
-    base = site_url.rstrip("/") + "/"
+Entry = tuple[str, "dt.date | None"]  # (site-relative URL, lastmod)
+
+
+def write_sitemap(out_dir: Path, site_url: str, entries: list[Entry]) -> None:
+    """Write `out_dir`/sitemap.xml and a byte-stable sitemap.xml.gz (mtime 0, no file name in the header).
+    URLs are listed once each, sorted, so the order in which pages were rendered does not matter."""
+    base = site_base(site_url)
+    chosen: dict[str, dt.date | None] = {}
+    for url, lastmod in entries:
+        chosen[url] = max(filter(None, (chosen.get(url), lastmod)), default=None)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, lastmod in sorted(set(entries), key=lambda entry: entry[0]):
-        lines.append(f"<url><loc>{escape(base + url.lstrip('/'))}</loc>"
-                     + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
-
-
-def write_sitemap(out_dir: Path, site_url: str, entries: list[tuple[str, date | None]]) -> None:
-    data = sitemap_xml(site_url, entries).encode("utf-8")
+    for url in sorted(chosen):
+        lines.append(f"    <url>\n         <loc>{escape(base + url.lstrip('/'))}</loc>")
+        if chosen[url]:
+            lines.append(f"         <lastmod>{chosen[url].isoformat()}</lastmod>")
+        lines.append("    </url>")
+    lines.append("</urlset>\n")
+    data = "\n".join(lines).encode("utf-8")
     out_dir = Path(out_dir)
     (out_dir / "sitemap.xml").write_bytes(data)
-    with open(out_dir / "sitemap.xml.gz", "wb") as raw:  # mtime 0 and no file name: the same bytes every build
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
-            packed.write(data)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
+        handle.write(data)
+    (out_dir / "sitemap.xml.gz").write_bytes(buffer.getvalue())
+
+
+def sitemap_entries(page_urls: list[str], library: Library, root: Path) -> list[Entry]:
+    """lastmod for every rendered page: stories by their own dates, the rest by the latest commit."""
+    stories = {urls.story(s.id): s.updated or s.date for s in library.stories}
+    fallback = latest_commit_date(root)
+    return [(url, stories.get(url, fallback)) for url in page_urls]
+
+
+def latest_commit_date(root: Path) -> dt.date | None:
+    """The committer date (in UTC) of HEAD in the repository holding `root`; None outside git."""
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = result.stdout.strip()
+    if result.returncode != 0 or not stamp.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()

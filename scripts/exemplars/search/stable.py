@@ -1,0 +1,164 @@
+"""Make Pagefind's bundle byte-for-byte reproducible.
+
+Pagefind 1.5.2 writes two kinds of file in hash-map order, so two builds of the same pages differ: each filter
+file (`filter/<lang>_<hash>.pf_filter`: one filter's values and their pages) and the metadata file
+(`pagefind.<lang>_<hash>.pf_meta`, which lists the filter files). Both are gzipped CBOR behind a "pagefind_dcd"
+signature; the names carry a content hash that `pagefind-entry.json` and the metadata refer to. Here the values
+and filters are put in sorted order, the files re-gzipped without a timestamp and renamed after their new content,
+and the references updated. Pagefind's JavaScript only fetches files by those names (it checks no hash), and the
+order of values does not change what a search returns.
+
+If a file does not have the expected shape (a Pagefind upgrade), the bundle is left exactly as Pagefind wrote it.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class _Unexpected(ValueError):
+    pass
+
+
+# --- the CBOR subset Pagefind uses: unsigned ints, text, byte strings, arrays, maps, null/bools ---------------
+def _decode(data: bytes, i: int = 0):
+    head = data[i]
+    major, info = head >> 5, head & 31
+    i += 1
+    if info < 24:
+        n = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        n = int.from_bytes(data[i:i + size], "big")
+        i += size
+    elif major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], i
+    else:
+        raise _Unexpected(f"CBOR item {head:#x}")
+    if major == 0:
+        return n, i
+    if major in (2, 3):
+        raw = data[i:i + n]
+        return (raw if major == 2 else raw.decode("utf-8")), i + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, i = _decode(data, i)
+            items.append(item)
+        return items, i
+    if major == 5:
+        mapping = {}
+        for _ in range(n):
+            key, i = _decode(data, i)
+            mapping[key], i = _decode(data, i)
+        return mapping, i
+    if major == 7 and info == 22:
+        return None, i
+    raise _Unexpected(f"CBOR major type {major}")
+
+
+def _head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise _Unexpected("integer too large")
+
+
+def _encode(value) -> bytes:
+    if value is None or isinstance(value, bool):
+        return bytes([0xF6 if value is None else 0xF5 if value else 0xF4])
+    if isinstance(value, int) and value >= 0:
+        return _head(0, value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _head(5, len(value)) + b"".join(_encode(k) + _encode(v) for k, v in value.items())
+    raise _Unexpected(f"cannot encode {type(value).__name__}")
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise _Unexpected(f"{path.name}: no signature")
+    value, end = _decode(data, len(SIGNATURE))
+    if end != len(data) or _encode(value) != data[len(SIGNATURE):]:
+        raise _Unexpected(f"{path.name}: does not round-trip")  # we would not write what Pagefind wrote
+    return value
+
+
+def _gzip(value) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
+        handle.write(SIGNATURE + _encode(value))
+    return buffer.getvalue()
+
+
+def _content_name(language: str, payload: bytes, length: int) -> str:
+    return f"{language}_{hashlib.sha256(payload).hexdigest()[:length]}"
+
+
+# --- the bundle -----------------------------------------------------------------------------------------------
+def stabilise(bundle: Path) -> bool:
+    """Rewrite `bundle` (site/pagefind) into a canonical order; returns False if it was left untouched."""
+    bundle = Path(bundle)
+    entry_path = bundle / "pagefind-entry.json"
+    metas = sorted(bundle.glob("pagefind.*.pf_meta"))
+    if not entry_path.is_file() or not metas:
+        return False
+    try:
+        plan = [_plan_language(bundle, meta) for meta in metas]
+    except (_Unexpected, OSError, EOFError, IndexError, TypeError, UnicodeDecodeError):
+        return False
+    entry = entry_path.read_text(encoding="utf-8")
+    for writes, removals, old_meta, new_meta in plan:
+        for path, data in writes:
+            path.write_bytes(data)
+        written = {path for path, _ in writes}
+        for path in removals:
+            if path not in written:
+                path.unlink()
+        entry = entry.replace(f'"{old_meta}"', f'"{new_meta}"')
+    entry_path.write_text(entry, encoding="utf-8")
+    return True
+
+
+def _plan_language(bundle: Path, meta_path: Path):
+    """What to write and remove for one language's metadata and filters; raises _Unexpected on a strange shape."""
+    match = re.fullmatch(r"pagefind\.(([a-zA-Z0-9-]+)_[0-9a-f]+)\.pf_meta", meta_path.name)
+    if not match:
+        raise _Unexpected(meta_path.name)
+    old_meta, language = match.groups()
+    meta = _read(meta_path)
+    if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+        raise _Unexpected("metadata layout")
+    writes, removals, renamed = [], [], {}
+    for name, old_hash in meta[3]:
+        path = bundle / "filter" / f"{old_hash}.pf_filter"
+        filter_name, values = _read(path)
+        if filter_name != name or not all(isinstance(v, list) and len(v) == 2 for v in values):
+            raise _Unexpected(f"filter {name}")
+        canonical = [filter_name, sorted(values, key=lambda v: v[0])]
+        data = _gzip(canonical)
+        new_hash = _content_name(language, _encode(canonical), len(old_hash) - len(language) - 1)
+        renamed[old_hash] = new_hash
+        writes.append((bundle / "filter" / f"{new_hash}.pf_filter", data))
+        if new_hash != old_hash:
+            removals.append(path)
+    meta[3] = sorted(([name, renamed[old]] for name, old in meta[3]), key=lambda f: f[0])
+    new_meta = _content_name(language, _encode(meta), len(old_meta) - len(language) - 1)
+    writes.append((bundle / f"pagefind.{new_meta}.pf_meta", _gzip(meta)))
+    if new_meta != old_meta:
+        removals.append(meta_path)
+    return writes, removals, old_meta, new_meta
