@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import threading
@@ -32,6 +33,7 @@ class RunStats:
     samples: int
     stderr_tail: str
     load_before: float  # 1-minute load average when the command started (the machine may be shared)
+    cpu_s: float  # user + system CPU seconds of the command and its waited-for children: steadier than wall time
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -60,6 +62,7 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = 
     full = ["/usr/bin/time", "-v", *cmd] if wrap else list(cmd)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     outer = psutil.Process(popen.pid)
@@ -97,6 +100,8 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = 
     wall = time.perf_counter() - started
     done.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     text = stderr.decode("utf-8", "replace")
     gnu = None
     if wrap:
@@ -104,7 +109,8 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = 
         gnu = int(match.group(1)) * 1024 if match else None
         text = text.split("\tCommand being timed:")[0]
     return RunStats(command=list(cmd), exit_code=popen.returncode, wall_s=wall, main_peak_rss=peaks["main"],
-                    tree_peak_rss=peaks["tree"], gnu_time_max_rss=gnu, samples=peaks["samples"], load_before=load,
+                    tree_peak_rss=peaks["tree"], gnu_time_max_rss=gnu, samples=peaks["samples"],
+                    load_before=load, cpu_s=cpu,
                     stderr_tail=text[-2000:])
 
 

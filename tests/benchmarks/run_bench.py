@@ -135,7 +135,9 @@ def size_table(r: dict) -> str:
 
     build_row("cold build, s (site + search index)", "wall_s", _s)
     add("warm build (cache kept), s", _s(ours["warm"]["wall_s"]))
-    build_row("load average (1 min) when the cold build started", "load_before", lambda v: f"{v:.1f}")
+    build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
+    add("load average (1 min) when the cold build started", f"{ours['cold']['load_before']:.1f}",
+        f"{stock['cold']['load_before']:.1f}" if stock else "")
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
@@ -179,7 +181,8 @@ def size_table(r: dict) -> str:
         lines = ["| figure | ours | stock | ours/stock |", "|---|---:|---:|---:|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         speed = stock["cold"]["wall_s"] / ours["cold"]["wall_s"]
-        lines.append(f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** "
+        cpu = stock["cold"]["cpu_s"] / ours["cold"]["cpu_s"] if ours["cold"]["cpu_s"] else 0
+        lines.append(f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
                      f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)")
     else:
         lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
@@ -187,15 +190,15 @@ def size_table(r: dict) -> str:
 
 
 def summary_table(results: list[dict]) -> str:
-    lines = ["| stories | cold s | warm s | RSS mkdocs MB | RSS tree MB | output MB | story median KB | "
+    lines = ["| stories | cold s | cold CPU s | warm s | RSS mkdocs MB | RSS tree MB | output MB | story median KB | "
              "search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         o = r["ours"]
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
         lines.append(" | ".join([
-            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
+            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"]["cpu_s"]), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
             _mb(o["cold"]["tree_peak_rss"]), _mb(o["site_bytes"]), _kb(o["story_html_median"]),
             _mb(o["search"]["total"]), _s(r["check"]["wall_s"]),
             _pct(q["recall_micro"]) if q else "–", _pct(f["precision_ui_dom"]) if f else "–",
@@ -205,8 +208,9 @@ def summary_table(results: list[dict]) -> str:
         factor = big["stories"] / small["stories"]
         t = big["ours"]["cold"]["wall_s"] / small["ours"]["cold"]["wall_s"]
         size = big["ours"]["site_bytes"] / small["ours"]["site_bytes"]
+        cpu = big["ours"]["cold"]["cpu_s"] / small["ours"]["cold"]["cpu_s"] if small["ours"]["cold"]["cpu_s"] else 0
         lines.append(f"\ngrowth {small['stories']} → {big['stories']} stories ({factor:.0f}× the stories): "
-                     f"cold build time ×{t:.2f}, output size ×{size:.2f}")
+                     f"cold build time ×{t:.2f} (CPU ×{cpu:.2f}), output size ×{size:.2f}")
     return "\n".join(lines)
 
 
