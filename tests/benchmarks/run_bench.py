@@ -45,6 +45,13 @@ def build_figures(stats_cold, stats_warm, site: Path, story_glob: str) -> dict:
     return figures
 
 
+def bundle_check(site: Path, label: str, log) -> str | None:
+    problem = sitebench.pagefind_bundle_problem(site)
+    if problem:
+        log(f"WARNING: after the {label}, the search bundle is broken: {problem}")
+    return problem
+
+
 def bench_size(n: int, args, log: Log) -> dict:
     workdir = args.out / f"n{n}"
     project = workdir / "project"
@@ -58,19 +65,27 @@ def bench_size(n: int, args, log: Log) -> dict:
     result["check"] = sitebench.check_library(project).as_dict()
     log(f"N={n}: cold build (mkdocs build --strict, .cache/ removed) ...")
     cold = sitebench.mkdocs_build(project, strict=True, cold=True)
+    result["cold_bundle_problem"] = bundle_check(project / "site", "cold build", log)
     log(f"N={n}: cold build took {cold.wall_s:.1f} s; warm build (cache kept) ...")
     warm = sitebench.mkdocs_build(project, strict=True, cold=False)
+    result["warm_bundle_problem"] = bundle_check(project / "site", "warm build", log)
     log(f"N={n}: warm build took {warm.wall_s:.1f} s")
     result["ours"] = build_figures(cold, warm, project / "site", "stories/*/index.html")
+    _partial(args, result)
 
     if args.search_quality:
         if CHROMIUM.is_file():
             import search_quality
 
             log(f"N={n}: search quality ({args.queries} queries) and first-search bytes ({args.byte_queries})")
-            result["search"] = search_quality.run_search_bench(project / "site", project, queries=args.queries,
-                                                               byte_queries=args.byte_queries, seed=args.seed,
-                                                               progress=log)
+            try:  # a broken search must not cost the build figures of a long run
+                result["search"] = search_quality.run_search_bench(project / "site", project, queries=args.queries,
+                                                                   byte_queries=args.byte_queries, seed=args.seed,
+                                                                   progress=log)
+            except Exception as error:  # noqa: BLE001 - reported in the table and results.json
+                log(f"WARNING: search bench failed: {type(error).__name__}: {error}")
+                result["search"] = {"error": f"{type(error).__name__}: {str(error)[:500]}"}
+            _partial(args, result)
         else:
             log(f"N={n}: search quality skipped: {CHROMIUM} is missing (make browser-deps)")
             result["search"] = {"skipped": f"{CHROMIUM} missing"}
@@ -129,15 +144,15 @@ def size_table(r: dict) -> str:
         rows.append((label, ours_value, stock_value, ratio))
 
     def build_row(label, key, fmt):
-        o = ours["cold"][key]
-        s = stock["cold"][key] if stock else None
+        o = ours["cold"].get(key)
+        s = stock["cold"].get(key) if stock else None
         add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
 
     build_row("cold build, s (site + search index)", "wall_s", _s)
     add("warm build (cache kept), s", _s(ours["warm"]["wall_s"]))
     build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
-    add("load average (1 min) when the cold build started", f"{ours['cold']['load_before']:.1f}",
-        f"{stock['cold']['load_before']:.1f}" if stock else "")
+    add("load average (1 min) when the cold build started", f"{ours['cold'].get('load_before', 0):.1f}",
+        f"{stock['cold'].get('load_before', 0):.1f}" if stock else "")
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
@@ -166,22 +181,28 @@ def size_table(r: dict) -> str:
         q, f = sq["quality"], sq["first_search"]
         add(f"search recall, micro / macro ({q['queries']} queries)",
             f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}")
-        add("search precision@10, Pagefind raw / as the UI shows",
-            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])}")
+        add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
+        add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
+        add("search precision@10: Pagefind raw / UI as rendered / UI mirrored",
+            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}")
+        add("  UI first page full (min(10, true stories) shown)", f"{q['ui_first_page_full']} of {q['queries_with_truth']}")
         add(f"first-search bytes, median / p95, KB ({f['queries']} queries)",
             f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}")
         add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items()
                                                 if k != "other"))
         add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
         add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
-    elif sq.get("skipped"):
-        add("search quality", f"skipped: {sq['skipped']}")
+    elif sq.get("skipped") or sq.get("error"):
+        add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
+    for key, label in (("cold_bundle_problem", "cold"), ("warm_bundle_problem", "warm")):
+        if r.get(key):
+            add(f"WARNING: search bundle after the {label} build", r[key])
     head = f"### {r['stories']} stories\n\n"
     if stock:
         lines = ["| figure | ours | stock | ours/stock |", "|---|---:|---:|---:|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         speed = stock["cold"]["wall_s"] / ours["cold"]["wall_s"]
-        cpu = stock["cold"]["cpu_s"] / ours["cold"]["cpu_s"] if ours["cold"]["cpu_s"] else 0
+        cpu = stock["cold"].get("cpu_s", 0) / ours["cold"]["cpu_s"] if ours["cold"].get("cpu_s") else 0
         lines.append(f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
                      f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)")
     else:
@@ -198,7 +219,7 @@ def summary_table(results: list[dict]) -> str:
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
         lines.append(" | ".join([
-            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"]["cpu_s"]), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
+            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"].get("cpu_s")), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
             _mb(o["cold"]["tree_peak_rss"]), _mb(o["site_bytes"]), _kb(o["story_html_median"]),
             _mb(o["search"]["total"]), _s(r["check"]["wall_s"]),
             _pct(q["recall_micro"]) if q else "–", _pct(f["precision_ui_dom"]) if f else "–",
@@ -208,9 +229,11 @@ def summary_table(results: list[dict]) -> str:
         factor = big["stories"] / small["stories"]
         t = big["ours"]["cold"]["wall_s"] / small["ours"]["cold"]["wall_s"]
         size = big["ours"]["site_bytes"] / small["ours"]["site_bytes"]
-        cpu = big["ours"]["cold"]["cpu_s"] / small["ours"]["cold"]["cpu_s"] if small["ours"]["cold"]["cpu_s"] else 0
+        cpu = (big["ours"]["cold"].get("cpu_s", 0) / small["ours"]["cold"]["cpu_s"]
+               if small["ours"]["cold"].get("cpu_s") else 0)
         lines.append(f"\ngrowth {small['stories']} → {big['stories']} stories ({factor:.0f}× the stories): "
-                     f"cold build time ×{t:.2f} (CPU ×{cpu:.2f}), output size ×{size:.2f}")
+                     f"cold build time ×{t:.2f}" + (f" (CPU ×{cpu:.2f})" if cpu else "")
+                     + f", output size ×{size:.2f}")
     return "\n".join(lines)
 
 
@@ -230,7 +253,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="also build our site with Material's search plugin, for its lunr index size")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
     parser.add_argument("--seed", type=int, default=7, help="library and query seed")
+    parser.add_argument("--report", type=Path, metavar="RESULTS_JSON",
+                        help="only print the tables of an earlier run's results.json (or partial-N.json)")
     args = parser.parse_args(argv)
+    if args.report:
+        data = json.loads(args.report.read_text(encoding="utf-8"))
+        sizes = data["sizes"] if "sizes" in data else [data]
+        for r in sizes:
+            print(size_table(r) + "\n")
+        if "ours" in sizes[-1]:
+            print("### summary\n\n" + summary_table(sizes))
+        return 0
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     log = Log()
@@ -245,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     log(f"done; figures in {args.out / 'results.json'}")
     _write(args, results, log)
     return 0
+
+
+def _partial(args, result: dict) -> None:
+    """The figures of the size in progress, so a crash later in a long run loses nothing measured."""
+    (args.out / f"partial-{result['stories']}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                               encoding="utf-8")
 
 
 def _write(args, results, log: Log) -> None:

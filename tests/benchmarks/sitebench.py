@@ -99,6 +99,23 @@ def pagefind_split(site: Path) -> dict:
     return split
 
 
+def pagefind_bundle_problem(site: Path) -> str | None:
+    """Why the built Pagefind bundle cannot load in a browser (None when it looks whole)."""
+    root = site / "pagefind"
+    entry = root / "pagefind-entry.json"
+    if not entry.is_file():
+        return "site/pagefind/pagefind-entry.json is missing"
+    try:
+        languages = json.loads(entry.read_bytes()).get("languages", {})
+    except ValueError:
+        return f"site/pagefind/pagefind-entry.json is not JSON ({entry.stat().st_size} bytes)"
+    for language in languages.values():
+        meta = root / f"pagefind.{language.get('hash')}.pf_meta"
+        if not meta.is_file():
+            return f"{meta.name} named by the entry file is missing"
+    return None
+
+
 def output_figures(site: Path, story_glob: str = "stories/*/index.html") -> dict:
     """Whole-site bytes, HTML count, story page sizes (ours: site/stories/<id>/index.html; the stock site keeps
     the folders: stories/<province>/<id>/index.html), search index split."""
@@ -112,6 +129,7 @@ def output_figures(site: Path, story_glob: str = "stories/*/index.html") -> dict
         "story_html_largest": stories[-1] if stories else 0,
         "story_html_median": int(statistics.median(stories)) if stories else 0,
         "search": pagefind_split(site),
+        "search_bundle_problem": pagefind_bundle_problem(site) if (site / "pagefind").is_dir() else None,
     }
 
 
