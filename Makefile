@@ -9,14 +9,15 @@ HOST   := 127.0.0.1  # preview only on this machine: not from the environment (a
 PORT   ?= 8000
 export NO_MKDOCS_2_WARNING := 1  # we pin mkdocs<2 on purpose; the banner only confuses editors
 
-.PHONY: help install serve site check test test-fast browser-deps bench clean
+.PHONY: help install serve site check test test-fast browser-deps bench bench-serve bench-check clean
 
 help:
 	@echo "make serve   构建并在 http://$(HOST):$(PORT) 预览（首次运行会自动安装依赖到 .venv）"
 	@echo "make test    运行全部测试（含浏览器测试）"
 	@echo "make check   检查故事库"
 	@echo "make site    构建公开网站到 site/"
-	@echo "make bench   性能基准（打印表格）"
+	@echo "make bench   性能基准（打印表格；BENCH_ARGS=\"--sizes 1000\" 可只测一种规模）"
+	@echo "make bench-serve  预览（make serve）中保存一个故事到页面更新的耗时"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -46,8 +47,15 @@ test: $(STAMP) browser-deps
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-bench: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench_check.py
+BENCH_ARGS ?=
+bench: $(STAMP) browser-deps
+	$(BIN)/python scripts/bench $(BENCH_ARGS)
+
+bench-serve: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_serve.py $(BENCH_ARGS)
+
+bench-check: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_check.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .cache .pytest_cache .hypothesis
+	rm -rf site .cache .pytest_cache .hypothesis bench-out

@@ -1,0 +1,118 @@
+"""Run a command and measure it: wall time, peak RSS of the main process, peak RSS of its whole process tree.
+
+GNU time's "Maximum resident set size" is per process (the largest single one it waited for), so it cannot see
+that MkDocs and its Pagefind child are resident at the same time. Here a sampler thread walks the tree with psutil
+every `interval` seconds and keeps (a) the main process's peak and (b) the peak of the summed tree. Samples can
+miss a spike shorter than the interval; /usr/bin/time -v, when present, wraps the command as a cross-check.
+"""
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+GNU_TIME = Path("/usr/bin/time")
+
+
+@dataclass
+class RunStats:
+    command: list[str]
+    exit_code: int
+    wall_s: float
+    main_peak_rss: int  # bytes, sampled: the measured command's own process
+    tree_peak_rss: int  # bytes, sampled: that process plus all its descendants, summed at the same instant
+    gnu_time_max_rss: int | None  # bytes, /usr/bin/time -v: the largest single process of the tree
+    samples: int
+    stderr_tail: str
+    load_before: float  # 1-minute load average when the command started (the machine may be shared)
+    cpu_s: float  # user + system CPU seconds of the command and its waited-for children: steadier than wall time
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
+    """(rss of proc, rss of proc + descendants) now; vanished processes count as 0."""
+    try:
+        own = proc.memory_info().rss
+        children = proc.children(recursive=True)
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return 0, 0
+    total = own
+    for child in children:
+        try:
+            total += child.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return own, total
+
+
+def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, interval: float = 0.05,
+                 timeout: float | None = None, use_gnu_time: bool = True) -> RunStats:
+    """Run `cmd` to completion (output captured, stderr's tail kept) and return what it cost."""
+    wrap = use_gnu_time and GNU_TIME.is_file() and os.access(GNU_TIME, os.X_OK)
+    full = ["/usr/bin/time", "-v", *cmd] if wrap else list(cmd)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    outer = psutil.Process(popen.pid)
+    peaks = {"main": 0, "tree": 0, "samples": 0}
+    done = threading.Event()
+
+    def main_process() -> psutil.Process | None:
+        if not wrap:
+            return outer
+        try:  # /usr/bin/time forks the command: the measured process is its only child
+            kids = outer.children()
+        except psutil.NoSuchProcess:
+            return None
+        return kids[0] if kids else None
+
+    def sample() -> None:
+        target = None
+        while not done.is_set():
+            if target is None or not target.is_running():
+                target = main_process()
+            if target is not None:
+                own, total = _tree_rss(target)
+                peaks["main"] = max(peaks["main"], own)
+                peaks["tree"] = max(peaks["tree"], total)
+                peaks["samples"] += 1
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        _, stderr = popen.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        _, stderr = popen.communicate()
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    text = stderr.decode("utf-8", "replace")
+    gnu = None
+    if wrap:
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        gnu = int(match.group(1)) * 1024 if match else None
+        text = text.split("\tCommand being timed:")[0]
+    return RunStats(command=list(cmd), exit_code=popen.returncode, wall_s=wall, main_peak_rss=peaks["main"],
+                    tree_peak_rss=peaks["tree"], gnu_time_max_rss=gnu, samples=peaks["samples"],
+                    load_before=load, cpu_s=cpu,
+                    stderr_tail=text[-2000:])
+
+
+def have_gnu_time() -> bool:
+    return GNU_TIME.is_file() and shutil.which("time") is not None

@@ -1,0 +1,297 @@
+"""The site bench behind `scripts/bench` / `make bench`: synthetic libraries of N stories, built as the real site
+(cold and warm), the stock MkDocs + Material set-up on the same 1,000-story library, and the search's recall,
+precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes results.json.
+
+Nothing here is a target check: it measures and prints. Builds run as subprocesses (`.venv/bin/mkdocs build`),
+measured by procmon.run_measured (wall time, sampled RSS of mkdocs and of its whole process tree, GNU time).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from exemplars.synth import make_library  # noqa: E402
+from procmon import have_gnu_time  # noqa: E402
+import sitebench  # noqa: E402
+
+MB = 1024 * 1024
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class Log:
+    """Timestamped progress lines, flushed at once (a 10k run is long)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')} +{time.perf_counter() - self.t0:6.0f}s] {message}", flush=True)
+
+
+def build_figures(stats_cold, stats_warm, site: Path, story_glob: str) -> dict:
+    figures = {"cold": stats_cold.as_dict(), "warm": stats_warm.as_dict() if stats_warm else None}
+    figures.update(sitebench.output_figures(site, story_glob))
+    return figures
+
+
+def bundle_check(site: Path, label: str, log) -> str | None:
+    problem = sitebench.pagefind_bundle_problem(site)
+    if problem:
+        log(f"WARNING: after the {label}, the search bundle is broken: {problem}")
+    return problem
+
+
+def bench_size(n: int, args, log: Log) -> dict:
+    workdir = args.out / f"n{n}"
+    project = workdir / "project"
+    log(f"N={n}: generating the synthetic library")
+    started = time.perf_counter()
+    make_library(project, n, REPO, seed=args.seed)
+    sitebench.copy_site_setup(project)
+    result: dict = {"stories": n, "generate_s": time.perf_counter() - started}
+
+    log(f"N={n}: exemplars check")
+    result["check"] = sitebench.check_library(project).as_dict()
+    log(f"N={n}: cold build (mkdocs build --strict, .cache/ removed) ...")
+    cold = sitebench.mkdocs_build(project, strict=True, cold=True)
+    result["cold_bundle_problem"] = bundle_check(project / "site", "cold build", log)
+    log(f"N={n}: cold build took {cold.wall_s:.1f} s; warm build (cache kept) ...")
+    warm = sitebench.mkdocs_build(project, strict=True, cold=False)
+    result["warm_bundle_problem"] = bundle_check(project / "site", "warm build", log)
+    log(f"N={n}: warm build took {warm.wall_s:.1f} s")
+    result["ours"] = build_figures(cold, warm, project / "site", "stories/*/index.html")
+    _partial(args, result)
+
+    if args.search_quality:
+        if CHROMIUM.is_file():
+            import search_quality
+
+            log(f"N={n}: search quality ({args.queries} queries) and first-search bytes ({args.byte_queries})")
+            try:  # a broken search must not cost the build figures of a long run
+                result["search"] = search_quality.run_search_bench(project / "site", project, queries=args.queries,
+                                                                   byte_queries=args.byte_queries, seed=args.seed,
+                                                                   progress=log)
+            except Exception as error:  # noqa: BLE001 - reported in the table and results.json
+                log(f"WARNING: search bench failed: {type(error).__name__}: {error}")
+                result["search"] = {"error": f"{type(error).__name__}: {str(error)[:500]}"}
+            _partial(args, result)
+        else:
+            log(f"N={n}: search quality skipped: {CHROMIUM} is missing (make browser-deps)")
+            result["search"] = {"skipped": f"{CHROMIUM} missing"}
+
+    if args.material_index:
+        log(f"N={n}: our project with Material's search plugin added (lunr index size) ...")
+        material = sitebench.make_material_index_project(project, workdir / "material-index")
+        stats = sitebench.mkdocs_build(material, strict=False, cold=True)
+        result["material_index"] = {"build": stats.as_dict(),
+                                    **sitebench.material_index_figures(material / "site")}
+        if not args.keep:
+            shutil.rmtree(material, ignore_errors=True)
+
+    if args.stock and n == args.stock_at:
+        log(f"N={n}: stock set-up (Material, plugins [search, tags], stories under docs/, no nav): cold build ...")
+        stock = sitebench.make_stock_project(project, workdir / "stock")
+        stats = sitebench.mkdocs_build(stock, strict=False, cold=True)
+        log(f"N={n}: stock build took {stats.wall_s:.1f} s")
+        result["stock"] = build_figures(stats, None, stock / "site", "stories/*/*/index.html")
+        result["stock"]["material_index"] = sitebench.material_index_figures(stock / "site")
+        if not args.keep:
+            shutil.rmtree(stock, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _mb(value) -> str:
+    return "–" if value is None else f"{value / MB:.1f}"
+
+
+def _kb(value) -> str:
+    return "–" if value is None else f"{value / 1024:.1f}"
+
+
+def _s(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _ratio(ours, stock) -> str:
+    return f"{ours / stock:.2f}" if ours and stock else ""
+
+
+def size_table(r: dict) -> str:
+    ours, stock = r["ours"], r.get("stock")
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(label, ours_value, stock_value="", ratio=""):
+        rows.append((label, ours_value, stock_value, ratio))
+
+    def build_row(label, key, fmt):
+        o = ours["cold"].get(key)
+        s = stock["cold"].get(key) if stock else None
+        add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
+
+    build_row("cold build, s (site + search index)", "wall_s", _s)
+    add("warm build (cache kept), s", _s(ours["warm"]["wall_s"]))
+    build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
+    add("load average (1 min) when the cold build started", f"{ours['cold'].get('load_before', 0):.1f}",
+        f"{stock['cold'].get('load_before', 0):.1f}" if stock else "")
+    build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
+    build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
+    build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
+    add("warm build peak RSS, tree, MB", _mb(ours["warm"]["tree_peak_rss"]))
+    for label, key, fmt in (("output, MB (whole site dir)", "site_bytes", _mb), ("HTML files", "html_files", str),
+                            ("story page HTML, largest, KB", "story_html_largest", _kb),
+                            ("story page HTML, median, KB", "story_html_median", _kb)):
+        o = ours[key]
+        s = stock[key] if stock else None
+        add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
+    search = ours["search"]
+    add("search index (site/pagefind), MB", _mb(search["total"]),
+        f"{_mb(stock['material_index'].get('bytes'))} (lunr)" if stock else "")
+    add("  index / fragment / filter / meta+js+wasm, MB",
+        " / ".join(_mb(search[k]) for k in ("index", "fragment", "filter")) + " / "
+        + _mb(search["meta"] + search["other"]))
+    add("  files: index / fragment / filter",
+        " / ".join(str(search["files"][k]) for k in ("index", "fragment", "filter")))
+    if r.get("material_index", {}).get("present"):
+        m = r["material_index"]
+        add("Material lunr index on our site (search_index.json), MB", f"{_mb(m['bytes'])} (gzip {_mb(m['gzip_bytes'])})")
+        add("  pages in it: all / stories / methods", f"{m['pages']} / {m['story_pages']} / {m['method_pages']}")
+    add("checker (exemplars check), s", _s(r["check"]["wall_s"]))
+    sq = r.get("search", {})
+    if "quality" in sq:
+        q, f = sq["quality"], sq["first_search"]
+        add(f"search recall, micro / macro ({q['queries']} queries)",
+            f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}")
+        add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
+        add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
+        add("search precision@10: Pagefind raw / UI as rendered / UI mirrored",
+            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}")
+        add("  UI first page full (min(10, true stories) shown)", f"{q['ui_first_page_full']} of {q['queries_with_truth']}")
+        add(f"first-search bytes, median / p95, KB ({f['queries']} queries)",
+            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}")
+        add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items()
+                                                if k != "other"))
+        add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
+        add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
+    elif sq.get("skipped") or sq.get("error"):
+        add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
+    for key, label in (("cold_bundle_problem", "cold"), ("warm_bundle_problem", "warm")):
+        if r.get(key):
+            add(f"WARNING: search bundle after the {label} build", r[key])
+    head = f"### {r['stories']} stories\n\n"
+    if stock:
+        lines = ["| figure | ours | stock | ours/stock |", "|---|---:|---:|---:|"]
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+        speed = stock["cold"]["wall_s"] / ours["cold"]["wall_s"]
+        cpu = stock["cold"].get("cpu_s", 0) / ours["cold"]["cpu_s"] if ours["cold"].get("cpu_s") else 0
+        lines.append(f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
+                     f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)")
+    else:
+        lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
+    return head + "\n".join(lines)
+
+
+def summary_table(results: list[dict]) -> str:
+    lines = ["| stories | cold s | cold CPU s | warm s | RSS mkdocs MB | RSS tree MB | output MB | story median KB | "
+             "search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        o = r["ours"]
+        sq = r.get("search", {})
+        q, f = sq.get("quality"), sq.get("first_search")
+        lines.append(" | ".join([
+            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"].get("cpu_s")), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
+            _mb(o["cold"]["tree_peak_rss"]), _mb(o["site_bytes"]), _kb(o["story_html_median"]),
+            _mb(o["search"]["total"]), _s(r["check"]["wall_s"]),
+            _pct(q["recall_micro"]) if q else "–", _pct(f["precision_ui_dom"]) if f else "–",
+            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}" if f else "–"]) + " |")
+    if len(results) >= 2:
+        small, big = results[0], results[-1]
+        factor = big["stories"] / small["stories"]
+        t = big["ours"]["cold"]["wall_s"] / small["ours"]["cold"]["wall_s"]
+        size = big["ours"]["site_bytes"] / small["ours"]["site_bytes"]
+        cpu = (big["ours"]["cold"].get("cpu_s", 0) / small["ours"]["cold"]["cpu_s"]
+               if small["ours"]["cold"].get("cpu_s") else 0)
+        lines.append(f"\ngrowth {small['stories']} → {big['stories']} stories ({factor:.0f}× the stories): "
+                     f"cold build time ×{t:.2f}" + (f" (CPU ×{cpu:.2f})" if cpu else "")
+                     + f", output size ×{size:.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
+    parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
+    parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
+    parser.add_argument("--no-search-quality", dest="search_quality", action="store_false",
+                        help="skip recall/precision/first-search bytes (needs chromium)")
+    parser.add_argument("--queries", type=int, default=200, help="queries for recall and precision")
+    parser.add_argument("--byte-queries", type=int, default=100,
+                        help="of those, how many get a fresh-browser first-search byte count")
+    parser.add_argument("--material-index", action="store_true",
+                        help="also build our site with Material's search plugin, for its lunr index size")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
+    parser.add_argument("--seed", type=int, default=7, help="library and query seed")
+    parser.add_argument("--report", type=Path, metavar="RESULTS_JSON",
+                        help="only print the tables of an earlier run's results.json (or partial-N.json)")
+    args = parser.parse_args(argv)
+    if args.report:
+        data = json.loads(args.report.read_text(encoding="utf-8"))
+        sizes = data["sizes"] if "sizes" in data else [data]
+        for r in sizes:
+            print(size_table(r) + "\n")
+        if "ours" in sizes[-1]:
+            print("### summary\n\n" + summary_table(sizes))
+        return 0
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    log = Log()
+    log(f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
+        f"GNU time {'yes' if have_gnu_time() else 'no'}")
+    results = []
+    for n in args.sizes:
+        results.append(bench_size(n, args, log))
+        print("\n" + size_table(results[-1]) + "\n", flush=True)
+        _write(args, results, log)
+    print("### summary\n\n" + summary_table(results) + "\n", flush=True)
+    log(f"done; figures in {args.out / 'results.json'}")
+    _write(args, results, log)
+    return 0
+
+
+def _partial(args, result: dict) -> None:
+    """The figures of the size in progress, so a crash later in a long run loses nothing measured."""
+    (args.out / f"partial-{result['stories']}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                               encoding="utf-8")
+
+
+def _write(args, results, log: Log) -> None:
+    payload = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
+               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+               "total_s": time.perf_counter() - log.t0, "sizes": results}
+    (args.out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,471 @@
+"""Search quality and first-search bytes of a built site, measured in chromium against the site's own search.
+
+- Queries: `count` distinct 2–4 character substrings of Chinese characters (seeded), drawn from the stories' own
+  readable text: title + summary + body rendered to text, mirroring what the plugin hands Pagefind as the `text`
+  metadata (exemplars/search/records.py: plain_text(summary, sanitised body HTML)). Ground truth = every published
+  story whose title + text contains the substring.
+- Recall / precision: on one loaded /search/ page, the site's `rewrite` (assets/javascripts/search.js) turns the
+  query into Pagefind terms and the site's Pagefind runs them. Every result is judged by the page record it points
+  at: its fragment file (site/pagefind/fragment/<id>.pf_fragment, the bytes `data()` decodes) is read here in
+  Python for all results, so no result goes unjudged; in the browser `data()` is loaded for the first
+  DATA_CHECKED results of each query and compared with the fragment, as a cross-check of that shortcut.
+- First-search bytes: per query a fresh browser context opens a story page, types the query into the header
+  search and presses Enter; every byte transferred from then until the first results (or the "没有找到" status)
+  render is counted (CDP Network.loadingFinished encodedDataLength: compressed body + headers), split by kind.
+- The static server gzips text responses like a production host; Pagefind's own files are served as stored
+  (they are already compressed).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import random
+import re
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+
+from exemplars.library import load_library
+from exemplars.search.records import plain_text
+from exemplars.site import urls
+from exemplars.site.render import DEFAULT_EXTENSIONS, BodyRenderer
+from exemplars.site.sanitize import sanitize
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync"]
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+FIRST = 10  # results per page in the UI, and the precision cut-off
+DATA_CHECKED = 20  # results per query whose data() is loaded in the browser to cross-check the fragment files
+GZIP_TYPES = {".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+              ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain"}
+
+
+# ---------------------------------------------------------------- ground truth
+
+
+@dataclass
+class Corpus:
+    texts: dict[str, str]  # "/stories/<id>/" → title + "\n" + readable text (what the UI's check looks at)
+
+    def truth(self, query: str) -> set[str]:
+        return {url for url, text in self.texts.items() if query in text}
+
+
+def _extensions(project: Path) -> list:
+    try:
+        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+        return config.get("markdown_extensions") or DEFAULT_EXTENSIONS
+    except yaml.YAMLError:  # a config with !!python tags: fall back to the plugin's defaults
+        return DEFAULT_EXTENSIONS
+
+
+def story_corpus(project: Path) -> Corpus:
+    """Every published story's title and readable text, built the way the plugin builds its search record."""
+    library = load_library(project)
+    renderer = BodyRenderer(extensions=[e for e in _extensions(project) if isinstance(e, str)], postprocess=sanitize)
+    texts = {}
+    for story in library.public_stories():
+        url = "/" + urls.story(story.id)
+        body = renderer.render(story.body, story.path, urls.story(story.id))
+        texts[url] = story.title + "\n" + plain_text(story.summary or story.title, body)
+    return Corpus(texts)
+
+
+def draw_queries(corpus: Corpus, count: int, seed: int = 20240501) -> list[str]:
+    """`count` distinct 2–4 character Chinese substrings: a random story, a random Chinese run in its text,
+    a random length and position within the run."""
+    rng = random.Random(seed)
+    urls_sorted = sorted(corpus.texts)
+    runs = {url: [r for r in CJK.findall(corpus.texts[url]) if len(r) >= 2] for url in urls_sorted}
+    candidates = [url for url in urls_sorted if runs[url]]
+    if not candidates:
+        raise ValueError("no story has two consecutive Chinese characters")
+    queries: list[str] = []
+    seen: set[str] = set()
+    attempts = 0
+    while len(queries) < count and attempts < count * 100:
+        attempts += 1
+        run = rng.choice(runs[rng.choice(candidates)])
+        length = rng.randint(2, min(4, len(run)))
+        start = rng.randrange(0, len(run) - length + 1)
+        query = run[start:start + length]
+        if query not in seen:
+            seen.add(query)
+            queries.append(query)
+    return queries
+
+
+# ---------------------------------------------------------------- the index as stored
+
+
+@dataclass
+class Record:
+    url: str
+    title: str
+    text: str
+
+    def contains(self, query: str) -> bool:
+        return query in self.title + "\n" + self.text
+
+
+def read_fragments(site: Path) -> dict[str, Record]:
+    """Pagefind page id (fragment file name) → the page record the browser's data() would decode."""
+    records = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        if raw.startswith(b"pagefind_dcd"):
+            raw = raw[len(b"pagefind_dcd"):]
+        data = json.loads(raw)
+        meta = data.get("meta") or {}
+        records[path.stem] = Record(url=data["url"], title=meta.get("title", ""), text=meta.get("text", ""))
+    return records
+
+
+# ---------------------------------------------------------------- a production-like static server
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files; text types gzip-compressed (level 6, cached) when the client accepts it."""
+
+    cache: dict[str, bytes] = {}
+    lock = threading.Lock()
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the slash URL
+            path = path / "index.html"
+        kind = GZIP_TYPES.get(path.suffix)
+        if kind is None or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        key = str(path)
+        with self.lock:
+            body = self.cache.get(key)
+            if body is None:
+                body = self.cache[key] = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text") or "json" in kind
+                                                 or "xml" in kind else ""))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def guess_type(self, path):
+        if str(path).endswith((".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")):
+            return "application/octet-stream"
+        return super().guess_type(path)
+
+
+@contextlib.contextmanager
+def serve_gzip(root: Path):
+    """Serve `root` on 127.0.0.1 at a free port; yields the base URL ending in '/'."""
+    handler = type("Handler", (_GzipHandler,), {"cache": {}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# ---------------------------------------------------------------- recall and precision
+
+_QUALITY_JS = """
+async ({q, checked}) => {
+  const pf = await import(new URL("pagefind/pagefind.js", document.baseURI.replace(/search\\/.*$/, "")).href);
+  const site = await import(new URL("assets/javascripts/search.js", document.baseURI.replace(/search\\/.*$/, "")).href);
+  const parsed = site.rewrite(q);
+  const query = parsed.terms && parsed.terms.length ? parsed.terms.join(" ") : null;
+  if (query === null) return {query: null, ids: [], data: [], ms: 0};
+  const t0 = performance.now();
+  const response = await pf.search(query);
+  const ms = performance.now() - t0;
+  const results = response ? response.results : [];
+  const data = [];
+  for (const r of results.slice(0, checked)) {
+    const d = await r.data();
+    data.push({id: r.id, url: d.url, title: (d.meta && d.meta.title) || "", text: (d.meta && d.meta.text) || ""});
+  }
+  return {query, ids: results.map((r) => r.id), data, ms, runs: parsed.runs || [], words: parsed.words || []};
+}
+"""
+
+
+def _ui_keeps(record: Record, runs: list[str], words: list[str]) -> bool:
+    """search.js `contains`: the page's title + text holds every Chinese run and other word (lower-cased)."""
+    haystack = (record.title + "\n" + record.text).lower()
+    return all(r.lower() in haystack for r in runs) and all(w in haystack for w in words)
+
+
+@dataclass
+class QueryOutcome:
+    query: str
+    truth: int
+    results: int
+    hits_in_truth: int
+    raw_first: int  # results among Pagefind's first 10
+    raw_first_exact: int  # of those, containing the query exactly
+    ui_first: int  # results the UI would show on its first page (mirrored check)
+    ui_first_exact: int
+    search_ms: float
+
+
+def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str],
+                    progress=print) -> dict:
+    fragments = read_fragments(site)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(urljoin(base_url, "search/"), wait_until="load")
+    outcomes: list[QueryOutcome] = []
+    mismatches: list[str] = []
+    unknown_ids = 0
+    for n, query in enumerate(queries, 1):
+        if n % 50 == 0:
+            progress(f"    quality: {n}/{len(queries)} queries")
+        got = page.evaluate(_QUALITY_JS, {"q": query, "checked": DATA_CHECKED})
+        for item in got["data"]:  # the fragment shortcut must agree with what data() returned
+            record = fragments.get(item["id"])
+            if record is None or (record.url, record.title, record.text) != (item["url"], item["title"], item["text"]):
+                mismatches.append(f"{query}: {item['id']} {item['url']}")
+        records = []
+        for pid in got["ids"]:
+            record = fragments.get(pid)
+            if record is None:
+                unknown_ids += 1
+                continue
+            records.append(record)
+        truth = corpus.truth(query)
+        hits = {r.url for r in records if r.contains(query)}
+        raw = records[:FIRST]
+        shown = [r for r in records if _ui_keeps(r, got.get("runs", []), got.get("words", []))][:FIRST]
+        outcomes.append(QueryOutcome(
+            query=query, truth=len(truth), results=len(records), hits_in_truth=len(hits & truth),
+            raw_first=len(raw), raw_first_exact=sum(r.contains(query) for r in raw),
+            ui_first=len(shown), ui_first_exact=sum(r.contains(query) for r in shown), search_ms=got.get("ms", 0)))
+    page.close()
+    return summarise_quality(outcomes, mismatches, unknown_ids, errors, len(fragments), corpus, fragments)
+
+
+def _share(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def summarise_quality(outcomes: list[QueryOutcome], mismatches, unknown_ids, errors, fragment_count, corpus,
+                      fragments) -> dict:
+    with_truth = [o for o in outcomes if o.truth]
+    raw = [o for o in outcomes if o.raw_first]
+    ui = [o for o in outcomes if o.ui_first]
+    # the ground truth is computed from a mirror of the plugin's record text: say how well the mirror matches
+    by_url = {r.url: r for r in fragments.values()}
+    text_mismatch = sum(1 for url, text in corpus.texts.items()
+                        if url not in by_url or by_url[url].title + "\n" + by_url[url].text != text)
+    return {
+        "queries": len(outcomes),
+        "queries_with_truth": len(with_truth),
+        "recall_micro": _share(sum(o.hits_in_truth for o in with_truth), sum(o.truth for o in with_truth)),
+        "recall_macro": statistics.fmean(o.hits_in_truth / o.truth for o in with_truth) if with_truth else None,
+        "queries_fully_recalled": sum(o.hits_in_truth == o.truth for o in with_truth),
+        "precision_raw_micro": _share(sum(o.raw_first_exact for o in raw), sum(o.raw_first for o in raw)),
+        "precision_raw_macro": statistics.fmean(o.raw_first_exact / o.raw_first for o in raw) if raw else None,
+        "precision_ui_micro": _share(sum(o.ui_first_exact for o in ui), sum(o.ui_first for o in ui)),
+        "ui_first_page_full": sum(o.ui_first >= min(FIRST, o.truth) for o in with_truth),
+        "truth_size_median": statistics.median(o.truth for o in outcomes) if outcomes else 0,
+        "results_median": statistics.median(o.results for o in outcomes) if outcomes else 0,
+        "search_ms_median": statistics.median(o.search_ms for o in outcomes) if outcomes else 0,
+        "data_checked_per_query": DATA_CHECKED,
+        "data_mismatches": len(mismatches), "data_mismatch_examples": mismatches[:5],
+        "unknown_result_ids": unknown_ids,
+        "truth_text_mismatches": text_mismatch, "stories_in_truth_corpus": len(corpus.texts),
+        "indexed_pages": fragment_count,
+        "page_errors": errors[:5],
+        "worst": [o.__dict__ for o in sorted(with_truth, key=lambda o: o.hits_in_truth / o.truth)[:5]],
+    }
+
+
+# ---------------------------------------------------------------- first-search bytes
+
+
+def byte_kind(url: str) -> str:
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    if "/pagefind/" in path:
+        if "/pagefind/index/" in path:
+            return "index"
+        if "/pagefind/filter/" in path:
+            return "filter"
+        if "/pagefind/fragment/" in path:
+            return "fragment"
+        if name.endswith(".pf_meta"):
+            return "meta"
+        if name.endswith(".pagefind"):
+            return "wasm"
+        if name.endswith(".json"):
+            return "entry"
+        if name.endswith(".js"):
+            return "pagefind-js"
+        return "pagefind-other"
+    if path.endswith("/assets/javascripts/search.js"):
+        return "search-js"
+    if path.rstrip("/").endswith("/search") or path.endswith("/search/index.html"):
+        return "search-page"
+    return "other"
+
+
+SEARCH_KINDS = ("search-page", "search-js", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
+                "pagefind-other")
+
+
+@dataclass
+class FirstSearch:
+    query: str
+    start_page: str
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
+    requests_by_kind: dict[str, int] = field(default_factory=dict)
+    ms: float = 0.0
+    outcome: str = ""  # "results" | "none" | "timeout"
+    shown: list[str] = field(default_factory=list)  # result URLs as rendered
+    in_flight: int = 0  # search requests still unfinished when the results rendered (not counted)
+
+    @property
+    def search_bytes(self) -> int:
+        return sum(v for k, v in self.bytes_by_kind.items() if k != "other")
+
+
+_RENDERED_JS = """() => {
+  const items = document.querySelectorAll('.ex-search__results li');
+  const status = document.querySelector('.ex-search__status');
+  if (items.length) return 'results';
+  if (status && status.textContent.includes('没有找到')) return 'none';
+  return null;
+}"""
+
+
+def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms: int = 60000) -> FirstSearch:
+    # Playwright's context-level network events include the requests of Pagefind's web worker (index chunks,
+    # wasm, fragments), which a page-level CDP session does not see.
+    context = browser.new_context()
+    page = context.new_page()
+    started_requests: list = []
+    finished: set = set()
+    counting = {"on": False}
+
+    def on_request(request):
+        if counting["on"]:
+            started_requests.append(request)
+
+    context.on("request", on_request)
+    context.on("requestfinished", lambda request: finished.add(id(request)))
+    result = FirstSearch(query=query, start_page=start_url)
+    try:
+        page.goto(urljoin(base_url, start_url), wait_until="networkidle")
+        page.fill("#ex-header-q", query)
+        counting["on"] = True
+        started = time.perf_counter()
+        page.press("#ex-header-q", "Enter")
+        page.wait_for_url(re.compile(r"/search/\?"), timeout=timeout_ms)
+        try:
+            handle = page.wait_for_function(_RENDERED_JS, timeout=timeout_ms, polling=10)
+            result.outcome = handle.json_value()
+        except Exception:  # noqa: BLE001 - a search that never renders is reported, not fatal
+            result.outcome = "timeout"
+        result.ms = (time.perf_counter() - started) * 1000
+        counting["on"] = False
+        result.shown = page.eval_on_selector_all(".ex-search__results li .ex-result__title a",
+                                                 "els => els.map((a) => a.href)")
+        bytes_by_kind: Counter = Counter()
+        count_by_kind: Counter = Counter()
+        for request in started_requests:
+            kind = byte_kind(request.url)
+            if id(request) not in finished:
+                result.in_flight += kind != "other"
+                continue
+            sizes = request.sizes()  # responseBodySize is the encoded (transferred) size
+            bytes_by_kind[kind] += max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
+            count_by_kind[kind] += 1
+        result.bytes_by_kind = dict(bytes_by_kind)
+        result.requests_by_kind = dict(count_by_kind)
+    finally:
+        context.close()
+    return result
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure_first_search(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str], seed: int = 11,
+                         progress=print) -> dict:
+    rng = random.Random(seed)
+    story_urls = sorted(corpus.texts)
+    by_url = {r.url: r for r in read_fragments(site).values()}
+    runs: list[FirstSearch] = []
+    for n, query in enumerate(queries, 1):
+        if n % 25 == 0:
+            progress(f"    first-search bytes: {n}/{len(queries)} queries")
+        runs.append(first_search(browser, base_url, query, rng.choice(story_urls).lstrip("/")))
+    totals = [r.search_bytes for r in runs]
+    kinds = sorted({k for r in runs for k in r.bytes_by_kind}, key=lambda k: (k not in SEARCH_KINDS, k))
+    shown = [(r.query, urlsplit(u).path) for r in runs for u in r.shown[:FIRST]]
+    exact = sum(1 for q, path in shown if path in by_url and by_url[path].contains(q))
+    return {
+        "queries": len(runs),
+        "median_bytes": statistics.median(totals) if totals else 0,
+        "p95_bytes": _percentile(totals, 0.95),
+        "max_bytes": max(totals, default=0),
+        "median_by_kind": {k: statistics.median(r.bytes_by_kind.get(k, 0) for r in runs) for k in kinds},
+        "median_requests_by_kind": {k: statistics.median(r.requests_by_kind.get(k, 0) for r in runs) for k in kinds},
+        "other_bytes_median": statistics.median(r.bytes_by_kind.get("other", 0) for r in runs) if runs else 0,
+        "ms_median": statistics.median(r.ms for r in runs) if runs else 0,
+        "ms_p95": _percentile([r.ms for r in runs], 0.95),
+        "outcomes": dict(Counter(r.outcome for r in runs)),
+        "in_flight_at_render": sum(r.in_flight for r in runs),
+        "precision_ui_dom": _share(exact, len(shown)),
+        "ui_results_shown": len(shown),
+        "runs": [{"query": r.query, "start": r.start_page, "bytes": r.search_bytes, "by_kind": r.bytes_by_kind,
+                  "ms": round(r.ms), "outcome": r.outcome} for r in runs],
+    }
+
+
+def run_search_bench(site: Path, project: Path, *, queries: int, byte_queries: int, seed: int = 20240501,
+                     progress=print) -> dict:
+    """Everything above for one built site; needs /usr/bin/chromium."""
+    from playwright.sync_api import sync_playwright
+
+    corpus = story_corpus(project)
+    drawn = draw_queries(corpus, queries, seed)
+    progress(f"    {len(drawn)} queries drawn from {len(corpus.texts)} stories, e.g. {' '.join(drawn[:6])}")
+    with serve_gzip(site) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            quality = measure_quality(browser, base_url, site, corpus, drawn, progress=progress)
+            progress(f"    first-search bytes over {min(byte_queries, len(drawn))} queries, a fresh browser context each")
+            first = measure_first_search(browser, base_url, site, corpus, drawn[:byte_queries], progress=progress)
+        finally:
+            browser.close()
+    return {"seed": seed, "quality": quality, "first_search": first, "query_sample": drawn[:20]}
