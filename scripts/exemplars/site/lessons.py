@@ -9,6 +9,7 @@ Plain Python: nothing here imports MkDocs.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
@@ -22,6 +23,7 @@ from .cite import LESSON_LABEL, lesson_facts
 from .share import ShareBox, share_box
 from .views import Card, Link, format_date, region_links
 
+_SECTION_HEADING = re.compile(r"^##\s", re.M)
 LESSON_SORT_DATE = "0000-00-00"  # lessons carry no date: in date-sorted search results they come last
 
 
@@ -139,6 +141,8 @@ def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], sh
         "cited": cited,
         "withdrawn": [c.withdrawn for c in cited if c.withdrawn is not None],
         "handout": urls.lesson_handout(lesson.id),
+        # A flow with its own "## 课程流程" needs no second heading above it.
+        "flow_heading": not _SECTION_HEADING.search(lesson.body),
         "share": share,
         "problems": problems,
     }
