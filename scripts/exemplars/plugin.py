@@ -178,12 +178,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self.page_urls.append(page.url)
         return output
 
-    def _write_bulk_pages(self, out: Path, config) -> None:
-        """Every bulk page: its content block rendered on its own, filled into the shell of its depth."""
+    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec]) -> None:
+        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth."""
         blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
                                                  "x_error_count": self.error_count})
         base = site_base(config.site_url)
-        for spec in self.bulk:
+        for spec in specs:
             depth = depth_of(spec.url)
             body = spec.render_body() if spec.render_body is not None else ""
             page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
@@ -229,10 +229,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
-        self._write_bulk_pages(out, config)
+        # Searchable pages first: Pagefind can write its bundle while listings, feeds and QR codes are made.
+        self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None])
         indexer, self.indexer = self.indexer, None
         writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
         try:  # everything below overlaps with Pagefind writing its bundle
+            self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
             if self.cache is not None:
                 self.cache.flush()
                 log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")

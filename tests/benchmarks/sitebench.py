@@ -14,7 +14,9 @@ from procmon import RunStats, run_measured
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "lessons")  # what a library needs besides stories/ and methods/
+# What a library needs besides stories/ and methods/. Not lessons/: the sample lessons cite sample stories,
+# which a synthetic library does not have.
+PROJECT_FILES = ("mkdocs.yml", "docs", "overrides")
 
 STOCK_YML = """site_name: 典型示范故事库（stock）
 theme:
