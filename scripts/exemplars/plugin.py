@@ -107,8 +107,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
         links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
         links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})
-        renderer = BodyRenderer(links, extensions=config["markdown_extensions"],
-                                extension_configs=config["mdx_configs"], postprocess=sanitize,
+        # Library bodies skip MkDocs' `toc`: their pages show no table of contents, and it was a quarter of the
+        # Markdown time (heading ids nobody links to).
+        renderer = BodyRenderer(links, extensions=[e for e in config["markdown_extensions"] if e != "toc"],
+                                extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
+                                postprocess=sanitize,
                                 citations=CitationIndex(library, self.preview))
         if self.cache is None:
             self.cache = ContentCache(self.root, "bodies")
