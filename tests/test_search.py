@@ -10,21 +10,26 @@ import pytest
 from browser import serve
 from conftest import REPO, add_eighth_method
 from exemplars.library import load_library
-from exemplars.search.ngrams import CJK_RUN, index_text, query_terms, token
+from html import unescape
+
+from exemplars.search.ngrams import CJK_RUN, index_text, query_terms, readable_text, token
 from exemplars.search.records import SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
 
-TOKEN_NOISE = re.compile(r"\bq[0-9a-z]{3}\b")
+TOKEN_NOISE = re.compile(r"\b[qQ][0-9a-z]{3}\b")
 QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某"]
 
 
 def test_every_character_is_one_token_in_text_order():
     text = "人民调解员老王, QQ群 2019年"
     indexed = index_text(text).split()
-    assert indexed[:7] == [token(ch) for ch in "人民调解员老王"]
+    assert [t.lower() for t in indexed[:7]] == [token(ch) for ch in "人民调解员老王"], "Pagefind lower-cases words"
     assert "QQ" in indexed and "2019" in indexed
     assert index_text("a<b>&c") == "a<b>&c", "non-Chinese text passes through (records escape it)"
+    stored = " ".join(index_text(text).split())  # what Pagefind keeps, white space folded
+    assert readable_text(stored) == "人民调解员老王, QQ群2019年", "only spaces beside Chinese are lost"
+    assert readable_text("qabc " + stored).startswith("qabc人民"), "a real lower-case word is not a token"
 
 
 def test_chinese_runs_become_exact_phrases():
@@ -39,7 +44,9 @@ def test_record_indexes_tokens_and_carries_the_readable_text():
     doc = record.html()
     body = re.search(r"<main data-pagefind-body>(.*)</main>", doc).group(1)
     assert not CJK_RUN.search(body), "the indexed body holds tokens only"
-    assert 'data-pagefind-meta="text" hidden>摘要一句。 做法 人民调解员&amp;老王 上门<' in doc
+    assert 'data-pagefind-meta="text"' not in doc, "the text is read back from the tokens, not stored twice"
+    stored = " ".join(re.sub(r"<[^>]+>", " ", unescape(body.split("</h1>", 1)[1])).split())
+    assert readable_text(stored) == "摘要一句。做法人民调解员&老王上门"
     assert '<span data-pagefind-filter="类型" hidden>正面典型</span>' in doc
     assert plain_text(html) == "做法 人民调解员&老王 上门"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -39,6 +40,18 @@ from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import SearchRecord, record_for
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class _Phases:
+    """Seconds spent per build phase, logged at debug level (`mkdocs build -v`) for profiling by editors."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        log.debug(f"耗时 {name}：{now - self.last:.2f} 秒")
+        self.last = now
 MAX_ERRORS_SHOWN = 50
 
 
@@ -93,8 +106,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config) -> Files:
+        self.phases = _Phases()
         library = self.library = load_library(self.root)
+        self.phases.done("读取故事库")
         diagnostics = check_library(library)
+        self.phases.done("检查")
         errors = [d for d in diagnostics if d.is_error]
         self.error_count = len(errors)
         if errors and not self.preview:
@@ -116,6 +132,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if self.cache is None:
             self.cache = ContentCache(self.root, "bodies")
         renderer.use_cache(self.cache)
+        self.phases.done("准备渲染")
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None,
                                site_base=site_base(config.site_url))
@@ -134,6 +151,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if files.get_file_from_path(spec.url + "index.md") is not None:
                 raise PluginError(f"docs/ 中的 {spec.url}index.md 与自动生成的页面重名，请改名或删除它")
         self.files = files
+        self.phases.done("页面规格")
         if self.command == "serve":  # `serve --dirty` rebuilds only edited hand pages; ours show library data
             for file in files.documentation_pages():
                 if file.src_uri not in self.specs:
@@ -233,11 +251,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
         # Searchable pages first: Pagefind can write its bundle while listings, feeds and QR codes are made.
+        self.phases.done("MkDocs 页面")
         self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None])
+        self.phases.done("故事与方法页")
         indexer, self.indexer = self.indexer, None
         writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
         try:  # everything below overlaps with Pagefind writing its bundle
             self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
+            self.phases.done("列表页")
             if self.cache is not None:
                 self.cache.flush()
                 log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
@@ -252,6 +273,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 raise PluginError(str(exc)) from exc
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
                 write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr")
+            self.phases.done("订阅、目录、站点地图与二维码")
             if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
                 self.background = self.background or BackgroundIndexer()
                 self.background.submit(self.records, out / "pagefind")
@@ -260,6 +282,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if indexer is not None:
                 try:
                     indexer.finish(out / "pagefind", writing)
+                    self.phases.done("等待搜索索引写完")
                 except SearchIndexError as exc:
                     raise PluginError(str(exc)) from exc
                 log.info(f"搜索索引：{indexer.count} 个页面")

@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from exemplars.library import load_library
+from exemplars.search.ngrams import readable_text
 from exemplars.search.records import plain_text
 from exemplars.site import urls
 from exemplars.site.render import DEFAULT_EXTENSIONS, BodyRenderer
@@ -128,7 +129,10 @@ def read_fragments(site: Path) -> dict[str, Record]:
             raw = raw[len(b"pagefind_dcd"):]
         data = json.loads(raw)
         meta = data.get("meta") or {}
-        records[path.stem] = Record(url=data["url"], title=meta.get("title", ""), text=meta.get("text", ""))
+        title = meta.get("title", "")
+        text = readable_text(data.get("content", ""))  # the UI reads the text back from the stored tokens
+        text = text[len(title):].lstrip() if title and text.startswith(title) else text
+        records[path.stem] = Record(url=data["url"], title=title, text=text)
     return records
 
 
@@ -205,7 +209,9 @@ async ({q, checked}) => {
   const data = [];
   for (const r of results.slice(0, checked)) {
     const d = await r.data();
-    data.push({id: r.id, url: d.url, title: (d.meta && d.meta.title) || "", text: (d.meta && d.meta.text) || ""});
+    const title = (d.meta && d.meta.title) || "";
+    const full = site.readableText(d.content);
+    data.push({id: r.id, url: d.url, title, text: title && full.startsWith(title) ? full.slice(title.length).trimStart() : full});
   }
   return {query, ids: results.map((r) => r.id), data, ms, runs: parsed.runs || [], words: parsed.words || []};
 }
@@ -279,8 +285,10 @@ def summarise_quality(outcomes: list[QueryOutcome], mismatches, unknown_ids, err
     ui = [o for o in outcomes if o.ui_first]
     # the ground truth is computed from a mirror of the plugin's record text: say how well the mirror matches
     by_url = {r.url: r for r in fragments.values()}
+    # (white space aside: the text read back from the index keeps no spaces beside Chinese characters)
     text_mismatch = sum(1 for url, text in corpus.texts.items()
-                        if url not in by_url or by_url[url].title + "\n" + by_url[url].text != text)
+                        if url not in by_url or "".join((by_url[url].title + by_url[url].text).split())
+                        != "".join(text.split()))
     return {
         "queries": len(outcomes),
         "queries_with_truth": len(with_truth),

@@ -56,8 +56,22 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+// The index stores each Chinese character as "Q" + three base-36 digits (ngrams.py readable_text is the twin);
+// the page's text is read back from that, so the index need not carry a second copy of it.
+const STORED = / ?(?<![0-9A-Za-z])Q([0-9a-z]{3})(?![0-9A-Za-z]) ?/g;
+
+export function readableText(content) {
+  return (content || "").replace(STORED, (_, digits) => {
+    const v = parseInt(digits, 36);
+    return String.fromCodePoint(v >= 0xa000 - BASE ? v - (0xa000 - BASE) + COMPAT : v + BASE);
+  });
+}
+
+// The page's text without its title (the title is indexed first, and shown above the excerpt anyway).
 function realText(data) {
-  return (data.meta && data.meta.text) || "";
+  const text = readableText(data.content);
+  const title = (data.meta && data.meta.title) || "";
+  return title && text.startsWith(title) ? text.slice(title.length).trimStart() : text;
 }
 
 // Pagefind matched the tokens; keep only pages whose title or text holds every run and word exactly.

@@ -32,8 +32,7 @@ class SearchRecord:
         parts = ['<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
                  f'<h1 data-pagefind-weight="7">{escape(index_text(self.title))}</h1>',
                  f"<p>{escape(index_text(self.text))}</p></main>",
-                 f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>',
-                 f'<span data-pagefind-meta="text" hidden>{escape(self.text)}</span>']
+                 f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>']
         for name, values in sorted(self.filters.items()):
             parts += [f'<span data-pagefind-filter="{escape(name)}" hidden>{escape(v)}</span>' for v in values]
         for name, value in sorted(self.meta.items()):
