@@ -272,7 +272,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
-                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr")
+                # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
+                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
             self.phases.done("订阅、目录、站点地图与二维码")
             if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
                 self.background = self.background or BackgroundIndexer()
