@@ -166,18 +166,21 @@ def discover(root: Path, contract: Contract) -> list[str]:
 PARALLEL_FROM = 2000  # files; below this a process pool costs more than it saves
 
 
-def load_library(root: Path, jobs: int | None = None) -> Library:
+def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None) -> Library:
     """Read and validate every file under `root`. Never raises on bad content.
 
     Reading and per-file validation are independent per file, so large libraries use a process pool
     (`jobs` workers, default: every core); cross-file work happens afterwards, in this process.
+    `reuse` (a dict the caller keeps between loads, e.g. across `mkdocs serve` rebuilds) holds each file's
+    parsed record by its size and modification time, so only files saved since the last load are read again.
     """
     root = Path(root).resolve()  # every path below is joined onto it; a relative root would be joined twice
     library = Library(root=root)
     validated: dict[str, dict | None] = {}
     for name, contract in CONTRACTS.items():
         paths = discover(root, contract)
-        pairs = _read_many(root, contract, paths, jobs)
+        pairs = _read_reusing(root, contract, paths, jobs, reuse) if reuse is not None else \
+            _read_many(root, contract, paths, jobs)
         library.records[name] = [record for record, _ in pairs]
         validated.update((record.path, values) for record, values in pairs)
     for record in library.records["method"]:
@@ -220,6 +223,28 @@ def _read_and_validate(root: Path, contract_name: str, paths: list[str]) -> list
         record.problems.extend(FILE_RULES[contract.name](root, record))
         pairs.append((record, values))
     return pairs
+
+
+def _read_reusing(root: Path, contract: Contract, paths: list[str], jobs: int | None, reuse: dict) -> list:
+    """Like _read_many, but a file whose (size, mtime) is unchanged since it was last read keeps its record.
+    Records are never changed after reading (cross-file rules report separately), so sharing them is safe."""
+    signatures, pairs, missing = {}, {}, []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            signatures[path] = (contract.name, info.st_size, info.st_mtime_ns)
+        except OSError:
+            signatures[path] = None
+        known = reuse.get(path)
+        if known is not None and signatures[path] is not None and known[0] == signatures[path]:
+            pairs[path] = known[1]
+        else:
+            missing.append(path)
+    for path, pair in zip(missing, _read_many(root, contract, missing, jobs)):
+        pairs[path] = pair
+        if signatures[path] is not None:
+            reuse[path] = (signatures[path], pair)
+    return [pairs[path] for path in paths]
 
 
 def _read_many(root: Path, contract: Contract, paths: list[str], jobs: int | None) -> list:

@@ -80,7 +80,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
         self.records: list[SearchRecord] | None = None  # `mkdocs serve`: collected, indexed in the background
         self.background: BackgroundIndexer | None = None
-        self.written: dict[str, int] = {}  # page URL → hash of the HTML last written (serve rebuilds skip equal)
+        self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
+        self.rendered: dict[str, tuple] = {}  # serve: page URL → (inputs key, search record) of the last rebuild
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -108,7 +109,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config) -> Files:
         self.phases = _Phases()
-        library = self.library = load_library(self.root)
+        # serve: files not saved since the last rebuild keep their parsed records
+        library = self.library = load_library(self.root, reuse=self.parsed if self.command == "serve" else None)
         self.phases.done("读取故事库")
         diagnostics = check_library(library)
         self.phases.done("检查")
@@ -206,26 +208,48 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return output
 
     def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec]) -> None:
-        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth."""
+        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
+
+        In `mkdocs serve` a page whose inputs (its view model, the shell, the templates) are what they were at
+        the previous rebuild is neither rendered nor written again: saving one story re-renders the few pages
+        that show it, not the whole library."""
         blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
                                                  "x_error_count": self.error_count})
         base = site_base(config.site_url)
+        unchanged = self._render_inputs(config) if self.command == "serve" else None
         for spec in specs:
             depth = depth_of(spec.url)
+            target = out / spec.url / "index.html"
+            key = None
+            if unchanged is not None:
+                key = hash((unchanged, depth, spec.url, spec.title, spec.description, spec.template,
+                            spec.source_path, repr(spec.context)))
+                previous = self.rendered.get(spec.url)
+                if previous is not None and previous[0] == key and target.is_file():
+                    if previous[1] is not None:
+                        self._index(previous[1])
+                    continue
             body = spec.render_body() if spec.render_body is not None else ""
             page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
                             meta={"title": spec.title, "description": spec.description})
             content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
             html = self.shells[depth].fill(title=spec.title, description=spec.description,
                                            canonical=base + spec.url, content=content)
-            target = out / spec.url / "index.html"
-            fingerprint = hash(html)
-            if self.written.get(spec.url) != fingerprint or not target.is_file():  # serve: rewrite what changed
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html.encode("utf-8"))
-                self.written[spec.url] = fingerprint
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html.encode("utf-8"))
+            record = None
             if spec.search is not None:
-                self._index(record_for(spec.url, spec.title, spec.description, body, spec.search))
+                record = record_for(spec.url, spec.title, spec.description, body, spec.search)
+                self._index(record)
+            if key is not None:
+                self.rendered[spec.url] = (key, record)
+
+    def _render_inputs(self, config) -> int:
+        """What every bulk page depends on besides its own view model: shells, templates, preview state."""
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        templates = sorted((str(path), path.read_bytes()) for path in custom.rglob("*.html")) if custom else []
+        return hash((tuple(sorted((d, shell.parts) for d, shell in self.shells.items())), tuple(templates),
+                     self.preview, self.error_count, config.site_url))
 
     def _write_sitemap(self, out: Path, config) -> None:
         pages = [*self.page_urls, *(spec.url for spec in self.bulk)]
