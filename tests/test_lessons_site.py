@@ -246,6 +246,11 @@ def test_a_withdrawn_story_keeps_its_url_with_a_notice_and_no_text(site):
     assert WITHDRAWN_TITLE in content and "此故事已撤回" in content and "2099年5月6日" in content
     assert WITHDRAWN_TEXT not in soup.get_text() and WITHDRAWN_SUMMARY not in soup.get_text()
     assert soup.select(".ex-share") == [], "no share box: the page is not to be cited any more"
+    assert soup.select_one('meta[name="robots"]')["content"] == "noindex", "search engines drop it"
+    assert f"stories/{WITHDRAWN_ID}/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    _, live = soup_of(site, "stories/jieliu-2019/")
+    assert live.select_one('meta[name="robots"]') is None and "stories/jieliu-2019/" in (
+        site / "sitemap.xml").read_text(encoding="utf-8")
     old = page(site, "stories/jiu-chehui-2020/")
     refresh = parse(old).select_one('meta[http-equiv="refresh"]')["content"]
     assert site_url(site, old, refresh.split("url=", 1)[1]) == f"stories/{WITHDRAWN_ID}/"

@@ -252,7 +252,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                      self.preview, self.error_count, config.site_url))
 
     def _write_sitemap(self, out: Path, config) -> None:
-        pages = [*self.page_urls, *(spec.url for spec in self.bulk)]
+        hidden = {spec.url for spec in self.site.pages if spec.context.get("noindex")} if self.site else set()
+        pages = [url for url in [*self.page_urls, *(spec.url for spec in self.bulk)] if url not in hidden]
         write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
 
     def on_pre_build(self, *, config) -> None:

@@ -122,7 +122,7 @@ def _withdrawn_page(story: Story) -> PageSpec:
     return PageSpec(
         url=urls.story(story.id), title=story.title, template="exemplars/withdrawn.html",
         description="此故事已撤回。", context={"story": story, "updated": format_date(story.updated)
-                                             if story.updated else None})
+                                             if story.updated else None, "noindex": True})
 
 
 def _story_page(story: Story, library: Library, cards: dict[str, Card], related: RelatedIndex, render,
