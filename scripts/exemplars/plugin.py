@@ -165,7 +165,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 if file.src_uri not in self.specs:
                     Path(file.abs_dest_path).unlink(missing_ok=True)
         for old, new in self.site.redirects.items():
-            html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new)
+            html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new,
+                                 icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None)
             files.append(File.generated(config, old + "index.html", content=html,
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         return files

@@ -1,7 +1,7 @@
 """Redirect pages for old ids: a meta refresh, a canonical link and a plain link, no script.
 
-The empty icon link keeps browsers from asking for /favicon.ico during the instant the page is shown (a 404
-in the console, seen intermittently by the CSP browser test)."""
+The icon link (the site's own favicon) keeps browsers from asking for /favicon.ico during the instant the page
+is shown (a 404 in the console, seen intermittently by the CSP browser test)."""
 from __future__ import annotations
 
 from html import escape
@@ -9,16 +9,16 @@ from html import escape
 from .csp import add_csp
 
 
-def redirect_html(relative_target: str, canonical: str) -> str:
+def redirect_html(relative_target: str, canonical: str, icon: str | None = None) -> str:
     """`canonical` is the new page's absolute URL (site_url is checked when the build starts)."""
     target = escape(relative_target, quote=True)
+    icon_link = f'<link rel="icon" href="{escape(icon, quote=True)}">\n' if icon else ""
     return add_csp(f"""<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
 <title>页面已移动</title>
-<link rel="icon" href="data:,">
-<meta name="robots" content="noindex">
+{icon_link}<meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={target}">
 <link rel="canonical" href="{escape(canonical, quote=True)}">
 </head>
