@@ -3,8 +3,8 @@
 // Pagefind indexed every Chinese character as one ASCII word, in text order (scripts/exemplars/search/ngrams.py —
 // keep the two in step). Here a query's Chinese run is rewritten into the same words as a quoted phrase, so
 // Pagefind finds 调解 inside 调解员 and only where the characters stand together. Each result is still checked
-// against the page's readable text (its `text` metadata) and excerpts are cut from that text, so readers never
-// see tokens and every shown result really contains what they typed.
+// against the page's readable text (decoded from the stored tokens, readableText below) and excerpts are cut from
+// that text, so readers never see tokens and every shown result really contains what they typed.
 
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";

@@ -1,6 +1,6 @@
 """What Pagefind is handed for one page: a small HTML document whose indexed body is the token spelling of the
-page's text, with the readable text, display facts, filter values and sort keys as metadata. The published page
-itself carries none of it."""
+page's title and text (the browser reads the text back from it, ngrams.readable_text), with the title, display
+facts, filter values and sort keys as metadata. The published page itself carries none of it."""
 from __future__ import annotations
 
 import re
@@ -23,7 +23,7 @@ class SearchFields:
 class SearchRecord:
     url: str  # site-relative, e.g. "stories/x/"
     title: str
-    text: str  # the readable text searched and shown in excerpts (summary + body, tags dropped)
+    text: str  # the readable text (summary + body, tags dropped): indexed as tokens, read back for excerpts
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
