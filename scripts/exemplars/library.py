@@ -194,22 +194,15 @@ def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None)
     for method in sorted(library.methods, key=lambda m: (m.order, m.id)):
         for ref in method.refs:
             library.method_refs.setdefault(ref, method.id)
-    for record in library.records["story"]:
-        values = validated[record.path]
-        if values is None:
-            continue
-        library.values[record.path] = values
-        story = _build_story(record, values, library.method_refs)
-        if story is not None:
-            library.stories.append(story)
-    for record in library.records["lesson"]:
-        values = validated[record.path]
-        if values is None:
-            continue
-        library.values[record.path] = values
-        lesson = _build_lesson(record, values, library.method_refs)
-        if lesson is not None:
-            library.lessons.append(lesson)
+    for kind, build, items in (("story", _build_story, library.stories), ("lesson", _build_lesson, library.lessons)):
+        for record in library.records[kind]:
+            values = validated[record.path]
+            if values is None:
+                continue
+            library.values[record.path] = values
+            item = build(record, values, library.method_refs)
+            if item is not None:
+                items.append(item)
     library._index()
     return library
 

@@ -35,7 +35,7 @@ from .site.redirects import redirect_html
 from .site.sitemap import sitemap_entries, write_sitemap
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
-from .site.shell import CONTENT, DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from .site.shell import DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import SearchRecord, record_for
@@ -75,7 +75,6 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.env = None
         self.cards: CardRenderer | None = None
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
-        self.files: Files | None = None
         self.error_count = 0
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
         self.records: list[SearchRecord] | None = None  # `mkdocs serve`: collected, indexed in the background
@@ -144,16 +143,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.shell_depths = {shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})}
         shells = [PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html",
                            description=DESCRIPTION) for uri in self.shell_depths]
-        for spec in [*(s for s in self.site.pages if not s.bulk), *shells]:
+        for spec in [*self.site.pages, *shells]:
             src_uri = spec.url + "index.md"
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
+            if spec.bulk:  # written in on_post_build, never a MkDocs file; a hand page must not clash all the same
+                continue
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
             self.specs[src_uri] = spec
-        for spec in self.bulk:  # bulk pages never become MkDocs files, but hand-written ones must not clash
-            if files.get_file_from_path(spec.url + "index.md") is not None:
-                raise PluginError(f"docs/ 中的 {spec.url}index.md 与自动生成的页面重名，请改名或删除它")
-        self.files = files
         self.phases.done("页面规格")
         # The library and page specs live until the build ends: move them out of the garbage collector's sight,
         # or every full collection re-walks millions of objects (measured: neutral to a few per cent at 1,000 stories; it grows with the library).

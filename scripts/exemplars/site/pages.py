@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Callable
 
 from ..diagnostics import Diagnostic
@@ -37,7 +36,6 @@ class PageSpec:
     source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
     search: SearchFields | None = None  # set for pages whose text is indexed (stories, methods, lessons)
     bulk: bool = False  # one of many alike pages: filled into a pre-rendered shell instead of a full theme render
-    lastmod: date | None = None  # when the page's content last changed (sitemap), if known
 
 
 @dataclass
@@ -141,7 +139,7 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
     return PageSpec(
         url=url, title=story.title, template="exemplars/story.html", description=story.summary or story.title,
         context=context, render_body=lambda: render(story.body, story.path, url), source_path=story.path,
-        bulk=True, lastmod=story.updated or story.date,
+        bulk=True,
         search=SearchFields(
             filters={"方法": [library.method(m).name for m in story.methods], "类型": [story.kind_label],
                      "省份": [story.province], "年份": [str(story.year)]},
