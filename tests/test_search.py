@@ -12,30 +12,38 @@ from conftest import REPO, add_eighth_method
 from exemplars.library import load_library
 from html import unescape
 
-from exemplars.search.ngrams import CJK_RUN, index_text, query_terms, readable_text, token
+from exemplars.search.ngrams import CJK_RUN, END, encode_char, index_text, query_terms, readable_text
 from exemplars.search.records import SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
 
-TOKEN_NOISE = re.compile(r"\b[qQ][0-9a-z]{3}\b")
-QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某"]
+TOKEN_NOISE = re.compile(r"\b[qQ][0-9a-z]{6}\b")
+QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某", "群"]
 
 
-def test_every_character_is_one_token_in_text_order():
+def pair(text: str) -> str:
+    """The word for the first character of `text` followed by the second (or by the end of its run)."""
+    return "q" + encode_char(text[0]) + (encode_char(text[1]) if len(text) > 1 else END)
+
+
+def test_every_character_is_one_pair_word_in_text_order():
     text = "人民调解员老王, QQ群 2019年"
     indexed = index_text(text).split()
-    assert [t.lower() for t in indexed[:7]] == [token(ch) for ch in "人民调解员老王"], "Pagefind lower-cases words"
-    assert "QQ" in indexed and "2019" in indexed
+    assert [t.lower() for t in indexed[:7]] == [pair("人民"), pair("民调"), pair("调解"), pair("解员"), pair("员老"),
+                                                 pair("老王"), pair("王")], "Pagefind lower-cases words"
+    assert "QQ" in indexed and "2019" in indexed and pair("群") in [t.lower() for t in indexed]
     assert index_text("a<b>&c") == "a<b>&c", "non-Chinese text passes through (records escape it)"
     stored = " ".join(index_text(text).split())  # what Pagefind keeps, white space folded
     assert readable_text(stored) == "人民调解员老王, QQ群2019年", "only spaces beside Chinese are lost"
-    assert readable_text("qabc " + stored).startswith("qabc人民"), "a real lower-case word is not a token"
+    assert readable_text("qabcdef " + stored).startswith("qabcdef人民"), "a real lower-case word is not a token"
+    assert readable_text(index_text("兀")) == "兀" and readable_text(index_text("\uf900\u9fff")) == "\uf900\u9fff"
 
 
 def test_chinese_runs_become_exact_phrases():
-    assert query_terms("垃圾分类") == ['"' + " ".join(token(ch) for ch in "垃圾分类") + '"']
-    assert query_terms("QQ群 2019") == ["qq", token("群"), "2019"]
-    assert query_terms("解员") == [f'"{token("解")} {token("员")}"']
+    assert query_terms("垃圾分类") == ['"' + " ".join([pair("垃圾"), pair("圾分"), pair("分类")]) + '"']
+    assert query_terms("QQ群 2019") == ["qq", "q" + encode_char("群"), "2019"], "one character: a prefix"
+    assert query_terms("解员") == [pair("解员")], "two characters: one word"
+    assert all(t.startswith(q[:4]) for q, t in [(pair("解员"), pair("解")), (pair("解员"), query_terms("解")[0])])
 
 
 def test_record_indexes_tokens_and_carries_the_readable_text():
@@ -110,7 +118,7 @@ def test_browser_rewrite_matches_python(sample_site, browser):  # noqa: F811
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["调解", "解员", "老支书", "议事会", "换位思考"])
+@pytest.mark.parametrize("query", ["调解", "解员", "老支书", "议事会", "换位思考", "群"])
 def test_header_search_finds_every_story_containing_the_query(sample_site, browser, library, query):  # noqa: F811
     texts = _texts(library)
     expected = {sid for sid, text in texts.items() if query in text}

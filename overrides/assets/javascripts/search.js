@@ -1,10 +1,11 @@
 // The search page: Pagefind, with the library's exact Chinese substring matching.
 //
-// Pagefind indexed every Chinese character as one ASCII word, in text order (scripts/exemplars/search/ngrams.py —
-// keep the two in step). Here a query's Chinese run is rewritten into the same words as a quoted phrase, so
-// Pagefind finds 调解 inside 调解员 and only where the characters stand together. Each result is still checked
-// against the page's readable text (decoded from the stored tokens, readableText below) and excerpts are cut from
-// that text, so readers never see tokens and every shown result really contains what they typed.
+// Pagefind indexed every Chinese character as one ASCII word naming it and the character after it, in text order
+// (scripts/exemplars/search/ngrams.py — keep the two in step). Here a query's Chinese run is rewritten into the
+// words of its first n-1 positions as a quoted phrase, so Pagefind finds 调解 inside 调解员 and only where the
+// characters stand together. Each result is still checked against the page's readable text (decoded from the
+// stored words, readableText below) and excerpts are cut from that text, so readers never see the index's words
+// and every shown result really contains what they typed.
 
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -16,10 +17,19 @@ const KIND_LABEL = { exemplar: "正面典型", cautionary: "反面典型", metho
 
 const COMPAT = 0xf900; // compatibility ideographs are numbered right after U+9FFF (ngrams.py does the same)
 
-function token(ch) {
-  const code = ch.codePointAt(0);
-  const v = code >= COMPAT ? code - COMPAT + (0xa000 - BASE) : code - BASE;
-  return "q" + DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
+function code(ch) {
+  const c = ch.codePointAt(0);
+  const v = c >= COMPAT ? c - COMPAT + (0xa000 - BASE) : c - BASE;
+  return DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
+}
+
+// One Chinese run → its Pagefind term (ngrams.py run_terms): the pair words of its first n-1 characters as a
+// phrase, or for a single character the prefix all its words share.
+function runTerms(run) {
+  const codes = Array.from(run).map(code);
+  if (codes.length === 1) return "q" + codes[0];
+  const words = codes.slice(0, -1).map((c, i) => "q" + c + codes[i + 1]);
+  return words.length === 1 ? words[0] : `"${words.join(" ")}"`;
 }
 
 // What the reader typed → Pagefind terms, plus the Chinese runs and other words to verify and highlight.
@@ -39,8 +49,7 @@ export function rewrite(query) {
       if (match.index > last) addWords(part.slice(last, match.index));
       const run = match[0];
       runs.push(run);
-      const tokens = Array.from(run).map(token);
-      terms.push(tokens.length === 1 ? tokens[0] : `"${tokens.join(" ")}"`);
+      terms.push(runTerms(run));
       last = match.index + run.length;
     }
     if (last < part.length) addWords(part.slice(last));
@@ -56,9 +65,9 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-// The index stores each Chinese character as "Q" + three base-36 digits (ngrams.py readable_text is the twin);
-// the page's text is read back from that, so the index need not carry a second copy of it.
-const STORED = / ?(?<![0-9A-Za-z])Q([0-9a-z]{3})(?![0-9A-Za-z]) ?/g;
+// The index stores each Chinese character as "Q" + its three base-36 digits + the next character's (ngrams.py
+// readable_text is the twin); the page's text is read back from that, so the index need not carry a second copy.
+const STORED = / ?(?<![0-9A-Za-z])Q([0-9a-z]{3})[0-9a-z]{3}(?![0-9A-Za-z]) ?/g;
 
 export function readableText(content) {
   return (content || "").replace(STORED, (_, digits) => {
@@ -121,12 +130,24 @@ function setup(root) {
     if (!pagefindPromise) {
       pagefindPromise = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
         await pf.options({ baseUrl: base.pathname });
-        // Results carry per-value filter counts only once the filter index is loaded.
-        await pf.filters();
         return pf;
       });
     }
     return pagefindPromise;
+  }
+
+  // Results carry per-value filter counts only once every filter's index is loaded (~100 KB at 10,000 stories).
+  // A search shows its results first and fetches that afterwards, so the first results never wait for it.
+  let filtersPromise = null;
+  let filtersReady = false;
+  function loadFilters(pf) {
+    if (!filtersPromise) {
+      filtersPromise = pf.filters().then((all) => {
+        filtersReady = true;
+        return all;
+      });
+    }
+    return filtersPromise;
   }
 
   function syncUrl() {
@@ -220,7 +241,8 @@ function setup(root) {
       more.hidden = true;
       status.textContent = "";
       const pf = await pagefind();
-      if (run === state.run) renderFilters(await pf.filters());
+      const all = await loadFilters(pf);
+      if (run === state.run) renderFilters(all);
       return;
     }
     status.textContent = "正在搜索…";
@@ -235,10 +257,20 @@ function setup(root) {
     list.textContent = "";
     state.pending = response.results.slice();
     state.shown = 0;
-    renderFilters(response.filters);
+    if (filtersReady) renderFilters(response.filters);
     await showMore(run);
     if (run !== state.run) return;
-    const total = response.results.length;
+    setStatus(response.results.length);
+    if (!filtersReady) {
+      // Now the chips: load the filter index, then ask again (everything else is cached) for the counts.
+      await loadFilters(pf);
+      if (run !== state.run) return;
+      const counted = await pf.search(query, options);
+      if (run === state.run && counted) renderFilters(counted.filters);
+    }
+  }
+
+  function setStatus(total) {
     if (!state.shown) {
       status.textContent = state.query ? `没有找到包含“${state.query}”的内容。试试更短的关键词，或减少筛选条件。` : "没有符合筛选条件的故事。";
     } else if (!state.pending.length) {
