@@ -262,7 +262,9 @@ function setup(root) {
     if (run !== state.run) return;
     setStatus(response.results.length);
     if (!filtersReady) {
-      // Now the chips: load the filter index, then ask again (everything else is cached) for the counts.
+      // Now the chips: once the results are on screen, load the filter index, then ask again (everything else
+      // is cached) for the counts.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       await loadFilters(pf);
       if (run !== state.run) return;
       const counted = await pf.search(query, options);
