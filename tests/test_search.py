@@ -199,3 +199,33 @@ def test_an_eighth_method_is_a_filter_value(tmp_path, browser):  # noqa: F811
         values = page.locator(".ex-chip[data-group='方法']").evaluate_all("els => els.map(e => e.dataset.value)")
         assert values[-1] == "试点引路法" and len(values) == 8
         page.close()
+
+
+# Where the first result stands the moment it is inserted (the chips are not there yet).
+_FIRST_RESULT_TOP = """
+new MutationObserver((_, observer) => {
+  const item = document.querySelector('.ex-search__results li');
+  if (item) {
+    window.__firstTop = item.getBoundingClientRect().top;
+    window.__chipsAtFirst = document.querySelectorAll('.ex-chip').length;
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_results_do_not_move_when_the_filter_chips_arrive(sample_site, browser, width):  # noqa: F811
+    with serve(sample_site) as base:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.add_init_script(_FIRST_RESULT_TOP)
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(base + "search/?q=调解")
+        page.wait_for_selector(".ex-chip")
+        assert page.evaluate("() => window.__chipsAtFirst") == 0, "results render before the filter index loads"
+        first_top = page.evaluate("() => window.__firstTop")
+        top_now = page.evaluate("() => document.querySelector('.ex-search__results li').getBoundingClientRect().top")
+        assert abs(top_now - first_top) < 2, f"the results moved by {top_now - first_top:.0f}px"
+        context.close()

@@ -173,6 +173,7 @@ function setup(root) {
 
   function renderFilters(counts) {
     filtersBox.textContent = "";
+    filtersBox.removeAttribute("aria-busy");
     for (const group of FILTER_GROUPS) {
       const values = Object.keys((counts && counts[group]) || {});
       const selected = state.filters[group] || [];
@@ -246,6 +247,7 @@ function setup(root) {
       return;
     }
     status.textContent = "正在搜索…";
+    if (!filtersReady) filtersBox.setAttribute("aria-busy", "true"); // keep the chips' room (see the CSS)
     const pf = await pagefind();
     state.parsed = rewrite(state.query);
     const query = state.parsed.terms.length ? state.parsed.terms.join(" ") : null;
