@@ -79,6 +79,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
         self.records: list[SearchRecord] | None = None  # `mkdocs serve`: collected, indexed in the background
         self.background: BackgroundIndexer | None = None
+        self.swaps_paused = False
         self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
         self.rendered: dict[str, tuple] = {}  # serve: page URL → (inputs key, search record) of the last rebuild
 
@@ -256,6 +257,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.page_urls = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
+        if self.background is not None and not self.swaps_paused:  # no bundle swap while MkDocs cleans and writes
+            self.background.pause_swaps()
+            self.swaps_paused = True
         if not self.config.search:
             return
         if self.command == "serve":
@@ -309,6 +313,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 self.background.submit(self.records, out / "pagefind")
                 self.records = None
         finally:
+            self._resume_swaps()
             if indexer is not None:
                 try:
                     indexer.finish(out / "pagefind", writing)
@@ -328,7 +333,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_post_template(self, output_content, *, template_name, config):
         return add_csp(output_content) if template_name.endswith(".html") else output_content  # 404.html
 
+    def _resume_swaps(self) -> None:
+        if self.background is not None and self.swaps_paused:
+            self.background.resume_swaps()
+            self.swaps_paused = False
+
     def on_build_error(self, *, error) -> None:
+        self._resume_swaps()
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None

@@ -4,11 +4,16 @@ A preview rebuild must show an edited story at once; Pagefind needs a few second
 serve the records of each rebuild are handed to one worker thread, which indexes them into a scratch folder and
 swaps the bundle into the served site when done. Edits arriving meanwhile replace the waiting job (only the
 newest matters); until the swap, the previous bundle keeps answering, so the index lags one run at most.
+
+The scratch and the replaced bundle live beside the site folder, never in it, and the swap waits while a rebuild
+runs (the plugin pauses swaps from on_pre_build to the end of the build): MkDocs cleans the site folder by listing
+it and deleting each entry, and a folder renamed between the two made the rebuild fail.
 """
 from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -25,7 +30,17 @@ class BackgroundIndexer:
         self._thread: threading.Thread | None = None
         self._stopped = False
         self._busy = False
+        self._paused = 0  # rebuilds running: the bundle must not be swapped under them
         self.runs = 0
+
+    def pause_swaps(self) -> None:
+        with self._wake:
+            self._paused += 1
+
+    def resume_swaps(self) -> None:
+        with self._wake:
+            self._paused = max(0, self._paused - 1)
+            self._wake.notify_all()
 
     def submit(self, records: list[SearchRecord], bundle: Path) -> None:
         """Index `records` into `bundle` (e.g. <site>/pagefind) as soon as the worker is free."""
@@ -66,24 +81,24 @@ class BackgroundIndexer:
                     self.runs += 1
                     self._wake.notify_all()
 
-    @staticmethod
-    def _index(records: list[SearchRecord], bundle: Path) -> None:
-        scratch = bundle.with_name(bundle.name + ".next")
-        shutil.rmtree(scratch, ignore_errors=True)
-        indexer = SearchIndexer()
+    def _index(self, records: list[SearchRecord], bundle: Path) -> None:
+        scratch_root = Path(tempfile.mkdtemp(prefix=".exemplars-search-", dir=bundle.parent.parent))
         try:
-            for record in records:
-                indexer.add(record)
-            indexer.finish(scratch)
+            scratch = scratch_root / "next"
+            indexer = SearchIndexer()
+            try:
+                for record in records:
+                    indexer.add(record)
+                indexer.finish(scratch)
+            finally:
+                indexer.close()
+            with self._wake:
+                self._wake.wait_for(lambda: not self._paused or self._stopped)
+                if self._stopped or not bundle.parent.is_dir():  # the server is stopping
+                    return
+                if bundle.exists():
+                    bundle.rename(scratch_root / "old")
+                scratch.rename(bundle)
+            log.info(f"搜索索引已更新：{len(records)} 个页面")
         finally:
-            indexer.close()
-        if not bundle.parent.is_dir():  # the site folder went away (server stopped)
-            shutil.rmtree(scratch, ignore_errors=True)
-            return
-        old = bundle.with_name(bundle.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if bundle.exists():
-            bundle.rename(old)
-        scratch.rename(bundle)
-        shutil.rmtree(old, ignore_errors=True)
-        log.info(f"搜索索引已更新：{len(records)} 个页面")
+            shutil.rmtree(scratch_root, ignore_errors=True)

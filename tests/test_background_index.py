@@ -1,0 +1,48 @@
+"""`mkdocs serve`'s background search indexing: the served bundle is swapped only between rebuilds, and nothing
+half-made ever sits in the site folder (MkDocs cleans it by listing and deleting entries; a folder renamed in
+between once broke a rebuild)."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from exemplars.search.background import BackgroundIndexer
+from exemplars.search.records import SearchRecord
+
+
+def _records(n: int) -> list[SearchRecord]:
+    return [SearchRecord(url=f"stories/s{i}/", title=f"调解故事{i}", text="人民调解员老王上门调解。" * 20,
+                         filters={"类型": ["正面典型"]}, meta={"kind": "exemplar"}) for i in range(n)]
+
+
+def test_swap_waits_for_the_rebuild_and_scratch_stays_outside_the_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    seen_in_site: set[str] = set()
+    watching = threading.Event()
+
+    def watch() -> None:  # what a concurrent clean_directory would list
+        while not watching.is_set():
+            seen_in_site.update(os.listdir(site))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    indexer = BackgroundIndexer()
+    try:
+        indexer.pause_swaps()  # a rebuild is running
+        indexer.submit(_records(20), site / "pagefind")
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".exemplars-search-*/next/pagefind-entry.json")):  # written, beside the site
+            assert time.monotonic() < deadline, "Pagefind did not write the bundle"
+            time.sleep(0.05)
+        assert not indexer.wait_idle(timeout=1), "the finished bundle waits for the rebuild to end"
+        assert not (site / "pagefind").exists()
+        indexer.resume_swaps()
+        assert indexer.wait_idle(timeout=60)
+        assert (site / "pagefind" / "pagefind-entry.json").is_file()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".exemplars-search-")] == []
+    finally:
+        watching.set()
+        indexer.stop()
+    assert seen_in_site <= {"pagefind"}, f"only the finished bundle ever appears in the site: {seen_in_site}"
