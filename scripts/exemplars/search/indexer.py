@@ -116,18 +116,37 @@ def _sizes(folder: Path) -> dict[str, int]:
     return sizes
 
 
-def wait_until_settled(folder: Path, quiet: float = 0.2, timeout: float = 60.0) -> None:
-    """Return once no file under `folder` has appeared or changed size for `quiet` seconds.
+# What Pagefind 1.5 writes besides the index itself; it answers WriteFiles before some of these are on disk.
+BUNDLE_ASSETS = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "pagefind-highlight.js",
+                 "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                 "pagefind-component-ui.js", "pagefind-component-ui.css")
 
-    Pagefind answers WriteFiles while some of its file writes can still be in flight; stopping the service at that
-    moment has cut a file short (seen once: the first 32 KiB of a 41 KB file). One look at the sizes costs ~30 ms
-    for 10,000 pages."""
+
+def _assets_present(folder: Path) -> bool:
+    try:
+        if not all((folder / name).stat().st_size > 0 for name in BUNDLE_ASSETS):
+            return False
+        json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(path.stat().st_size > 0 for path in folder.glob("wasm.*.pagefind"))
+
+
+def wait_until_settled(folder: Path, quiet: float = 0.3, timeout: float = 120.0) -> None:
+    """Return once Pagefind's assets are all there and no file under `folder` has appeared or changed size for
+    `quiet` seconds (or after `timeout`; finish() then checks the entry file).
+
+    Pagefind answers WriteFiles while some files are still being written — under load the entry file, the wasm and
+    a UI stylesheet were still empty at that moment (1 of 15 tries), and stopping the service then cut a file
+    short (CI: the first 32 KiB of a 41 KB file). One look at the sizes costs ~30 ms for 10,000 pages."""
     deadline = time.monotonic() + timeout
     before = _sizes(folder)
+    still = 0  # looks in a row without a change: a Pagefind that names its assets differently ends here, not at timeout
     while time.monotonic() < deadline:
         time.sleep(quiet)
         now = _sizes(folder)
-        if now == before:
+        still = still + 1 if now == before else 0
+        if still and (_assets_present(folder) or still >= 10):
             return
         before = now
 
