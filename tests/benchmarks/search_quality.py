@@ -424,11 +424,11 @@ def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms:
         count_by_kind: Counter = Counter()
         for request in started_requests:
             kind = byte_kind(request.url)
-            if id(request) not in finished:
-                result.in_flight += kind != "other"
-                continue
             if rendered_at is not None and request.timing["startTime"] > rendered_at:
                 result.after_render += kind != "other"
+                continue
+            if id(request) not in finished:
+                result.in_flight += kind != "other"
                 continue
             sizes = request.sizes()  # responseBodySize is the encoded (transferred) size
             bytes_by_kind[kind] += max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])

@@ -39,14 +39,19 @@ def copy_site_setup(project: Path) -> None:
         shutil.copytree(source, target) if source.is_dir() else shutil.copy2(source, target)
 
 
-def make_stock_project(library: Path, dest: Path) -> Path:
-    """The set-up a newcomer would write: stock Material, search + tags, the story files under docs/, no nav."""
+def _material_project(library: Path, dest: Path, yml: str) -> Path:
+    """A plain Material project: the library's story files under docs/stories/, and `yml` as its mkdocs.yml."""
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "docs").mkdir(parents=True)
     shutil.copytree(library / "stories", dest / "docs" / "stories")
-    (dest / "mkdocs.yml").write_text(STOCK_YML, encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(yml, encoding="utf-8")
     return dest
+
+
+def make_stock_project(library: Path, dest: Path) -> Path:
+    """The set-up a newcomer would write: stock Material, search + tags, the story files under docs/, no nav."""
+    return _material_project(library, dest, STOCK_YML)
 
 
 MATERIAL_INDEX_YML = """site_name: 典型示范故事库（Material search）
@@ -64,12 +69,8 @@ def make_material_index_project(library: Path, dest: Path) -> Path:
     """The same stories under Material's own `search` plugin with a small navigation (one entry, like ours): what
     Material's lunr index weighs for this library. (Our site renders story pages outside MkDocs' page loop, so
     Material's plugin on our project would see only the hand-written pages.)"""
-    if dest.exists():
-        shutil.rmtree(dest)
-    (dest / "docs").mkdir(parents=True)
-    shutil.copytree(library / "stories", dest / "docs" / "stories")
+    _material_project(library, dest, MATERIAL_INDEX_YML)
     (dest / "docs" / "index.md").write_text("# 典型示范故事库\n", encoding="utf-8")
-    (dest / "mkdocs.yml").write_text(MATERIAL_INDEX_YML, encoding="utf-8")
     return dest
 
 

@@ -278,7 +278,7 @@ function setup(root) {
     if (!state.shown) {
       status.textContent = state.query ? `没有找到包含“${state.query}”的内容。试试更短的关键词，或减少筛选条件。` : "没有符合筛选条件的故事。";
     } else if (!state.pending.length) {
-      status.textContent = state.pending.length ? `找到以下结果` : `共 ${state.shown} 个结果`;
+      status.textContent = `共 ${state.shown} 个结果`;
     } else {
       status.textContent = `约 ${total} 个结果`;
     }

@@ -4,6 +4,6 @@ Pagefind's extended build segments Chinese into words and matches query words by
 longer word (解员 in 调解员) is missed. Instead of the Chinese text, Pagefind is handed one ASCII word per
 Chinese character naming it and the next one, in text order (ngrams.py); the browser rewrites a query's Chinese
 run into the same words as a quoted phrase, and Pagefind's exact-phrase matching then finds every occurrence of
-the substring, and nothing else. The browser decodes the stored tokens back into the readable text, so excerpts and highlights are cut from
-the real text. Tokens exist only in what the indexer is handed, never in published HTML.
+the substring, and nothing else. The browser decodes the stored tokens back into the readable text, so
+excerpts and highlights are cut from the real text. Tokens exist only in what the indexer is handed, never in published HTML.
 """

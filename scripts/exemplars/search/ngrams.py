@@ -9,7 +9,7 @@ found wherever it occurs. A single character is matched by prefix (all words sta
 
 Why pairs and not single characters: a word's postings are fetched whole, and a common character (的, 一, 是)
 occurs thousands of times per thousand stories, so one-character words made a first search download ~165 KB of
-index at 10,000 stories; a pair is rare enough that the chunks holding a query's words total ~25 KB. The price is
+index at 10,000 stories; a pair is rare enough that the chunks holding a query's words total ~47 KB. The price is
 paid at build time: more distinct words per page (Pagefind's memory and time grow with them; see the README's
 性能 section). Other words (Latin letters, digits) are indexed as they are.
 """
@@ -37,11 +37,16 @@ def encode_char(ch: str) -> str:
 _CODES = {code: encode_char(chr(code)) for start, end in CJK_RANGES for code in range(start, end + 1)}
 
 
+def _pairs(run: str) -> list[str]:
+    """Each character's code followed by the next one's (END after the last): six digits per character."""
+    codes = run.translate(_CODES) + END
+    return [codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+
+
 def _spell_run(match: re.Match) -> str:
     # Capital Q in the stored text (Pagefind lower-cases words for matching, so queries use "q"): decoding the
     # text back then leaves a real lower-case word such as "qabcdef" alone.
-    codes = match.group(0).translate(_CODES) + END
-    return "".join([f" Q{codes[i:i + 6]} " for i in range(0, len(codes) - 3, 3)])
+    return "".join([f" Q{pair} " for pair in _pairs(match.group(0))])
 
 
 def index_text(text: str) -> str:
@@ -66,10 +71,9 @@ def readable_text(content: str) -> str:
 def run_terms(run: str) -> str:
     """The Pagefind term for one Chinese run: its first n-1 pair words as a phrase (the last character's pair is
     complete in the text, not in the query), or for one character the prefix its words share."""
-    codes = run.translate(_CODES)
     if len(run) == 1:
-        return "q" + codes
-    words = ["q" + codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+        return "q" + run.translate(_CODES)
+    words = ["q" + pair for pair in _pairs(run)[:-1]]
     return words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
 
 
