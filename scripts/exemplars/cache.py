@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 CACHE_DIR = Path(".cache") / "exemplars"
+_INHERITED: list = []  # connections a forked process got from its parent: kept alive so they are never closed here
 
 
 def digest(*parts: str) -> str:
@@ -29,12 +30,24 @@ class ContentCache:
         self.hits = self.misses = 0
         self._pending: list[tuple[str, str]] = []
         self._db: sqlite3.Connection | None = None
+        self._open()
+
+    def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # Two processes of one build may write at once (exemplars.forked): wait for the other's lock.
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         except (OSError, sqlite3.Error):
             self._db = None
+
+    def reopen_after_fork(self) -> None:
+        """In a forked process: a connection of the parent must be neither used nor closed here (SQLite's rule),
+        so it is set aside, never touched again, and this process opens its own. Entries the parent had not
+        flushed yet stay the parent's to write."""
+        _INHERITED.append(self._db)
+        self._pending = []
+        self._open()
 
     def get(self, key: str) -> str | None:
         if self._db is not None:

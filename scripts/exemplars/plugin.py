@@ -8,6 +8,7 @@ import gc
 import logging
 import shutil
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -20,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .cache import CACHE_DIR, ContentCache
 from .check import check_library
 from .diagnostics import Diagnostic, format_diagnostics
+from .forked import SharedMap
 from .library import load_library
 from .site import urls
 from .site.blocks import BlockRenderer, BulkPage
@@ -77,7 +79,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
         self.error_count = 0
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
-        self.records: list[SearchRecord] | None = None  # `mkdocs serve`: collected, indexed in the background
+        self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.background: BackgroundIndexer | None = None
         self.swaps_paused = False
         self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
@@ -206,42 +208,64 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self.page_urls.append(page.url)
         return output
 
-    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec]) -> None:
+    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec], share: bool = False) -> None:
         """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
 
-        In `mkdocs serve` a page whose inputs (its view model, the shell, the templates) are what they were at
-        the previous rebuild is neither rendered nor written again: saving one story re-renders the few pages
-        that show it, not the whole library."""
+        With `share`, a build shares them with a forked helper process (exemplars.forked); the search service
+        starts only after the fork, and records reach it in page order either way. In `mkdocs serve` a page whose inputs
+        (its view model, the shell, the templates) are what they were at the previous rebuild is neither rendered
+        nor written again: saving one story re-renders the few pages that show it, not the whole library."""
         blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
                                                  "x_error_count": self.error_count})
         base = site_base(config.site_url)
-        unchanged = self._render_inputs(config) if self.command == "serve" else None
+        if self.command == "serve":
+            self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
+            return
+        searching = self.config.search
+
+        def work(spec: PageSpec) -> tuple[str, str] | None:
+            record = self._render_page(out, spec, blocks, base)
+            return (record.url, record.html()) if record is not None and searching else None
+
+        cache = self.cache
+        pages = SharedMap(specs, work, on_fork=cache.reopen_after_fork if cache else None,
+                          on_exit=cache.flush if cache else None) if share else None
+        with pages or nullcontext():
+            self._start_search()
+            for result in pages or map(work, specs):
+                if result is not None and self.indexer is not None:
+                    self.indexer.add_html(*result)
+
+    def _render_page(self, out: Path, spec: PageSpec, blocks: BlockRenderer, base: str) -> SearchRecord | None:
+        """Write one bulk page; returns its search record (None for a page that is not searchable)."""
+        depth = depth_of(spec.url)
+        body = spec.render_body() if spec.render_body is not None else ""
+        page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
+                        meta={"title": spec.title, "description": spec.description})
+        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
+        html = self.shells[depth].fill(title=spec.title, description=spec.description,
+                                       canonical=base + spec.url, content=content)
+        target = out / spec.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(html.encode("utf-8"))
+        if spec.search is None:
+            return None
+        return record_for(spec.url, spec.title, spec.description, body, spec.search)
+
+    def _write_changed_pages(self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str,
+                             unchanged: int) -> None:
         for spec in specs:
-            depth = depth_of(spec.url)
-            target = out / spec.url / "index.html"
-            key = None
-            if unchanged is not None:
-                key = hash((unchanged, depth, spec.url, spec.title, spec.description, spec.template,
-                            spec.source_path, repr(spec.context)))
-                previous = self.rendered.get(spec.url)
-                if previous is not None and previous[0] == key and target.is_file():
-                    if previous[1] is not None:
-                        self._index(previous[1])
-                    continue
-            body = spec.render_body() if spec.render_body is not None else ""
-            page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
-                            meta={"title": spec.title, "description": spec.description})
-            content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
-            html = self.shells[depth].fill(title=spec.title, description=spec.description,
-                                           canonical=base + spec.url, content=content)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html.encode("utf-8"))
-            record = None
-            if spec.search is not None:
-                record = record_for(spec.url, spec.title, spec.description, body, spec.search)
+            key = hash((unchanged, depth_of(spec.url), spec.url, spec.title, spec.description, spec.template,
+                        spec.source_path, repr(spec.context)))
+            previous = self.rendered.get(spec.url)
+            if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
+                if previous[1] is not None:
+                    self._index(previous[1])
+                continue
+            record = self._render_page(out, spec, blocks, base)
+            if record is not None:
                 self._index(record)
-            if key is not None:
-                self.rendered[spec.url] = (key, record)
+            self.rendered[spec.url] = (key, record)
 
     def _render_inputs(self, config) -> int:
         """What every bulk page depends on besides its own view model: shells, templates, preview state."""
@@ -260,12 +284,17 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if self.background is not None and not self.swaps_paused:  # no bundle swap while MkDocs cleans and writes
             self.background.pause_swaps()
             self.swaps_paused = True
-        if not self.config.search:
+        # Records wait here: in a build until the search service starts (after the page helper is forked, so
+        # that the helper shares no thread or pipe with it), in `serve` until the background indexer takes them.
+        self.records = [] if self.config.search else None
+
+    def _start_search(self) -> None:
+        if self.command == "serve" or self.records is None or self.indexer is not None:
             return
-        if self.command == "serve":
-            self.records = []
-        else:
-            self.indexer = SearchIndexer()
+        self.indexer = SearchIndexer()
+        for record in self.records:
+            self.indexer.add(record)
+        self.records = None
 
     def _index(self, record: SearchRecord) -> None:
         if self.indexer is not None:
@@ -285,7 +314,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         out = Path(config.site_dir)
         # Searchable pages first: Pagefind can write its bundle while listings, feeds and QR codes are made.
         self.phases.done("MkDocs 页面")
-        self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None])
+        self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None], share=True)
+        self._start_search()  # a library without stories still gets its (hand pages') index
         self.phases.done("故事与方法页")
         indexer, self.indexer = self.indexer, None
         writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
@@ -308,7 +338,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
                 write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
             self.phases.done("订阅、目录、站点地图与二维码")
-            if self.records is not None:  # serve: the page is up now, search follows when Pagefind is done
+            if self.command == "serve" and self.records is not None:  # the page is up, search follows
                 self.background = self.background or BackgroundIndexer()
                 self.background.submit(self.records, out / "pagefind")
                 self.records = None

@@ -166,9 +166,13 @@ class SearchIndexer:
 
     def add(self, record: SearchRecord) -> None:
         """Queue one record; blocks only while too many are in flight."""
+        self.add_html(record.url, record.html())
+
+    def add_html(self, url: str, html: str) -> None:
+        """Queue a record already made into its HTML (`SearchRecord.html`, e.g. by a helper process)."""
         self._pending.append(self._service.request({
-            "type": "AddFile", "index_id": self._index_id, "url": "/" + record.url.lstrip("/"),
-            "file_contents": record.html(), "file_path": None}))
+            "type": "AddFile", "index_id": self._index_id, "url": "/" + url.lstrip("/"),
+            "file_contents": html, "file_path": None}))
         self.count += 1
         if len(self._pending) >= self._max_pending:
             self._drain(self._max_pending // 2)

@@ -1,0 +1,110 @@
+"""Share a long per-item job with one forked helper process, results in input order.
+
+A build renders thousands of story pages one after another on one core while the machine has two; the pages are
+independent, so a helper forked from the build (it sees everything the build has prepared, copy-on-write, no
+pickling of templates or the library) takes every other block of them. Results come back in input order no
+matter which process made them, so whatever consumes them (the search index) sees the same sequence as a
+one-process build: same output bytes.
+
+Fork before starting threads or subprocesses whose state the helper must not share (the search service).
+Plain Python: nothing here imports MkDocs.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 200  # below this the fork and the pickling cost more than the second core gives back
+BLOCK = 32  # items a message: large enough to amortise pickling, small enough to keep both processes busy
+
+
+class HelperFailed(RuntimeError):
+    """The helper process raised (its traceback is the message) or died."""
+
+
+def can_fork() -> bool:
+    """Two or more cores, fork available, and not switched off with EXEMPLARS_JOBS=1 (e.g. to profile a build)."""
+    return (os.environ.get("EXEMPLARS_JOBS", "").strip() != "1" and (os.cpu_count() or 1) >= 2
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+class SharedMap:
+    """`work(item)` for every item, in input order; iterate it (once), in a `with` block.
+
+    Blocks of `block` items alternate between this process (even blocks) and a helper forked right here, when the
+    object is made (odd blocks), so the helper is never more than one block ahead. `work` may have side effects
+    (writing a file) and must return something picklable. `on_fork` runs first in the helper (e.g. reopen a
+    database connection: one must not be shared across a fork), `on_exit` last (e.g. flush it). Short lists,
+    one-core machines and systems without fork run everything here.
+    """
+
+    def __init__(self, items: Sequence[T], work: Callable[[T], R], *, on_fork: Callable[[], None] | None = None,
+                 on_exit: Callable[[], None] | None = None, min_items: int = MIN_ITEMS, block: int = BLOCK) -> None:
+        self.work = work
+        self.helper = None
+        self.finished = False
+        if len(items) < min_items or not can_fork():
+            self.blocks = [list(items)] if items else []
+            return
+        self.blocks = [items[start:start + block] for start in range(0, len(items), block)]
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.helper = context.Process(target=_help, args=(self.blocks[1::2], work, sender, on_fork, on_exit),
+                                      name="exemplars-helper", daemon=True)
+        self.helper.start()
+        sender.close()  # ours: only the helper's copy stays open, so its exit reads as end of file
+
+    def __iter__(self) -> Iterator[R]:
+        for number, chunk in enumerate(self.blocks):
+            if self.helper is None or number % 2 == 0:
+                for item in chunk:
+                    yield self.work(item)
+                continue
+            try:
+                status, payload = self.receiver.recv()
+            except EOFError:
+                self.helper.join()
+                raise HelperFailed(f"helper process exited (code {self.helper.exitcode}) before its work was done") from None
+            if status == "error":
+                raise HelperFailed(payload)
+            yield from payload
+        self.finished = True
+
+    def close(self) -> None:
+        """Wait for the helper; one whose work is no longer wanted (the consumer failed) is stopped."""
+        if self.helper is None:
+            return
+        if self.finished:  # it has sent everything and is exiting
+            self.helper.join()
+        if self.helper.is_alive():
+            self.helper.terminate()
+            self.helper.join()
+        self.receiver.close()
+        self.helper = None
+
+    def __enter__(self) -> "SharedMap":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _help(blocks, work, sender, on_fork, on_exit) -> None:
+    try:
+        if on_fork is not None:
+            on_fork()
+        try:
+            for chunk in blocks:
+                sender.send(("ok", [work(item) for item in chunk]))
+        finally:
+            if on_exit is not None:
+                on_exit()
+    except BaseException:  # the parent re-raises it; nothing else would show it
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        sender.close()
