@@ -236,10 +236,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 if result is not None and self.indexer is not None:
                     self.indexer.add_html(*result)
 
-    def _render_page(self, out: Path, spec: PageSpec, blocks: BlockRenderer, base: str) -> SearchRecord | None:
+    def _render_page(self, out: Path, spec: PageSpec, blocks: BlockRenderer, base: str,
+                     body: str | None = None) -> SearchRecord | None:
         """Write one bulk page; returns its search record (None for a page that is not searchable)."""
         depth = depth_of(spec.url)
-        body = spec.render_body() if spec.render_body is not None else ""
+        if body is None:
+            body = spec.render_body() if spec.render_body is not None else ""
         page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
                         meta={"title": spec.title, "description": spec.description})
         content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
@@ -255,14 +257,17 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def _write_changed_pages(self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str,
                              unchanged: int) -> None:
         for spec in specs:
+            # The body is part of the key: a citation card in it shows another story's title, which can change
+            # while this page's own file does not (bodies come from the content cache, so this is cheap).
+            body = spec.render_body() if spec.render_body is not None else ""
             key = hash((unchanged, depth_of(spec.url), spec.url, spec.title, spec.description, spec.template,
-                        spec.source_path, repr(spec.context)))
+                        spec.source_path, repr(spec.context), body))
             previous = self.rendered.get(spec.url)
             if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
                 if previous[1] is not None:
                     self._index(previous[1])
                 continue
-            record = self._render_page(out, spec, blocks, base)
+            record = self._render_page(out, spec, blocks, base, body)
             if record is not None:
                 self._index(record)
             self.rendered[spec.url] = (key, record)
