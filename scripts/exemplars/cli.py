@@ -16,8 +16,8 @@ from .fsutil import create_exclusive, replace_atomic
 from .library import closest, find_root, load_library
 from .messages import codes_table, did_you_mean
 from .regions import suggest_province
-from .scaffold import NewStory, render, story_path
-from .schema import CONTRACTS, KINDS, SLUG_RE, STORY, json_schema, markdown_table
+from .scaffold import NewLesson, NewStory, lesson_path, render, render_lesson, story_path
+from .schema import CONTRACTS, KINDS, LESSON, SLUG_RE, STORY, json_schema, markdown_table
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--id", dest="story_id", help="自定义标识（默认由标题拼音和年份生成）")
     new.add_argument("--author", help="作者（默认取 git 的 user.name）")
     new.set_defaults(handler=cmd_new)
+
+    lesson = sub.add_parser("new-lesson", parents=[common], help="新建一个课程（教案）草稿",
+                            description="按字段规范生成课程文件，正文按讲授顺序为每个故事插入一张卡片；缺少的参数会逐项询问。")
+    lesson.add_argument("--title", help="课程标题")
+    lesson.add_argument("--audience", help="培训对象，如 新任村（社区）党组织书记")
+    lesson.add_argument("--duration", help="时长（分钟）")
+    lesson.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复")
+    lesson.add_argument("--story", action="append", dest="stories", help="引用的故事 id，按讲授顺序；可重复")
+    lesson.add_argument("--id", dest="lesson_id", help="自定义标识（默认由标题拼音生成）")
+    lesson.add_argument("--author", help="作者（默认取 git 的 user.name）")
+    lesson.set_defaults(handler=cmd_new_lesson)
 
     schema = sub.add_parser("schema", parents=[common], help="导出字段规范（JSON Schema 或 Markdown 表格）")
     schema.add_argument("--kind", choices=sorted(CONTRACTS), default="story", help="哪类文件（默认 story）")
@@ -167,11 +178,52 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_new_lesson(args) -> int:
+    root = _root(args)
+    library = load_library(root)
+    ask = _Asker(sys.stdin.isatty(), command="exemplars new-lesson")
+    title = ask.value(args.title, "--title", "课程标题", _valid_title)
+    audience = ask.value(args.audience, "--audience", "培训对象（如 新任村（社区）党组织书记）", _valid_audience)
+    duration = ask.value(args.duration, "--duration", "时长（分钟）", _valid_duration)
+    methods = ask.many(args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）",
+                       lambda v: _valid_method(v, library))
+    stories = ask.many(args.stories, "--story", "引用的故事 id（按讲授顺序，多个用逗号分隔）",
+                       lambda v: _valid_story(v, library), empty="至少填一个故事")
+    ask.finish()
+
+    from .ids import slug_from_title  # pypinyin loads its dictionaries on import: only the scaffolds need them
+
+    lesson_id = args.lesson_id or slug_from_title(title)
+    if not SLUG_RE.match(lesson_id):
+        raise UsageError(f"标识 `{lesson_id}` 不合法：只能用小写字母、数字和单个连字符")
+    taken = library.resolve_lesson(lesson_id) or library.story(lesson_id)
+    if taken is not None:
+        raise UsageError(f"标识 `{lesson_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {lesson_id}-2")
+    lesson = NewLesson(title=title, audience=audience, duration=duration, methods=methods,
+                       stories=list(dict.fromkeys(stories)), lesson_id=lesson_id,
+                       author=args.author or _git_user(root))
+    path = lesson_path(root, lesson)
+    try:
+        create_exclusive(path, render_lesson(lesson, library))
+    except FileExistsError:
+        raise UsageError(f"{path.relative_to(root)} 已存在，没有覆盖它。请用 --id 指定另一个标识") from None
+    except OSError as exc:
+        raise UsageError(f"无法写入 {path}：{exc.strerror}") from None
+    rel = path.relative_to(root).as_posix()
+    print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
+    print("下一步：")
+    print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（教学目标、讨论题、摘要、课程流程）")
+    print(f"  2. 运行 exemplars check {rel} 检查")
+    print(f"  3. 运行 make serve，在 http://127.0.0.1:8000/lessons/{lesson_id}/ 预览")
+    print("  4. 准备送审时把 status 改为 review，提交并发起合并请求")
+    return EXIT_OK
+
+
 class _Asker:
     """Take each value from its flag, or ask for it at a prompt; without a terminal, list what is missing."""
 
-    def __init__(self, interactive: bool) -> None:
-        self.interactive, self.missing = interactive, []
+    def __init__(self, interactive: bool, command: str = "exemplars new") -> None:
+        self.interactive, self.missing, self.command = interactive, [], command
 
     def value(self, given, flag, label, validate):
         if given is not None:
@@ -186,16 +238,16 @@ class _Asker:
             except UsageError as exc:
                 print(f"  {exc}，请重新输入。", file=sys.stderr)
 
-    def many(self, given, flag, label, validate):
+    def many(self, given, flag, label, validate, empty="至少填一个方法"):
         if given:
             return [validate(v) for item in given for v in item.replace("，", ",").split(",") if v.strip()]
         return self.value(None, flag, label, lambda text: [validate(v.strip()) for v in
                                                             text.replace("，", ",").split(",") if v.strip()] or
-                          _raise("至少填一个方法"))
+                          _raise(empty))
 
     def finish(self) -> None:
         if self.missing:
-            raise UsageError("缺少参数：" + "、".join(self.missing) + "。可在终端中直接运行 `exemplars new` 逐项填写")
+            raise UsageError("缺少参数：" + "、".join(self.missing) + f"。可在终端中直接运行 `{self.command}` 逐项填写")
 
 
 def _raise(message: str):
@@ -242,6 +294,29 @@ def _valid_date(text: str) -> dt.date:
     if problems:
         raise UsageError(f"日期 `{text}` 无效：按 YYYY-MM-DD 写，例如 2019-06-12")
     return value
+
+
+def _valid_audience(text: str) -> str:
+    value, problems = LESSON.field("audience").type.validate(text.strip())
+    if problems or not value:
+        raise UsageError(f"培训对象 `{text}` 无效：写一行，不超过 80 个字，例如 新任村（社区）党组织书记")
+    return value
+
+
+def _valid_duration(text: str) -> int:
+    digits = text.strip().removesuffix("分钟").strip()
+    value, problems = LESSON.field("duration").type.validate(int(digits) if digits.isascii() and digits.isdigit() else text)
+    if problems:
+        raise UsageError(f"时长 `{text}` 无效：写分钟数（正整数），例如 90")
+    return value
+
+
+def _valid_story(text: str, library) -> str:
+    story = library.story(text.strip())
+    if story is None:
+        hint = did_you_mean(closest(text.strip(), [s.id for s in library.stories]))
+        raise UsageError(f"找不到故事 `{text}`{hint} 写故事文件头里的 id")
+    return story.id
 
 
 def _git_user(root: Path) -> str | None:

@@ -59,19 +59,24 @@ def _body_rules(root: Path, record: Record) -> list[Diagnostic]:
 
 
 def _placeholders(record: Record) -> list[Diagnostic]:
-    """Scaffold placeholders: a warning in a draft, an error once the story is sent for review or published."""
+    """Scaffold placeholders anywhere in the front matter (a story's summary and sources, a lesson's objectives
+    and questions …) or the body: a warning in a draft, an error once the file is sent for review or published."""
     meta = record.meta
     code = "W-PLACEHOLDER" if meta.get("status") == "draft" else "E-PLACEHOLDER"
-    diags = []
-    if is_placeholder(meta.get("summary")):
-        diags.append(Diagnostic.make(code, record.path, record.line_of("summary"), field="summary",
-                                     value=meta["summary"][:30]))
-    sources = meta.get("sources")
-    if isinstance(sources, list):
-        for index, source in enumerate(sources):
-            if isinstance(source, dict) and is_placeholder(source.get("title")):
-                diags.append(Diagnostic.make(code, record.path, record.line_of("sources", index, "title"),
-                                             field="sources", value=source["title"][:30]))
+    diags = [Diagnostic.make(code, record.path, record.line_of(*path), field=path[0], value=text[:30])
+             for key, value in meta.items() for path, text in _placeholder_values(value, (key,))]
     for line, text in placeholder_lines(record.body, record.body_line):
         diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
     return diags
+
+
+def _placeholder_values(value: object, path: tuple):
+    """(key path, text) of every placeholder string in a front-matter value, lists and mappings included."""
+    if is_placeholder(value):
+        yield path, value.strip()
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholder_values(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholder_values(item, (*path, key))

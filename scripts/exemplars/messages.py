@@ -122,7 +122,7 @@ TITLES: dict[str, str] = {
     "E-DATE-INVALID": "日期无效",
     "E-URL-SCHEME": "来源链接不是 http(s)",
     "E-TEXT-NEWLINE": "单行字段写成了多行",
-    "E-PLACEHOLDER": "送审/发布的故事仍有占位内容",
+    "E-PLACEHOLDER": "送审/发布的故事或课程仍有占位内容",
     "W-PLACEHOLDER": "草稿仍有占位内容",
     "E-METHOD-UNKNOWN": "未知的方法",
     "E-METHOD-DUPLICATE": "方法重复列出",

@@ -1,4 +1,5 @@
-"""`exemplars new`: a story file whose front matter passes `check`, generated from the schema."""
+"""`exemplars new` and `exemplars new-lesson`: a story or lesson file whose front matter passes `check`, generated
+from the schema; what the author still owes is marked 待填写 (a warning in a draft, an error once sent for review)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,7 @@ import yaml
 
 from .library import Library
 from .regions import PROVINCE_SLUGS
-from .schema import PLACEHOLDER, STORY
+from .schema import LESSON, PLACEHOLDER, STORY
 
 BODY_OUTLINES = {
     "exemplar": (("背景", "当时面临什么问题，群众有什么难处和想法。"),
@@ -61,6 +62,57 @@ def render(story: NewStory, library: Library) -> str:
     for heading, prompt in BODY_OUTLINES[story.kind]:
         lines += ["", f"## {heading}", "", f"{PLACEHOLDER}：{prompt}"]
     return "\n".join(lines) + "\n"
+
+
+@dataclass
+class NewLesson:
+    title: str
+    audience: str
+    duration: int
+    methods: list[str]
+    stories: list[str]  # in teaching order
+    lesson_id: str
+    author: str | None = None
+
+
+def lesson_path(root: Path, lesson: NewLesson) -> Path:
+    return root / LESSON.folder / f"{lesson.lesson_id}.md"
+
+
+def render_lesson(lesson: NewLesson, library: Library) -> str:
+    """A draft lesson: the fields from the schema, and a lesson flow with one card per cited story, in order."""
+    front = {
+        "id": lesson.lesson_id,
+        "title": lesson.title,
+        "audience": lesson.audience,
+        "duration": lesson.duration,
+        "methods": [library.resolve_method(m) or m for m in lesson.methods],
+        "stories": lesson.stories,
+        "objectives": [f"{PLACEHOLDER}：{LESSON.field('objectives').help}"],
+        "questions": [f"{PLACEHOLDER}：{LESSON.field('questions').help}"],
+        "status": "draft",
+        "summary": f"{PLACEHOLDER}：{LESSON.field('summary').help}",
+    }
+    if lesson.author:
+        front["author"] = lesson.author
+    lines = ["---", *(_yaml_line(key, value) for key, value in front.items()), "---", "", "## 课程流程", "",
+             "### 一、导入", "", f"{PLACEHOLDER}：用什么问题或场景把学员带进本课，约几分钟。"]
+    for number, story_id in enumerate(lesson.stories, 2):
+        story = library.story(story_id)
+        name = story.title if story is not None else story_id
+        lines += ["", f"### {_chinese_number(number)}、案例：{name}", "", f"[[story:{story_id}]]", "",
+                  f"{PLACEHOLDER}：围绕这个故事让学员读什么、做什么、讨论什么，约几分钟。"]
+    lines += ["", f"### {_chinese_number(len(lesson.stories) + 2)}、小结", "",
+              f"{PLACEHOLDER}：回到教学目标，学员带走哪几条做法。"]
+    return "\n".join(lines) + "\n"
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _yaml_line(key: str, value) -> str:
