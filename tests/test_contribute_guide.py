@@ -25,7 +25,7 @@ FICTIONAL_SOURCE = "虚构示例：本文为演示编写，人物、单位与情
 EXAMPLE_BLOCK = re.compile(r"^```markdown[ \t]*\n(---\n.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 SNAPSHOT = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 # Commands the guide documents; each must be mentioned and exist.
-DOCUMENTED = {"new", "check", "status", "stats", "codes", "schema"}
+DOCUMENTED = {"new", "new-lesson", "check", "status", "stats", "codes", "schema"}
 
 
 def guide_text() -> str:
@@ -146,14 +146,14 @@ def help_commands(cli) -> set[str]:
     result = cli("--help")
     assert result.returncode == 0, result.stderr
     section = result.stdout.split("命令:", 1)[1]
-    return set(re.findall(r"^ {4}([a-z]+) {2,}", section, re.MULTILINE))
+    return set(re.findall(r"^ {4}([a-z][a-z-]*) {2,}", section, re.MULTILINE))
 
 
 def shown_commands(text: str) -> list[tuple[str, list[str], list[str]]]:
     """Every `exemplars <command> …` the guide shows: (command, flags, --format values), per occurrence."""
     shown = []
     text = re.sub(r"[ \t]*\\\n[ \t]*", " ", text)  # shell line continuations: one command per line
-    for match in re.finditer(r"(?<![\w.-])exemplars ([a-z]+)([^`\n]*)", text):
+    for match in re.finditer(r"(?<![\w.-])exemplars ([a-z][a-z-]*)([^`\n]*)", text):
         rest = match.group(2)
         flags = re.findall(r"(?<!\S)(--[a-z][a-z-]*|-[a-z])\b", rest)
         formats = re.findall(r"--format\s+([a-z]+)", rest)

@@ -32,6 +32,17 @@ class ChineseParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: 用法有误：{message}\n运行 `{self.prog} --help` 查看说明。\n")
 
 
+class _CommandListFormatter(argparse.HelpFormatter):
+    """argparse sizes the command column without the commands' own indent: `new-lesson` would wrap its line."""
+
+    def add_argument(self, action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS and hasattr(action, "_get_subactions"):
+            longest = max((len(self._format_action_invocation(sub)) for sub in action._get_subactions()), default=0)
+            self._action_max_length = max(self._action_max_length,
+                                          longest + self._current_indent + self._indent_increment)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -49,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseParser(prog="exemplars", description="典型示范故事库：检查、新建故事，导出字段规范。")
+    parser = ChineseParser(prog="exemplars", description="典型示范故事库：检查、新建故事和课程，导出字段规范。",
+                           formatter_class=_CommandListFormatter)
     parser.add_argument("--version", action="version", version=f"exemplars {__version__}")
     parser.add_argument("--root", type=Path, help="故事库根目录（默认：向上查找含 mkdocs.yml 或 stories/ 的目录）")
     common = ChineseParser(add_help=False)
