@@ -166,28 +166,40 @@ def cmd_new(args) -> int:
     from .ids import slug_from_title  # pypinyin loads its dictionaries on import: only `new` needs them
 
     story_id = args.story_id or slug_from_title(title, date.year)
-    if not SLUG_RE.match(story_id):
-        raise UsageError(f"标识 `{story_id}` 不合法：只能用小写字母、数字和单个连字符")
-    taken = library.story(story_id)
-    if taken is not None:
-        raise UsageError(f"标识 `{story_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {story_id}-2")
+    _check_new_id(story_id, library.story(story_id))
     story = NewStory(title=title, kind=kind, methods=methods, region=region, date=date, story_id=story_id,
                      author=args.author or _git_user(root))
-    path = story_path(root, story)
+    rel = _create(root, story_path(root, story), render(story, library))
+    print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
+    _print_next_steps(rel, "摘要、来源、正文", "http://127.0.0.1:8000")
+    return EXIT_OK
+
+
+def _check_new_id(new_id: str, taken) -> None:
+    """`taken`: the story or lesson already using `new_id` as its id or old id, if any."""
+    if not SLUG_RE.match(new_id):
+        raise UsageError(f"标识 `{new_id}` 不合法：只能用小写字母、数字和单个连字符")
+    if taken is not None:
+        raise UsageError(f"标识 `{new_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {new_id}-2")
+
+
+def _create(root: Path, path: Path, text: str) -> str:
+    """Write a new file, never over an existing one; returns its path relative to the library root."""
     try:
-        create_exclusive(path, render(story, library))
+        create_exclusive(path, text)
     except FileExistsError:
         raise UsageError(f"{path.relative_to(root)} 已存在，没有覆盖它。请用 --id 指定另一个标识") from None
     except OSError as exc:
         raise UsageError(f"无法写入 {path}：{exc.strerror}") from None
-    rel = path.relative_to(root).as_posix()
-    print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
+    return path.relative_to(root).as_posix()
+
+
+def _print_next_steps(rel: str, owed: str, preview_url: str) -> None:
     print("下一步：")
-    print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（摘要、来源、正文）")
+    print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（{owed}）")
     print(f"  2. 运行 exemplars check {rel} 检查")
-    print("  3. 运行 make serve，在 http://127.0.0.1:8000 预览")
+    print(f"  3. 运行 make serve，在 {preview_url} 预览")
     print("  4. 准备送审时把 status 改为 review，提交并发起合并请求")
-    return EXIT_OK
 
 
 def cmd_new_lesson(args) -> int:
@@ -206,28 +218,13 @@ def cmd_new_lesson(args) -> int:
     from .ids import slug_from_title  # pypinyin loads its dictionaries on import: only the scaffolds need them
 
     lesson_id = args.lesson_id or slug_from_title(title)
-    if not SLUG_RE.match(lesson_id):
-        raise UsageError(f"标识 `{lesson_id}` 不合法：只能用小写字母、数字和单个连字符")
-    taken = library.resolve_lesson(lesson_id) or library.story(lesson_id)
-    if taken is not None:
-        raise UsageError(f"标识 `{lesson_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {lesson_id}-2")
+    _check_new_id(lesson_id, library.resolve_lesson(lesson_id) or library.story(lesson_id))
     lesson = NewLesson(title=title, audience=audience, duration=duration, methods=methods,
                        stories=list(dict.fromkeys(stories)), lesson_id=lesson_id,
                        author=args.author or _git_user(root))
-    path = lesson_path(root, lesson)
-    try:
-        create_exclusive(path, render_lesson(lesson, library))
-    except FileExistsError:
-        raise UsageError(f"{path.relative_to(root)} 已存在，没有覆盖它。请用 --id 指定另一个标识") from None
-    except OSError as exc:
-        raise UsageError(f"无法写入 {path}：{exc.strerror}") from None
-    rel = path.relative_to(root).as_posix()
+    rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
-    print("下一步：")
-    print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（教学目标、讨论题、摘要、课程流程）")
-    print(f"  2. 运行 exemplars check {rel} 检查")
-    print(f"  3. 运行 make serve，在 http://127.0.0.1:8000/lessons/{lesson_id}/ 预览")
-    print("  4. 准备送审时把 status 改为 review，提交并发起合并请求")
+    _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", f"http://127.0.0.1:8000/lessons/{lesson_id}/")
     return EXIT_OK
 
 
