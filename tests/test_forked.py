@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import pytest
 
 from exemplars import plugin
@@ -52,11 +56,85 @@ def fail_on_helper_side(n: int) -> int:
 
 
 @needs_fork
-def test_an_error_in_the_helper_is_raised_here_with_its_traceback():
-    with pytest.raises(HelperFailed) as caught:
+def test_an_error_in_the_helper_is_raised_here_as_itself_with_the_helpers_traceback():
+    with pytest.raises(ValueError, match="story 40 is broken") as caught:
         with SharedMap(list(range(100)), fail_on_helper_side, min_items=10, block=32) as results:
             list(results)
-    assert "ValueError: story 40 is broken" in str(caught.value)
+    assert isinstance(caught.value.__cause__, HelperFailed)
+    assert "fail_on_helper_side" in str(caught.value.__cause__)  # where it happened, in the helper
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("no")
+
+
+def fail_unpicklably(n: int) -> int:
+    if n == 40:
+        raise Unpicklable("odd failure")
+    return n
+
+
+@needs_fork
+def test_an_unpicklable_error_arrives_as_its_traceback():
+    with pytest.raises(HelperFailed, match="Unpicklable: odd failure"):
+        with SharedMap(list(range(100)), fail_unpicklably, min_items=10, block=32) as results:
+            list(results)
+
+
+def test_a_fork_that_fails_leaves_the_work_to_this_process(monkeypatch):
+    from multiprocessing.context import ForkProcess
+
+    def no_fork(self):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(ForkProcess, "start", no_fork)
+    with SharedMap(list(range(500)), pid_and_square, min_items=10) as results:
+        out = list(results)
+    assert [square for _, square in out] == [n * n for n in range(500)] and {pid for pid, _ in out} == {os.getpid()}
+
+
+ORPHAN = """
+import os, sys, time
+sys.path.insert(0, {scripts!r})
+from exemplars.forked import SharedMap
+
+def slow(n):
+    time.sleep(0.01)
+    return "x" * 100_000  # a block of these fills the pipe: the helper must block in send
+
+mapping = SharedMap(list(range(10_000)), slow, min_items=10, block=4)
+print(mapping.helper.pid, flush=True)
+for _ in mapping:
+    time.sleep(3600)  # the parent hangs on its first result; the test kills it
+"""
+
+
+@needs_fork
+def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
+    """`kill -9` of a build (or SIGTERM that only reaches the parent) must not leave the helper running."""
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN.format(scripts=str(REPO / "scripts")), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    helper_pid = int(parent.stdout.readline())
+    time.sleep(1)  # the helper has filled the pipe and waits in send
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _running(helper_pid):
+        time.sleep(0.1)
+    stuck = _running(helper_pid)
+    if stuck:
+        os.kill(helper_pid, signal.SIGKILL)  # do not leave it behind for the rest of the run
+    assert not stuck
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def exit_in_helper(n: int) -> int:
@@ -124,3 +202,13 @@ def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch):
     assert sum(name.startswith("stories/") for name in one) >= 300
     assert any(name.startswith("pagefind/") for name in one)
     assert [name for name in one if one[name].read_bytes() != two[name].read_bytes()] == []
+
+
+def test_a_cache_without_a_database_still_remembers_within_the_process(tmp_path):
+    """A read-only checkout: no .cache/ — `mkdocs serve` rebuilds must still reuse what this process rendered."""
+    (tmp_path / ".cache").write_text("not a folder", encoding="utf-8")  # the database cannot be created
+    cache = ContentCache(tmp_path, "bodies")
+    assert cache.get("k") is None
+    cache.put("k", "<p>rendered</p>")
+    cache.flush()
+    assert cache.get("k") == "<p>rendered</p>" and cache.hits == 1

@@ -29,6 +29,7 @@ class ContentCache:
         self.path = Path(root) / CACHE_DIR / f"{name}.sqlite"
         self.hits = self.misses = 0
         self._pending: list[tuple[str, str]] = []
+        self._memory: dict[str, str] = {}  # used only when the database cannot be opened
         self._db: sqlite3.Connection | None = None
         self._open()
 
@@ -50,6 +51,11 @@ class ContentCache:
         self._open()
 
     def get(self, key: str) -> str | None:
+        if self._db is None:  # no database (read-only checkout …): this process still remembers what it made
+            value = self._memory.get(key)
+            if value is not None:
+                self.hits += 1
+                return value
         if self._db is not None:
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
@@ -68,7 +74,10 @@ class ContentCache:
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        if self._db is None or not pending:
+        if self._db is None:
+            self._memory.update(pending)  # `mkdocs serve` rebuilds reuse these
+            return
+        if not pending:
             return
         try:
             with self._db:

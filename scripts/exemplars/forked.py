@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import traceback
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -54,10 +55,17 @@ class SharedMap:
         self.blocks = [items[start:start + block] for start in range(0, len(items), block)]
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
-        self.helper = context.Process(target=_help, args=(self.blocks[1::2], work, sender, on_fork, on_exit),
-                                      name="exemplars-helper", daemon=True)
-        self.helper.start()
-        sender.close()  # ours: only the helper's copy stays open, so its exit reads as end of file
+        helper = context.Process(target=_help, args=(self.blocks[1::2], work, sender, self.receiver, on_fork, on_exit),
+                                 name="exemplars-helper", daemon=True)
+        try:
+            helper.start()
+        except OSError:  # no memory or process slot for a fork: the work still gets done, here
+            self.receiver.close()
+            self.blocks = [list(items)]
+            return
+        finally:
+            sender.close()  # ours: only the helper's copy stays open, so its exit reads as end of file
+        self.helper = helper
 
     def __iter__(self) -> Iterator[R]:
         for number, chunk in enumerate(self.blocks):
@@ -71,7 +79,11 @@ class SharedMap:
                 self.helper.join()
                 raise HelperFailed(f"helper process exited (code {self.helper.exitcode}) before its work was done") from None
             if status == "error":
-                raise HelperFailed(payload)
+                error, text = payload
+                failure = HelperFailed(text)
+                if error is None:
+                    raise failure
+                raise error from failure  # the helper's own exception, as if it had happened here
             yield from payload
         self.finished = True
 
@@ -81,6 +93,10 @@ class SharedMap:
             return
         if self.finished:  # it has sent everything and is exiting
             self.helper.join()
+            if self.helper.exitcode:
+                code, self.helper = self.helper.exitcode, None
+                self.receiver.close()
+                raise HelperFailed(f"helper process exited with code {code} after its work was done")
         if self.helper.is_alive():
             self.helper.terminate()
             self.helper.join()
@@ -94,7 +110,10 @@ class SharedMap:
         self.close()
 
 
-def _help(blocks, work, sender, on_fork, on_exit) -> None:
+def _help(blocks, work, sender, receiver, on_fork, on_exit) -> None:
+    # The parent's end of the pipe came along with the fork: close it, so that if the parent dies the next send
+    # fails (broken pipe) and this process ends, instead of waiting forever for a reader that is gone.
+    receiver.close()
     try:
         if on_fork is not None:
             on_fork()
@@ -104,7 +123,17 @@ def _help(blocks, work, sender, on_fork, on_exit) -> None:
         finally:
             if on_exit is not None:
                 on_exit()
-    except BaseException:  # the parent re-raises it; nothing else would show it
-        sender.send(("error", traceback.format_exc()))
+    except BrokenPipeError:  # the parent is gone or stopped listening: nobody to tell
+        os._exit(1)
+    except BaseException as exc:  # the parent re-raises it; nothing else would show it
+        text = traceback.format_exc()
+        try:
+            pickle.dumps(exc)
+        except Exception:  # not picklable: the text alone
+            exc = None
+        try:
+            sender.send(("error", (exc, text)))
+        except OSError:
+            os._exit(1)
     finally:
         sender.close()

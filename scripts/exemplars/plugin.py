@@ -320,7 +320,6 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         # Searchable pages first: Pagefind can write its bundle while listings, feeds and QR codes are made.
         self.phases.done("MkDocs 页面")
         self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None], share=True)
-        self._start_search()  # a library without stories still gets its (hand pages') index
         self.phases.done("故事与方法页")
         indexer, self.indexer = self.indexer, None
         writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
