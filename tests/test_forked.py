@@ -49,17 +49,24 @@ def test_exemplars_jobs_1_switches_the_helper_off(monkeypatch):
         assert {pid for pid, _ in results} == {os.getpid()}
 
 
-def fail_on_helper_side(n: int) -> int:
-    if n == 40:
-        raise ValueError("story 40 is broken")
-    return n
+def failing_at_40(error: BaseException):
+    """Work that returns its item, except item 40 (in the helper's first block, with blocks of 32): it raises."""
+    def fail_on_helper_side(n: int) -> int:
+        if n == 40:
+            raise error
+        return n
+    return fail_on_helper_side
+
+
+def run_all(work) -> list:
+    with SharedMap(list(range(100)), work, min_items=10, block=32) as results:
+        return list(results)
 
 
 @needs_fork
 def test_an_error_in_the_helper_is_raised_here_as_itself_with_the_helpers_traceback():
     with pytest.raises(ValueError, match="story 40 is broken") as caught:
-        with SharedMap(list(range(100)), fail_on_helper_side, min_items=10, block=32) as results:
-            list(results)
+        run_all(failing_at_40(ValueError("story 40 is broken")))
     assert isinstance(caught.value.__cause__, HelperFailed)
     assert "fail_on_helper_side" in str(caught.value.__cause__)  # where it happened, in the helper
 
@@ -69,17 +76,10 @@ class Unpicklable(Exception):
         raise TypeError("no")
 
 
-def fail_unpicklably(n: int) -> int:
-    if n == 40:
-        raise Unpicklable("odd failure")
-    return n
-
-
 @needs_fork
 def test_an_unpicklable_error_arrives_as_its_traceback():
     with pytest.raises(HelperFailed, match="Unpicklable: odd failure"):
-        with SharedMap(list(range(100)), fail_unpicklably, min_items=10, block=32) as results:
-            list(results)
+        run_all(failing_at_40(Unpicklable("odd failure")))
 
 
 def test_a_fork_that_fails_leaves_the_work_to_this_process(monkeypatch):
@@ -146,8 +146,7 @@ def exit_in_helper(n: int) -> int:
 @needs_fork
 def test_a_helper_that_dies_is_reported_not_waited_for():
     with pytest.raises(HelperFailed, match="code 3"):
-        with SharedMap(list(range(100)), exit_in_helper, min_items=10, block=32) as results:
-            list(results)
+        run_all(exit_in_helper)
 
 
 @needs_fork
@@ -195,7 +194,9 @@ def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch):
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body
         monkeypatch.setenv("EXEMPLARS_JOBS", jobs)
         sites[jobs] = build_site(root, tmp_path / f"site-{jobs}")
-    assert helpers == [False, True]  # one build in one process, the other shared with a helper
+    # Two SharedMaps a build (searchable pages, then listings): without a helper in the first build; in the
+    # second, the searchable pages shared with a helper and the listings (the search service is running) not.
+    assert helpers == [False, False, True, False]
     one = {p.relative_to(sites["1"]).as_posix(): p for p in sites["1"].rglob("*") if p.is_file()}
     two = {p.relative_to(sites["2"]).as_posix(): p for p in sites["2"].rglob("*") if p.is_file()}
     assert sorted(one) == sorted(two)

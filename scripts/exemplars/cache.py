@@ -53,19 +53,17 @@ class ContentCache:
     def get(self, key: str) -> str | None:
         if self._db is None:  # no database (read-only checkout …): this process still remembers what it made
             value = self._memory.get(key)
-            if value is not None:
-                self.hits += 1
-                return value
-        if self._db is not None:
+        else:
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
             except sqlite3.Error:
                 row = None
-            if row is not None:
-                self.hits += 1
-                return row[0]
-        self.misses += 1
-        return None
+            value = row[0] if row is not None else None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
 
     def put(self, key: str, value: str) -> None:
         self._pending.append((key, value))

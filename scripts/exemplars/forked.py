@@ -41,15 +41,16 @@ class SharedMap:
     object is made (odd blocks), so the helper is never more than one block ahead. `work` may have side effects
     (writing a file) and must return something picklable. `on_fork` runs first in the helper (e.g. reopen a
     database connection: one must not be shared across a fork), `on_exit` last (e.g. flush it). Short lists,
-    one-core machines and systems without fork run everything here.
+    one-core machines, systems without fork and `share=False` run everything here.
     """
 
-    def __init__(self, items: Sequence[T], work: Callable[[T], R], *, on_fork: Callable[[], None] | None = None,
-                 on_exit: Callable[[], None] | None = None, min_items: int = MIN_ITEMS, block: int = BLOCK) -> None:
+    def __init__(self, items: Sequence[T], work: Callable[[T], R], *, share: bool = True,
+                 on_fork: Callable[[], None] | None = None, on_exit: Callable[[], None] | None = None,
+                 min_items: int = MIN_ITEMS, block: int = BLOCK) -> None:
         self.work = work
         self.helper = None
         self.finished = False
-        if len(items) < min_items or not can_fork():
+        if not share or len(items) < min_items or not can_fork():
             self.blocks = [list(items)] if items else []
             return
         self.blocks = [items[start:start + block] for start in range(0, len(items), block)]

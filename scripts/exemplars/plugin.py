@@ -8,7 +8,6 @@ import gc
 import logging
 import shutil
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -228,11 +227,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             return (record.url, record.html()) if record is not None and searching else None
 
         cache = self.cache
-        pages = SharedMap(specs, work, on_fork=cache.reopen_after_fork if cache else None,
-                          on_exit=cache.flush if cache else None) if share else None
-        with pages or nullcontext():
+        with SharedMap(specs, work, share=share, on_fork=cache.reopen_after_fork if cache else None,
+                       on_exit=cache.flush if cache else None) as pages:
             self._start_search()
-            for result in pages or map(work, specs):
+            for result in pages:
                 if result is not None and self.indexer is not None:
                     self.indexer.add_html(*result)
 
