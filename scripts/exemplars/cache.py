@@ -41,6 +41,12 @@ class ContentCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         except (OSError, sqlite3.Error):
             self._db = None
+            return
+        try:  # readers never wait for the other process's write; a lost last write only costs a re-render
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:  # e.g. a file system without shared memory: the default journal still works
+            pass
 
     def reopen_after_fork(self) -> None:
         """In a forked process: a connection of the parent must be neither used nor closed here (SQLite's rule),
@@ -48,6 +54,7 @@ class ContentCache:
         flushed yet stay the parent's to write."""
         _INHERITED.append(self._db)
         self._pending = []
+        self.hits = self.misses = 0  # this process's own counts from here on
         self._open()
 
     def get(self, key: str) -> str | None:

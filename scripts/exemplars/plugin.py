@@ -207,36 +207,63 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self.page_urls.append(page.url)
         return output
 
-    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec], share: bool = False) -> None:
+    def _bodies_and_records(self, specs: list[PageSpec]) -> list[str] | None:
+        """Build: the bodies of the searchable pages, with their search records handed to Pagefind in page order;
+        shared with a forked helper process (exemplars.forked), and the search service starts only after the fork.
+
+        The pages themselves are written afterwards (_write_bulk_pages, with these bodies), while Pagefind writes
+        its bundle: that write runs on one core, cannot start before the last record and is the longest step of a
+        large build, so records come first and everything else fills the other core. None in `mkdocs serve`,
+        which renders only the pages whose inputs changed."""
+        if self.command == "serve":
+            return None
+        searching = self.config.search
+
+        def work(spec: PageSpec) -> tuple[str, str, str | None]:
+            body = spec.render_body() if spec.render_body is not None else ""
+            record = record_for(spec.url, spec.title, spec.description, body, spec.search) if searching else None
+            return spec.url, body, record.html() if record is not None else None
+
+        bodies = []
+        cache = self.cache
+        with SharedMap(specs, work, on_fork=cache.reopen_after_fork if cache else None,
+                       on_exit=self._helper_done if cache else None) as results:
+            self._start_search()
+            for url, body, record_html in results:
+                bodies.append(body)
+                if record_html is not None and self.indexer is not None:
+                    self.indexer.add_html(url, record_html)
+        return bodies
+
+    def _helper_done(self) -> None:
+        """Last thing a page helper process does: write its cache entries, say what the cache saved it."""
+        self.cache.flush()
+        log.debug(f"正文缓存（辅助进程）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+
+    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec], share: bool = False,
+                          bodies: list[str] | None = None) -> None:
         """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
 
-        With `share`, a build shares them with a forked helper process (exemplars.forked); the search service
-        starts only after the fork, and records reach it in page order either way. In `mkdocs serve` a page whose inputs
-        (its view model, the shell, the templates) are what they were at the previous rebuild is neither rendered
-        nor written again: saving one story re-renders the few pages that show it, not the whole library."""
+        `bodies` (from _bodies_and_records, same order as `specs`) saves rendering them again. With `share`, a build
+        shares the pages with a forked helper process. In `mkdocs serve` a page whose inputs (its view model, the
+        shell, the templates) are what they were at the previous rebuild is neither rendered nor written again:
+        saving one story re-renders the few pages that show it, not the whole library."""
         blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
                                                  "x_error_count": self.error_count})
         base = site_base(config.site_url)
         if self.command == "serve":
             self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
             return
-        searching = self.config.search
-
-        def work(spec: PageSpec) -> tuple[str, str] | None:
-            record = self._render_page(out, spec, blocks, base)
-            return (record.url, record.html()) if record is not None and searching else None
-
+        items = list(zip(specs, bodies if bodies is not None else [None] * len(specs)))
         cache = self.cache
-        with SharedMap(specs, work, share=share, on_fork=cache.reopen_after_fork if cache else None,
-                       on_exit=cache.flush if cache else None) as pages:
-            self._start_search()
-            for result in pages:
-                if result is not None and self.indexer is not None:
-                    self.indexer.add_html(*result)
+        with SharedMap(items, lambda item: self._render_page(out, *item, blocks, base), share=share,
+                       on_fork=cache.reopen_after_fork if cache else None,
+                       on_exit=self._helper_done if cache else None) as pages:
+            for _ in pages:
+                pass
 
-    def _render_page(self, out: Path, spec: PageSpec, blocks: BlockRenderer, base: str,
-                     body: str | None = None) -> SearchRecord | None:
-        """Write one bulk page; returns its search record (None for a page that is not searchable)."""
+    def _render_page(self, out: Path, spec: PageSpec, body: str | None, blocks: BlockRenderer, base: str) -> None:
+        """Write one bulk page (its body rendered here unless given)."""
         depth = depth_of(spec.url)
         if body is None:
             body = spec.render_body() if spec.render_body is not None else ""
@@ -248,9 +275,6 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         target = out / spec.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(html.encode("utf-8"))
-        if spec.search is None:
-            return None
-        return record_for(spec.url, spec.title, spec.description, body, spec.search)
 
     def _write_changed_pages(self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str,
                              unchanged: int) -> None:
@@ -265,7 +289,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 if previous[1] is not None:
                     self._index(previous[1])
                 continue
-            record = self._render_page(out, spec, blocks, base, body)
+            self._render_page(out, spec, body, blocks, base)
+            record = record_for(spec.url, spec.title, spec.description, body, spec.search) if spec.search else None
             if record is not None:
                 self._index(record)
             self.rendered[spec.url] = (key, record)
@@ -315,18 +340,22 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
-        # Searchable pages first: Pagefind can write its bundle while listings, feeds and QR codes are made.
+        # Search records first: Pagefind writes its bundle while the pages, listings, feeds and QR codes are made.
         self.phases.done("MkDocs 页面")
-        self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is not None], share=True)
-        self.phases.done("故事与方法页")
+        searchable = [spec for spec in self.bulk if spec.search is not None]
+        bodies = self._bodies_and_records(searchable)
+        self.phases.done("故事与方法页正文和搜索记录")
         indexer, self.indexer = self.indexer, None
         writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
         try:  # everything below overlaps with Pagefind writing its bundle
+            # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
+            self._write_bulk_pages(out, config, searchable, share=writing is None, bodies=bodies)
+            self.phases.done("故事与方法页")
             self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
             self.phases.done("列表页")
             if self.cache is not None:
                 self.cache.flush()
-                log.debug(f"正文缓存：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+                log.debug(f"正文缓存（主进程）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
                 self.cache.hits = self.cache.misses = 0
             shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
             self._write_sitemap(out, config)
@@ -336,10 +365,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 write_schema(out / "stories.schema.json")
             except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
+            self.phases.done("订阅、目录与站点地图")
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
                 # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
                 write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
-            self.phases.done("订阅、目录、站点地图与二维码")
+            self.phases.done("二维码")
             if self.command == "serve" and self.records is not None:  # the page is up, search follows
                 self.background = self.background or BackgroundIndexer()
                 self.background.submit(self.records, out / "pagefind")

@@ -1,6 +1,7 @@
 """View models: the plain values templates render. Built per page from a Library, never by walking all of it."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -46,6 +47,7 @@ def format_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@functools.lru_cache(maxsize=4096)  # a library has far fewer places than stories; Links are immutable
 def region_links(region: tuple[str, ...]) -> tuple[Link, ...]:
     return tuple(Link(level, urls.region(region[: i + 1])) for i, level in enumerate(region))
 
