@@ -42,11 +42,13 @@ def test_new_lesson_writes_a_draft_that_passes_check_and_builds(library_copy, cl
     # the preview lists the placeholders on the page, and says warnings do not stop a public build
     problems = parse(page(site, "lessons/zhaijidi-tiaojie/")).select_one(".ex-problems")
     assert "只有警告，不妨碍公开构建" in problems.get_text() and len(problems.select("li")) == 7
+    assert "ex-problems--warnings" in problems["class"] and problems["role"] == "status"  # amber, not an alarm
 
     path.write_text(text.replace("status: draft", "status: review"), encoding="utf-8")
     site = build_site(root, tmp_path / "site-review", strict=False, preview=True)
     problems = parse(page(site, "lessons/zhaijidi-tiaojie/")).select_one(".ex-problems")
     assert "检查发现 7 个错误" in problems.get_text() and "公开构建会拒绝" in problems.get_text()
+    assert "ex-problems--warnings" not in problems["class"] and problems["role"] == "alert"
 
 
 def test_new_lesson_refuses_unknown_stories_taken_ids_and_missing_flags(library_copy, cli):
