@@ -46,3 +46,31 @@ def test_swap_waits_for_the_rebuild_and_scratch_stays_outside_the_site(tmp_path)
         watching.set()
         indexer.stop()
     assert seen_in_site <= {"pagefind"}, f"only the finished bundle ever appears in the site: {seen_in_site}"
+
+
+def test_a_rebuild_stops_the_running_job_and_the_next_job_is_served(tmp_path, caplog):
+    """Saving again while Pagefind indexes the previous save: that job is out of date and must not compete with the
+    rebuild the editor waits for. It stops without a warning; the next job's bundle is what gets served."""
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = BackgroundIndexer()
+    try:
+        indexer.submit(_records(3000), site / "pagefind")  # a few seconds of Pagefind work
+        deadline = time.monotonic() + 30
+        while indexer._current is None:  # Pagefind is running for it
+            assert time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.01)
+        indexer.pause_swaps()  # the next rebuild starts
+        # A job that ran to the end would now wait for the rebuild to finish before swapping: it can only be idle
+        # while swaps are paused if it was stopped.
+        assert indexer.wait_idle(timeout=30), "the out-of-date job was not stopped"
+        assert indexer.superseded_runs == 1 and not (site / "pagefind").exists()
+        assert "搜索索引未能更新" not in caplog.text, "stopping on purpose is not a failure to report"
+
+        indexer.submit(_records(20), site / "pagefind")  # the rebuild's records
+        indexer.resume_swaps()
+        assert indexer.wait_idle(timeout=60)
+        assert (site / "pagefind" / "pagefind-entry.json").is_file() and indexer.superseded_runs == 1
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".exemplars-search-")] == []
+    finally:
+        indexer.stop()

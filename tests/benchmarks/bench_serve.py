@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Edit-to-reload under `mkdocs serve`: how long after saving a story its page (and its method page) show it.
 
-    .venv/bin/python tests/benchmarks/bench_serve.py [--stories 1000] [--repeat 5] [--serve-args --dirtyreload]
+    .venv/bin/python tests/benchmarks/bench_serve.py [--stories 1000] [--repeat 5] [--serve-args --dirty]
 
-Makes a synthetic library, starts `mkdocs serve --dev-addr 127.0.0.1:<free port>` (what `make serve` runs; extra
-arguments via --serve-args), waits until it serves, then per run: picks a story that appears among a method page's
+Makes a synthetic library, starts `mkdocs serve --dirty --dev-addr 127.0.0.1:<free port>` (what `make serve` runs;
+other arguments via --serve-args), waits until it serves, then per run: picks a story that appears among a method page's
 cards, replaces its title with a unique marker (atomically: temp file + rename, as an editor's save would),
 polls /stories/<id>/ every 50 ms until the marker is there, then the method page until its card shows it.
 Restores the file (and waits until the page is back) before the next run; stops the server it started.
@@ -204,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-out" / "serve")
-    parser.add_argument("--serve-args", nargs=argparse.REMAINDER, default=[],
-                        help="extra arguments for mkdocs serve, e.g. --dirtyreload (must come last)")
+    parser.add_argument("--serve-args", nargs=argparse.REMAINDER, default=["--dirty"],
+                        help="arguments for mkdocs serve (must come last); default --dirty, as `make serve`")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for the server / a change")
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
     args = parser.parse_args(argv)

@@ -91,6 +91,11 @@ class PagefindService:
         else:
             future.set_result(payload)
 
+    def kill(self) -> None:
+        """Stop Pagefind at once; whoever waits for a reply gets SearchIndexError (the reader sees the pipe close)."""
+        if self._process.poll() is None:
+            self._process.kill()
+
     def close(self) -> None:
         if self._process.poll() is None:
             try:
@@ -213,6 +218,10 @@ class SearchIndexer:
         except (OSError, ValueError) as exc:
             raise SearchIndexError(f"Pagefind 写出的索引不完整（{entry.name}：{exc}）；请重新构建") from exc
         stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
+
+    def abort(self) -> None:
+        """Give up on this index from any thread: Pagefind stops, and add/finish raise SearchIndexError."""
+        self._service.kill()
 
     def close(self) -> None:
         self._service.close()
