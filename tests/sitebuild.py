@@ -55,7 +55,8 @@ def make_project(library_root: Path) -> Path:
     return library_root / "mkdocs.yml"
 
 
-def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, preview: bool = False) -> Path:
+def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, preview: bool = False,
+               search: bool = True) -> Path:
     """Build `library_root` into `site_dir` with MkDocs and the exemplars plugin; returns `site_dir`.
 
     Raises mkdocs.exceptions.Abort when the build fails; its message holds every error MkDocs logged
@@ -70,6 +71,7 @@ def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, previ
         cfg = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
         if preview:
             cfg.plugins["exemplars"].config.preview = True
+        cfg.plugins["exemplars"].config.search = search
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

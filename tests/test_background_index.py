@@ -4,6 +4,7 @@ between once broke a rebuild)."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -55,16 +56,16 @@ def test_a_rebuild_stops_the_running_job_and_the_next_job_is_served(tmp_path, ca
     site.mkdir()
     indexer = BackgroundIndexer()
     try:
-        indexer.submit(_records(3000), site / "pagefind")  # a few seconds of Pagefind work
+        indexer.submit(_records(5000), site / "pagefind")  # several seconds of Pagefind work
         deadline = time.monotonic() + 30
         while indexer._current is None:  # Pagefind is running for it
             assert time.monotonic() < deadline, "the job did not start"
             time.sleep(0.01)
+        pagefind = indexer._current._service._process
         indexer.pause_swaps()  # the next rebuild starts
-        # A job that ran to the end would now wait for the rebuild to finish before swapping: it can only be idle
-        # while swaps are paused if it was stopped.
         assert indexer.wait_idle(timeout=30), "the out-of-date job was not stopped"
-        assert indexer.superseded_runs == 1 and not (site / "pagefind").exists()
+        assert pagefind.returncode == -signal.SIGKILL, "its Pagefind was stopped, not left to finish"
+        assert indexer.superseded_runs == 1 and not (site / "pagefind").exists(), "nothing of it is served"
         assert "搜索索引未能更新" not in caplog.text, "stopping on purpose is not a failure to report"
 
         indexer.submit(_records(20), site / "pagefind")  # the rebuild's records
@@ -74,3 +75,23 @@ def test_a_rebuild_stops_the_running_job_and_the_next_job_is_served(tmp_path, ca
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".exemplars-search-")] == []
     finally:
         indexer.stop()
+
+
+def test_stopping_the_server_stops_its_pagefind(tmp_path, caplog):
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = BackgroundIndexer()
+    indexer.submit(_records(5000), site / "pagefind")
+    deadline = time.monotonic() + 30
+    while indexer._current is None:
+        assert time.monotonic() < deadline, "the job did not start"
+        time.sleep(0.01)
+    pagefind = indexer._current._service._process
+    indexer.stop()
+    assert pagefind.wait(timeout=10) == -signal.SIGKILL
+    assert indexer.wait_idle(timeout=30) and not (site / "pagefind").exists()
+    assert "搜索索引未能更新" not in caplog.text
+    deadline = time.monotonic() + 10
+    while [p for p in tmp_path.iterdir() if p.name.startswith(".exemplars-search-")]:  # its scratch is removed
+        assert time.monotonic() < deadline, "scratch folder left behind"
+        time.sleep(0.05)

@@ -176,9 +176,16 @@ def test_the_helper_writes_the_cache_through_its_own_connection(tmp_path):
     assert keys == {f"key-{n}" for n in range(300)} | {"parent-unflushed"}
 
 
+# SharedMaps a build makes, without the helper (EXEMPLARS_JOBS=1) and then with it. Search on: bodies and records
+# of the searchable pages (shared), those pages and the listings (not shared: Pagefind is writing on the other core).
+# Search off: the searchable pages render their bodies themselves, shared; then the listings.
+HELPER_USE = {True: [False, False, False, True, False, False], False: [False, False, True, False]}
+
+
 @pytest.mark.slow
 @needs_fork
-def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
+def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch, search):
     """300 stories (above the helper's threshold): every output file, search bundle included, is identical."""
     root = make_library(tmp_path / "lib", 300, REPO)
     helpers = []
@@ -193,16 +200,13 @@ def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch):
     for jobs in ("1", "2"):
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body
         monkeypatch.setenv("EXEMPLARS_JOBS", jobs)
-        sites[jobs] = build_site(root, tmp_path / f"site-{jobs}")
-    # Three SharedMaps a build (bodies and search records of the searchable pages, those pages, listings):
-    # without a helper in the first build; in the second, the records shared with a helper, and the pages and
-    # listings not (they are written while Pagefind writes its bundle on the other core).
-    assert helpers == [False, False, False, True, False, False]
+        sites[jobs] = build_site(root, tmp_path / f"site-{jobs}", search=search)
+    assert helpers == HELPER_USE[search]
     one = {p.relative_to(sites["1"]).as_posix(): p for p in sites["1"].rglob("*") if p.is_file()}
     two = {p.relative_to(sites["2"]).as_posix(): p for p in sites["2"].rglob("*") if p.is_file()}
     assert sorted(one) == sorted(two)
     assert sum(name.startswith("stories/") for name in one) >= 300
-    assert any(name.startswith("pagefind/") for name in one)
+    assert any(name.startswith("pagefind/") for name in one) == search
     assert [name for name in one if one[name].read_bytes() != two[name].read_bytes()] == []
 
 

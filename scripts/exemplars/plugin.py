@@ -77,7 +77,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.cards: CardRenderer | None = None
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
         self.error_count = 0
-        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while pages are written
+        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.background: BackgroundIndexer | None = None
         self.swaps_paused = False
@@ -214,15 +214,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         The pages themselves are written afterwards (_write_bulk_pages, with these bodies), while Pagefind writes
         its bundle: that write runs on one core, cannot start before the last record and is the longest step of a
         large build, so records come first and everything else fills the other core. None in `mkdocs serve`,
-        which renders only the pages whose inputs changed."""
-        if self.command == "serve":
+        which renders only the pages whose inputs changed, and when search is off (the pages then render their
+        bodies themselves, in one pass shared with a helper)."""
+        if self.command == "serve" or not self.config.search:
             return None
-        searching = self.config.search
 
         def work(spec: PageSpec) -> tuple[str, str, str | None]:
             body = spec.render_body() if spec.render_body is not None else ""
-            record = record_for(spec.url, spec.title, spec.description, body, spec.search) if searching else None
-            return spec.url, body, record.html() if record is not None else None
+            return spec.url, body, record_for(spec.url, spec.title, spec.description, body, spec.search).html()
 
         bodies = []
         cache = self.cache
@@ -231,7 +230,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self._start_search()
             for url, body, record_html in results:
                 bodies.append(body)
-                if record_html is not None and self.indexer is not None:
+                if self.indexer is not None:
                     self.indexer.add_html(url, record_html)
         return bodies
 
@@ -350,6 +349,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         try:  # everything below overlaps with Pagefind writing its bundle
             # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
             self._write_bulk_pages(out, config, searchable, share=writing is None, bodies=bodies)
+            bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
             self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
             self.phases.done("列表页")

@@ -43,6 +43,7 @@ class BackgroundIndexer:
         """A rebuild starts: no swap until it ends, and the running job (now out of date) stops."""
         with self._wake:
             self._paused += 1
+            self._job = None  # not started yet, and just as out of date: the rebuild submits newer records
             if self._busy:
                 self._superseded = True
                 if self._current is not None:
@@ -71,6 +72,8 @@ class BackgroundIndexer:
         with self._wake:
             self._stopped = True
             self._job = None
+            if self._current is not None:  # the server is going away: so does its Pagefind
+                self._current.abort()
             self._wake.notify_all()
 
     def _work(self) -> None:
@@ -87,8 +90,8 @@ class BackgroundIndexer:
                 self._index(records, bundle)
             except (SearchIndexError, OSError) as exc:
                 with self._wake:
-                    superseded = self._superseded
-                if not superseded:  # stopped on purpose: the next rebuild hands over newer records
+                    on_purpose = self._superseded or self._stopped  # newer records follow / the server stops
+                if not on_purpose:
                     log.warning(f"搜索索引未能更新（预览仍可用，搜索结果可能是旧的）：{exc}")
             finally:
                 with self._wake:
@@ -115,8 +118,9 @@ class BackgroundIndexer:
                     self._current = None
                 indexer.close()
             with self._wake:
-                self._wake.wait_for(lambda: not self._paused or self._stopped)
-                if self._stopped or not bundle.parent.is_dir():  # the server is stopping
+                self._wake.wait_for(lambda: not self._paused or self._stopped or self._superseded)
+                # Stopped after Pagefind answered: its files may be cut short, and newer records are on the way.
+                if self._superseded or self._stopped or not bundle.parent.is_dir():
                     return
                 if bundle.exists():
                     bundle.rename(scratch_root / "old")
