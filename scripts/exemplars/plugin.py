@@ -219,14 +219,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if self.command == "serve" or not self.config.search:
             return None
 
-        def work(spec: PageSpec) -> tuple[str, str, str | None]:
+        def work(spec: PageSpec) -> tuple[str, str, str]:
             body = spec.render_body() if spec.render_body is not None else ""
-            return spec.url, body, record_for(spec.url, spec.title, spec.description, body, spec.search).html()
+            return spec.url, body, self._record(spec, body).html()
 
         bodies = []
-        cache = self.cache
-        with SharedMap(specs, work, on_fork=cache.reopen_after_fork if cache else None,
-                       on_exit=self._helper_done if cache else None) as results:
+        with SharedMap(specs, work, **self._helper_hooks()) as results:
             self._start_search()
             for url, body, record_html in results:
                 bodies.append(body)
@@ -234,10 +232,21 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                     self.indexer.add_html(url, record_html)
         return bodies
 
-    def _helper_done(self) -> None:
-        """Last thing a page helper process does: write its cache entries, say what the cache saved it."""
+    @staticmethod
+    def _record(spec: PageSpec, body: str) -> SearchRecord:
+        return record_for(spec.url, spec.title, spec.description, body, spec.search)
+
+    def _helper_hooks(self) -> dict:
+        """SharedMap's hooks for page work: a helper opens its own cache connection, and at the end writes its
+        entries and says what the cache saved it."""
+        if self.cache is None:
+            return {}
+        return {"on_fork": self.cache.reopen_after_fork, "on_exit": lambda: self._flush_cache("辅助进程")}
+
+    def _flush_cache(self, process: str) -> None:
         self.cache.flush()
-        log.debug(f"正文缓存（辅助进程）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+        log.debug(f"正文缓存（{process}）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+        self.cache.hits = self.cache.misses = 0
 
     def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec], share: bool = False,
                           bodies: list[str] | None = None) -> None:
@@ -254,10 +263,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
             return
         items = list(zip(specs, bodies if bodies is not None else [None] * len(specs)))
-        cache = self.cache
         with SharedMap(items, lambda item: self._render_page(out, *item, blocks, base), share=share,
-                       on_fork=cache.reopen_after_fork if cache else None,
-                       on_exit=self._helper_done if cache else None) as pages:
+                       **self._helper_hooks()) as pages:
             for _ in pages:
                 pass
 
@@ -289,7 +296,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                     self._index(previous[1])
                 continue
             self._render_page(out, spec, body, blocks, base)
-            record = record_for(spec.url, spec.title, spec.description, body, spec.search) if spec.search else None
+            record = self._record(spec, body) if spec.search else None
             if record is not None:
                 self._index(record)
             self.rendered[spec.url] = (key, record)
@@ -334,7 +341,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if spec is not None and spec.render_body is not None:
             html = spec.render_body()
         if spec is not None and spec.search is not None:
-            self._index(record_for(spec.url, spec.title, spec.description, html, spec.search))
+            self._index(self._record(spec, html))
         return html
 
     def on_post_build(self, *, config) -> None:
@@ -354,9 +361,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
             self.phases.done("列表页")
             if self.cache is not None:
-                self.cache.flush()
-                log.debug(f"正文缓存（主进程）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
-                self.cache.hits = self.cache.misses = 0
+                self._flush_cache("主进程")
             shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
             self._write_sitemap(out, config)
             try:  # trainers' machine-readable outputs; published stories only, even in preview

@@ -4,7 +4,8 @@ We speak Pagefind's `--service` protocol (base64-encoded JSON messages, each fol
 stdout) with the extended binary from the `pagefind[extended]` wheel. The package's own asyncio wrapper polls for
 each response with a 0.1 s sleep — 100 s for 1,000 pages — so a reader thread resolves replies as they arrive.
 A build hands records over as it renders the page bodies (indexing overlaps that on the second core) and writes
-the pages themselves while Pagefind writes its bundle; a bounded number of requests in flight keeps memory flat. Only small search records cross the pipe, never whole pages.
+the pages themselves while Pagefind writes its bundle; a bounded number of requests in flight keeps memory flat.
+Only small search records cross the pipe, never whole pages.
 """
 from __future__ import annotations
 
@@ -188,9 +189,9 @@ class SearchIndexer:
 
     def start_writing(self, output: Path) -> Future:
         """Have Pagefind write the bundle to `output` (e.g. site/pagefind) and return at once: the build does its
-        remaining work (story and listing pages, feeds, QR codes, sitemap) meanwhile. A helper thread waits for every page to be taken
-        (Pagefind may answer messages out of order, so writing must not be asked for earlier) and then for the
-        bundle; the returned future resolves when it is on disk. Pass it to `finish`."""
+        remaining work (story and listing pages, feeds, QR codes, sitemap) meanwhile. A helper thread waits for
+        every page to be taken (Pagefind may answer messages out of order, so writing must not be asked for earlier)
+        and then for the bundle; the returned future resolves when it is on disk. Pass it to `finish`."""
         done: Future = Future()
 
         def write() -> None:
