@@ -92,6 +92,10 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     assert ours["cold"]["tree_peak_rss"] > ours["cold"]["main_peak_rss"] > 0, "Pagefind's child must be in the tree"
     assert ours["story_pages"] == 30 and ours["site_bytes"] > ours["search"]["total"] > 0
     assert ours["search"]["files"]["fragment"] >= 30
+    alone = result["pagefind_alone"]  # the reference: Pagefind's CLI over the same built story pages
+    assert alone["exit_code"] == 0 and alone["wall_s"] > 0 and alone["tree_peak_rss"] > 0
+    assert "| reference: Pagefind's CLI alone on the built story pages" in proc.stdout
+    assert not (out / "n30" / "pagefind-alone").exists()
     quality = result["search"]["quality"]
     assert quality["queries"] == quality["queries_with_truth"] == 20
     assert 0 < quality["recall_micro"] <= 1 and 0 < quality["recall_macro"] <= 1

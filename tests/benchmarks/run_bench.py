@@ -71,6 +71,10 @@ def bench_size(n: int, args, log: Log) -> dict:
     result["warm_bundle_problem"] = bundle_check(project / "site", "warm build", log)
     log(f"N={n}: warm build took {warm.wall_s:.1f} s")
     result["ours"] = build_figures(cold, warm, project / "site", "stories/*/index.html")
+    log(f"N={n}: Pagefind's CLI alone on the built story pages (reference) ...")
+    alone = sitebench.pagefind_alone(project / "site", workdir / "pagefind-alone")
+    result["pagefind_alone"] = alone.as_dict()
+    log(f"N={n}: Pagefind alone took {alone.wall_s:.1f} s")
     _partial(args, result)
 
     if args.search_quality:
@@ -153,6 +157,10 @@ def size_table(r: dict) -> str:
     build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
     add("load average (1 min) when the cold build started", f"{ours['cold'].get('load_before', 0):.1f}",
         f"{stock['cold'].get('load_before', 0):.1f}" if stock else "")
+    if r.get("pagefind_alone"):
+        p = r["pagefind_alone"]
+        add("reference: Pagefind's CLI alone on the built story pages, s / CPU s / peak RSS MB",
+            f"{_s(p['wall_s'])} / {_s(p.get('cpu_s'))} / {_mb(p['tree_peak_rss'])}")
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
@@ -212,15 +220,18 @@ def size_table(r: dict) -> str:
 
 
 def summary_table(results: list[dict]) -> str:
-    lines = ["| stories | cold s | cold CPU s | warm s | RSS mkdocs MB | RSS tree MB | output MB | story median KB | "
-             "search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| stories | cold s | cold CPU s | warm s | Pagefind alone s / MB | RSS mkdocs MB | RSS tree MB | output MB | "
+             "story median KB | search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         o = r["ours"]
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
         lines.append(" | ".join([
-            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"].get("cpu_s")), _s(o["warm"]["wall_s"]), _mb(o["cold"]["main_peak_rss"]),
+            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"].get("cpu_s")), _s(o["warm"]["wall_s"]),
+            (f"{_s(r['pagefind_alone']['wall_s'])} / {_mb(r['pagefind_alone']['tree_peak_rss'])}"
+             if r.get("pagefind_alone") else "–"),
+            _mb(o["cold"]["main_peak_rss"]),
             _mb(o["cold"]["tree_peak_rss"]), _mb(o["site_bytes"]), _kb(o["story_html_median"]),
             _mb(o["search"]["total"]), _s(r["check"]["wall_s"]),
             _pct(q["recall_micro"]) if q else "–", _pct(f["precision_ui_dom"]) if f else "–",

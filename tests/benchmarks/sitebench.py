@@ -95,6 +95,24 @@ def check_library(project: Path) -> RunStats:
     return stats
 
 
+def pagefind_alone(site: Path, dest: Path) -> RunStats:
+    """Pagefind's own CLI, as it comes (its Chinese segmentation, no filters, no token spelling), over the built
+    story pages' article text, into `dest`: what indexing these pages costs before any work of ours, so the
+    build's figures can be read against the floor Pagefind sets on this machine. Returns its cost; `dest` is
+    removed afterwards."""
+    from exemplars.search.indexer import pagefind_binary
+
+    shutil.rmtree(dest, ignore_errors=True)
+    cmd = [pagefind_binary(), "--site", str(site), "--glob", "stories/*/index.html", "--root-selector", "article",
+           "--output-path", str(dest), "--silent"]
+    stats = run_measured(cmd, cwd=site)
+    indexed = len(list((dest / "fragment").glob("*.pf_fragment"))) if dest.is_dir() else 0
+    shutil.rmtree(dest, ignore_errors=True)
+    if stats.exit_code != 0 or not indexed:
+        raise RuntimeError(f"pagefind alone failed (exit {stats.exit_code}, {indexed} pages):\n{stats.stderr_tail}")
+    return stats
+
+
 def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
 
