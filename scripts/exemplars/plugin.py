@@ -275,7 +275,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             body = spec.render_body() if spec.render_body is not None else ""
         page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
                         meta={"title": spec.title, "description": spec.description})
-        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.context)
+        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
         html = self.shells[depth].fill(title=spec.title, description=spec.description,
                                        canonical=base + spec.url, content=content)
         target = out / spec.url / "index.html"
@@ -413,7 +413,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
-        context["x"] = spec.context if spec is not None else {}
+        context["x"] = spec.view() if spec is not None else {}
         context["x_preview"] = self.preview
         context["x_error_count"] = self.error_count
         if page.is_homepage and self.site is not None:

@@ -25,6 +25,28 @@ HOME_NEWEST = 8
 HOME_FEATURED = 4
 
 
+_UNSET = object()
+
+
+class Deferred:
+    """A view-model value worked out only when its page is rendered, once. For what a page shows but its search
+    record does not need (related stories): a build then does that work while Pagefind indexes, not before
+    Pagefind gets its first record. Its repr is the value's, so serve's change key still sees the content."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], object]) -> None:
+        self._compute, self._value = compute, _UNSET
+
+    def value(self) -> object:
+        if self._value is _UNSET:
+            self._value = self._compute()
+        return self._value
+
+    def __repr__(self) -> str:
+        return repr(self.value())
+
+
 @dataclass
 class PageSpec:
     url: str  # site-relative directory URL, e.g. "stories/x/"
@@ -36,6 +58,10 @@ class PageSpec:
     source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
     search: SearchFields | None = None  # set for pages whose text is indexed (stories, methods, lessons)
     bulk: bool = False  # one of many alike pages: filled into a pre-rendered shell instead of a full theme render
+
+    def view(self) -> dict:
+        """The template's view model: `context` with every Deferred value worked out."""
+        return {key: value.value() if isinstance(value, Deferred) else value for key, value in self.context.items()}
 
 
 @dataclass
@@ -133,7 +159,7 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
         "region": region_links(story.region),
         "date": format_date(story.date),
         "updated": format_date(story.updated) if story.updated else None,
-        "related": [cards[s.id] for s in related.related(story, library) if s.id in cards],
+        "related": Deferred(lambda: [cards[s.id] for s in related.related(story, library) if s.id in cards]),
         "problems": problems,
     }
     return PageSpec(
