@@ -8,6 +8,7 @@ import gc
 import logging
 import shutil
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -79,6 +80,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.error_count = 0
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
+        self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from on_env to on_post_build
+        self.writing: Future | None = None  # build: Pagefind writing its bundle, from on_env to on_post_build
         self.background: BackgroundIndexer | None = None
         self.swaps_paused = False
         self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
@@ -196,7 +199,20 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 pass
         self.cards = CardRenderer(env, previous=self.cards)
         env.globals["ex_card"] = self.cards.jinja_global
+        if self.command != "serve":
+            self._index_library(Path(config.site_dir))
         return env
+
+    def _index_library(self, out: Path) -> None:
+        """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
+        none, so every search record can be made now: the story and method bodies and records, then Pagefind
+        starts writing its bundle. MkDocs' own page rendering, then the bulk pages, listings, feeds and QR codes
+        (on_post_build) all run while it writes."""
+        self.phases.done("MkDocs 读取页面")
+        self.bodies = self._bodies_and_records([spec for spec in self.bulk if spec.search is not None])
+        self.phases.done("故事与方法页正文和搜索记录")
+        if self.indexer is not None:
+            self.writing = self.indexer.start_writing(out / "pagefind")
 
     def on_post_page(self, output, *, page, config):
         output = add_csp(output)  # before a shell is taken, so that every bulk page carries the policy
@@ -331,6 +347,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.records = None
 
     def _index(self, record: SearchRecord) -> None:
+        if self.writing is not None:  # an invariant, not an input problem: the bundle would miss this page
+            raise RuntimeError(f"search record for {record.url} after Pagefind started writing")
         if self.indexer is not None:
             self.indexer.add(record)
         elif self.records is not None:
@@ -346,13 +364,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_post_build(self, *, config) -> None:
         out = Path(config.site_dir)
-        # Search records first: Pagefind writes its bundle while the pages, listings, feeds and QR codes are made.
+        # Pagefind has been writing its bundle since on_env; the pages, listings, feeds and QR codes are made meanwhile.
         self.phases.done("MkDocs 页面")
         searchable = [spec for spec in self.bulk if spec.search is not None]
-        bodies = self._bodies_and_records(searchable)
-        self.phases.done("故事与方法页正文和搜索记录")
+        bodies, self.bodies = self.bodies, None
         indexer, self.indexer = self.indexer, None
-        writing = indexer.start_writing(out / "pagefind") if indexer is not None else None
+        writing, self.writing = self.writing, None
         try:  # everything below overlaps with Pagefind writing its bundle
             # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
             self._write_bulk_pages(out, config, searchable, share=writing is None, bodies=bodies)
@@ -407,6 +424,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_build_error(self, *, error) -> None:
         self._resume_swaps()
+        self.bodies = self.writing = None
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
