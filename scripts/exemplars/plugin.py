@@ -72,6 +72,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.site: Site | None = None
         self.specs: dict[str, PageSpec] = {}
         self.bulk: list[PageSpec] = []  # pages filled into shells in on_post_build instead of rendered by MkDocs
+        self.searchable: list[PageSpec] = []  # the bulk pages with a search record (stories, methods), in page order
         self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
         self.shells: dict[int, Shell] = {}
         self.env = None
@@ -145,6 +146,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                                site_base=site_base(config.site_url))
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.bulk]
+        self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
         self.shell_depths = {shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})}
         shells = [PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html",
                            description=DESCRIPTION) for uri in self.shell_depths]
@@ -209,7 +211,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         starts writing its bundle. MkDocs' own page rendering, then the bulk pages, listings, feeds and QR codes
         (on_post_build) all run while it writes."""
         self.phases.done("MkDocs 读取页面")
-        self.bodies = self._bodies_and_records([spec for spec in self.bulk if spec.search is not None])
+        self.bodies = self._bodies_and_records(self.searchable)
         self.phases.done("故事与方法页正文和搜索记录")
         if self.indexer is not None:
             self.writing = self.indexer.start_writing(out / "pagefind")
@@ -366,13 +368,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         out = Path(config.site_dir)
         # Pagefind has been writing its bundle since on_env; the pages, listings, feeds and QR codes are made meanwhile.
         self.phases.done("MkDocs 页面")
-        searchable = [spec for spec in self.bulk if spec.search is not None]
         bodies, self.bodies = self.bodies, None
         indexer, self.indexer = self.indexer, None
         writing, self.writing = self.writing, None
         try:  # everything below overlaps with Pagefind writing its bundle
             # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
-            self._write_bulk_pages(out, config, searchable, share=writing is None, bodies=bodies)
+            self._write_bulk_pages(out, config, self.searchable, share=writing is None, bodies=bodies)
             bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
             self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
