@@ -9,6 +9,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from exemplars.check import check_library
 from exemplars.library import load_library
 from sitebuild import make_project, page, parse
 
@@ -75,3 +76,77 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_story_page(serve_session):
     assert len(before) >= 4
     rebuild()
     assert {path: path.stat().st_mtime_ns for path in before} == before
+
+
+def _break_front_matter(path: Path) -> None:
+    """An unclosed quote in the title (a story's or a method's name): the file no longer loads at all."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(("title:", "name:")))
+    lines[at] = lines[at].split(":", 1)[0] + ': "没有结束的引号'
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _file_errors(root: Path, rel: str) -> list:
+    return [d for d in check_library(load_library(root)) if d.path == rel and d.is_error]
+
+
+@pytest.mark.parametrize("rel, url, heading", [
+    ("stories/henan/jieliu-2019.md", "stories/jieliu-2019/", "某村干部截留补助被查处"),
+    ("methods/weimin-mouli.md", "methods/weimin-mouli/", None),
+])
+def test_a_page_whose_file_broke_says_it_is_stale_and_why(serve_session, rel, url, heading):
+    root, site, rebuild = serve_session
+    rebuild()
+    before = parse(page(site, url))
+    heading = heading or before.select_one("h1").get_text(strip=True)
+    assert before.select_one(".ex-stale") is None and before.select_one(".ex-announce") is None
+    original = (root / rel).read_text(encoding="utf-8")
+
+    _break_front_matter(root / rel)
+    errors = _file_errors(root, rel)
+    assert errors, "the edit must break the file"
+    rebuild()
+    stale = parse(page(site, url))
+    assert stale.select_one("h1").get_text(strip=True) == heading, "the last good version is still shown"
+    notice = stale.select_one(".ex-stale")
+    assert notice is not None and "已过期" in notice.get_text() and "上次" in notice.get_text()
+    for diag in errors:  # why: every error of the file, with its line
+        assert f"{diag.path}:{diag.line}" in notice.get_text() and diag.code in notice.get_text()
+    assert any(a["href"].rstrip("/").endswith("_errors") for a in notice.select("a[href]"))
+    assert stale.select_one(".ex-announce") is not None, "the page shows the preview banner like every other"
+
+    (root / "stories/henan/hezuo-tiaojie-2021.md").touch()  # another save while the file is still broken
+    rebuild()
+    again = parse(page(site, url))
+    assert again.select_one(".ex-stale") is not None and again.select_one("h1").get_text(strip=True) == heading
+
+    (root / rel).write_text(original, encoding="utf-8")  # fixed: the page is the file's own again
+    rebuild()
+    fixed = parse(page(site, url))
+    assert fixed.select_one(".ex-stale") is None and fixed.select_one(".ex-announce") is None
+    assert fixed.select_one("h1").get_text(strip=True) == heading
+
+
+def test_a_file_broken_before_the_first_build_has_no_page_and_is_listed_on_the_errors_page(serve_session):
+    """There is no last good version to show: the page is missing (404) and /_errors/ names the file and line."""
+    root, site, rebuild = serve_session
+    rel = "stories/henan/jieliu-2019.md"
+    _break_front_matter(root / rel)
+    rebuild()
+    assert not page(site, "stories/jieliu-2019/").exists()
+    listed = parse(page(site, "_errors/")).get_text()
+    for diag in _file_errors(root, rel):
+        assert f"{diag.path}:{diag.line}" in listed
+
+
+def test_a_story_deleted_while_broken_is_not_shown_stale(serve_session):
+    root, site, rebuild = serve_session
+    rebuild()
+    rel = "stories/henan/jieliu-2019.md"
+    _break_front_matter(root / rel)
+    rebuild()
+    assert parse(page(site, "stories/jieliu-2019/")).select_one(".ex-stale") is not None
+    (root / rel).unlink()
+    rebuild()
+    path = page(site, "stories/jieliu-2019/")
+    assert not path.exists() or parse(path).select_one(".ex-stale") is None

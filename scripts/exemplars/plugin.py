@@ -9,6 +9,7 @@ import logging
 import shutil
 import time
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -22,6 +23,7 @@ from .cache import CACHE_DIR, ContentCache
 from .check import check_library
 from .diagnostics import Diagnostic, format_diagnostics
 from .forked import SharedMap
+from . import livereload, preview_address
 from .library import load_library
 from .site import urls
 from .site.blocks import BlockRenderer, BulkPage
@@ -87,9 +89,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.swaps_paused = False
         self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
         self.rendered: dict[str, tuple] = {}  # serve: page URL → (inputs key, search record) of the last rebuild
+        self.last_good: dict[str, PageSpec] = {}  # serve: page URL → its spec from the last rebuild that made it
+        self.dirty_note: DirtyBuildNote | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.last_good = {}  # MkDocs keeps this instance for the next session in the same process (tests)
+        if dirty and self.dirty_note is None:
+            self.dirty_note = DirtyBuildNote()
+            logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_note)
 
     @property
     def root(self) -> Path:
@@ -144,6 +152,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None,
                                site_base=site_base(config.site_url))
+        if self.command == "serve":
+            self.site.pages.extend(self._stale_pages(diagnostics))
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.bulk]
         self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
@@ -174,6 +184,30 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(File.generated(config, old + "index.html", content=html,
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[PageSpec]:
+        """Serve: the pages whose file no longer builds after a save, as last built, marked stale with the file's
+        problems. Every rebuild remembers the pages it made; a page is shown stale while its file has errors and
+        no page of its own. It is forgotten once the file builds again, or when the file is deleted or builds no
+        page for another reason (id changed): then its page file is removed, as a full build would. A file
+        already broken at the first build has no last good version: no page, and /_errors/ lists it."""
+        problems: dict[str, list[Diagnostic]] = {}
+        for diag in diagnostics:
+            problems.setdefault(diag.path, []).append(diag)
+        made = {spec.url for spec in self.site.pages}
+        stale = []
+        for url, spec in list(self.last_good.items()):
+            if url in made:
+                continue
+            broken = problems.get(spec.source_path or "", [])
+            if not any(d.is_error for d in broken):  # deleted, unpublished, id changed: its page goes too
+                del self.last_good[url]
+                self.rendered.pop(url, None)
+                (Path(self.mkdocs_config.site_dir) / url / "index.html").unlink(missing_ok=True)
+                continue
+            stale.append(replace(spec, context={**spec.context, "problems": [], "stale": broken}))
+        self.last_good.update((spec.url, spec) for spec in self.site.pages if spec.source_path)
+        return stale
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self.specs.get(page.file.src_uri)
@@ -409,6 +443,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def on_shutdown(self) -> None:
         gc.unfreeze()
+        if self.dirty_note is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_note)
+            self.dirty_note = None
+        if self.command == "serve" and hasattr(self, "mkdocs_config"):
+            preview_address.forget(self.root)
         if self.background is not None:
             self.background.stop()
         if self.cache is not None:
@@ -444,4 +483,33 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
+        try:
+            livereload.install(server)
+        except livereload.LiveReloadShapeChanged as exc:
+            log.warning(f"预览保存后不会自动刷新（请手动刷新页面）：本项目对 MkDocs 自动刷新脚本的适配与所装的 "
+                        f"MkDocs 版本不符（{exc}）。请按 constraints.txt 重新安装依赖：make install。")
+        preview_address.record(self.root, server.url)
         return server
+
+
+class DirtyBuildNote(logging.Filter):
+    """MkDocs warns in English on every `--dirty` build that navigation may be inaccurate. The preview rebuilds
+    dirty on purpose (only what a save changed, our pages included, see _write_changed_pages); editors get one
+    line in Chinese, at the first build, saying so, and none after."""
+
+    MESSAGE = ("预览只重写保存后有变化的页面（mkdocs serve --dirty），所以保存后几秒内就能看到改动；"
+               "公开网站由 make site 完整构建，不受影响。")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("A 'dirty' build is being performed"):
+            return True
+        if self.told:
+            return False
+        self.told = True
+        record.msg, record.args = self.MESSAGE, ()
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return True
