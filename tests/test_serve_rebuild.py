@@ -3,6 +3,7 @@ plugin through two serve-mode builds in-process, as `mkdocs serve --dirty` does 
 pages showing the edit are rewritten and the others are not."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,16 @@ def test_a_story_deleted_while_broken_is_not_shown_stale(serve_session):
     rebuild()
     path = page(site, "stories/jieliu-2019/")
     assert not path.exists() or parse(path).select_one(".ex-stale") is None
+
+
+def test_the_dirty_build_warning_is_one_chinese_line(serve_session, caplog):
+    """MkDocs warns in English on every `--dirty` build; the preview says once, in Chinese, why it builds so."""
+    root, site, rebuild = serve_session
+    caplog.set_level(logging.INFO)
+    rebuild()
+    (root / "stories/henan/jieliu-2019.md").touch()
+    rebuild()
+    from_build = [r for r in caplog.records if r.name == "mkdocs.commands.build"]
+    assert "'dirty'" not in caplog.text and not [r for r in from_build if r.levelno >= logging.WARNING]
+    notes = [r for r in from_build if "mkdocs serve --dirty" in r.getMessage()]
+    assert len(notes) == 1 and "make site" in notes[0].getMessage()
