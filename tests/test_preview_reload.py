@@ -130,3 +130,13 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
         assert [m for m in console if "Content Security Policy" in m or "Refused" in m or "Failed to load" in m] == []
     finally:
         context.close()
+
+
+def test_new_names_the_running_previews_address(preview, cli):
+    """`make serve PORT=…` on another port than 8000: `exemplars new` points at the page where it really is."""
+    root, base, log = preview
+    result = cli("new", "--root", str(root), "--title", "槐荫社区结对陪伴独居老人", "--kind", "exemplar",
+                 "--method", "民主协商", "--region", "浙江省/杭州市", "--date", "2020-04-12", "--id", "peiban-2020")
+    assert result.returncode == 0, result.stderr
+    assert f"{base}stories/peiban-2020/" in result.stdout and "正在运行" in result.stdout
+    assert "127.0.0.1:8000/" not in result.stdout

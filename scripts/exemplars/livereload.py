@@ -25,8 +25,9 @@ from mkdocs.livereload import LiveReloadServer, _SCRIPT_TEMPLATE_STR, _timestamp
 
 SCRIPT_PATH = "/livereload/exemplars.js"  # absolute like MkDocs' own /livereload/ polling, whatever the mount path
 _CALL = "livereload(${epoch}, ${request_id});"
-_OUR_CALL = ("(function (tag) { livereload(Number(tag.dataset.epoch), Number(tag.dataset.requestId)); })"
-             "(document.currentScript);")
+# A statement like MkDocs' own call (a line starting with "(" would continue the expression above it)
+_OUR_CALL = ("livereload(Number(document.currentScript.dataset.epoch), "
+             "Number(document.currentScript.dataset.requestId));")
 
 
 class LiveReloadShapeChanged(RuntimeError):
