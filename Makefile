@@ -5,9 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-HOST   := 127.0.0.1  # preview only on this machine: not from the environment (a HOST=0.0.0.0 there must not leak)
+# Preview only on this machine: not from the environment (a HOST=0.0.0.0 there must not leak). Comments stay on
+# their own lines: make keeps the spaces before a trailing comment in the value.
+HOST   := 127.0.0.1
 PORT   ?= 8000
-export NO_MKDOCS_2_WARNING := 1  # we pin mkdocs<2 on purpose; the banner only confuses editors
+# We pin mkdocs<2 on purpose; its banner about MkDocs 2 only confuses editors.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install serve site check test test-fast browser-deps bench bench-serve bench-check clean
 

@@ -3,11 +3,14 @@ it), and the real server, started briefly, has exactly one listening socket — 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO
 
@@ -63,3 +66,14 @@ def test_make_serve_listens_on_loopback_only():
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+@pytest.mark.parametrize("port", [None, "8123"])
+def test_make_help_prints_the_preview_address_whole(port):
+    """A trailing comment after a make variable keeps the spaces before it in the value (`127.0.0.1  :8000`)."""
+    args = ["make", "help"] + ([f"PORT={port}"] if port else [])
+    result = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "HOST": "0.0.0.0"})
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("make serve "))
+    assert re.search(rf"http://127\.0\.0\.1:{port or 8000}(\s|（)", line), line
