@@ -8,13 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, argparse_zh
 from .check import check_library, filter_to_paths
 from .diagnostics import format_diagnostics, summary_line
 from .fsutil import create_exclusive, replace_atomic
 
 from .library import closest, find_root, load_library
 from .messages import codes_table, did_you_mean
+from .preview_address import preview_address
 from .regions import suggest_province
 from .scaffold import NewLesson, NewStory, lesson_path, render, render_lesson, story_path
 from .schema import CONTRACTS, KINDS, LESSON, SLUG_RE, STORY, json_schema, markdown_table
@@ -60,9 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_zh.install()  # before the first parser: its "-h" help and section titles are translated on creation
     parser = ChineseParser(prog="exemplars", description="典型示范故事库：检查、新建故事和课程，导出字段规范。",
                            formatter_class=_CommandListFormatter)
-    parser.add_argument("--version", action="version", version=f"exemplars {__version__}")
+    parser.add_argument("--version", action="version", version=f"exemplars {__version__}", help="显示版本号并退出")
     parser.add_argument("--root", type=Path, help="故事库根目录（默认：向上查找含 mkdocs.yml 或 stories/ 的目录）")
     common = ChineseParser(add_help=False)
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="故事库根目录")
@@ -171,7 +173,7 @@ def cmd_new(args) -> int:
                      author=args.author or _git_user(root))
     rel = _create(root, story_path(root, story), render(story, library))
     print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
-    _print_next_steps(rel, "摘要、来源、正文", "http://127.0.0.1:8000")
+    _print_next_steps(rel, "摘要、来源、正文", preview_address(root).where(f"stories/{story_id}/"))
     return EXIT_OK
 
 
@@ -194,11 +196,11 @@ def _create(root: Path, path: Path, text: str) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _print_next_steps(rel: str, owed: str, preview_url: str) -> None:
+def _print_next_steps(rel: str, owed: str, preview: str) -> None:
     print("下一步：")
     print(f"  1. 打开 {rel}，把“待填写”的地方换成真实内容（{owed}）")
     print(f"  2. 运行 exemplars check {rel} 检查")
-    print(f"  3. 运行 make serve，在 {preview_url} 预览")
+    print(f"  3. 运行 make serve（已在运行就不用再运行），{preview}")
     print("  4. 准备送审时把 status 改为 review，提交并发起合并请求")
 
 
@@ -224,7 +226,7 @@ def cmd_new_lesson(args) -> int:
                        author=args.author or _git_user(root))
     rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
-    _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", f"http://127.0.0.1:8000/lessons/{lesson_id}/")
+    _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", preview_address(root).where(f"lessons/{lesson_id}/"))
     return EXIT_OK
 
 
