@@ -91,12 +91,40 @@ def _file_errors(root: Path, rel: str) -> list:
     return [d for d in check_library(load_library(root)) if d.path == rel and d.is_error]
 
 
+LESSON = """---
+id: ceshi-kecheng
+title: 测试课程：调解与查处
+audience: 村（社区）干部
+duration: 60
+methods: [minzhu-xieshang, jiaoyu-shudao]
+stories:
+  - hezuo-tiaojie-2021
+  - jieliu-2019
+objectives:
+  - 能说出调解的三个步骤
+questions:
+  - 截留补助为什么一定要查处？
+status: published
+summary: 一个调解案例和一个查处案例，对照讲授。
+author: 周文澜
+---
+## 课程流程
+
+1. 先讲[[story:hezuo-tiaojie-2021]]。
+2. 再讲[[story:jieliu-2019]]。
+"""
+
+
 @pytest.mark.parametrize("rel, url, heading", [
     ("stories/henan/jieliu-2019.md", "stories/jieliu-2019/", "某村干部截留补助被查处"),
     ("methods/weimin-mouli.md", "methods/weimin-mouli/", None),
+    ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/", "测试课程：调解与查处"),
+    ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/handout/", None),
 ])
 def test_a_page_whose_file_broke_says_it_is_stale_and_why(serve_session, rel, url, heading):
     root, site, rebuild = serve_session
+    (root / "lessons").mkdir(exist_ok=True)
+    (root / "lessons/ceshi-kecheng.md").write_text(LESSON, encoding="utf-8")
     rebuild()
     before = parse(page(site, url))
     heading = heading or before.select_one("h1").get_text(strip=True)
