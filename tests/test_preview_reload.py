@@ -44,7 +44,7 @@ def get(url: str) -> str:
 
 @pytest.fixture
 def preview(library_copy):
-    """(library root, base URL, server log path): `make serve`'s command running on a copy of the library."""
+    """(library root, base URL, server log path, process): `make serve`'s command running on a copy of the library."""
     root = library_copy()
     make_project(root)
     port = free_port()
@@ -63,14 +63,15 @@ def preview(library_copy):
                 break
             except OSError:
                 time.sleep(0.3)
-        yield root, base, log
+        yield root, base, log, server
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # our own session: the server and its Pagefind
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # our own session: the server and its Pagefind
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
 
 
 def test_mkdocs_injection_is_the_shape_we_replace():
@@ -86,7 +87,7 @@ def test_mkdocs_injection_is_the_shape_we_replace():
 
 
 def test_the_preview_serves_the_bootstrap_as_a_file_and_no_inline_script(preview):
-    root, base, log = preview
+    root, base, log, server = preview
     html = get(base + "stories/jieliu-2019/")
     tag = re.search(r'<script src="/livereload/exemplars\.js" data-epoch="(\d+)" data-request-id="(\d+)"></script>',
                     html)
@@ -100,7 +101,7 @@ def test_the_preview_serves_the_bootstrap_as_a_file_and_no_inline_script(preview
 
 @pytest.mark.browser
 def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(preview, browser):
-    root, base, log = preview
+    root, base, log, server = preview
     context = browser.new_context()
     page = context.new_page()
     console: list[str] = []
@@ -134,9 +135,16 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
 
 def test_new_names_the_running_previews_address(preview, cli):
     """`make serve PORT=…` on another port than 8000: `exemplars new` points at the page where it really is."""
-    root, base, log = preview
+    root, base, log, server = preview
     result = cli("new", "--root", str(root), "--title", "槐荫社区结对陪伴独居老人", "--kind", "exemplar",
                  "--method", "民主协商", "--region", "浙江省/杭州市", "--date", "2020-04-12", "--id", "peiban-2020")
     assert result.returncode == 0, result.stderr
     assert f"{base}stories/peiban-2020/" in result.stdout and "正在运行" in result.stdout
     assert "127.0.0.1:8000/" not in result.stdout
+
+    server.send_signal(signal.SIGINT)  # Ctrl-C: the preview stops and says so; `new` falls back to the default
+    server.wait(timeout=60)
+    assert not (root / ".cache" / "exemplars" / "preview.json").exists()
+    after = cli("new", "--root", str(root), "--title", "另一个测试故事的标题", "--kind", "exemplar",
+                "--method", "民主协商", "--region", "浙江省/杭州市", "--date", "2020-04-13", "--id", "lingyi-2020")
+    assert "http://127.0.0.1:8000/stories/lingyi-2020/" in after.stdout and "默认端口" in after.stdout
