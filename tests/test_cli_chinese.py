@@ -59,6 +59,7 @@ def test_help_is_chinese(cli, args):
     result = cli(*args)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("用法：") and "显示本帮助并退出" in result.stdout
+    assert "\n选项：\n" in result.stdout and "选项:" not in result.stdout, "headings end with a Chinese colon"
     assert english_from_argparse(result.stdout + result.stderr) == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,9 @@ class UsageError(Exception):
 
 
 class ChineseParser(argparse.ArgumentParser):
+    def format_help(self) -> str:  # argparse ends section headings with an ASCII colon: "选项:" → "选项："
+        return re.sub(r"^(\S[^\n]*[\u4e00-\u9fff]):$", r"\1：", super().format_help(), flags=re.MULTILINE)
+
     def error(self, message: str) -> None:  # argparse's own wording is English; keep the detail, frame it
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: 用法有误：{message}\n运行 `{self.prog} --help` 查看说明。\n")
