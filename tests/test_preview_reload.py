@@ -127,6 +127,12 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
         assert took < 3.5, took
         page.wait_for_timeout(200)
         assert console.count("Enabled live reload") == 2, "the reloaded page polls again"
+
+        path.write_text(path.read_text(encoding="utf-8").replace(f"title: {NEW_TITLE}", 'title: "未闭合'),
+                        encoding="utf-8")  # a save that breaks the file: the open page says it is stale
+        page.locator(".ex-stale").wait_for(timeout=3000)
+        assert page.locator("h1").first.text_content().strip() == NEW_TITLE, "the last good version"
+        assert f"{STORY}:" in page.locator(".ex-stale").text_content()
         assert violations == []
         assert [m for m in console if "Content Security Policy" in m or "Refused" in m or "Failed to load" in m] == []
     finally:

@@ -192,3 +192,24 @@ def test_the_dirty_build_warning_is_one_chinese_line(serve_session, caplog):
     assert "'dirty'" not in caplog.text and not [r for r in from_build if r.levelno >= logging.WARNING]
     notes = [r for r in from_build if "mkdocs serve --dirty" in r.getMessage()]
     assert len(notes) == 1 and "make site" in notes[0].getMessage()
+
+
+@pytest.mark.parametrize("old, new", [
+    ("date: 2019-09-10", "date: 2019-13-45"),  # loads, but a required value is invalid
+    ("kind: cautionary", "kind: 反面"),
+    ("---\nid: jieliu-2019", "id: jieliu-2019"),  # no front matter any more
+])
+def test_any_breaking_save_leaves_a_page_that_says_why(serve_session, old, new):
+    """Whatever the save broke, the story's page either still builds (with its problems shown) or is stale."""
+    root, site, rebuild = serve_session
+    rebuild()
+    rel = "stories/henan/jieliu-2019.md"
+    retitle(root / rel, old, new)
+    errors = _file_errors(root, rel)
+    assert errors
+    rebuild()
+    shown = parse(page(site, "stories/jieliu-2019/"))
+    box = shown.select_one(".ex-stale") or shown.select_one(".ex-problems")
+    assert box is not None
+    for diag in errors:
+        assert f"{diag.path}:{diag.line}" in box.get_text() and diag.code in box.get_text()
