@@ -145,7 +145,7 @@ def test_the_new_command_the_guide_shows_works(library_copy, cli):
 def help_commands(cli) -> set[str]:
     result = cli("--help")
     assert result.returncode == 0, result.stderr
-    section = result.stdout.split("命令:", 1)[1]
+    section = re.split(r"^命令[:：]$", result.stdout, maxsplit=1, flags=re.MULTILINE)[1]  # heading: "命令："
     return set(re.findall(r"^ {4}([a-z][a-z-]*) {2,}", section, re.MULTILINE))
 
 
