@@ -17,9 +17,9 @@ def test_new_writes_a_draft_that_passes_check(library_copy, cli):
     root = library_copy()
     result = cli("new", "--root", str(root), *NEW_ARGS, "--author", "测试编辑")
     assert result.returncode == 0, result.stderr
-    path = root / "stories" / "zhejiang" / "huaiyinshequ-laohuoban-2020.md"
+    path = root / "stories" / "zhejiang" / "huaiyin-shequ-lao-huoban-jiedui-duju-laoren-2020.md"
     assert path.is_file(), result.stdout
-    assert "已创建 stories/zhejiang/huaiyinshequ-laohuoban-2020.md" in result.stdout
+    assert "已创建 stories/zhejiang/huaiyin-shequ-lao-huoban-jiedui-duju-laoren-2020.md" in result.stdout
     text = path.read_text(encoding="utf-8")
     assert "status: draft" in text and "methods: [minzhu-xieshang, weimin-mouli]" in text
     assert "date: 2020-04-12" in text and "author: 测试编辑" in text
