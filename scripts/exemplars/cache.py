@@ -1,7 +1,10 @@
 """A small content-addressed cache on disk (`.cache/exemplars/<name>.sqlite`, never committed).
 
-Values are stored under the SHA-256 of everything that determines them, so an entry can never be stale — a
-changed input is simply a different key — and a second build reuses every unchanged story's work. A cache that
+Values are stored under the SHA-256 of everything that determines them — the content and the code that turns it
+into the value (for bodies: site/render.py's `code_signature`, a digest of the whole package and of the versions of
+Markdown, pymdown-extensions and nh3) — so an entry can never be stale: a changed input or a changed renderer is
+simply a different key, and a second build reuses every unchanged story's work. A caller that leaves something
+out of its key breaks that promise; old entries are never evicted, only orphaned (`make clean` drops them). A cache that
 cannot be opened or written (read-only checkout, full disk, corrupt file) is skipped, never fatal: it only ever
 makes builds faster.
 """

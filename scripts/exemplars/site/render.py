@@ -3,7 +3,10 @@ rewritten to their permanent URLs and `[[story:<id>]]` / `[[lesson:<id>]]` citat
 is what makes naive builds slow."""
 from __future__ import annotations
 
+import hashlib
 import posixpath
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -113,13 +116,12 @@ class BodyRenderer:
 
     def use_cache(self, cache: ContentCache) -> None:
         """Reuse bodies rendered by earlier builds. The key covers the body, where it is published, the link
-        map, the Markdown set-up and this module's and the sanitiser's source, so no entry can go stale."""
-        from . import sanitize  # the default postprocess; its allow-list shapes the output
-        code = "".join(Path(module.__file__).read_text(encoding="utf-8") for module in (sanitize,)) + \
-            Path(__file__).read_text(encoding="utf-8")
+        map, the Markdown set-up, the source of every module of the package (see `code_signature`) and the
+        versions of the libraries that shape the HTML, so no entry can go stale."""
         links = "\n".join(f"{k}\t{v}" for k, v in sorted(self.links.by_path.items()))
         self._cache = cache
-        self._signature = digest(code, links, repr(self._setup), repr(getattr(self.postprocess, "__qualname__", None)))
+        self._signature = digest(code_signature(), links, repr(self._setup),
+                                 repr(getattr(self.postprocess, "__qualname__", None)))
 
     def render(self, body: str, source_path: str, page_url: str) -> str:
         cache = getattr(self, "_cache", None)
@@ -146,3 +148,31 @@ class BodyRenderer:
         finally:
             self.current = None
         return self.postprocess(html) if self.postprocess else html
+
+
+SHAPING_DISTRIBUTIONS = ("exemplars", "Markdown", "pymdown-extensions", "nh3")
+
+
+@lru_cache(maxsize=1)
+def code_signature() -> str:
+    """A digest of everything in the render path that is code rather than content: every file of the `exemplars`
+    package (render, cite, views, urls, citations, sanitize, and whatever they come to import — listing modules
+    by hand is how the cite.py change once served stale cards) and the installed versions of the package and of
+    Markdown, pymdown-extensions and nh3. The body render uses no template: cards are built in cite.py.
+
+    Computed once per process (about 2 ms for ~350 KB), on purpose: it must describe the code this process
+    runs, and `mkdocs serve` keeps running the code it imported even if a file changes under it."""
+    package = Path(__file__).resolve().parent.parent  # site/ → the exemplars package
+    h = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.suffix not in (".pyc", ".pyo")):
+        rel = path.relative_to(package).as_posix().encode("utf-8")
+        data = path.read_bytes()
+        h.update(len(rel).to_bytes(8, "little") + rel + len(data).to_bytes(8, "little") + data)
+    for name in SHAPING_DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "?"
+        h.update(f"{name}=={version}\n".encode("utf-8"))
+    return h.hexdigest()

@@ -1,0 +1,107 @@
+"""The rendered-body cache cannot go stale: its key covers every file of the package and the versions of the
+libraries that shape the HTML, so a warm build after a code change serves what the new code renders."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from exemplars.site import render
+from exemplars.site.render import code_signature
+
+from sitebuild import page, parse
+
+PACKAGE = Path(render.__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+
+CITING = """---
+id: yinyong-ceshi-2020
+title: 引用卡片测试故事
+kind: exemplar
+methods: [weimin-mouli]
+summary: 一个引用别的故事的测试故事。
+region: 浙江省/杭州市
+date: 2020-05-01
+status: published
+sources:
+  - title: 虚构示例：测试用故事
+reviewed_by: 周文澜
+---
+## 做法
+
+[[story:jieliu-2019]]
+
+正文里还有一段字。
+"""
+
+OLD_SUMMARY = """f'<p class="ex-cite__summary">{escape(target.summary)}</p>'"""
+NEW_SUMMARY = """f'<p class="ex-cite__summary">摘要（新）：{escape(target.summary)}</p>'"""
+
+DRIVER = """
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import exemplars
+assert exemplars.__file__.startswith(sys.argv[1]), exemplars.__file__
+from sitebuild import build_site
+build_site(sys.argv[3], sys.argv[4], search=False)
+"""
+
+
+def _build(package_root: Path, library: Path, site: Path) -> None:
+    """A real `mkdocs build` in a fresh process that imports the package from `package_root`."""
+    result = subprocess.run([sys.executable, "-c", DRIVER, str(package_root), str(TESTS), str(library), str(site)],
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _entries(library: Path) -> set[str]:
+    with sqlite3.connect(library / ".cache" / "exemplars" / "bodies.sqlite") as db:
+        return {key for (key,) in db.execute("SELECT key FROM entries")}
+
+
+def _card_summary(site: Path) -> str:
+    card = parse(page(site, "stories/yinyong-ceshi-2020/")).select_one(".ex-cite--cautionary .ex-cite__summary")
+    return card.get_text()
+
+
+def test_a_warm_build_after_a_card_html_change_serves_the_new_html(library_copy, tmp_path):
+    package_root = tmp_path / "pkg"
+    shutil.copytree(PACKAGE, package_root / "exemplars", ignore=shutil.ignore_patterns("__pycache__"))
+    library = library_copy({"stories/zhejiang/yinyong-ceshi-2020.md": CITING})
+
+    _build(package_root, library, tmp_path / "site1")
+    assert _card_summary(tmp_path / "site1") == "某村干部截留困难群众补助，被查处并退赔。"
+    warm = _entries(library)
+    assert warm  # the first build filled the cache the second one starts from
+
+    cite = package_root / "exemplars" / "site" / "cite.py"
+    source = cite.read_text(encoding="utf-8")
+    assert OLD_SUMMARY in source
+    cite.write_text(source.replace(OLD_SUMMARY, NEW_SUMMARY), encoding="utf-8")
+
+    _build(package_root, library, tmp_path / "site2")
+    assert _card_summary(tmp_path / "site2") == "摘要（新）：某村干部截留困难群众补助，被查处并退赔。"
+    assert _entries(library) - warm  # the changed code made new keys beside the old entries
+
+    # and a rebuild with nothing changed reuses the cache: no new keys
+    before = _entries(library)
+    _build(package_root, library, tmp_path / "site3")
+    assert _entries(library) == before
+    assert _card_summary(tmp_path / "site3") == "摘要（新）：某村干部截留困难群众补助，被查处并退赔。"
+
+
+def test_the_signature_covers_the_shaping_library_versions(monkeypatch):
+    real = code_signature()
+    for name in ("Markdown", "pymdown-extensions", "nh3", "exemplars"):
+        original = render.metadata.version
+        monkeypatch.setattr(render.metadata, "version",
+                            lambda dist, name=name, original=original: "99.0" if dist == name else original(dist))
+        code_signature.cache_clear()
+        assert code_signature() != real, name
+        monkeypatch.setattr(render.metadata, "version", original)
+    code_signature.cache_clear()
+    assert code_signature() == real
