@@ -98,13 +98,19 @@ def test_examples_pass_exemplars_check(library_copy, cli):
 
 
 def test_exemplar_example_published_as_the_guide_says(library_copy, cli):
-    """The reviewer's step from the guide: add reviewed_by, set status to published. Still clean; and a story
-    "reviewed" by its own author is refused, as the guide warns."""
+    """The reviewer's step from the guide: add reviewed_by, set status to published, write the publication date.
+    Still clean; without the date a warning; and a story "reviewed" by its own author is refused, as the guide
+    warns."""
     (exemplar,) = [t for t in examples() if front_matter(t)["kind"] == "exemplar"]
     assert "status: review\n" in exemplar
     path = example_path(exemplar)
-    published = exemplar.replace("status: review\n", "status: published\nreviewed_by: 周文澜\n")
-    root = library_copy({path: published})
+    undated = exemplar.replace("status: review\n", "status: published\nreviewed_by: 周文澜\n")
+    root = library_copy({path: undated})
+    result = cli("check", "--root", str(root), path, "--format", "json", cwd=root)
+    assert result.returncode == 0 and [d["code"] for d in json.loads(result.stdout)] == ["W-PUBLISHED-MISSING"]
+    assert "W-PUBLISHED-MISSING" in guide_text() and "`published: " in guide_text()
+    published = undated.replace("reviewed_by: 周文澜\n", "reviewed_by: 周文澜\npublished: 2024-06-01\n")
+    (root / path).write_text(published, encoding="utf-8")
     result = cli("check", "--root", str(root), path, "--format", "json", cwd=root)
     assert result.returncode == 0 and json.loads(result.stdout or "[]") == [], result.stdout
     author = front_matter(exemplar)["author"]

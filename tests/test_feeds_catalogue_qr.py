@@ -50,6 +50,7 @@ region: 浙江省/杭州市
 date: 2020-01-01
 updated: 2022-01-05
 status: published
+published: 2020-02-01
 aliases: [old-xiuding]
 sources:
   - title: 虚构示例：测试用故事
@@ -164,10 +165,11 @@ def test_revised_story_dates_its_entry_and_the_feed(library_copy, out):
     feed = parse(out / "methods/minzhu-xieshang/feed.atom.xml")
     assert [url_id(e.link) for e in feed.entries] == ["xiuding-2020", "qingshi-yishihui-2019"]
     revised = feed.entries[0]
-    assert tuple(revised.published_parsed[:3]) == (2019, 12, 31)
+    assert tuple(revised.published_parsed[:3]) == (2020, 1, 31)  # when it went up on the site
     assert tuple(revised.updated_parsed[:3]) == (2022, 1, 4)
     assert tuple(feed.feed.updated_parsed[:3]) == (2022, 1, 4)  # a revision is news, though the story is older
     site = parse(out / "feed.rss.xml")
+    # ordered by publication (hezuo-tiaojie-2021 was published 2021-03-02): the revision does not move it up
     assert [url_id(e.link) for e in site.entries] == ["hezuo-tiaojie-2021", "xiuding-2020", "jieliu-2019",
                                                        "qingshi-yishihui-2019"]
     assert tuple(site.feed.updated_parsed[:3]) == (2022, 1, 4)

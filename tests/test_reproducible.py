@@ -94,7 +94,8 @@ def test_sitemap_dates_come_from_stories_and_the_commit(two_builds):
     sitemap = (a / "sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>2025-03-04</lastmod>" in sitemap  # hand and listing pages: the commit date
     story = load_library(REPO).public_stories()[0]
-    entry = f"stories/{story.id}/</loc>\n         <lastmod>{(story.updated or story.date).isoformat()}</lastmod>"
+    assert story.published and story.last_changed == story.published  # a page appears when it is published
+    entry = f"stories/{story.id}/</loc>\n         <lastmod>{story.last_changed.isoformat()}</lastmod>"
     assert entry in sitemap
     raw = (a / "sitemap.xml.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0" and not raw[3] & 0x08  # gzip header: mtime 0, no file name

@@ -233,7 +233,21 @@ def _review_rules(library: Library) -> list[Diagnostic]:
         elif values.get("author") and _same_person(reviewer, values["author"]):
             diags.append(Diagnostic.make("E-REVIEW-SELF", record.path, record.line_of("reviewed_by"),
                                          reviewer=reviewer))
+        diags.extend(_publication_date_rules(record, values))
     return diags
+
+
+def _publication_date_rules(record, values: dict) -> list[Diagnostic]:
+    """A published story says when it went up (feeds are ordered by it), and not before the event itself."""
+    published, happened = values.get("published"), values.get("date")
+    if published is None:
+        if "published" in record.meta:  # present but invalid: the field check already says so
+            return []
+        return [Diagnostic.make("W-PUBLISHED-MISSING", record.path, record.line_of("status"))]
+    if happened is not None and published < happened:
+        return [Diagnostic.make("E-PUBLISHED-BEFORE-DATE", record.path, record.line_of("published"),
+                                value=published.isoformat(), date=happened.isoformat())]
+    return []
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -81,6 +81,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-REVIEW-MISSING": ("已发布（published）的故事缺少审核人 `reviewed_by`",
                          "发布前须由作者以外的编辑审核：添加一行 `reviewed_by: 审核人姓名`；尚未审核的请把 status 改回 review"),
     "E-REVIEW-SELF": ("审核人 `{reviewer}` 就是作者本人", "发布的故事须由作者以外的另一位编辑审核：把 `reviewed_by` 改为审核人的姓名"),
+    "W-PUBLISHED-MISSING": ("已发布（published）的故事没有填写发布日期 `published`",
+                            "审核人发布时添加一行 `published: 发布当天的日期`（如 `published: 2024-03-15`）；"
+                            "不填时订阅按 `updated`（没有则按 `date`）排列，新发布的往事会排到订阅后面，订阅者可能注意不到"),
+    "E-PUBLISHED-BEFORE-DATE": ("发布日期 `published: {value}` 早于事情发生的日期 `date: {date}`",
+                                "`published` 写故事在本站发布的那一天，不会早于 `date`：检查是否把两个日期写反或写错了年份"),
     # --- body ------------------------------------------------------------------------------------------
     "E-HTML-SCRIPT": ("正文含有 `<script>` 脚本", "删除脚本；故事正文只写文字、图片和链接"),
     "E-HTML-FRAME": ("正文含有 `<{tag}>` 嵌入内容", "删除它；需要引用外部内容时写普通链接"),
@@ -154,6 +159,8 @@ TITLES: dict[str, str] = {
     "E-MV-GIT": "mv：git 命令失败",
     "E-REVIEW-MISSING": "已发布的故事没有审核人",
     "E-REVIEW-SELF": "审核人与作者是同一人",
+    "W-PUBLISHED-MISSING": "已发布的故事没有发布日期",
+    "E-PUBLISHED-BEFORE-DATE": "发布日期早于发生日期",
     "E-HTML-SCRIPT": "正文含脚本",
     "E-HTML-FRAME": "正文含嵌入框架",
     "E-HTML-EVENT": "正文含事件属性",
@@ -191,7 +198,7 @@ class _Generic(dict):
 
     WORDS = {"field": "字段名", "key": "字段名", "example": "示例值", "choices": "（见具体提示）", "value": "值",
              "what": "故事或课程", "current": "现在的标识",
-             "file": "文件"}
+             "file": "文件", "date": "发生日期"}
 
     def __missing__(self, key: str) -> str:
         return self.WORDS.get(key, key)

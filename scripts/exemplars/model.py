@@ -50,6 +50,7 @@ class Story:
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     updated: dt.date | None = None
+    published: dt.date | None = None  # as written; read `published_on`, which has the fallback
     cover: str | None = None
     author: str | None = None
     reviewed_by: str | None = None
@@ -60,6 +61,19 @@ class Story:
     @property
     def year(self) -> int:
         return self.date.year
+
+    @property
+    def published_on(self) -> dt.date:
+        """When the story went up on the site: the `published` field the reviewer sets; a story without it (one
+        published before the field existed, or a reviewer's slip, which the checker warns about) falls back to
+        `updated`, else `date`. A field read, never git: the same commit gives the same date in any clone, and
+        feeds and search shards can read it for every story for free."""
+        return self.published or self.updated or self.date
+
+    @property
+    def last_changed(self) -> dt.date:
+        """The newest of publication and substantive update (`updated`): what moves a feed's `updated`."""
+        return max(self.published_on, self.updated or self.published_on)
 
     @property
     def province(self) -> str:

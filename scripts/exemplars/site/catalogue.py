@@ -79,6 +79,9 @@ FIELDS: tuple[CatalogueField, ...] = (
     CatalogueField("date", _DATE, "日期（YYYY-MM-DD）", "事情发生或报道的日期；目录按它由新到旧排列。"),
     CatalogueField("updated", {"anyOf": [_DATE, {"type": "null"}]}, "日期或 null",
                    "故事内容最近一次修订的日期；从未修订为 `null`。"),
+    CatalogueField("published", _DATE, "日期（YYYY-MM-DD）",
+                   "故事在本站发布的日期：故事文件的 `published`；没有填写时取 `updated`，再没有取 `date`。"
+                   "订阅（feed）按它由新到旧排列，要找新发布的故事就按它排序。"),
     CatalogueField("summary", {"type": "string"}, "字符串", "一两句话的摘要，可以为空字符串。"),
     CatalogueField("url", _URL, "网址", "故事页面的完整网址，永久不变，可用于课件、讲义和二维码。"),
     CatalogueField("aliases", _SLUGS, "字符串列表",
@@ -107,7 +110,8 @@ TOP_FIELDS: tuple[CatalogueField, ...] = (
                    "生成依据：`site_url` 网站地址，`story_count` 故事数，`digest` 全部故事条目的 SHA-256 "
                    "摘要（`sha256:` 加 64 位十六进制）。内容不变，摘要就不变，可用来判断目录是否有更新。"),
     CatalogueField("updated", {"anyOf": [_DATE, {"type": "null"}]}, "日期或 null",
-                   "全部故事中最新的 `date` 或 `updated`；没有故事时为 `null`。不是生成文件的时间。"),
+                   "全部故事中最新的 `date`、`updated` 或 `published`，每发布或修订一个故事都会向后移；"
+                   "没有故事时为 `null`。不是生成文件的时间。"),
     CatalogueField("stories", {"type": "array", "items": {"$ref": "#/$defs/story"}}, "列表",
                    "已发布的故事，按 `date` 由新到旧排列，同一天的按 `id` 排列。每个故事的字段见下表。"),
 )
@@ -165,6 +169,7 @@ def story_entry(story: Story, library: Library, base: str) -> dict:
         "region": list(story.region),
         "date": story.date.isoformat(),
         "updated": story.updated.isoformat() if story.updated else None,
+        "published": story.published_on.isoformat(),
         "summary": story.summary,
         "url": base + urls.story(story.id),
         "aliases": list(story.aliases),
@@ -180,7 +185,7 @@ def catalogue(library: Library, site_url: str) -> dict:
     base = site_base(site_url)
     stories = [story_entry(s, library, base) for s in library.public_stories()]
     canonical = json.dumps(stories, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    changes = [d for s in stories for d in (s["date"], s["updated"]) if d]
+    changes = [d for s in stories for d in (s["date"], s["updated"], s["published"]) if d]
     return {
         "version": VERSION,
         "generated_from": {"site_url": base, "story_count": len(stories),

@@ -1,8 +1,15 @@
 """Atom and RSS feeds of the newest published stories: one for the whole site and one per method.
 
+A feed is for "tell me when a new story goes up", so entries are ordered by when each story was published on the
+site (`Story.published_on`: the reviewer's `published` field, else `updated`, else `date`), newest first — not by
+the date of the event: a story published today about a 2010 event is the first entry. Same day: the newer event
+first, then by id, so the order never depends on file order. A feed's `updated` (Atom) / `lastBuildDate` (RSS) is
+the newest publication or substantive update (`updated`) among all the public stories it draws from, so it moves
+with every publication even when the feed's first `limit` entries stay the same.
+
 Builds are reproducible: feedgen stamps feeds and entries with the wall clock unless told otherwise, so every
-date here is set explicitly — a feed's `updated` (Atom) / `lastBuildDate` (RSS) is the caller's `updated` or else
-the newest change among the feed's stories, and the generator carries no version. Same library, same bytes.
+date here is set explicitly and comes from the stories' front matter (never git, never the clock), and the
+generator carries no version. Same library, same bytes.
 
 Plain Python: nothing here imports MkDocs.
 """
@@ -47,14 +54,19 @@ def write_feeds(library: Library, out_dir: Path, site_url: str, *, limit: int = 
     stories yet, so the links on method pages never break.
     """
     base = site_base(site_url)
-    stories = library.public_stories()
+    stories = newest_published(library.public_stories())
     site_updated = updated or _newest_change(stories) or EMPTY_FEED_DATE
     written = _write_pair(library, Path(out_dir), base, None, stories[:limit], site_updated)
     for method in library.methods:
-        chosen = [s for s in stories if method.id in s.methods][:limit]
-        when = updated or _newest_change(chosen) or site_updated
-        written += _write_pair(library, Path(out_dir), base, method, chosen, when)
+        pool = [s for s in stories if method.id in s.methods]
+        when = updated or _newest_change(pool) or site_updated
+        written += _write_pair(library, Path(out_dir), base, method, pool[:limit], when)
     return written
+
+
+def newest_published(stories: list[Story]) -> list[Story]:
+    """Stories in feed order: last published first; the same day, the newer event first, then by id."""
+    return sorted(stories, key=lambda s: (-s.published_on.toordinal(), -s.date.toordinal(), s.id))
 
 
 def _write_pair(library: Library, out_dir: Path, base: str, method, stories: list[Story],
@@ -92,8 +104,8 @@ def _entry(story: Story, library: Library, base: str) -> FeedEntry:
     fe.title(_xml(story.title))
     fe.link(href=url, rel="alternate", type="text/html")
     fe.summary(_xml(story.summary or story.title))  # also the RSS item description
-    fe.published(_moment(story.date))
-    fe.updated(_moment(story.updated or story.date))
+    fe.published(_moment(story.published_on))  # also the RSS pubDate: when it went up here, not the event's date
+    fe.updated(_moment(story.last_changed))
     categories = [{"term": _xml(library.method(m).name), "scheme": base + urls.method(m),
                    "label": _xml(library.method(m).name)} for m in story.methods]
     categories.append({"term": story.kind_label, "scheme": base + urls.kind(story.kind), "label": story.kind_label})
@@ -102,7 +114,7 @@ def _entry(story: Story, library: Library, base: str) -> FeedEntry:
 
 
 def _newest_change(stories: list[Story]) -> dt.date | None:
-    return max((d for s in stories for d in (s.date, s.updated) if d), default=None)
+    return max((s.last_changed for s in stories), default=None)
 
 
 def _moment(value: dt.date) -> dt.datetime:

@@ -1,8 +1,9 @@
 """sitemap.xml and sitemap.xml.gz, reproducible: no build date anywhere.
 
 MkDocs writes every page's <lastmod> as the day of the build and gzips with the wall clock in the header; we
-overwrite both files after the build. A story page's lastmod is the story's `updated` (or `date`); every other
-page takes the date of the repository's latest commit, or has no lastmod outside git.
+overwrite both files after the build. A story page's lastmod is the story's last change (`Story.last_changed`: its
+publication or its `updated`, whichever is newer); every other page takes the date of the repository's latest
+commit, or has no lastmod outside git.
 
 Plain Python: nothing here imports MkDocs.
 """
@@ -48,7 +49,7 @@ def write_sitemap(out_dir: Path, site_url: str, entries: list[Entry]) -> None:
 
 def sitemap_entries(page_urls: list[str], library: Library, root: Path) -> list[Entry]:
     """lastmod for every rendered page: stories by their own dates, the rest by the latest commit."""
-    stories = {urls.story(s.id): s.updated or s.date for s in library.stories}
+    stories = {urls.story(s.id): s.last_changed for s in library.stories}
     fallback = latest_commit_date(root)
     return [(url, stories.get(url, fallback)) for url in page_urls]
 
