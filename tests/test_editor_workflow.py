@@ -66,9 +66,12 @@ def git_repo(root: Path) -> Path:
 # --- review rules -------------------------------------------------------------------------------------------
 def test_review_rules(library_copy):
     target = "stories/zhejiang/case.md"
-    text = GOOD_REVIEW.format(id="case-2022", title="测试", status="published")
+    text = GOOD_REVIEW.format(id="case-2022", title="测试", status="published").replace(
+        "sources:", "published: 2022-06-01\nsources:")  # the reviewer dates the publication (guide, review step)
     cases = {
         text: [("E-REVIEW-MISSING", 9)],
+        text.replace("author: 林晓", "author: 林晓\nreviewed_by: 周文澜").replace("published: 2022-06-01\n", ""):
+            [("W-PUBLISHED-MISSING", 9)],
         text.replace("author: 林晓", "author: 林晓\nreviewed_by: 周文澜"): [],
         text.replace("author: 林晓", "author: 林晓\nreviewed_by: ' 林 晓 '"): [("E-REVIEW-SELF", 11)],
         text.replace("status: published", "status: review"): [],  # in review nobody has reviewed it yet
