@@ -54,7 +54,7 @@ def write_feeds(library: Library, out_dir: Path, site_url: str, *, limit: int = 
     stories yet, so the links on method pages never break.
     """
     base = site_base(site_url)
-    stories = newest_published(library.public_stories())
+    stories = library.newest_published()
     site_updated = updated or _newest_change(stories) or EMPTY_FEED_DATE
     written = _write_pair(library, Path(out_dir), base, None, stories[:limit], site_updated)
     for method in library.methods:
@@ -62,11 +62,6 @@ def write_feeds(library: Library, out_dir: Path, site_url: str, *, limit: int = 
         when = updated or _newest_change(pool) or site_updated
         written += _write_pair(library, Path(out_dir), base, method, pool[:limit], when)
     return written
-
-
-def newest_published(stories: list[Story]) -> list[Story]:
-    """Stories in feed order: last published first; the same day, the newer event first, then by id."""
-    return sorted(stories, key=lambda s: (-s.published_on.toordinal(), -s.date.toordinal(), s.id))
 
 
 def _write_pair(library: Library, out_dir: Path, base: str, method, stories: list[Story],
