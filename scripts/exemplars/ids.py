@@ -23,8 +23,9 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 MAX_LENGTH = 48  # characters before the year: about ten syllables, enough for a usual headline's main clause
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_PIECES = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # CJK, extensions A–H
+_HAN = re.compile(f"[{_HAN_RANGES}]+")
+_PIECES = re.compile(f"[{_HAN_RANGES}]+|[A-Za-z0-9]+")
 
 
 def slug_from_title(title: str, year: int | None = None, fallback: str = "story") -> str:
