@@ -102,6 +102,24 @@ def test_sitemap_dates_come_from_stories_and_the_commit(two_builds):
     assert gzip.decompress(raw).decode("utf-8") == sitemap
 
 
+def test_feeds_follow_publication_dates_in_both_builds(two_builds):
+    """The samples include stories about old events published later: they lead the feed in both builds, and the
+    feed's date is the newest publication, taken from the files (never the clock or the commit)."""
+    import feedparser
+
+    from exemplars.library import load_library
+
+    _, a, b = two_builds
+    newest = load_library(REPO).newest_published()[0]
+    assert newest.published > newest.date.replace(year=newest.date.year + 5)  # an old event, published recently
+    for site in (a, b):
+        for name in ("feed.atom.xml", "feed.rss.xml"):
+            feed = feedparser.parse((site / name).read_bytes())
+            assert feed.entries[0].link.endswith(f"/stories/{newest.id}/")
+            updated = dt.datetime(*feed.feed.updated_parsed[:6], tzinfo=dt.timezone.utc) + dt.timedelta(hours=8)
+            assert updated.date() == max(s.last_changed for s in load_library(REPO).public_stories())
+
+
 def test_pagefind_left_alone_would_differ(tmp_path, monkeypatch):
     """Why the bundle is rewritten: raw Pagefind runs over the same pages differ in filter order (a run where the
     hash-map order happens to agree every time is skipped, not passed), and stabilise() makes them equal."""

@@ -150,6 +150,8 @@ class BodyRenderer:
         return self.postprocess(html) if self.postprocess else html
 
 
+# Installed libraries whose code shapes a body's HTML. An extension added to mkdocs.yml that brings its own library
+# (pymdownx.highlight → Pygments) must be added here too; the extension list itself is already in the key.
 SHAPING_DISTRIBUTIONS = ("exemplars", "Markdown", "pymdown-extensions", "nh3")
 
 
