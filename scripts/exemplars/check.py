@@ -16,6 +16,7 @@ def check_library(library: Library) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for record in library.all_records:
         diags.extend(record.problems)
+    diags.extend(library.misnamed)
     diags.extend(_method_clashes(library))
     diags.extend(_story_references(library))
     diags.extend(_lesson_stories(library))

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__, argparse_zh
 from .check import check_library, filter_to_paths
 from .diagnostics import format_diagnostics, summary_line
+from .filenames import unchecked_paths
 from .fsutil import create_exclusive, replace_atomic
 
 from .library import closest, find_root, load_library
@@ -145,6 +146,8 @@ def cmd_check(args) -> int:
     files = len(library.all_records)
     if args.paths:
         diags = filter_to_paths(diags, root, args.paths)
+        diags += unchecked_paths(root, args.paths, {r.path for r in library.all_records},
+                                 {d.path for d in library.misnamed})  # a file it ignored is never "no problems"
     output = format_diagnostics(diags, args.format)
     if output:
         print(output)

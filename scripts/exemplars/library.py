@@ -14,12 +14,11 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic
 from .file_rules import FILE_RULES
+from .filenames import MARKDOWN_SUFFIXES, classify  # noqa: F401 (MARKDOWN_SUFFIXES: watch.py reads it here)
 from .load import Record, read_record
 from .messages import did_you_mean
 from .model import Lesson, Method, Source, Story
 from .schema import CONTRACTS, Contract, validate_mapping
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass
@@ -31,6 +30,8 @@ class Library:
     lessons: list[Lesson] = field(default_factory=list)  # every lesson that could be built, any status
     values: dict[str, dict] = field(default_factory=dict)  # path → validated front-matter values
     method_refs: dict[str, str] = field(default_factory=dict)  # id / name / alias → method id
+    # Files in the library's folders that look meant for the site but are not read (x.md.txt, x.docx …)
+    misnamed: list[Diagnostic] = field(default_factory=list)
 
     # --- lookups ----------------------------------------------------------------------------------------
     @property
@@ -158,16 +159,28 @@ def find_root(start: Path | None = None) -> Path:
 
 def discover(root: Path, contract: Contract) -> list[str]:
     """Markdown files of one contract's folder, sorted; sub-folders allowed; hidden entries skipped."""
+    return scan_folder(root, contract)[0]
+
+
+def scan_folder(root: Path, contract: Contract) -> tuple[list[str], list[Diagnostic]]:
+    """(Markdown files to read, sorted; diagnostics for the other files that are not silently skippable).
+
+    Which name is which is decided in filenames.py: a story saved as `x.md.txt`, `x.MD`, `x` or `x.docx`
+    is reported with the fix, images beside stories are not."""
     base = root / contract.folder
     if not base.is_dir():
-        return []
-    found = []
+        return [], []
+    found, reports = [], []
     for folder, dirs, files in os.walk(base, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         for name in files:
-            if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith((".", "_")) and name.lower() != "readme.md":
+            verdict = classify(name)
+            if verdict.action == "read":
                 found.append(os.path.join(folder, name))
-    return sorted(found)
+            elif verdict.action == "report":
+                rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+                reports.append(Diagnostic.make(verdict.code, rel, 1, folder=contract.folder, **verdict.args))
+    return sorted(found), sorted(reports)
 
 
 PARALLEL_FROM = 2000  # files; below this a process pool costs more than it saves
@@ -185,7 +198,8 @@ def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None)
     library = Library(root=root)
     validated: dict[str, dict | None] = {}
     for name, contract in CONTRACTS.items():
-        paths = discover(root, contract)
+        paths, misnamed = scan_folder(root, contract)
+        library.misnamed.extend(misnamed)
         pairs = _read_reusing(root, contract, paths, jobs, reuse) if reuse is not None else \
             _read_many(root, contract, paths, jobs)
         library.records[name] = [record for record, _ in pairs]

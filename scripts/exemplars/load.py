@@ -17,6 +17,7 @@ import frontmatter
 import yaml
 
 from .diagnostics import Diagnostic
+from .yaml_messages import diagnose_lines, translate
 
 _Y = "tag:yaml.org,2002:"
 _DEFAULT_TAGS = {yaml.ScalarNode: _Y + "str", yaml.SequenceNode: _Y + "seq", yaml.MappingNode: _Y + "map"}
@@ -131,15 +132,24 @@ def parse_record(rel: str, raw: bytes, record: Record | None = None) -> Record:
     if meta is None:
         meta = {}  # an empty front matter is a mapping with every field missing
     if not isinstance(meta, dict):
-        record.problems.append(Diagnostic.make("E-FM-NOT-MAPPING", rel, 2, found=_describe(meta)))
+        mistake = diagnose_lines(lines[1:end], end)  # `title:标题` alone reads as one text, not a field
+        if mistake is not None:
+            record.problems.append(Diagnostic.make("E-YAML-SYNTAX", rel, 2 + mistake[0], problem=mistake[1]))
+        else:
+            record.problems.append(Diagnostic.make("E-FM-NOT-MAPPING", rel, 2, found=_describe(meta)))
         return record
     record.meta = meta
     return record
 
 
 def _decode(rel: str, raw: bytes, record: Record) -> str | None:
-    if b"\x00" in raw:
-        record.problems.append(Diagnostic.make("E-FILE-BINARY", rel, raw[: raw.index(b"\x00")].count(b"\n") + 1))
+    nul = raw.find(b"\x00")
+    variant = _utf16_variant(raw) if nul >= 0 or raw[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+    if variant:
+        record.problems.append(Diagnostic.make("E-FILE-UTF16", rel, 1, variant=variant))
+        return None
+    if nul >= 0:
+        record.problems.append(Diagnostic.make("E-FILE-BINARY", rel, raw[:nul].count(b"\n") + 1))
         return None
     try:
         text = raw.decode("utf-8-sig")  # a BOM is accepted and dropped
@@ -157,6 +167,32 @@ def _decode(rel: str, raw: bytes, record: Record) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _utf16_variant(raw: bytes) -> str | None:
+    """'UTF-16 LE' / 'UTF-16 BE' (with ' 带 BOM') when `raw` reads as UTF-16 text, else None.
+
+    Notepad's "Unicode" is UTF-16 LE with a BOM; without one, the ASCII of a front matter (---, field names) puts a
+    NUL in every other byte, mostly on one side, and the whole file decodes to printable text. Other
+    NUL-containing files stay binary."""
+    for bom, codec, name in ((b"\xff\xfe", "utf-16-le", "UTF-16 LE"), (b"\xfe\xff", "utf-16-be", "UTF-16 BE")):
+        if raw.startswith(bom) and _reads_as(raw[2:], codec):
+            return name + " 带 BOM"
+    sample = raw[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if len(raw) % 2 or max(even, odd) * 16 < len(sample) or min(even, odd) * 2 >= max(even, odd):
+        return None  # (CJK such as 一, U+4E00, puts a few NULs on the other side)
+        return None
+    codec, name = ("utf-16-le", "UTF-16 LE") if odd > even else ("utf-16-be", "UTF-16 BE")
+    return name if _reads_as(raw, codec) and "\n" in raw.decode(codec) else None
+
+
+def _reads_as(raw: bytes, codec: str) -> bool:
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\n\r\t" for ch in text[:2048])
+
+
 def _load_yaml(text: str, lines: dict, first_line: int, soft: list) -> Any:
     try:
         loader = BaseLoader(text)  # composes only; plain scalars are typed by _Builder, as SafeLoader would
@@ -165,18 +201,31 @@ def _load_yaml(text: str, lines: dict, first_line: int, soft: list) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and exc.context and any(c in exc.context for c in _OPENER_CONTEXTS):
-            mark = exc.context_mark  # an unclosed bracket or quote: point where it was opened
-        problem = _translate_yaml_problem(exc.problem or exc.context or "")
-        raise _Refused("E-YAML-SYNTAX", first_line + (mark.line if mark else 0), problem=problem) from None
+        raise _syntax_error(text, first_line, exc) from None
     except yaml.YAMLError as exc:
-        raise _Refused("E-YAML-SYNTAX", first_line, problem=_translate_yaml_problem(str(exc))) from None
+        raise _Refused("E-YAML-SYNTAX", first_line, problem=translate(str(exc))) from None
     except RecursionError:
         raise _Refused("E-YAML-DEPTH", first_line) from None
     if node is None:
         return None
-    return _Builder(lines, first_line, soft).build(node, (), 0)
+    return _Builder(lines, first_line, soft, text).build(node, (), 0)
+
+
+def _syntax_error(text: str, first_line: int, exc: yaml.MarkedYAMLError) -> _Refused:
+    """The editor's mistake on its own line when the raw lines show it, else the parser's message in Chinese."""
+    rows = text.split("\n")
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and exc.context and any(c in exc.context for c in _OPENER_CONTEXTS):
+        mark = exc.context_mark  # an unclosed bracket or quote: point where it was opened
+    at = min(mark.line, len(rows) - 1) if mark else 0  # the end of the text is the last front-matter line
+    mistake = diagnose_lines(rows, at)
+    if mistake is not None:
+        return _Refused("E-YAML-SYNTAX", first_line + mistake[0], problem=mistake[1])
+    character = ""
+    if exc.problem_mark and exc.problem_mark.line < len(rows):
+        character = rows[exc.problem_mark.line][exc.problem_mark.column:exc.problem_mark.column + 1]
+    return _Refused("E-YAML-SYNTAX", first_line + at,
+                    problem=translate(exc.problem or "", exc.context or "", character))
 
 
 _OPENER_CONTEXTS = ("flow sequence", "flow mapping", "quoted scalar")
@@ -201,8 +250,9 @@ class _Builder:
     every other problem of the file. This walk is the checker's hot path: keep it lean.
     """
 
-    def __init__(self, lines: dict, first_line: int, soft: list) -> None:
+    def __init__(self, lines: dict, first_line: int, soft: list, text: str = "") -> None:
         self.lines, self.first_line, self.count, self.soft = lines, first_line, 0, soft
+        self.rows = text.split("\n") if "#" in text else None  # raw lines, only to spot ` #` comments
         self.entry_line = first_line  # the top-level key being read: where an alias blow-up is reported
 
     def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
@@ -239,10 +289,25 @@ class _Builder:
                 for implicit_tag, pattern in _IMPLICIT.get(value[0], ()):
                     if pattern.match(value):
                         return self.typed(node, implicit_tag)
+                if self.rows is not None:
+                    self.comment_after(node)
             return value
         if tag not in _ALLOWED_EXPLICIT:
             raise _Refused("E-YAML-TAG", self.first_line + node.start_mark.line, tag=_written_tag(tag))
         return self.typed(node, tag)
+
+    def comment_after(self, node: yaml.ScalarNode) -> None:
+        """Warn when an unquoted text value is followed by ` #…` on its line: YAML dropped that as a comment, so
+        `title: 石桥村#1号调解室 #调解` silently became `石桥村#1号调解室`. Numbers, dates and quoted values are not
+        cut this way; a comment on a line of its own is not after a value."""
+        mark = node.end_mark
+        if mark.line >= len(self.rows):
+            return
+        rest = self.rows[mark.line][mark.column:]
+        stripped = rest.lstrip(" \t")
+        if stripped.startswith("#") and len(stripped) < len(rest):
+            self.soft.append(_Refused("W-YAML-COMMENT", self.first_line + mark.line,
+                                      comment=stripped.rstrip()[:40], value=node.value[-40:]))
 
     @staticmethod
     def typed(node: yaml.ScalarNode, tag: str) -> Any:
@@ -279,37 +344,6 @@ class _Builder:
             else:
                 result[key] = self.build(value_node, key_path, depth + 1)
         return result
-
-
-_YAML_PROBLEMS = {
-    "mapping values are not allowed here": "这里不能出现“键: 值”（多半是值里含冒号，请给值加引号）",
-    "could not find expected ':'": "找不到应有的冒号“:”",
-    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-    "expected <block end>, but found": "缩进不一致",
-    "found undefined alias": "使用了未定义的别名 *",
-    "found unexpected end of stream": "内容意外结束（引号或括号没有闭合？）",
-    "found unknown escape character": "双引号中有无效的转义字符（把 \\ 改成 \\\\，或改用单引号）",
-    "did not find expected key": "缩进不一致或缺少键名",
-    "did not find expected '-' indicator": "列表项缩进不一致",
-    "did not find expected node content": "这里缺少内容",
-    "found duplicate anchor": "锚点名重复",
-    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或列表项之间缺少逗号",
-    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或项之间缺少逗号",
-    "found character that cannot start any token": "这里有不能作为开头的字符（如 @ 或 `），请给整个值加引号",
-    "expected a comment or a line break": "值的后面多了内容（请给整个值加引号）",
-    "found a tab character": "不能用 Tab 缩进，请改用空格",
-    "special characters are not allowed": "含有不允许的控制字符",
-    "while scanning a quoted scalar": "引号没有闭合",
-    "while parsing a flow sequence": "方括号 [ ] 没有闭合",
-    "while parsing a flow mapping": "花括号 { } 没有闭合",
-}
-
-
-def _translate_yaml_problem(problem: str) -> str:
-    for english, chinese in _YAML_PROBLEMS.items():
-        if english in problem:
-            return chinese
-    return problem.strip() or "无法解析"
 
 
 def _describe(value: Any) -> str:

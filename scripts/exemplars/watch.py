@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .library import MARKDOWN_SUFFIXES
+from .filenames import classify
 from .schema import CONTRACTS
 
 QUIET = 0.3  # seconds without events before a burst counts as one save
@@ -33,7 +33,7 @@ def is_relevant(path: str, is_directory: bool = False, event_type: str = "modifi
         return False
     if is_directory:
         return event_type in ("moved", "deleted")
-    return name.endswith(MARKDOWN_SUFFIXES)
+    return classify(name).action != "skip"  # x.md.txt too: check reports it, so saving one re-checks
 
 
 def check_report(root: Path, paths: list[Path], fmt: str) -> tuple[str, str]:
