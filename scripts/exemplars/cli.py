@@ -278,13 +278,18 @@ def _valid_title(text: str) -> str:
         raise UsageError("标题不能为空")
     if "\n" in text:
         raise UsageError("标题只能写一行")
+    limit = STORY.field("title").type.max_length  # the schema's limit: `check` would refuse a longer title
+    if limit is not None and len(text) > limit:
+        raise UsageError(f"标题有 {len(text)} 个字，超过上限 {limit} 个字")
     return text
 
 
 def _valid_kind(text: str) -> str:
-    synonyms = {"正面": "exemplar", "正面典型": "exemplar", "反面": "cautionary", "反面典型": "cautionary"}
-    value = synonyms.get(text.strip(), text.strip())
-    if value not in KINDS:
+    # The prompt takes the schema's value or its Chinese label (and the short 正面/反面) but always writes the
+    # value, which is the only spelling `check` accepts: it suggests the value when a file holds the label.
+    short = {"正面": KINDS["exemplar"], "反面": KINDS["cautionary"]}
+    value = STORY.field("kind").type.from_label(short.get(text.strip(), text))
+    if value is None:
         raise UsageError(f"类型 `{text}` 无效：写 exemplar（正面典型）或 cautionary（反面典型）")
     return value
 

@@ -3,24 +3,25 @@ worker processes for large libraries — so `check` spends its single-threaded t
 They also collect the body's citations onto the Record, for check.py to look up."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
 from .citations import find_citations, story_links
 from .diagnostics import Diagnostic
 from .load import Record
-from .schema import PLACEHOLDER
+from .schema import PLACEHOLDER, SPACES, STATUSES
 
 
 def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
+    return isinstance(value, str) and value.strip(SPACES).startswith(PLACEHOLDER)
 
 
 def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
     collect_citations(record)
-    return _body_rules(root, record) + _placeholders(record)
+    return _body_rules(root, record) + _placeholders(record) + _empty_body(record)
 
 
 def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
@@ -56,6 +57,23 @@ def _body_rules(root: Path, record: Record) -> list[Diagnostic]:
         if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file():
             diags.append(Diagnostic.make("E-LINK-MISSING", record.path, line, target=target))
     return diags
+
+
+_INVISIBLE = re.compile(r"<!--.*?(-->|$)|[\s#>*_`~|\-=+.:\[\](){}!\\]", re.DOTALL)
+
+
+def _empty_body(record: Record) -> list[Diagnostic]:
+    """A story or lesson in review or published needs a body with visible text (HTML comments and bare Markdown
+    marks do not count): an empty page is never what was meant. A draft is only reminded; a withdrawn page shows
+    its notice instead of the body."""
+    status = record.meta.get("status")
+    if status not in ("draft", "review", "published") or _INVISIBLE.sub("", record.body):
+        return []
+    if status == "draft":
+        return [Diagnostic.make("W-BODY-EMPTY", record.path, record.body_line - 1)]
+    what = "课程" if record.path.startswith("lessons/") else "故事"
+    return [Diagnostic.make("E-BODY-EMPTY", record.path, record.body_line - 1, what=what, status=status,
+                            status_label=STATUSES[status])]
 
 
 def _placeholders(record: Record) -> list[Diagnostic]:

@@ -17,6 +17,12 @@ from .regions import PROVINCE_NAMES, PROVINCES, suggest_province
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
+# Blank as JSON Schema's regular expressions (ECMA-262 `\s`) define it, spelled out as one class so that the
+# checker's Python and any schema validator agree on what counts as blank (Python's own `\s` and str.strip()
+# differ from ECMA-262 on a few characters, such as U+FEFF and U+001C).
+SPACE_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SPACES = "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_HAS_SPACE = re.compile(f"[{SPACE_CLASS}]")
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PLACEHOLDER = "待填写"  # what `exemplars new` writes where the editor still owes content
 
@@ -63,19 +69,30 @@ class Text(Type):
 
     def __init__(self, single_line: bool = True, max_length: int | None = None) -> None:
         self.single_line, self.max_length = single_line, max_length
+        if max_length is not None:  # the limit shows in the editors' field table, from this one definition
+            self.label = f"一行文字，不超过 {max_length} 个字" if single_line else f"文字，不超过 {max_length} 个字"
+        elif not single_line:
+            self.label = "文字"
 
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
-        value = value.strip()
+        raw, value = value, value.strip(SPACES)
         if not value:
             return None, [("E-FIELD-EMPTY", {}, ())]
+        problems = []
         if self.single_line and "\n" in value:
-            return value, [("E-TEXT-NEWLINE", {}, ())]
-        return value, []
+            problems.append(("E-TEXT-NEWLINE", {}, ()))
+        if self.max_length is not None and len(raw) > self.max_length:
+            # the length as written, as JSON Schema's maxLength counts it: one limit, two enforcers that agree
+            problems.append(("E-TEXT-TOO-LONG", {"limit": self.max_length, "length": len(raw)}, ()))
+        return value, problems
 
     def json_schema(self):
-        schema: dict = {"type": "string", "minLength": 1, "pattern": r"\S"}
+        # "something not blank, and no line break once the ends are trimmed", as validate() says it
+        blank, visible = f"[{SPACE_CLASS}]", f"[^{SPACE_CLASS}]"
+        pattern = f"^{blank}*[^\\n]*{visible}[^\\n]*{blank}*$" if self.single_line else visible
+        schema: dict = {"type": "string", "minLength": 1, "pattern": pattern}
         if self.max_length:
             schema["maxLength"] = self.max_length
         return schema
@@ -87,9 +104,9 @@ class Slug(Type):
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
-        if not value.strip():
+        if not value.strip(SPACES):
             return None, [("E-FIELD-EMPTY", {}, ())]
-        if not SLUG_RE.match(value):
+        if not SLUG_RE.fullmatch(value):  # fullmatch: `$` alone would let a final line break through
             return None, [("E-ID-FORMAT", {"value": value}, ())]
         return value, []
 
@@ -106,9 +123,18 @@ class Choice(Type):
         if not isinstance(value, str):
             return None, self.type_error(value)
         if value not in self.choices:
-            return None, [("E-FIELD-CHOICE", {"value": value, "candidates": list(self.choices),
-                                              "choices": "、".join(self.choices)}, ())]
+            # Files hold the English value (what a web form writes, what JSON Schema lists); the Chinese label an
+            # editor may type (正面典型, 已发布) is answered with the exact value to write.
+            candidates = {**{label: key for key, label in self.choices.items()}, **{k: k for k in self.choices}}
+            return None, [("E-FIELD-CHOICE", {"value": value, "candidates": candidates,
+                                              "choices": "、".join(f"{k}（{v}）" for k, v in self.choices.items())},
+                           ())]
         return value, []
+
+    def from_label(self, text: str) -> str | None:
+        """The value for a value or its Chinese label (for prompts, where either may be typed)."""
+        text = text.strip()
+        return text if text in self.choices else {v: k for k, v in self.choices.items()}.get(text)
 
     def json_schema(self):
         return {"enum": list(self.choices)}
@@ -122,7 +148,7 @@ class Date(Type):
             return value if isinstance(value, dt.date) else value.date(), []
         if not isinstance(value, str):
             return None, [("E-DATE-INVALID", {"value": describe(value)}, ())]
-        text = value.strip()
+        text = value  # as written: " 2019-06-12" fails the schema's pattern too
         if re.fullmatch(DATE_PATTERN, text):
             try:
                 return dt.date.fromisoformat(text), []
@@ -152,6 +178,8 @@ class Integer(Type):
         self.label = "整数" if minimum is None else f"不小于 {minimum} 的整数"
 
     def validate(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON Schema's "integer" counts 90.0 as 90; so does the checker
         if isinstance(value, bool) or not isinstance(value, int):
             return None, self.type_error(value)
         if self.minimum is not None and value < self.minimum:
@@ -171,12 +199,14 @@ class Url(Type):
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
-        if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE):
+        if not re.match(self.PATTERN, value):
             return None, [("E-URL-SCHEME", {"value": value}, ())]
-        return value.strip(), []
+        return value.strip(SPACES), []
+
+    PATTERN = f"^[Hh][Tt][Tt][Pp][Ss]?://[^{SPACE_CLASS}/]+"
 
     def json_schema(self):
-        return {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+"}
+        return {"type": "string", "pattern": self.PATTERN}
 
 
 class Region(Type):
@@ -185,13 +215,13 @@ class Region(Type):
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
-        text = value.strip()
+        text = value.strip(SPACES)
         if not text:
             return None, [("E-FIELD-EMPTY", {}, ())]
-        parts = text.split("/")
-        if any(not p.strip() for p in parts):
+        parts = value.split("/")
+        if any(not p.strip(SPACES) for p in parts):
             return None, [("E-REGION-FORMAT", {"value": value, "problem": "有空的一级（多余的 /）"}, ())]
-        if any(re.search(r"\s", p) for p in parts):
+        if any(_HAS_SPACE.search(p) for p in parts):
             return None, [("E-REGION-FORMAT", {"value": value, "problem": "含有空格"}, ())]
         if parts[0] not in PROVINCE_NAMES:
             guess = did_you_mean(suggest_province(parts[0]))
@@ -200,7 +230,7 @@ class Region(Type):
 
     def json_schema(self):
         names = "|".join(re.escape(name) for name, _, _ in PROVINCES)
-        return {"type": "string", "pattern": rf"^({names})(/[^/\s]+)*$"}
+        return {"type": "string", "pattern": rf"^({names})(/[^/{SPACE_CLASS}]+)*$"}
 
 
 class MethodRef(Type):
@@ -211,12 +241,12 @@ class MethodRef(Type):
     def validate(self, value):
         if not isinstance(value, str):
             return None, self.type_error(value)
-        if not value.strip():
+        if not value.strip(SPACES):
             return None, [("E-FIELD-EMPTY", {}, ())]
-        return value.strip(), []
+        return value.strip(SPACES), []
 
     def json_schema(self):
-        return {"type": "string", "minLength": 1}  # json_schema(contract, method_refs) adds the enum
+        return {"type": "string", "minLength": 1, "pattern": f"[^{SPACE_CLASS}]"}  # json_schema(contract, method_refs) adds the enum
 
 
 class ListOf(Type):
@@ -318,7 +348,7 @@ def mapping_json_schema(fields: tuple[Field, ...], draft_aware: bool) -> dict:
     content = [f for f in fields if f.required and f.content] if draft_aware else []
     if content:
         # Drafts may still lack content fields or hold placeholders; anything past draft may not.
-        not_placeholder = {"not": {"pattern": f"^{PLACEHOLDER}"}}
+        not_placeholder = {"not": {"pattern": f"^[{SPACE_CLASS}]*{PLACEHOLDER}"}}  # file_rules.is_placeholder
         schema["allOf"] = [{
             "if": {"not": {"properties": {"status": {"const": "draft"}}, "required": ["status"]}},
             "then": {
@@ -439,6 +469,36 @@ LESSON = Contract("lesson", "lessons", LESSON_FIELDS, "课程文件头", draft_a
 CONTRACTS = {c.name: c for c in (STORY, METHOD, LESSON)}
 
 
+# Rules JSON Schema cannot state, because they need the body, another file or the whole library. They are named
+# in the exported schema's descriptions, so an editor (or a web form) using only the schema knows that
+# `exemplars check` still applies them. Every bound the schema does state, check enforces with the same value.
+_CHECK_ONLY_NOTE = "（此规则只有 exemplars check 能检查）"
+CHECK_ONLY_RULES: dict[str, dict[str, str]] = {
+    "story": {
+        "id": "id 和旧标识（aliases）在全库故事与课程中唯一",
+        "aliases": "旧标识不能与任何故事或课程的 id、旧标识重复",
+        "methods": "每一项须是 methods/ 中已有方法的 id、名称或别名，且不重复",
+        "related": "每一项须是库中已有故事的 id 或旧标识，且不是本故事自己",
+        "region": "同一地方在全库只用一种写法；反面典型须匿名（某某），地区不低于地市级",
+        "reviewed_by": "审核人不能是作者本人",
+    },
+    "lesson": {
+        "id": "id 和旧标识（aliases）在全库故事与课程中唯一",
+        "aliases": "旧标识不能与任何故事或课程的 id、旧标识重复",
+        "methods": "每一项须是 methods/ 中已有方法的 id、名称或别名，且不重复",
+        "stories": "每一项须是库中已有故事的 id 或旧标识，且不重复；已发布的课程只能引用已发布或已撤回的故事",
+    },
+    "method": {
+        "id": "方法的 id、名称和别名在所有方法中唯一",
+        "name": "方法的 id、名称和别名在所有方法中唯一",
+        "aliases": "方法的 id、名称和别名在所有方法中唯一",
+    },
+}
+_CHECK_ONLY_FILE = ("另有只能由 exemplars check 检查的规则：文件头任何字段和正文都不得含身份证号或手机号（全角数字也算）；"
+                    "正文不得含脚本、嵌入框架和 javascript: 链接，链接和 [[story:…]] 引用须指向存在的内容；"
+                    "送审（review）或已发布（published）的正文不能为空；不带引号的值在“ #”处被截断成注释时给出警告。")
+
+
 def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dict:
     """The contract as JSON Schema (draft 2020-12). With `method_refs`, methods are an enum for autocompletion."""
     schema = mapping_json_schema(contract.fields, contract.draft_aware)
@@ -447,6 +507,9 @@ def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dic
         schema.setdefault("allOf", []).append({
             "if": {"properties": {"status": {"const": "published"}}, "required": ["status"]},
             "then": {"required": ["reviewed_by"]}})
+    for name, rule in CHECK_ONLY_RULES.get(contract.name, {}).items():
+        prop = schema["properties"][name]
+        prop["description"] = f"{prop['description']}{rule}{_CHECK_ONLY_NOTE}"
     if method_refs and "methods" in schema["properties"]:
         methods = dict(schema["properties"]["methods"])
         methods["items"] = {"enum": sorted(method_refs)}
@@ -455,6 +518,7 @@ def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dic
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://exemplars.invalid/schema/{contract.name}.json",
         "title": f"典型示范故事库：{contract.title}",
+        "description": _CHECK_ONLY_FILE,
         **schema,
     }
 
