@@ -164,6 +164,12 @@ def test_text_cut_at_space_hash_warns(parser, line, kept, dropped):
     assert record.meta[key] == kept  # the warning tells the truth about what was read
 
 
+def test_a_value_that_is_all_comment_warns_too(parser):
+    warnings, record = comment_warnings(with_line(TITLE, "title: #1号调解室"))
+    assert [w[0] for w in warnings] == [TITLE + 2] and "#1号调解室" in warnings[0][1]
+    assert record.meta["title"] is None  # check then also says the title is empty
+
+
 @pytest.mark.parametrize("head", [
     'title: "石桥村 #1号调解室"',  # quoted: nothing is cut
     "title: '石桥村 #1号调解室'",

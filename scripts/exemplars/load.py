@@ -307,7 +307,19 @@ class _Builder:
         stripped = rest.lstrip(" \t")
         if stripped.startswith("#") and len(stripped) < len(rest):
             self.soft.append(_Refused("W-YAML-COMMENT", self.first_line + mark.line,
-                                      comment=stripped.rstrip()[:40], value=node.value[-40:]))
+                                      comment=stripped.rstrip()[:40], value=node.value[-40:],
+                                      quoted=f'"{node.value} {stripped.rstrip()}"'[:90]))
+
+    def comment_instead_of_value(self, key_node: yaml.Node) -> None:
+        """`title: #1号调解室`: the whole value was read as a comment, leaving the field empty."""
+        mark = key_node.end_mark
+        if mark.line >= len(self.rows):
+            return
+        rest = re.match(r"\s*:[ \t]+(#.*)$", self.rows[mark.line][mark.column:])
+        if rest:
+            self.soft.append(_Refused("W-YAML-COMMENT", self.first_line + mark.line,
+                                      comment=rest.group(1).rstrip()[:40], value="（空）",
+                                      quoted=f'"{rest.group(1).rstrip()}"'[:90]))
 
     @staticmethod
     def typed(node: yaml.ScalarNode, tag: str) -> Any:
@@ -341,6 +353,8 @@ class _Builder:
             if type(value_node) is yaml.ScalarNode:  # most values: skip build()'s dispatch
                 self.count += 1
                 result[key] = self.scalar(value_node)
+                if result[key] is None and self.rows is not None and not value_node.style:
+                    self.comment_instead_of_value(key_node)
             else:
                 result[key] = self.build(value_node, key_path, depth + 1)
         return result

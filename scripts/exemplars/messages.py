@@ -36,7 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-YAML-DEPTH": ("文件头嵌套层级过深", "文件头只需要一两层结构，请检查括号和缩进"),
     "E-YAML-DUPKEY": ("字段 `{key}` 重复出现，第一次在第 {first} 行", "只保留一个 `{key}`，把内容合并到一处"),
     "W-YAML-COMMENT": ("“ #”之后的“{comment}”被当成了注释，没有算进值里：值只剩“{value}”",
-                       "如果它是内容，请给整个值加引号，例如 `\"{value} {comment}\"`；如果是注释，请把它移到单独的一行"),
+                       "如果它是内容，请给整个值加引号，写成 `{quoted}`；如果是注释，请把它移到单独的一行"),
     "E-YAML-KEY-TYPE": ("字段名必须是文字，这里是 `{key}`", "把字段名改成文档中列出的名称"),
     # --- fields --------------------------------------------------------------------------------------
     "E-FIELD-MISSING": ("缺少必填字段 `{field}`（{label}）", "添加一行 `{field}: {example}`"),
@@ -224,7 +224,8 @@ class _Generic(dict):
 
     WORDS = {"field": "字段名", "key": "字段名", "example": "示例值", "choices": "（见具体提示）", "value": "值",
              "what": "故事或课程", "current": "现在的标识",
-             "file": "文件", "date": "发生日期"}
+             "file": "文件", "date": "发生日期", "target": "正确的文件名（如 故事.md）", "folder": "stories",
+             "quoted": "\"整个值\"", "limit": "上限"}
 
     def __missing__(self, key: str) -> str:
         return self.WORDS.get(key, key)
