@@ -115,6 +115,7 @@ def test_the_build_stops_on_what_check_reports(library_copy, tmp_path):
     root = library_copy({
         "stories/zhejiang/notepad-2019.md.txt": story().replace("id: case-2019", "id: notepad-2019"),
         "stories/zhejiang/label-2019.md": story(kind="正面典型").replace("id: case-2019", "id: label-2019"),
+        "stories/zhejiang/status-2019.md": story(status="已发布").replace("id: case-2019", "id: status-2019"),
         "stories/zhejiang/empty-2019.md": f"---\n{head.replace('id: case-2019', 'id: empty-2019')}---\n\n",
         "stories/zhejiang/photo.jpg": b"\xff\xd8\xff\xe0 an image beside the stories is fine",
     })
@@ -123,6 +124,7 @@ def test_the_build_stops_on_what_check_reports(library_copy, tmp_path):
     message = str(failure.value)
     assert "stories/zhejiang/notepad-2019.md.txt:1: 错误 E-FILE-NAME" in message
     assert "stories/zhejiang/label-2019.md:4: 错误 E-FIELD-CHOICE" in message and "是不是 `exemplar`" in message
+    assert "stories/zhejiang/status-2019.md:9: 错误 E-FIELD-CHOICE" in message and "是不是 `published`" in message
     assert "stories/zhejiang/empty-2019.md" in message and "E-BODY-EMPTY" in message
     assert "photo.jpg" not in message
     assert "Traceback" not in message
