@@ -78,6 +78,7 @@ CASES = {
     "unclosed double quote": (with_line(TITLE, 'title: "石桥村调解室'), TITLE + 2, ["引号"]),
     "unclosed bracket": (with_line(TITLE, "tags: [调解, 村规"), TITLE + 2, ["方括号"]),
     "value starting with @": (with_line(TITLE, "title: @石桥村"), TITLE + 2, ["@", "引号"]),
+    "an invisible control character": (with_line(TITLE, "title: 石桥\x07村"), TITLE + 2, ["控制字符"]),
 }
 
 

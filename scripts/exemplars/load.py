@@ -180,7 +180,6 @@ def _utf16_variant(raw: bytes) -> str | None:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     if len(raw) % 2 or max(even, odd) * 16 < len(sample) or min(even, odd) * 2 >= max(even, odd):
         return None  # (CJK such as 一, U+4E00, puts a few NULs on the other side)
-        return None
     codec, name = ("utf-16-le", "UTF-16 LE") if odd > even else ("utf-16-be", "UTF-16 BE")
     return name if _reads_as(raw, codec) and "\n" in raw.decode(codec) else None
 
@@ -202,6 +201,10 @@ def _load_yaml(text: str, lines: dict, first_line: int, soft: list) -> Any:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(text, first_line, exc) from None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark; libyaml counts bytes, so find it
+        found = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, found) if found >= 0 else 0
+        raise _Refused("E-YAML-SYNTAX", first_line + line, problem=translate(exc.reason or str(exc))) from None
     except yaml.YAMLError as exc:
         raise _Refused("E-YAML-SYNTAX", first_line, problem=translate(str(exc))) from None
     except RecursionError:
