@@ -102,6 +102,7 @@ def test_check_path_says_what_it_did_with_a_file_it_did_not_read(library_copy, c
     assert result.stdout.startswith(f"{named}:1: 警告 W-PATH-NOT-CHECKED: 没有检查这个文件："), result.stdout
     assert reason in result.stdout
     assert result.returncode == 0  # nothing wrong, but nothing claimed either
+    assert result.stderr.startswith("检查了 0 个文件：0 个错误，1 个警告。")
     assert cli("check", "--strict", named, cwd=root).returncode == 1
 
 
@@ -118,7 +119,8 @@ def test_check_path_on_a_story_still_checks_it(library_copy, cli):
     root = library_copy({"stories/zhejiang/good-2019.md": story("good-2019")})
     result = cli("check", "stories/zhejiang/good-2019.md", cwd=root)
     assert result.returncode == 0 and result.stdout == ""
-    assert "没有发现问题" in result.stderr  # it was read and checked: here the phrase is true
+    assert result.stderr.startswith("检查了 1 个文件，没有发现问题。")  # read and checked: here the phrase is true
+    assert "全库" in result.stderr
 
 
 # --- UTF-16 -------------------------------------------------------------------------------------------------

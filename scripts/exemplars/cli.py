@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from . import __version__, argparse_zh
 from .check import check_library, filter_to_paths
@@ -152,9 +153,18 @@ def cmd_check(args) -> int:
     if output:
         print(output)
     if args.format == "text":
-        print(summary_line(diags, files), file=sys.stderr)
+        print(_summary(library, root, args.paths, diags, files), file=sys.stderr)
     failed = any(d.is_error for d in diags) or (args.strict and diags)
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _summary(library, root: Path, paths: list[Path], diags, files: int) -> str:
+    """With PATHs, count only the named files that were read (0 when none was), so the line never claims a
+    file it skipped; references were still resolved against the whole library."""
+    if not paths:
+        return summary_line(diags, files)
+    named = filter_to_paths([SimpleNamespace(path=r.path) for r in library.all_records], root, paths)
+    return summary_line(diags, len(named)) + f"（引用对照全库 {files} 个文件检查）"
 
 
 # --- new -------------------------------------------------------------------------------------------------------
