@@ -151,3 +151,11 @@ def test_other_nul_bytes_stay_binary(library_copy, cli, raw):
     root = library_copy({"stories/zhejiang/blob.md": raw})
     result, diags = check_json(cli, root, "stories/zhejiang/blob.md")
     assert [d["code"] for d in diags] == ["E-FILE-BINARY"], diags
+
+
+def test_check_watch_rechecks_when_a_misnamed_file_is_saved():
+    from exemplars.watch import is_relevant
+
+    assert is_relevant("stories/zhejiang/x.md.txt") and is_relevant("stories/zhejiang/x.docx")
+    assert is_relevant("stories/zhejiang/x.md")
+    assert not is_relevant("stories/zhejiang/photo.jpg") and not is_relevant("stories/zhejiang/x.md~")

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic
 from .file_rules import FILE_RULES
-from .filenames import MARKDOWN_SUFFIXES, classify  # noqa: F401 (MARKDOWN_SUFFIXES: watch.py reads it here)
+from .filenames import classify
 from .load import Record, read_record
 from .messages import did_you_mean
 from .model import Lesson, Method, Source, Story
