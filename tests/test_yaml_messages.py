@@ -194,3 +194,22 @@ def test_comment_cut_through_the_cli(library_copy, cli):
     assert f"stories/zhejiang/cut.md:{TITLE + 2}: 警告 W-YAML-COMMENT:" in result.stdout
     assert "加引号" in result.stdout
     assert cli("check", "--strict", "stories/zhejiang/cut.md", cwd=root).returncode == 1
+
+
+@pytest.mark.parametrize("item", ["title：来源", "title:来源"])
+def test_a_list_item_that_is_one_text_says_it_looks_like_a_field(library_copy, cli, item):
+    text = GOOD.replace("id: jieliu-2019", "id: item-2019").replace("  - title: 虚构示例：测试用故事", f"  - {item}")
+    assert item in text
+    root = library_copy({"stories/zhejiang/item-2019.md": text})
+    result = cli("check", "stories/zhejiang/item-2019.md", cwd=root)
+    line = text.split("\n").index(f"  - {item}") + 1
+    assert f"stories/zhejiang/item-2019.md:{line}: 错误 E-FIELD-TYPE:" in result.stdout
+    assert "冒号要用半角，冒号后面要有一个空格" in result.stdout
+
+
+def test_a_url_where_a_list_belongs_is_not_taken_for_a_field(library_copy, cli):
+    text = GOOD.replace("id: jieliu-2019", "id: url-2019").replace("  - title: 虚构示例：测试用故事\n", "")
+    text = text.replace("sources:\n", "sources: https://www.example.gov.cn/a.html\n")
+    root = library_copy({"stories/zhejiang/url-2019.md": text})
+    result = cli("check", "stories/zhejiang/url-2019.md", cwd=root)
+    assert "E-FIELD-TYPE" in result.stdout and "像是一行" not in result.stdout

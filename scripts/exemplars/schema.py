@@ -45,7 +45,13 @@ class Type:
         raise NotImplementedError
 
     def type_error(self, value: Any) -> list[Problem]:
-        return [("E-FIELD-TYPE", {"expected": self.label, "found": describe(value)}, ())]
+        found = describe(value)
+        if isinstance(value, str) and _LOOKS_LIKE_FIELD.match(value):  # `- title：来源` read as one text
+            found += "（它像是一行“字段: 值”：冒号要用半角，冒号后面要有一个空格）"
+        return [("E-FIELD-TYPE", {"expected": self.label, "found": found}, ())]
+
+
+_LOOKS_LIKE_FIELD = re.compile(r"^[A-Za-z_][\w-]{0,30}(：|:(?=[^\s/]))")
 
 
 def describe(value: Any) -> str:
