@@ -59,7 +59,16 @@ def _body_rules(root: Path, record: Record) -> list[Diagnostic]:
     return diags
 
 
-_INVISIBLE = re.compile(r"<!--.*?(-->|$)|[\s#>*_`~|\-=+.:\[\](){}!\\]", re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_VISIBLE = re.compile(r"[^\s#>*_`~|\-=+.:\[\](){}!\\]")  # not blank, not a bare Markdown mark
+
+
+def has_visible_text(body: str) -> bool:
+    """Whether a reader would see any text: HTML comments and bare Markdown marks (##, ---, > …) do not count.
+    Stops at the first visible character, so a normal body costs next to nothing."""
+    if "<!--" in body:
+        body = _HTML_COMMENT.sub("", body)
+    return _VISIBLE.search(body) is not None
 
 
 def _empty_body(record: Record) -> list[Diagnostic]:
@@ -67,7 +76,7 @@ def _empty_body(record: Record) -> list[Diagnostic]:
     marks do not count): an empty page is never what was meant. A draft is only reminded; a withdrawn page shows
     its notice instead of the body."""
     status = record.meta.get("status")
-    if status not in ("draft", "review", "published") or _INVISIBLE.sub("", record.body):
+    if status not in ("draft", "review", "published") or has_visible_text(record.body):
         return []
     if status == "draft":
         return [Diagnostic.make("W-BODY-EMPTY", record.path, record.body_line - 1)]
