@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic
+from .schema import CONTRACTS  # the one place that names the library's folders
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # exactly these spellings are read
 _TEXT_SUFFIXES = (".txt", ".text")  # Notepad and friends: `故事.md.txt`, `故事.txt`
@@ -80,8 +81,6 @@ def skip_reason_for_folder(parts: tuple[str, ...]) -> str:
 def unchecked_paths(root: Path, paths: list[Path], read: set[str], reported: set[str]) -> list[Diagnostic]:
     """For `exemplars check PATH…`: a warning for each named file that was neither read nor reported, saying why,
     so a file the checker ignored never gets "没有发现问题". `read`/`reported`: library-relative POSIX paths."""
-    from .schema import CONTRACTS  # schema is the one place that names the folders
-
     folders = {contract.folder for contract in CONTRACTS.values()}
     found = []
     for path in paths:
