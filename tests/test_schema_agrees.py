@@ -11,7 +11,6 @@ text bound through the same validation code the checker runs.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
