@@ -1,15 +1,16 @@
 """Rules over a story's Markdown body: unsafe HTML, personal data, placeholders and broken relative links.
 
-Lines inside fenced code blocks and inline code spans are skipped: Markdown renders them as escaped text.
+Lines inside fenced code blocks and inline code spans are skipped by the markup rules: Markdown renders them as
+escaped text. Personal numbers are looked for on every line: escaped text is still read.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from pathlib import Path
 from typing import Iterator
 
+from .personal import find_numbers, mask, might_hold_number  # noqa: F401  (mask: kept for importers)
 from .schema import PLACEHOLDER
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -21,13 +22,6 @@ _EVENT_IN_ATTR_LIST = re.compile(r"\{[^{}]*?\b(on[a-zA-Z]{3,})\s*=", re.IGNORECA
 _SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
-# 18 characters: 6-digit area code, birth date, 3-digit sequence, check digit.
-_IDCARD = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{5})((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])([0-9]{3})([0-9Xx])(?![0-9A-Za-z])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-# Mobile numbers: 11 digits from 13x–19x, optionally written 138-1234-5678 or 138 1234 5678 or +86 prefixed.
-_MOBILE = re.compile(r"(?<![0-9A-Za-z_.\-])(?:\+?86[- ]?)?(1[3-9][0-9](?:[- ]?[0-9]{4}){2})(?![0-9A-Za-z_]|[.,][0-9])")
-_AMOUNT_AFTER = re.compile(r"^\s*(元|万|亿|美元|人|户|次|吨|斤|公斤|千克|平方|米|亩|件|个|份|%|％)")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 _REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 
@@ -57,29 +51,14 @@ def visible_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
             yield first_line + offset, _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
 
 
-def valid_id_card(match: re.Match) -> bool:
-    digits = "".join(match.groups())
-    try:
-        dt.date(int(match.group(2)), int(match.group(3)), int(match.group(4)))
-    except ValueError:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
-    return _ID_CHECK[total % 11] == digits[17].upper()
-
-
-def mask(value: str) -> str:
-    """Never echo a full personal number back into logs."""
-    value = value.strip()
-    return value[:3] + "*" * max(0, len(value) - 7) + value[-4:]
-
-
-# Anything any rule below could match starts with one of these; most bodies contain none, and one C-speed search
-# over the whole body lets them skip the line-by-line pass.
-_SUSPICIOUS = re.compile(r"[<&{]|script|[0-9]{3}[- ]?[0-9]{4}", re.IGNORECASE)
+# Anything the markup rules below could match starts with one of these; most bodies contain none, and one
+# C-speed search over the whole body lets them skip the line-by-line pass (personal numbers have their own).
+_SUSPICIOUS = re.compile(r"[<&{]|script", re.IGNORECASE)
 
 
 def scan_body(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
     """Yield (code, line, args) for unsafe markup and personal data in the body."""
+    yield from personal_numbers(body, first_line)
     if not _SUSPICIOUS.search(body):
         return
     for line_no, line in visible_lines(body, first_line):
@@ -92,12 +71,15 @@ def scan_body(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
             yield "E-HTML-EVENT", line_no, {"attr": match.group(1).lower()}
         if _SCRIPT_URL.search(_CONTROL.sub("", decoded)):
             yield "E-HTML-JSURL", line_no, {}
-        for match in _IDCARD.finditer(line):
-            if valid_id_card(match):
-                yield "E-PII-IDCARD", line_no, {"value": mask(match.group(0))}
-        for match in _MOBILE.finditer(line):
-            if not _AMOUNT_AFTER.match(line[match.end():]):
-                yield "E-PII-MOBILE", line_no, {"value": mask(match.group(1))}
+
+
+def personal_numbers(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
+    """Every line, code included: a number in a code block is escaped, not hidden, so a reader still sees it."""
+    if not might_hold_number(body):
+        return
+    for offset, line in enumerate(body.split("\n")):
+        for found in find_numbers(line):
+            yield found.code, first_line + offset, {"value": found.masked, "where": "正文"}
 
 
 def placeholder_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from .cautionary import below_city, cut_to_city, city_level, full_names
 from .diagnostics import Diagnostic
 from .library import Library, closest
 from .load import Record
@@ -24,6 +25,7 @@ def check_library(library: Library) -> list[Diagnostic]:
     diags.extend(_duplicate_ids(library))
     diags.extend(_region_spellings(library))
     diags.extend(_review_rules(library))
+    diags.extend(_cautionary_rules(library))
     return sorted(set(diags), key=lambda d: (d.path, d.line, d.code, d.message))
 
 
@@ -249,6 +251,27 @@ def _publication_date_rules(record, values: dict) -> list[Diagnostic]:
         return [Diagnostic.make("E-PUBLISHED-BEFORE-DATE", record.path, record.line_of("published"),
                                 value=published.isoformat(), date=happened.isoformat())]
     return []
+
+
+def _cautionary_rules(library: Library) -> list[Diagnostic]:
+    """A cautionary case names no place below the city and no person by full name (cautionary.py): a warning in
+    a draft, an error once the story is sent for review or later."""
+    diags = []
+    for record in library.records.get("story", []):
+        values = library.values.get(record.path)
+        if values is None or values.get("kind") != "cautionary":
+            continue
+        prefix = "W" if values.get("status") == "draft" else "E"
+        region = values.get("region")
+        if region and below_city(region):
+            allowed = "直辖市或特别行政区本身（只写一级）" if city_level(region) == 1 else "地市级（写两级）"
+            diags.append(Diagnostic.make(f"{prefix}-CAUTIONARY-REGION", record.path, record.line_of("region"),
+                                         value="/".join(region), allowed=allowed, cut=cut_to_city(region)))
+        for field in ("title", "summary"):
+            for name in full_names(values.get(field) or ""):
+                diags.append(Diagnostic.make(f"{prefix}-CAUTIONARY-NAME", record.path, record.line_of(field),
+                                             field=field, value=name, anonymous=name[0] + "某某"))
+    return diags
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
+from .body_rules import personal_numbers
 from .citations import find_citations, story_links
 from .diagnostics import Diagnostic
 from .load import Record
+from .personal import find_numbers, might_hold_number
 from .schema import PLACEHOLDER, SPACES, STATUSES
 
 
@@ -21,7 +23,7 @@ def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
     collect_citations(record)
-    return _body_rules(root, record) + _placeholders(record) + _empty_body(record)
+    return _body_rules(root, record) + _placeholders(record) + _empty_body(record) + front_matter_numbers(record)
 
 
 def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
@@ -30,13 +32,17 @@ def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
 
 
 def method_file_rules(root: Path, record: Record) -> list[Diagnostic]:
-    """Method pages are written by the maintainers; only their links and citations are checked."""
+    """Method pages are written by the maintainers: their links and citations are checked, and, as they are
+    published pages too, personal numbers anywhere in them."""
     if not record.readable:
         return []
     collect_citations(record)
-    return [Diagnostic.make("E-LINK-MISSING", record.path, line, target=target)
-            for line, target in markdown_links(record.body, record.body_line)
-            if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file()]
+    diags = [Diagnostic.make("E-LINK-MISSING", record.path, line, target=target)
+             for line, target in markdown_links(record.body, record.body_line)
+             if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file()]
+    diags += [Diagnostic.make(code, record.path, line, **args)
+              for code, line, args in personal_numbers(record.body, record.body_line)]
+    return diags + front_matter_numbers(record)
 
 
 FILE_RULES = {"story": story_file_rules, "lesson": lesson_file_rules, "method": method_file_rules}
@@ -107,3 +113,37 @@ def _placeholder_values(value: object, path: tuple):
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _placeholder_values(item, (*path, key))
+
+
+def front_matter_numbers(record: Record) -> list[Diagnostic]:
+    """Personal numbers in any front-matter value (titles, summaries, ids, region, sources, tags, lesson
+    objectives …, known field or not, text or number), reported on the line of the key or list item."""
+    diags = []
+    for path, text in _scalar_texts(record.meta, ()):
+        for found in find_numbers(text):
+            diags.append(Diagnostic.make(found.code, record.path, record.line_of(*path), value=found.masked,
+                                         where=_field_name(path)))
+    return diags
+
+
+def _scalar_texts(value: object, path: tuple):
+    """(key path, text) of every string or number in a front-matter value, lists and mappings included."""
+    if isinstance(value, str):
+        if might_hold_number(value):
+            yield path, value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield path, str(value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _scalar_texts(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _scalar_texts(item, (*path, key))
+
+
+def _field_name(path: tuple) -> str:
+    """("sources", 0, "title") → 文件头字段 `sources` 第 1 项的 `title`: items counted from 1, as an editor counts."""
+    name = f"文件头字段 `{path[0]}`"
+    for part in path[1:]:
+        name += f" 第 {part + 1} 项" if isinstance(part, int) else f"的 `{part}`"
+    return name + " 中"

@@ -4,6 +4,8 @@ Codes are stable: editors search for them and CI logs quote them. Add new codes;
 """
 from __future__ import annotations
 
+from .personal import mask_numbers
+
 CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     # --- the file itself -------------------------------------------------------------------------
     "E-FILE-EMPTY": ("文件是空的", "删除该文件，或用 `exemplars new` 重新生成故事模板"),
@@ -100,6 +102,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
                             "不填时订阅按 `updated`（没有则按 `date`）排列，新发布的往事会排到订阅后面，订阅者可能注意不到"),
     "E-PUBLISHED-BEFORE-DATE": ("发布日期 `published: {value}` 早于事情发生的日期 `date: {date}`",
                                 "`published` 写故事在本站发布的那一天，不会早于 `date`：检查是否把两个日期写反或写错了年份"),
+    # --- cautionary cases ---------------------------------------------------------------------------
+    "E-CAUTIONARY-REGION": ("反面典型的地区 `{value}` 细到了地市级以下；反面典型只能写到{allowed}",
+                            "改成 `region: {cut}`；县、乡（镇）、村在正文中也写成“某县”“某镇”“某村”"),
+    "W-CAUTIONARY-REGION": ("草稿的地区 `{value}` 细到了地市级以下；反面典型只能写到{allowed}",
+                            "送审前改成 `region: {cut}`；县、乡（镇）、村在正文中也写成“某县”“某镇”“某村”"),
+    "E-CAUTIONARY-NAME": ("反面典型的 `{field}` 中有疑似真实姓名“{value}”", "人名一律匿名：改成“{anonymous}”这样的写法"),
+    "W-CAUTIONARY-NAME": ("草稿的 `{field}` 中有疑似真实姓名“{value}”", "送审前匿名：改成“{anonymous}”这样的写法"),
     # --- body ------------------------------------------------------------------------------------------
     "E-BODY-EMPTY": ("{status_label}（{status}）的{what}正文是空的：文件头结束的 `---` 之后没有文字",
                      "在 `---` 之后写正文；还没写好的，请把 status 改回 draft"),
@@ -108,8 +117,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-HTML-FRAME": ("正文含有 `<{tag}>` 嵌入内容", "删除它；需要引用外部内容时写普通链接"),
     "E-HTML-EVENT": ("正文含有事件属性 `{attr}`", "删除该属性；正文不允许内嵌脚本"),
     "E-HTML-JSURL": ("正文含有 `javascript:` 链接", "改成普通的 http/https 链接，或删除"),
-    "E-PII-IDCARD": ("正文含有疑似居民身份证号 `{value}`", "删除或打码（如 3301**********1234）；公开网站不得刊登个人证件号码"),
-    "E-PII-MOBILE": ("正文含有疑似手机号码 `{value}`", "删除或打码（如 138****5678）；公开网站不得刊登个人联系方式"),
+    "E-PII-IDCARD": ("{where}含有疑似居民身份证号 `{value}`", "删除或打码（如 3301**********1234）；公开网站不得刊登个人证件号码"),
+    "E-PII-MOBILE": ("{where}含有疑似手机号码 `{value}`", "删除或打码（如 138****5678）；公开网站不得刊登个人联系方式"),
     "E-SITE-URL": ("mkdocs.yml 的 site_url 为{value}，不是完整的 http(s) 网址",
                    "订阅源、故事目录 stories.json 和二维码里的链接都要用网站的完整地址：写成 site_url: https://你的域名/"),
     "E-LINK-MISSING": ("链接指向的文件 `{target}` 不存在", "检查路径拼写（相对于本文件所在目录），或删去该链接"),
@@ -187,12 +196,16 @@ TITLES: dict[str, str] = {
     "E-PUBLISHED-BEFORE-DATE": "发布日期早于发生日期",
     "E-BODY-EMPTY": "送审或发布的正文是空的",
     "W-BODY-EMPTY": "草稿正文是空的",
+    "E-CAUTIONARY-REGION": "送审/发布的反面典型地区细于地市级",
+    "W-CAUTIONARY-REGION": "反面典型草稿的地区细于地市级",
+    "E-CAUTIONARY-NAME": "送审/发布的反面典型标题或摘要有真实姓名",
+    "W-CAUTIONARY-NAME": "反面典型草稿的标题或摘要有真实姓名",
     "E-HTML-SCRIPT": "正文含脚本",
     "E-HTML-FRAME": "正文含嵌入框架",
     "E-HTML-EVENT": "正文含事件属性",
     "E-HTML-JSURL": "正文含 javascript: 链接",
-    "E-PII-IDCARD": "正文含身份证号",
-    "E-PII-MOBILE": "正文含手机号",
+    "E-PII-IDCARD": "正文或文件头含身份证号（全角数字、带空格或横线的也算）",
+    "E-PII-MOBILE": "正文或文件头含手机号（全角数字、带空格、横线或 +86 的也算）",
     "E-LINK-MISSING": "链接的文件不存在",
     "E-SITE-URL": "site_url 不是完整网址",
 }
@@ -202,7 +215,9 @@ def render(code: str, **args: object) -> tuple[str, str]:
     """The (message, hint) for `code`, filled in with `args`. Unknown codes are a programming error."""
     message, hint = CATALOGUE[code]
     args.setdefault("suggestion", "")
-    return message.format(**args), hint.format(**args)
+    # A message may quote what the editor wrote (an id, a title, a region); a personal number in it is masked,
+    # whatever the message, so no log, CI annotation or preview dashboard ever repeats one.
+    return mask_numbers(message.format(**args)), mask_numbers(hint.format(**args))
 
 
 def did_you_mean(candidate: str | None) -> str:
@@ -225,7 +240,8 @@ class _Generic(dict):
     WORDS = {"field": "字段名", "key": "字段名", "example": "示例值", "choices": "（见具体提示）", "value": "值",
              "what": "故事或课程", "current": "现在的标识",
              "file": "文件", "date": "发生日期", "target": "正确的文件名（如 故事.md）", "folder": "stories",
-             "quoted": "\"整个值\"", "limit": "上限"}
+             "quoted": "\"整个值\"", "limit": "上限",
+             "cut": "省/市", "anonymous": "张某某"}
 
     def __missing__(self, key: str) -> str:
         return self.WORDS.get(key, key)

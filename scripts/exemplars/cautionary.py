@@ -1,0 +1,68 @@
+"""The rules a cautionary case (反面典型) obeys so that it warns without exposing anyone: its region goes no lower
+than the city level, and its title and summary name people as 某某.
+
+Region level by the region path: the four municipalities, and the two special administrative regions (which have
+no cities below them), are a city already, so only their first level is allowed (`北京市`, not `北京市/朝阳区`);
+everywhere else the city is the second level (`浙江省/杭州市`), including county-level cities and forest areas
+directly under a province (`湖北省/仙桃市`, `湖北省/神农架林区`), which are at the city level of their province's
+tree. 台湾省 is treated as a province: `台湾省/台北市`.
+"""
+from __future__ import annotations
+
+import re
+
+CITY_AT_FIRST_LEVEL = frozenset({"北京市", "天津市", "上海市", "重庆市", "香港特别行政区", "澳门特别行政区"})
+
+
+def city_level(region: tuple[str, ...]) -> int:
+    """How many levels of `region` reach the city level: 1 for a municipality, 2 elsewhere."""
+    return 1 if region and region[0] in CITY_AT_FIRST_LEVEL else 2
+
+
+def below_city(region: tuple[str, ...]) -> bool:
+    return len(region) > city_level(region)
+
+
+def cut_to_city(region: tuple[str, ...]) -> str:
+    return "/".join(region[:city_level(region)])
+
+
+# --- full personal names --------------------------------------------------------------------------------------
+# A cautionary report names an official by role, then name: 副镇长孙某某, 窗口工作人员刘某某. A real name stands
+# where 某某 should: a role word, then a common surname and a one- or two-character given name that is not 某 / X.
+# Only this shape is flagged: a bare name-like pair anywhere in the text would match ordinary words (高度, 张贴,
+# 方案), while a role word right before a surname is almost always a name. Surnames that are also common
+# function or leading characters (和, 于, 向, 万, 时, 从, 安, 全, 明 …) are left out, and the few ordinary words
+# that can still follow a role word (镇长高度重视) are excluded by name.
+_ROLES = ("副书记", "书记", "副主任", "主任", "副村长", "村长", "副镇长", "镇长", "副乡长", "乡长", "副县长", "县长",
+          "副区长", "区长", "副市长", "市长", "副局长", "局长", "处长", "科长", "副所长", "所长", "站长", "院长",
+          "校长", "组长", "队长", "会计", "出纳", "主席", "经理", "厂长", "社长", "部长", "干部", "医生", "民警",
+          "工作人员", "网格员", "文书", "委员", "负责人", "村医", "护士", "教师", "老师")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶苏魏吕丁沈姚卢姜"
+             "崔钟谭陆汪范贾夏韦付邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾郝龚邵钱严覃戴莫孔汤高方程任")
+_ANONYMOUS = "某XxＸｘ×*＊〇○"
+_NAME = re.compile("(?:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + ")"
+                   + f"([{_SURNAMES}])([\u4e00-\u9fff]{{1,2}})")
+_WORDS = frozenset({"高度", "高兴", "高层", "高速", "高效", "张贴", "张罗", "方面", "方案", "方式", "方法", "方向", "方便",
+                    "程序", "任何", "任务", "任期", "周边", "周围", "周末", "许多", "许可", "叶子", "余额", "钱款",
+                    "严重", "严格", "严肃", "曾经", "马上", "董事", "陆续", "孙子", "黄金", "林地", "林业", "汪洋",
+                    "付款", "付出", "姜汤", "段时", "史上", "范围", "杜绝", "邹平", "韦氏", "秦岭", "薛定", "雷同",
+                    "侯车", "陶瓷", "黎明", "贺信", "贺电", "顾及", "顾虑", "孔洞", "汤水", "钟头", "苏醒", "夏天",
+                    "夏季", "沈阳", "潘家", "蔡家", "朱红", "胡乱", "郭外", "罗列", "吕梁", "丁点", "卢沟", "崔巍",
+                    "谭腿", "陈述", "陈旧", "陈列", "杨树", "赵州", "吴语", "徐徐", "韩国", "冯河", "邓州", "曹操",
+                    "彭湃", "肖像", "袁大", "蒋管", "魏晋", "姚明", "梁上", "谢绝", "谢谢", "宋体", "唐朝", "郑重",
+                    "刘海", "李子", "王牌", "张开", "张口", "黄色", "龚滩", "邵阳", "覃塘", "戴帽", "莫名", "莫大",
+                    "郝家", "闫家", "尹家", "熊猫", "邱家", "孟子", "秦家", "贾家"})
+
+
+def full_names(text: str) -> list[str]:
+    """The real-looking personal names (surname + given name) written after a role word in `text`."""
+    names = []
+    for match in _NAME.finditer(text):
+        surname, given = match.groups()
+        if given[0] in _ANONYMOUS or text[match.end():match.end() + 1] in _ANONYMOUS:
+            continue
+        if (surname + given[:1]) in _WORDS or (surname + given) in _WORDS:
+            continue
+        names.append(surname + given)
+    return names

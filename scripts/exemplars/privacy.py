@@ -1,0 +1,78 @@
+"""The preview's safety net: a copy of the Library with every personal number masked, for the site to read.
+
+The public build refuses a library with a personal number (`exemplars check` reports it from the raw records).
+The preview builds despite errors, so that editors see their work; it masks instead, once, here in the model, so
+that every output — story, method and lesson pages, listings, feeds, stories.json, the sitemap, the search index —
+shows masked text without any writer knowing about it. Records are not touched: `check` and the `serve` reuse
+cache read them as they are on disk.
+
+Text is masked as editors are told to mask (138****5678). Ids, which become URLs, are masked with `x`
+(`case-138xxxx5678`) so that they stay valid slugs; every reference to an id (aliases, related, a lesson's
+stories, method ids, body citations) is masked the same way, so links still meet. A `[[story:…]]` citation
+written with a number-bearing id inside a body is masked as text, and so shows as unresolved in the preview.
+"""
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from .library import Library
+from .load import Record
+from .model import Lesson, Method, Source, Story
+from .personal import mask_numbers, might_hold_number
+
+# Fields holding ids (or lists of ids); everything else that is text is masked as text.
+_ID_FIELDS = {"id", "aliases", "related", "stories", "methods"}
+_KEEP = {"path", "digest", "kind", "status"}  # not shown as written, or keys the site looks records up by
+_METHOD_ID_FIELDS = {"id"}  # a method's aliases are names (教育疏导), not slugs
+
+
+def mask_library(library: Library) -> Library:
+    """A Library whose stories, lessons and methods carry no personal number; `library` is left as it was."""
+    masked = Library(root=library.root, values=library.values)
+    masked.records = {name: [_record(r) for r in records] for name, records in library.records.items()}
+    masked.methods = [_item(m, _METHOD_ID_FIELDS) for m in library.methods]
+    masked.stories = [_item(s, _ID_FIELDS) for s in library.stories]
+    masked.lessons = [_item(lesson, _ID_FIELDS) for lesson in library.lessons]
+    masked.method_refs = {_text(ref): _slug(method_id) for ref, method_id in library.method_refs.items()}
+    masked._index()
+    return masked
+
+
+def _item(item, id_fields: set[str]):
+    changes = {}
+    for f in fields(item):
+        if f.name in _KEEP:
+            continue
+        value = getattr(item, f.name)
+        new = _value(value, _slug if f.name in id_fields else _text)
+        if new is not value:
+            changes[f.name] = new
+    return replace(item, **changes) if changes else item
+
+
+def _value(value, mask):
+    if isinstance(value, str):
+        new = mask(value)
+        return value if new == value else new
+    if isinstance(value, tuple):
+        items = tuple(_value(v, mask) for v in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if isinstance(value, Source):
+        return _item(value, set())
+    return value
+
+
+def _record(record: Record) -> Record:
+    """Only citations are read from records by the site (lessons citing a story): mask their ids alike."""
+    if not any(might_hold_number(ref) for _, ref, _, _ in record.citations):
+        return record
+    return replace(record, citations=[(kind, _slug(ref), line, _text(written))
+                                      for kind, ref, line, written in record.citations])
+
+
+def _text(value: str) -> str:
+    return mask_numbers(value) if might_hold_number(value) else value
+
+
+def _slug(value: str) -> str:
+    return mask_numbers(value, fill="x") if might_hold_number(value) else value
