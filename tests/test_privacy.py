@@ -319,3 +319,11 @@ def test_the_preview_masks_the_number_in_every_output(preview, case):
         written = with_number(case.field, masked).split("/")[-1]
         shown = [path for path, text in texts.items() if written in text or written in path]
         assert shown, f"{case.id}: the masked number is nowhere in the output"
+
+
+def test_a_number_in_code_is_reported_on_its_line():
+    """Markdown shows code as escaped text, still readable: unlike markup, numbers are looked for there too."""
+    from exemplars.body_rules import scan_body
+
+    body = "## 做法\n\n示例：`138 1234 5678`。\n\n```text\n身份证 11010519491231002X\n```\n"
+    assert [(code, line) for code, line, _ in scan_body(body, 20)] == [("E-PII-MOBILE", 22), ("E-PII-IDCARD", 25)]

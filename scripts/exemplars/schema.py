@@ -389,7 +389,7 @@ STORY_FIELDS: tuple[Field, ...] = (
     Field("summary", Text(max_length=300), "摘要", "一两句话说明谁做了什么、结果如何；显示在卡片、订阅和搜索结果中。",
           "余村用“板凳议事会”让村民商定垃圾分类办法，三个月后分类准确率超过九成。", required=True, content=True,
           placeholder=f"{PLACEHOLDER}：用一两句话说明谁做了什么、结果如何", aliases=("description", "abstract", "摘要")),
-    Field("region", Region(), "地区", "用 / 分隔的行政区划，第一级为省级全称；反面典型只写到地市级。",
+    Field("region", Region(), "地区", "用 / 分隔的行政区划，第一级为省级全称；反面典型只写到地市级（直辖市只写一级，如 北京市）。",
           "浙江省/湖州市/安吉县", required=True, aliases=("location", "place", "area", "地区")),
     Field("date", Date(), "发生日期", "事情发生（或主要做法开始）的日期。", "2019-06-12",
           required=True, aliases=("time", "日期")),
