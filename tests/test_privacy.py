@@ -327,3 +327,23 @@ def test_a_number_in_code_is_reported_on_its_line():
 
     body = "## 做法\n\n示例：`138 1234 5678`。\n\n```text\n身份证 11010519491231002X\n```\n"
     assert [(code, line) for code, line, _ in scan_body(body, 20)] == [("E-PII-MOBILE", 22), ("E-PII-IDCARD", 25)]
+
+
+def test_a_file_named_after_a_numbered_id(tmp_path):
+    """Files are usually named after their id; the name shows in the page's edit link and the preview's problem
+    lists, so it is checked too (line 1), and masked in the preview like the id."""
+    number = mobile_number(999)
+    root = fresh_library(tmp_path / "lib")
+    path = root / "stories" / "privacy" / f"p-{number}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(STORY.format(**{**clean_values("story", VARIANTS[0]), "id": f"p-{number}"}), encoding="utf-8")
+    result = run_cli("check", "--format", "json", cwd=root)
+    found = [(d["line"], d["code"], d["message"]) for d in json.loads(result.stdout) if d["code"].startswith("E-PII")]
+    assert [(line, code) for line, code, _ in found] == [(1, "E-PII-MOBILE"), (2, "E-PII-MOBILE")]
+    assert found[0][2].startswith("文件名") and number not in found[0][2]
+    site = build_site(root, tmp_path / "site", preview=True, strict=False)
+    texts = output_texts(site)
+    assert [p for p, text in texts.items() if number in text or number in p] == []
+    masked = number[:3] + "****" + number[-4:]
+    page = texts[f"stories/p-{masked.replace('*', 'x')}/index.html"]
+    assert f"stories/privacy/p-{masked}.md" in page  # the edit link, masked like the path

@@ -117,8 +117,10 @@ def _placeholder_values(value: object, path: tuple):
 
 def front_matter_numbers(record: Record) -> list[Diagnostic]:
     """Personal numbers in any front-matter value (titles, summaries, ids, region, sources, tags, lesson
-    objectives …, known field or not, text or number), reported on the line of the key or list item."""
-    diags = []
+    objectives …, known field or not, text or number), reported on the line of the key or list item; and in the
+    file's name, which readers see in the page's edit link (a file is usually named after its id)."""
+    diags = [Diagnostic.make(found.code, record.path, 1, value=found.masked, where="文件名")
+             for found in find_numbers(record.path)]
     for path, text in _scalar_texts(record.meta, ()):
         for found in find_numbers(text):
             diags.append(Diagnostic.make(found.code, record.path, record.line_of(*path), value=found.masked,

@@ -25,7 +25,7 @@ from .diagnostics import Diagnostic, format_diagnostics
 from .forked import SharedMap
 from . import livereload, preview_address
 from .library import load_library
-from .privacy import mask_library
+from .privacy import mask_diagnostics, mask_library
 from .site import urls
 from .site.blocks import BlockRenderer, BulkPage
 from .site.cards import CardRenderer
@@ -139,6 +139,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             log.warning(diag.as_text())
         if self.preview:  # it builds despite errors: whatever it writes reads masked personal numbers
             library = self.library = mask_library(library)
+            diagnostics = mask_diagnostics(diagnostics)
         links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
         links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
         links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})

@@ -4,7 +4,9 @@ The public build refuses a library with a personal number (`exemplars check` rep
 The preview builds despite errors, so that editors see their work; it masks instead, once, here in the model, so
 that every output — story, method and lesson pages, listings, feeds, stories.json, the sitemap, the search index —
 shows masked text without any writer knowing about it. Records are not touched: `check` and the `serve` reuse
-cache read them as they are on disk.
+cache read them as they are on disk. File paths are masked too (a file is usually named after its id, and its
+path shows in the edit link and in the preview's problem lists), as text, like links to them in bodies, so that
+the site's lookups by path still meet.
 
 Text is masked as editors are told to mask (138****5678). Ids, which become URLs, are masked with `x`
 (`case-138xxxx5678`) so that they stay valid slugs; every reference to an id (aliases, related, a lesson's
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+from .diagnostics import Diagnostic
 from .library import Library
 from .load import Record
 from .model import Lesson, Method, Source, Story
@@ -22,13 +25,13 @@ from .personal import mask_numbers, might_hold_number
 
 # Fields holding ids (or lists of ids); everything else that is text is masked as text.
 _ID_FIELDS = {"id", "aliases", "related", "stories", "methods"}
-_KEEP = {"path", "digest", "kind", "status"}  # not shown as written, or keys the site looks records up by
+_KEEP = {"digest", "kind", "status"}  # never shown as written
 _METHOD_ID_FIELDS = {"id"}  # a method's aliases are names (教育疏导), not slugs
 
 
 def mask_library(library: Library) -> Library:
     """A Library whose stories, lessons and methods carry no personal number; `library` is left as it was."""
-    masked = Library(root=library.root, values=library.values)
+    masked = Library(root=library.root, values={_text(path): values for path, values in library.values.items()})
     masked.records = {name: [_record(r) for r in records] for name, records in library.records.items()}
     masked.methods = [_item(m, _METHOD_ID_FIELDS) for m in library.methods]
     masked.stories = [_item(s, _ID_FIELDS) for s in library.stories]
@@ -62,12 +65,18 @@ def _value(value, mask):
     return value
 
 
+def mask_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics as the preview shows them (its error list, a page's problems): the file path masked like the
+    model's paths, so that they still meet. Messages are masked when they are made (messages.render)."""
+    return [replace(d, path=_text(d.path)) if might_hold_number(d.path) else d for d in diagnostics]
+
+
 def _record(record: Record) -> Record:
-    """Only citations are read from records by the site (lessons citing a story): mask their ids alike."""
-    if not any(might_hold_number(ref) for _, ref, _, _ in record.citations):
+    """The site reads a record's citations (lessons citing a story) by its path: mask both like the model."""
+    if not might_hold_number(record.path) and not any(might_hold_number(ref) for _, ref, _, _ in record.citations):
         return record
-    return replace(record, citations=[(kind, _slug(ref), line, _text(written))
-                                      for kind, ref, line, written in record.citations])
+    return replace(record, path=_text(record.path), citations=[(kind, _slug(ref), line, _text(written))
+                                                               for kind, ref, line, written in record.citations])
 
 
 def _text(value: str) -> str:
