@@ -15,6 +15,7 @@ written with a number-bearing id inside a body is masked as text, and so shows a
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import fields, replace
 
 from .diagnostics import Diagnostic
@@ -42,15 +43,36 @@ def mask_library(library: Library) -> Library:
 
 
 def _item(item, id_fields: set[str]):
+    names = _names(type(item))
+    values = [getattr(item, name) for name in names]
+    # One prefilter over every text of the item (most hold no number): kept as it is, without a per-field pass.
+    if not might_hold_number("\n".join(_texts(values))):
+        return item
     changes = {}
-    for f in fields(item):
-        if f.name in _KEEP:
-            continue
-        value = getattr(item, f.name)
-        new = _value(value, _slug if f.name in id_fields else _text)
+    for name, value in zip(names, values):
+        new = _value(value, _slug if name in id_fields else _text)
         if new is not value:
-            changes[f.name] = new
+            changes[name] = new
     return replace(item, **changes) if changes else item
+
+
+@functools.cache
+def _names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name not in _KEEP)
+
+
+def _texts(values: list) -> list[str]:
+    texts = []
+    for value in values:
+        if type(value) is str:
+            texts.append(value)
+        elif type(value) is tuple:
+            for part in value:
+                if type(part) is str:
+                    texts.append(part)
+                elif type(part) is Source:
+                    texts += [part.title, part.url or ""]
+    return texts
 
 
 def _value(value, mask):
