@@ -51,6 +51,8 @@ def test_region_level(region, below, cut):
     ("某镇党委书记和镇长被问责", []),  # 和 is not taken for a surname
     ("镇长高度重视，书记方案先行", []),  # ordinary words after a role word
     ("宝鸡市某镇值班干部态度生硬", []),
+    ("村党支部书记曾多次截留补助", []),  # 曾 (once) and 任 (appoint) read as words here, not surnames
+    ("干部任用程序不规范", []),
     ("村干部截留贫困户产业奖补被查处", []),
 ])
 def test_full_names_after_a_role_word(text, names):

@@ -32,19 +32,19 @@ def cut_to_city(region: tuple[str, ...]) -> str:
 # where 某某 should: a role word, then a common surname and a one- or two-character given name that is not 某 / X.
 # Only this shape is flagged: a bare name-like pair anywhere in the text would match ordinary words (高度, 张贴,
 # 方案), while a role word right before a surname is almost always a name. Surnames that are also common
-# function or leading characters (和, 于, 向, 万, 时, 从, 安, 全, 明 …) are left out, and the few ordinary words
+# function or leading characters (和, 于, 向, 万, 时, 从, 安, 全, 明, 任 as in 任用, 曾 as in 曾多次 …) are left out, and the few ordinary words
 # that can still follow a role word (镇长高度重视) are excluded by name.
 _ROLES = ("副书记", "书记", "副主任", "主任", "副村长", "村长", "副镇长", "镇长", "副乡长", "乡长", "副县长", "县长",
           "副区长", "区长", "副市长", "市长", "副局长", "局长", "处长", "科长", "副所长", "所长", "站长", "院长",
           "校长", "组长", "队长", "会计", "出纳", "主席", "经理", "厂长", "社长", "部长", "干部", "医生", "民警",
           "工作人员", "网格员", "文书", "委员", "负责人", "村医", "护士", "教师", "老师")
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶苏魏吕丁沈姚卢姜"
-             "崔钟谭陆汪范贾夏韦付邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾郝龚邵钱严覃戴莫孔汤高方程任")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐许韩冯邓曹彭肖董袁潘蒋蔡余杜叶苏魏吕丁沈姚卢姜"
+             "崔钟谭陆汪范贾夏韦付邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾郝龚邵钱严覃戴莫孔汤高方程")
 _ANONYMOUS = "某XxＸｘ×*＊〇○"
 _NAME = re.compile("(?:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + ")"
                    + f"([{_SURNAMES}])([\u4e00-\u9fff]{{1,2}})")
 _WORDS = frozenset({"高度", "高兴", "高层", "高速", "高效", "张贴", "张罗", "方面", "方案", "方式", "方法", "方向", "方便",
-                    "程序", "任何", "任务", "任期", "周边", "周围", "周末", "许多", "许可", "叶子", "余额", "钱款",
+                    "程序", "程度", "钱财", "马虎", "周到", "周密", "周全", "许诺", "雷厉", "张榜", "张挂", "胡说", "周边", "周围", "周末", "许多", "许可", "叶子", "余额", "钱款",
                     "严重", "严格", "严肃", "曾经", "马上", "董事", "陆续", "孙子", "黄金", "林地", "林业", "汪洋",
                     "付款", "付出", "姜汤", "段时", "史上", "范围", "杜绝", "邹平", "韦氏", "秦岭", "薛定", "雷同",
                     "侯车", "陶瓷", "黎明", "贺信", "贺电", "顾及", "顾虑", "孔洞", "汤水", "钟头", "苏醒", "夏天",
