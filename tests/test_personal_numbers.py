@@ -92,3 +92,15 @@ def test_every_valid_date_and_check_digit_is_an_id_number():
         number = with_check_digit(f"110105{day:%Y%m%d}001")
         assert valid_id_number(number) and find_numbers(f"号码{number}。")[0].digits == number
         day += dt.timedelta(days=97)
+
+
+@pytest.mark.parametrize("text", ["𝟏𝟑𝟖𝟓𝟕𝟏𝟏𝟐𝟑𝟒𝟓", "①③⑧⑤⑦①①②③④⑤", "¹³⁸⁵⁷¹¹²³⁴⁵"])
+def test_other_digit_forms_nfkc_folds_are_caught(text):
+    assert [f.digits for f in find_numbers(text)] == ["13857112345"]
+    assert mask_numbers(text) == "138****2345"
+
+
+def test_a_number_wrapped_onto_the_next_line_is_one_number():
+    """Markdown joins a paragraph's lines: the page shows `138 5711 2345`. A blank line between is two paragraphs."""
+    assert [f.digits for f in find_numbers("电话 138 5711\n2345。")] == ["13857112345"]
+    assert find_numbers("138 5711\n\n2345") == [] and find_numbers("2019\n2020\n2021\n2022") == []

@@ -347,3 +347,11 @@ def test_a_file_named_after_a_numbered_id(tmp_path):
     masked = number[:3] + "****" + number[-4:]
     page = texts[f"stories/p-{masked.replace('*', 'x')}/index.html"]
     assert f"stories/privacy/p-{masked}.md" in page  # the edit link, masked like the path
+
+
+def test_a_number_wrapped_in_the_body_is_reported_where_it_starts():
+    from exemplars.body_rules import scan_body
+
+    body = "## 做法\n\n联系电话 138 5711\n2345，随时可打。\n"
+    assert [(code, line, args["value"]) for code, line, args in scan_body(body, 20)] == \
+        [("E-PII-MOBILE", 22, "138****2345")]

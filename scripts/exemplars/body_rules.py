@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .personal import find_numbers, mask, might_hold_number  # noqa: F401  (mask: kept for importers)
+from .personal import find_numbers, mask  # noqa: F401  (mask: kept for importers)
 from .schema import PLACEHOLDER
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -74,12 +74,10 @@ def scan_body(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
 
 
 def personal_numbers(body: str, first_line: int) -> Iterator[tuple[str, int, dict]]:
-    """Every line, code included: a number in a code block is escaped, not hidden, so a reader still sees it."""
-    if not might_hold_number(body):
-        return
-    for offset, line in enumerate(body.split("\n")):
-        for found in find_numbers(line):
-            yield found.code, first_line + offset, {"value": found.masked, "where": "正文"}
+    """The whole body, code included (a number in a code block is escaped, not hidden: a reader still sees it),
+    so that a number wrapped onto the next line is found too; reported on the line where it starts."""
+    for found in find_numbers(body):
+        yield found.code, first_line + body.count("\n", 0, found.start), {"value": found.masked, "where": "正文"}
 
 
 def placeholder_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:

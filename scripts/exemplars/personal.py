@@ -4,12 +4,13 @@ Used by the body scan, the front-matter scan (both in `exemplars check`) and the
 so that what the checker reports and what the preview hides are the same numbers.
 
 Text is normalised before matching: NFKC (full-width digits １３８, ＋, Ｘ, the full-width hyphen and the
-ideographic space, all of which Chinese input methods type easily) and every dash-like character to `-`. Between
-any two digits of a number a separator may stand: one or two spaces, or a dash with up to two spaces around it
-(`138 5711 2345`, `138-5711-2345`, `138 — 5711 — 2345`); a mobile number may carry `+86` / `86`. Guards against
-false alarms: an ID number must have a real birth date and a valid check digit; a mobile number followed by an
-amount word (元, 万, 人 …) is a quantity; digits glued to letters, to more digits or to a decimal point are
-part of something else (an order number, a decimal, a longer number).
+ideographic space, all of which Chinese input methods type easily; also mathematical, circled and superscript
+digits), character by character so that spans stay those of the original text, and every dash-like character to
+`-`. Between any two digits of a number a separator may stand: one or two spaces, a dash with up to two spaces
+around it (`138 5711 2345`, `138-5711-2345`, `138 — 5711 — 2345`) or one line break; a mobile number may carry
+`+86`. Guards against false alarms: an ID number must have a real birth date and a valid check digit; a mobile
+number followed by an amount word (元, 万, 人 …) is a quantity; digits glued to letters, to more digits or to a
+decimal point are part of something else (an order number, a decimal, a longer number).
 """
 from __future__ import annotations
 
@@ -17,14 +18,52 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator
 
-# Cheap first look, on the raw text: at least seven digits (any width) in a run that may hold separators. Text
-# without one holds no personal number, so most strings of a library skip the normalising pass entirely.
-_PREFILTER = re.compile(r"\d[\d \t\u00a0\u3000\-－—–‐‑‒―−]{5,}\d")
+# Cheap first look, on the raw text: at least seven digits (any form) in a run that may hold separators. Text
+# without one holds no personal number, so most strings of a library skip the rest entirely.
+_DIGIT = r"\d\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u2468\u24ea\u2776-\u2792"
+_PREFILTER = re.compile(rf"[{_DIGIT}][{_DIGIT} \t\n\u00a0\u2000-\u200a\u202f\u205f\u3000\-－—–‐‑‒―−﹘﹣]{{5,}}[{_DIGIT}]")
 
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹘﹣"}) | str.maketrans({"\t": " "})
-_SEP = r"(?:[ ]{0,2}-[ ]{0,2}|[ ]{1,2})?"
+
+def _nfkc_table() -> dict[int, str]:
+    """NFKC for every character that can form or delimit a number, as a 1:1 table: full-width digits, letters,
+    ＋ and －, the ideographic and other wide spaces, mathematical and segmented digits, circled and super-/
+    subscript single digits; plus every dash-like character → `-`. Applied with str.translate (C speed), it keeps
+    each character where it stood, so a match in the normalised text is a span of the original."""
+    blocks = [range(0xFF01, 0xFF5F), range(0x1D7CE, 0x1D800), range(0x1FBF0, 0x1FBFA), range(0x2000, 0x200B),
+              range(0x2070, 0x20A0), range(0x2460, 0x2474), range(0x24EA, 0x24EB), range(0x2776, 0x2794),
+              (0x00A0, 0x00B2, 0x00B3, 0x00B9, 0x202F, 0x205F, 0x3000)]
+    table = {}
+    for block in blocks:
+        for code in block:
+            new = unicodedata.normalize("NFKC", chr(code))
+            if len(new) == 1 and new != chr(code) and (new.isascii() and (new.isalnum() or new in "+- ")):
+                table[code] = new
+    table.update({ord(c): "-" for c in "‐‑‒–—―−﹘﹣－"})
+    table[ord("\t")] = " "
+    return table
+
+
+_NORMAL = _nfkc_table()
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regex class with runs of code points as ranges: a class of single characters is scanned ~10× slower."""
+    parts, start = [], None
+    for index, code in enumerate(codes):
+        start = code if start is None else start
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            parts.append(re.escape(chr(start)) + ("" if code == start else "-" + re.escape(chr(code))))
+            start = None
+    return "[" + "".join(parts) + "]"
+
+
+_SPECIAL = re.compile(_char_class(sorted(_NORMAL)))
+_RUN = re.compile(r"[0-9][0-9 \n-]{9,}[0-9]")  # in normalised text: 11 characters or more, where a number could be
+_LOOKAHEAD = 6  # characters after a run that the patterns' guards look at (a check digit X, " - 5", ".5")
+# One line break may stand between two digits too: Markdown joins the lines of a paragraph, so a number wrapped
+# in the source reads as one on the page.
+_SEP = r"(?:[ ]{0,2}-[ ]{0,2}|[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
 _D = rf"{_SEP}[0-9]"
 
 # 18 characters: 6-digit area code, birth date, 3-digit sequence, check digit.
@@ -61,19 +100,28 @@ def find_numbers(text: str) -> list[Found]:
     """Every personal number in `text`, in order, not overlapping; spans index the original text."""
     if not _PREFILTER.search(text):
         return []
-    norm, origin = _normalise(text)
-    found: list[Found] = []
-    for match in _IDCARD.finditer(norm):
-        digits = _NOT_DIGIT.sub("", match.group(1)).upper()
-        if valid_id_number(digits):
-            found.append(_found(IDCARD, match, 1, digits, origin))
-    for match in _MOBILE.finditer(norm):
-        if _AMOUNT_AFTER.match(norm, match.end()):
-            continue
-        candidate = _found(MOBILE, match, 1, _NOT_DIGIT.sub("", match.group(1)), origin)
-        if not any(f.start < candidate.end and candidate.start < f.end for f in found):
-            found.append(candidate)
-    return sorted(found, key=lambda f: f.start)
+    norm = _normalise(text)
+    found: dict[tuple[int, int], Found] = {}
+    # The full patterns run only around digit runs: at every position of a long body they cost ~50 ns a character.
+    for run in _RUN.finditer(norm):
+        start, end = max(0, run.start() - 3), run.end() + _LOOKAHEAD
+        for match in _IDCARD.finditer(norm, start, end):
+            digits = _NOT_DIGIT.sub("", match.group(1)).upper()
+            if valid_id_number(digits):
+                found[match.span(1)] = Found(IDCARD, *match.span(1), digits)
+        for match in _MOBILE.finditer(norm, start, end):
+            if _AMOUNT_AFTER.match(norm, match.end()):
+                continue
+            candidate = Found(MOBILE, *match.span(1), _NOT_DIGIT.sub("", match.group(1)))
+            if not any(f.start < candidate.end and candidate.start < f.end for f in found.values()):
+                found[match.span(1)] = candidate
+    return sorted(found.values(), key=lambda f: f.start)
+
+
+def _normalise(text: str) -> str:
+    """One character for one, so that a span of the result is the same span of `text`; only the characters of
+    the table are looked up (a Python call each), the rest of the text is scanned at C speed."""
+    return _SPECIAL.sub(lambda m: _NORMAL[ord(m.group())], text)
 
 
 def valid_id_number(digits: str) -> bool:
@@ -105,23 +153,3 @@ def mask_numbers(text: str, fill: str = "*") -> str:
         last = item.end
     parts.append(text[last:])
     return "".join(parts)
-
-
-def _normalise(text: str) -> tuple[str, list[int] | None]:
-    """(normalised text, index in `text` of each normalised character; None when they are the same)."""
-    if text.isascii():
-        return text.translate(_DASHES), None
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        new = unicodedata.normalize("NFKC", char).translate(_DASHES) if ord(char) > 127 else char
-        chars.append(new)
-        origin.extend([index] * len(new))
-    return "".join(chars), origin
-
-
-def _found(code: str, match: re.Match, group: int, digits: str, origin: list[int] | None) -> Found:
-    start, end = match.span(group)
-    if origin is not None:
-        start, end = origin[start], origin[end - 1] + 1
-    return Found(code, start, end, digits)
