@@ -31,9 +31,9 @@ def cut_to_city(region: tuple[str, ...]) -> str:
 # A cautionary report names an official by role, then name: 副镇长孙某某, 窗口工作人员刘某某. A real name stands
 # where 某某 should: a role word, then a common surname and a one- or two-character given name that is not 某 / X.
 # Only this shape is flagged: a bare name-like pair anywhere in the text would match ordinary words (高度, 张贴,
-# 方案), while a role word right before a surname is almost always a name. Surnames that are also common
-# function or leading characters (和, 于, 向, 万, 时, 从, 安, 全, 明, 任 as in 任用, 曾 as in 曾多次 …) are left out, and the few ordinary words
-# that can still follow a role word (镇长高度重视) are excluded by name.
+# 方案), while a role word right before a surname is almost always a name. Surnames that are also common function
+# or leading characters (和, 于, 向, 万, 时, 从, 安, 全, 明; 任 as in 任用, 曾 as in 曾多次 …) are left out, and the
+# ordinary words that can still follow a role word (镇长高度重视) are excluded by name.
 _ROLES = ("副书记", "书记", "副主任", "主任", "副村长", "村长", "副镇长", "镇长", "副乡长", "乡长", "副县长", "县长",
           "副区长", "区长", "副市长", "市长", "副局长", "局长", "处长", "科长", "副所长", "所长", "站长", "院长",
           "校长", "组长", "队长", "会计", "出纳", "主席", "经理", "厂长", "社长", "部长", "干部", "医生", "民警",
@@ -43,16 +43,14 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋
 _ANONYMOUS = "某XxＸｘ×*＊〇○"
 _NAME = re.compile("(?:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + ")"
                    + f"([{_SURNAMES}])([\u4e00-\u9fff]{{1,2}})")
-_WORDS = frozenset({"高度", "高兴", "高层", "高速", "高效", "张贴", "张罗", "方面", "方案", "方式", "方法", "方向", "方便",
-                    "程序", "程度", "钱财", "马虎", "周到", "周密", "周全", "许诺", "雷厉", "张榜", "张挂", "胡说", "周边", "周围", "周末", "许多", "许可", "叶子", "余额", "钱款",
-                    "严重", "严格", "严肃", "曾经", "马上", "董事", "陆续", "孙子", "黄金", "林地", "林业", "汪洋",
-                    "付款", "付出", "姜汤", "段时", "史上", "范围", "杜绝", "邹平", "韦氏", "秦岭", "薛定", "雷同",
-                    "侯车", "陶瓷", "黎明", "贺信", "贺电", "顾及", "顾虑", "孔洞", "汤水", "钟头", "苏醒", "夏天",
-                    "夏季", "沈阳", "潘家", "蔡家", "朱红", "胡乱", "郭外", "罗列", "吕梁", "丁点", "卢沟", "崔巍",
-                    "谭腿", "陈述", "陈旧", "陈列", "杨树", "赵州", "吴语", "徐徐", "韩国", "冯河", "邓州", "曹操",
-                    "彭湃", "肖像", "袁大", "蒋管", "魏晋", "姚明", "梁上", "谢绝", "谢谢", "宋体", "唐朝", "郑重",
-                    "刘海", "李子", "王牌", "张开", "张口", "黄色", "龚滩", "邵阳", "覃塘", "戴帽", "莫名", "莫大",
-                    "郝家", "闫家", "尹家", "熊猫", "邱家", "孟子", "秦家", "贾家"})
+_WORDS = frozenset({"丁点", "严格", "严肃", "严重", "付出", "付款", "余额", "侯车", "冯河", "刘海", "卢沟", "史上", "叶子", "吕梁", "吴语", "周全",
+                    "周到", "周围", "周密", "周末", "周边", "唐朝", "夏天", "夏季", "姚明", "姜汤", "孔洞", "孙子", "孟子", "宋体", "尹家", "崔巍",
+                    "张口", "张开", "张挂", "张榜", "张罗", "张贴", "彭湃", "徐徐", "戴帽", "方便", "方向", "方式", "方案", "方法", "方面", "曹操",
+                    "曾经", "朱红", "李子", "杜绝", "杨树", "林业", "林地", "梁上", "段时", "汤水", "汪洋", "沈阳", "潘家", "熊猫", "王牌", "秦家",
+                    "秦岭", "程序", "程度", "罗列", "肖像", "胡乱", "胡说", "苏醒", "范围", "莫名", "莫大", "董事", "蒋管", "蔡家", "薛定", "袁大",
+                    "覃塘", "许可", "许多", "许诺", "谢绝", "谢谢", "谭腿", "贺信", "贺电", "贾家", "赵州", "邓州", "邱家", "邵阳", "邹平", "郑重",
+                    "郝家", "郭外", "钟头", "钱款", "钱财", "闫家", "陆续", "陈列", "陈旧", "陈述", "陶瓷", "雷厉", "雷同", "韦氏", "韩国", "顾及",
+                    "顾虑", "马上", "马虎", "高兴", "高层", "高度", "高效", "高速", "魏晋", "黄色", "黄金", "黎明", "龚滩"})
 
 
 def full_names(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .cautionary import below_city, cut_to_city, city_level, full_names
+from .cautionary import below_city, city_level, cut_to_city, full_names
 from .diagnostics import Diagnostic
 from .library import Library, closest
 from .load import Record

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .body_rules import is_local_markdown, markdown_links, placeholder_lines, resolve_link, scan_body
-from .body_rules import personal_numbers
+from .body_rules import (is_local_markdown, markdown_links, personal_numbers, placeholder_lines, resolve_link,
+                         scan_body)
 from .citations import find_citations, story_links
 from .diagnostics import Diagnostic
 from .load import Record
