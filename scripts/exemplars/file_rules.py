@@ -97,22 +97,22 @@ def _placeholders(record: Record) -> list[Diagnostic]:
     meta = record.meta
     code = "W-PLACEHOLDER" if meta.get("status") == "draft" else "E-PLACEHOLDER"
     diags = [Diagnostic.make(code, record.path, record.line_of(*path), field=path[0], value=text[:30])
-             for key, value in meta.items() for path, text in _placeholder_values(value, (key,))]
+             for path, text in _leaves(meta, ()) if is_placeholder(text)]
     for line, text in placeholder_lines(record.body, record.body_line):
         diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
     return diags
 
 
-def _placeholder_values(value: object, path: tuple):
-    """(key path, text) of every placeholder string in a front-matter value, lists and mappings included."""
-    if is_placeholder(value):
-        yield path, value.strip()
-    elif isinstance(value, list):
+def _leaves(value: object, path: tuple):
+    """(key path, value) of every scalar in a front-matter value, lists and mappings included."""
+    if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _placeholder_values(item, (*path, index))
+            yield from _leaves(item, (*path, index))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _placeholder_values(item, (*path, key))
+            yield from _leaves(item, (*path, key))
+    else:
+        yield path, value
 
 
 def front_matter_numbers(record: Record) -> list[Diagnostic]:
@@ -121,26 +121,21 @@ def front_matter_numbers(record: Record) -> list[Diagnostic]:
     file's name, which readers see in the page's edit link (a file is usually named after its id)."""
     diags = [Diagnostic.make(found.code, record.path, 1, value=found.masked, where="文件名")
              for found in find_numbers(record.path)]
-    for path, text in _scalar_texts(record.meta, ()):
+    for path, text in _number_texts(record.meta):
         for found in find_numbers(text):
             diags.append(Diagnostic.make(found.code, record.path, record.line_of(*path), value=found.masked,
                                          where=_field_name(path)))
     return diags
 
 
-def _scalar_texts(value: object, path: tuple):
-    """(key path, text) of every string or number in a front-matter value, lists and mappings included."""
-    if isinstance(value, str):
-        if might_hold_number(value):
-            yield path, value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield path, str(value)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _scalar_texts(item, (*path, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _scalar_texts(item, (*path, key))
+def _number_texts(meta: dict):
+    """(key path, text) of every string or number in the front matter that might hold a personal number."""
+    for path, value in _leaves(meta, ()):
+        if isinstance(value, str):
+            if might_hold_number(value):
+                yield path, value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield path, str(value)
 
 
 def _field_name(path: tuple) -> str:

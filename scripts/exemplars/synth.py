@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from .library import discover, load_library
+from .cautionary import cut_to_city
 from .regions import PROVINCES
 from .schema import STORY
 
@@ -61,7 +62,8 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
         kind = "cautionary" if rng.random() < 0.3 else "exemplar"
         province, slug = rng.choice(provinces)
         city = rng.choice(cities[province])
-        region = f"{province}/{city}" if kind == "cautionary" else f"{province}/{city}/{rng.choice(counties[city])}"
+        # a cautionary case goes no lower than the city level, which for a municipality is the municipality itself
+        region = cut_to_city((province, city)) if kind == "cautionary" else f"{province}/{city}/{rng.choice(counties[city])}"
         year = rng.randint(2012, 2025)
         person, village = _name(rng, kind == "cautionary"), _place(rng, "村")
         title = f"{person}与{village}的{rng.choice(DOMAINS)}故事" if kind == "exemplar" else f"{person}{rng.choice(('截留补助', '推诿群众', '弄虚作假', '态度粗暴'))}被查处"
@@ -76,6 +78,8 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
             "---", f"id: synth-{index:05d}", f"title: {title}", f"kind: {kind}",
             f"methods: [{', '.join(story_methods)}]", f"summary: {summary}", f"region: {region}",
             f"date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "status: published",
+            # published the year after the event, on a day spread by index (no draw: the same stories as before)
+            f"published: {year + 1}-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
             f"domains: [{rng.choice(DOMAINS)}]", "author: 基准作者", "reviewed_by: 基准审核", "sample: true", "sources:", "  - title: 虚构示例：基准测试生成", "---", "",
         ])
         path = dest / "stories" / slug / f"synth-{index:05d}.md"
