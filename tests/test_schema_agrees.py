@@ -185,7 +185,7 @@ def test_a_120_character_title_fails_check_as_it_fails_the_schema(library_copy, 
     result = cli("check", "stories/zhejiang/long-title-2019.md", "stories/zhejiang/limit-2019.md", cwd=root)
     assert result.returncode == 1
     assert result.stdout.strip() == ("stories/zhejiang/long-title-2019.md:3: 错误 E-TEXT-TOO-LONG: "
-                                     "`title`（标题）有 120 个字，超过上限 80 个字（精简到 80 个字以内）")
+                                     "`title`（标题）有 120 个字，超过上限 80 个字（删减到上限以内：一行标题或摘要只写最要紧的事，细节放进正文）")
     assert schemas["story"]["properties"]["title"]["maxLength"] == 80
 
 

@@ -51,7 +51,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-ID-DUPLICATE": ("{what} `{value}` 与 {other} 重复", "故事和课程的 id（及旧 id）在全库必须唯一，请改用别的 id"),
     "E-DATE-INVALID": ("`{field}` 的值 `{value}` 不是有效日期", "按 YYYY-MM-DD 写，例如 `{field}: 2019-06-12`"),
     "E-URL-SCHEME": ("来源链接 `{value}` 不是 http 或 https 地址", "写完整网址，例如 `https://www.example.gov.cn/…`，或删去 url 只保留 title"),
-    "E-TEXT-TOO-LONG": ("`{field}`（{label}）有 {length} 个字，超过上限 {limit} 个字", "精简到 {limit} 个字以内"),
+    "E-TEXT-TOO-LONG": ("`{field}`（{label}）有 {length} 个字，超过上限 {limit} 个字", "删减到上限以内：一行标题或摘要只写最要紧的事，细节放进正文"),
     "E-TEXT-NEWLINE": ("`{field}` 只能写一行文字", "把多行内容合并成一行"),
     "E-PLACEHOLDER": ("`{field}` 还是模板里的占位内容“{value}”", "送审或发布前必须替换为真实内容"),
     "W-PLACEHOLDER": ("草稿的 `{field}` 还是占位内容“{value}”", "送审前替换为真实内容"),
@@ -240,7 +240,7 @@ class _Generic(dict):
     WORDS = {"field": "字段名", "key": "字段名", "example": "示例值", "choices": "（见具体提示）", "value": "值",
              "what": "故事或课程", "current": "现在的标识",
              "file": "文件", "date": "发生日期", "target": "正确的文件名（如 故事.md）", "folder": "stories",
-             "quoted": "\"整个值\"", "limit": "上限",
+             "quoted": "\"整个值\"",
              "cut": "省/市", "anonymous": "张某某"}
 
     def __missing__(self, key: str) -> str:
