@@ -12,7 +12,7 @@ PORT   ?= 8000
 # We pin mkdocs<2 on purpose; its banner about MkDocs 2 only confuses editors.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve site check test test-fast browser-deps bench bench-serve bench-check clean
+.PHONY: help install serve site check test test-fast browser-deps node-deps bench bench-serve bench-check clean
 
 help:
 	@echo "make serve   构建并在 http://$(HOST):$(PORT) 预览（首次运行会自动安装依赖到 .venv）"
@@ -44,7 +44,14 @@ check: $(STAMP)
 browser-deps:
 	@bash scripts/ensure-browser
 
-test: $(STAMP) browser-deps
+# The test tools from npm (package.json: vnu-jar, axe-core), when node is here; without it those tests skip
+# locally and fail under CI=true. vnu-jar's install script downloads a JDK unless Java >= 11 is installed, so
+# .ci/run installs Java from apt first.
+node-deps:
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "没有 npm：跳过 npm ci，HTML 校验和无障碍测试将跳过（sudo apt-get install nodejs npm）" >&2; fi
+
+test: $(STAMP) browser-deps node-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
