@@ -37,7 +37,7 @@ from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.qr import write_qr_files
 from .site.redirects import redirect_html
-from .site.sitemap import sitemap_entries, write_sitemap
+from .site.sitemap import sitemap_entries, write_robots, write_sitemap
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
 from .site.shell import DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
@@ -424,6 +424,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 write_feeds(self.library, out, config.site_url)
                 write_catalogue(self.library, out, config.site_url)
                 write_schema(out / "stories.schema.json")
+                write_robots(out, config.site_url, preview=self.preview)
             except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
             self.phases.done("订阅、目录与站点地图")

@@ -65,3 +65,16 @@ def latest_commit_date(root: Path) -> dt.date | None:
     if result.returncode != 0 or not stamp.isdigit():
         return None
     return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
+
+
+def write_robots(out_dir: Path, site_url: str, *, preview: bool = False) -> None:
+    """robots.txt: crawl everything and find the pages through the sitemap (its address must be absolute).
+
+    A preview build shows drafts and stories under review: it asks crawlers to stay out altogether, in case an
+    editor's preview is ever reachable from outside.
+    """
+    if preview:
+        text = "# 预览构建：含草稿和待审故事，不供搜索引擎收录\nUser-agent: *\nDisallow: /\n"
+    else:
+        text = f"User-agent: *\nAllow: /\n\nSitemap: {site_base(site_url)}sitemap.xml\n"
+    (Path(out_dir) / "robots.txt").write_text(text, encoding="utf-8")

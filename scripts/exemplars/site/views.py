@@ -29,7 +29,8 @@ class Card:
     kind_label: str
     summary: str
     region: str
-    date: str
+    date: str  # as readers see it: 2019年6月18日
+    iso_date: str  # for <time datetime>: the shown text is not a valid HTML date, so the attribute carries one
     year: int
     methods: tuple[Link, ...]
     status: str
@@ -38,7 +39,8 @@ class Card:
 def card(story: Story, library: Library) -> Card:
     return Card(
         id=story.id, url=urls.story(story.id), title=story.title, kind=story.kind, kind_label=story.kind_label,
-        summary=story.summary, region=" · ".join(story.region), date=format_date(story.date), year=story.year,
+        summary=story.summary, region=" · ".join(story.region), date=format_date(story.date), iso_date=story.date.isoformat(),
+        year=story.year,
         methods=tuple(Link(library.method(m).name, urls.method(m)) for m in story.methods),
         status=story.status)
 
