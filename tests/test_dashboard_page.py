@@ -71,6 +71,7 @@ def expected(root: Path) -> dict:
         "cutoff": cutoff.isoformat(),
         "stale": [s.id for s in oldest_first if s.date < cutoff and s.updated is None],
         "single_source": [s.id for s in oldest_first if len(s.sources) == 1],
+        "by_sources": {n: sum(1 for s in published if min(len(s.sources), 3) == n) for n in (1, 2, 3)},
         "methods": {m.name: m.id for m in library.methods},
     }
 
@@ -169,6 +170,25 @@ def story_list(site: Path, section_id: str) -> tuple[int, list[str]]:
     return count, ids
 
 
+def sources_section(site: Path) -> tuple[int, list[str], dict[int, int]]:
+    """(single-source count as stated, ids of the single-source stories it lists, stories by number of sources
+    from its table: 1, 2, 3 = three or more)."""
+    section = article(site).select_one("section[aria-labelledby=ex-stats-sources]")
+    assert section is not None
+    count = number(re.search(r"只有一个来源的故事 (\d+) 篇", section.get_text()).group(1))
+    ids = []
+    for link in section.select("li a"):
+        target = resolve_link(site, site / "stats" / "index.html", link["href"])
+        assert target is not None and target.is_file(), f"sources: broken link {link['href']}"
+        ids.append(re.fullmatch(r"stories/([a-z0-9-]+)/index\.html",
+                                target.relative_to(site.resolve()).as_posix()).group(1))
+    bands = {}
+    for row in section.select("table tbody tr"):
+        label, value = row.find("th").get_text(), row.find("td").get_text()
+        bands[number(re.match(r"(\d+) 个", label).group(1))] = number(value)
+    return count, ids, bands
+
+
 def lead(site: Path) -> dict:
     text = article(site).select_one("p.ex-lead").get_text()
     match = re.search(r"已发布故事 (\d+) 篇：正面典型 (\d+) 篇，反面典型 (\d+) 篇", text)
@@ -188,7 +208,7 @@ def shown(site: Path) -> dict:
     points = line_points(chart(site, "ex-chart-years"))
     year_desc = desc_pairs(chart(site, "ex-chart-years"))
     stale_count, stale = story_list(site, "ex-stats-stale")
-    single_count, single = story_list(site, "ex-stats-sources")
+    single_count, single, _ = sources_section(site)
     return {**head, "cells": heatmap_cells(heatmap), "cells_desc": heatmap_desc(heatmap),
             "provinces": {label: value for label, value, _ in province_bars},
             "provinces_desc": dict(desc_pairs(chart(site, "ex-chart-provinces"))),
@@ -251,8 +271,19 @@ def test_stale_and_single_source_lists(site, repo_copy):
     want = expected(repo_copy)
     count, ids = story_list(site, "ex-stats-stale")
     assert ids == want["stale"] and count == len(want["stale"])
-    count, ids = story_list(site, "ex-stats-sources")
-    assert ids == want["single_source"] and count == len(want["single_source"])
+    count, ids, bands = sources_section(site)
+    # Changed with issue 18: the page counts single-source stories and names them only while they are a few and a
+    # minority (in the sample library every story has one source, and a list of all of them told nobody anything).
+    assert count == len(want["single_source"])
+    assert bands == want["by_sources"] and sum(bands.values()) == want["total"]
+    few = 0 < len(want["single_source"]) <= 10 and 2 * len(want["single_source"]) < want["total"]
+    assert ids == (want["single_source"] if few else [])
+
+
+def test_stats_page_shows_readers_no_field_names(site):
+    text = article(site).get_text()
+    for field in ("updated", "single_source", "sources", "published"):
+        assert not re.search(rf"\b{field}\b", text), f"the raw field name {field!r} shows on /stats/"
 
 
 def test_method_gaps_are_stated(site, repo_copy):
@@ -358,12 +389,12 @@ def test_page_follows_the_library(site, repo_copy, tmp_path):
     assert after["years"] == {**before["years"], earliest.year: before["years"][earliest.year] + 1}
     assert after["year_values"] == list(after["years"].values())
     assert story_id in after["stale"] and after["stale_count"] == before["stale_count"] + 1
-    assert story_id in after["single_source"] and after["single_count"] == before["single_count"] + 1
+    assert after["single_count"] == before["single_count"] + 1
     assert after["reference"] == before["reference"]
     want = expected(root)  # and the rebuilt page still agrees with a fresh count, figure by figure
     assert (after["total"], after["kinds"], after["cells"], after["provinces"], after["years"]) == \
         (want["total"], want["kinds"], want["cells"], want["provinces"], want["years"])
-    assert after["stale"] == want["stale"] and after["single_source"] == want["single_source"]
+    assert after["stale"] == want["stale"] and after["single_count"] == len(want["single_source"])
 
 
 def test_empty_library_page_says_nothing_about_dates(tmp_path):
@@ -376,3 +407,26 @@ def test_empty_library_page_says_nothing_about_dates(tmp_path):
     text = article(built).select_one("p.ex-lead").get_text()
     assert "已发布故事 0 篇" in text
     assert "None" not in text
+
+
+def test_single_source_stories_are_named_only_while_they_are_a_few(library_copy):
+    """All three published fixture stories have one source: counted, not listed. Give two of them more sources and
+    the one left is a minority worth naming; the bands count 1, 2 and 3-or-more sources."""
+    from exemplars.stats import dashboard
+
+    root = library_copy()
+    board = dashboard(load_library(root))
+    assert {s.id for s in board["single_source"]} == {"jieliu-2019", "qingshi-yishihui-2019", "hezuo-tiaojie-2021"}
+    assert board["single_source_listed"] == [] and board["single_source_share"] == 100
+    assert board["by_source_count"] == {1: 3, 2: 0, 3: 0}
+
+    extra = "  - title: 虚构示例：第二个来源\n  - title: 虚构示例：第三个来源\n  - title: 虚构示例：第四个来源\n"
+    for rel, more in (("stories/henan/hezuo-tiaojie-2021.md", 1), ("stories/henan/jieliu-2019.md", 3)):
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("reviewed_by:", "".join(extra.splitlines(True)[:more]) + "reviewed_by:"),
+                        encoding="utf-8")
+    board = dashboard(load_library(root))
+    assert [s.id for s in board["single_source_listed"]] == ["qingshi-yishihui-2019"]
+    assert board["single_source_share"] == 33
+    assert board["by_source_count"] == {1: 1, 2: 1, 3: 1}

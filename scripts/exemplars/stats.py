@@ -25,6 +25,8 @@ from .schema import KINDS
 
 STALE_YEARS = 5
 MIN_EXEMPLARS = 3
+SOURCE_BANDS = 3  # the public page counts stories with 1, 2, and 3 or more sources
+SINGLE_SOURCE_LIST_MAX = 10  # the page names single-source stories only while they are this few (and a minority)
 _PROVINCE_ORDER = {name: index for index, (name, _, _) in enumerate(PROVINCES)}
 
 
@@ -54,6 +56,12 @@ class Figures:
     few_exemplars: list[MethodRow] = field(default_factory=list)
     stale: list[Story] = field(default_factory=list)  # oldest first
     single_source: list[Story] = field(default_factory=list)  # oldest first
+    by_source_count: dict[int, int] = field(default_factory=dict)  # 1, 2, 3 (= three or more) → stories
+
+    @property
+    def single_source_share(self) -> int:
+        """Stories with one source, in whole percent of the published ones."""
+        return round(100 * len(self.single_source) / self.total) if self.total else 0
 
     def as_dict(self) -> dict:
         """JSON-ready: dates as YYYY-MM-DD, stories as small records."""
@@ -73,6 +81,7 @@ class Figures:
             "few_exemplars": [method(row) for row in self.few_exemplars],
             "stale": [_story_record(s) for s in self.stale],
             "single_source": [_story_record(s) for s in self.single_source],
+            "by_source_count": {str(n): count for n, count in self.by_source_count.items()},
         }
 
 
@@ -102,6 +111,8 @@ def figures(library: Library, reference_date: dt.date | None = None, min_exempla
         few_exemplars=[row for row in methods if row.counts["exemplar"] < min_exemplars],
         stale=[s for s in oldest_first if stale_before and s.date < stale_before and s.updated is None],
         single_source=[s for s in oldest_first if len(s.sources) == 1],
+        by_source_count={n: sum(1 for s in stories if min(len(s.sources), SOURCE_BANDS) == n)
+                         for n in range(1, SOURCE_BANDS + 1)},
     )
 
 
@@ -119,6 +130,12 @@ def _iso(day: dt.date | None) -> str | None:
 def _story_record(story: Story) -> dict:
     return {"id": story.id, "title": story.title, "path": story.path, "url": story.url, "kind": story.kind,
             "date": story.date.isoformat(), "updated": _iso(story.updated), "sources": len(story.sources)}
+
+
+def _worth_listing(stories: list[Story], total: int) -> bool:
+    """A list of stories helps only while it picks out a few: when most stories have one source (the sample
+    library: all), listing them repeats the catalogue and the count says it all."""
+    return 0 < len(stories) <= SINGLE_SOURCE_LIST_MAX and 2 * len(stories) < total
 
 
 # --- the dashboard page --------------------------------------------------------------------------------------
@@ -148,6 +165,9 @@ def dashboard(library: Library, reference_date: dt.date | None = None, min_exemp
         "few_exemplars": fig.few_exemplars,
         "stale": fig.stale,
         "single_source": fig.single_source,
+        "single_source_listed": fig.single_source if _worth_listing(fig.single_source, fig.total) else [],
+        "single_source_share": fig.single_source_share,
+        "by_source_count": fig.by_source_count,
         "svg": {"methods": heatmap, "provinces": provinces, "years": years},
     }
 
