@@ -118,7 +118,8 @@ function setup(root) {
   const list = root.querySelector(".ex-search__results");
   const more = root.querySelector(".ex-search__more");
   const params = new URLSearchParams(window.location.search);
-  const state = { query: params.get("q") || "", filters: {}, run: 0, pending: [], parsed: null, shown: 0 };
+  const state = { query: params.get("q") || "", filters: {}, run: 0, pending: [], parsed: null, shown: 0,
+    expanded: new Set() };
   for (const group of FILTER_GROUPS) {
     const values = params.getAll(group);
     if (values.length) state.filters[group] = values;
@@ -186,7 +187,9 @@ function setup(root) {
       const label = document.createElement("span");
       label.className = "ex-search__group-label";
       label.textContent = group;
-      row.append(label);
+      const chips = document.createElement("div");
+      chips.className = "ex-search__chips";
+      chips.id = `ex-search-chips-${FILTER_GROUPS.indexOf(group)}`;
       for (const value of visible) {
         const chip = document.createElement("button");
         chip.type = "button";
@@ -195,11 +198,52 @@ function setup(root) {
         chip.dataset.group = group;
         chip.dataset.value = value;
         chip.innerHTML = `${escapeHtml(value)}<span class="ex-chip__count">${counts[group][value] || 0}</span>`;
-        row.append(chip);
+        chips.append(chip);
       }
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "ex-search__toggle";
+      toggle.dataset.group = group;
+      toggle.setAttribute("aria-controls", chips.id);
+      toggle.hidden = true;
+      row.append(label, chips, toggle);
       filtersBox.append(row);
     }
+    fitRows();
   }
+
+  // A group is one line (its room is reserved while the chips load, so the results never move). Chips that do
+  // not fit wrap onto a hidden second line and are made inert (no focus, not read out); a 更多 button at the
+  // end of the line opens the whole group — nothing is ever cut off at the screen's edge.
+  function fitRows() {
+    for (const row of filtersBox.querySelectorAll(".ex-search__group")) {
+      const chips = row.querySelector(".ex-search__chips");
+      const toggle = row.querySelector(".ex-search__toggle");
+      const group = toggle.dataset.group;
+      row.removeAttribute("data-expanded");
+      const all = [...chips.children];
+      all.forEach((chip) => chip.removeAttribute("inert"));
+      const beyond = (chip) => chip.offsetTop + chip.offsetHeight > chips.clientHeight;
+      const hidden = all.filter(beyond);
+      if (!hidden.length) {
+        toggle.hidden = true;
+        continue;
+      }
+      if (hidden.some((chip) => chip.getAttribute("aria-pressed") === "true")) state.expanded.add(group);
+      const open = state.expanded.has(group);
+      toggle.hidden = false;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "收起" : `更多 ${hidden.length}`;
+      toggle.setAttribute("aria-label", open ? `收起${group}` : `显示全部${group}（另有 ${hidden.length} 项）`);
+      if (open) row.setAttribute("data-expanded", "");
+      else hidden.forEach((chip) => chip.setAttribute("inert", ""));
+    }
+  }
+  let fitFrame = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(fitFrame);
+    fitFrame = requestAnimationFrame(fitRows);
+  });
 
   function resultItem(data) {
     const kind = (data.meta && data.meta.kind) || "";
@@ -296,6 +340,13 @@ function setup(root) {
   });
   more.addEventListener("click", () => showMore(state.run));
   filtersBox.addEventListener("click", (event) => {
+    const toggle = event.target.closest(".ex-search__toggle");
+    if (toggle) {
+      const { group } = toggle.dataset;
+      state.expanded.has(group) ? state.expanded.delete(group) : state.expanded.add(group);
+      fitRows();
+      return;
+    }
     const chip = event.target.closest(".ex-chip");
     if (!chip) return;
     const { group, value } = chip.dataset;
