@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 SITE = "https://exemplars.example.org/"
 # What the site's chrome says on screen (header, tabs, footer, buttons); none of it belongs on a handout.
-CHROME = ("首页", "浏览", "关于", "editors/exemplars", "Made with", "在 git 上修改", "复制链接", "复制引用", "打印讲义",
+CHROME = ("首页", "浏览", "关于", "editors/exemplars", "Made with", "本站使用", "在 git 上修改", "复制链接", "复制引用", "打印讲义",
           "打开讲义")
 
 
@@ -129,7 +129,7 @@ def test_a_printed_story_page_keeps_url_and_qr_and_drops_chrome(sample_site, bro
     printed = "\n".join(pdf_pages(pdf))
     url = f"{SITE}stories/{story.id}/"
     assert url in squeeze(printed)
-    for word in ("首页", "浏览", "复制引用", "Made with", "相关故事"):
+    for word in ("首页", "浏览", "复制引用", "Made with", "本站使用", "相关故事"):
         if word not in story.body:
             assert word not in printed, word
     subprocess.run([poppler("pdftoppm"), "-r", "150", "-png", str(pdf), str(tmp_path / "s")], check=True, timeout=120)
