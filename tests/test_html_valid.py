@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 from exemplars.site.sitemap import write_robots
 from browser import serve
 from npm_tools import require_java, require_npm_file
@@ -106,6 +106,18 @@ def test_sample_site_has_no_html_errors_of_its_own(sample_site):
     assert checked > 100, "the sample site should have hundreds of pages"
     own = [f for f in findings if f.known() is None]
     assert not own, f"{len(own)} HTML errors from the project's templates (vnu):\n" + "\n".join(map(str, own[:30]))
+
+
+def test_preview_pages_have_no_html_errors_of_their_own(library_copy, tmp_path):
+    """What only a preview shows: the errors page, draft and review badges, the banner; and a withdrawn story."""
+    from test_lessons_site import WITHDRAWN_STORY
+
+    bad = (FIXTURES / "bad" / "invalid-date.md").read_text(encoding="utf-8")
+    root = library_copy({"stories/zhejiang/invalid-date.md": bad, "stories/henan/chehui-2020.md": WITHDRAWN_STORY})
+    site = build_site(root, tmp_path / "site", strict=False, preview=True)
+    assert (site / "_errors" / "index.html").is_file()
+    own = [f for f in run_vnu(site) if f.known() is None]
+    assert not own, f"{len(own)} HTML errors in the preview (vnu):\n" + "\n".join(map(str, own[:30]))
 
 
 def test_every_known_material_error_shows_on_a_stock_material_page(stock_material_site):
