@@ -12,6 +12,7 @@ import pytest
 
 from conftest import REPO
 from sitebuild import build_site
+from axe import describe, run_axe
 from browser import serve
 from exemplars.site.table_labels import label_tables  # noqa: F401 (the extension under test)
 
@@ -115,6 +116,8 @@ def test_search_filter_rows_cut_nothing_off(sample_site, phone, query):
         rows = phone.evaluate(CHIPS)
         _check_rows(rows, PHONE["width"])
         assert any(row["toggle"] for row in rows), "at 390 px some group has more chips than fit one line"
+        violations = run_axe(phone, context=".ex-search__filters")
+        assert not violations, describe(violations, where="filters, closed")
         toggle = phone.locator(".ex-search__toggle:not([hidden])").first
         group = toggle.get_attribute("data-group")
         assert toggle.get_attribute("aria-expanded") == "false"
@@ -125,6 +128,8 @@ def test_search_filter_rows_cut_nothing_off(sample_site, phone, query):
         assert all(not chip["inert"] and chip["shown"] and chip["right"] <= PHONE["width"] + 0.5
                    for chip in opened["chips"])
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        violations = run_axe(phone, context=".ex-search__filters")
+        assert not violations, describe(violations, where="filters, opened")
 
 
 @pytest.mark.browser

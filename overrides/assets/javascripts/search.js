@@ -234,7 +234,7 @@ function setup(root) {
       toggle.hidden = false;
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       toggle.textContent = open ? "收起" : `更多 ${hidden.length}`;
-      toggle.setAttribute("aria-label", open ? `收起${group}` : `显示全部${group}（另有 ${hidden.length} 项）`);
+      // No aria-label: the visible words are the name (WCAG 2.5.3); the row's group label gives the context.
       if (open) row.setAttribute("data-expanded", "");
       else hidden.forEach((chip) => chip.setAttribute("inert", ""));
     }
