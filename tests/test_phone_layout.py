@@ -11,7 +11,7 @@ import markdown
 import pytest
 
 from conftest import REPO
-from sitebuild import build_site
+from sitebuild import build_site, parse
 from axe import describe, run_axe
 from browser import serve
 from exemplars.site.table_labels import label_tables  # noqa: F401 (the extension under test)
@@ -145,3 +145,15 @@ def test_search_filter_rows_need_no_toggle_on_a_desktop(sample_site, browser):
         context.close()
     _check_rows(rows, DESKTOP["width"])
     assert not any(row["toggle"] for row in rows)
+
+
+def test_a_story_bodys_wide_table_keeps_its_labels_through_the_sanitiser(library_copy, tmp_path):
+    story = (REPO / "stories" / "zhejiang" / "banden-yishihui-2019.md").read_text(encoding="utf-8")
+    table = "\n\n| 环节 | 谁来做 | 做什么 |\n|---|---|---|\n| 议事 | 村民代表 | 投票表决 |\n\n"
+    story = story.replace("id: banden-yishihui-2019", "id: biaoge-2019").replace("\n## ", table + "## ", 1)
+    root = library_copy({"stories/zhejiang/biaoge-2019.md": story})
+    site = build_site(root, tmp_path / "site")
+    soup = parse(site / "stories" / "biaoge-2019" / "index.html")
+    cells = soup.select("table[data-reflow=cards] td[data-label]")
+    assert [(c["data-label"], c.get_text()) for c in cells] == [("环节", "议事"), ("谁来做", "村民代表"),
+                                                                 ("做什么", "投票表决")]

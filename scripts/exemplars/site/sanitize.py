@@ -16,8 +16,10 @@ ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading"},
-    "th": {"align", "colspan", "rowspan"},
-    "td": {"align", "colspan", "rowspan"},
+    # data-reflow / data-label: inert text that lets a wide table read as cards on phones (site.table_labels)
+    "table": {"data-reflow"},
+    "th": {"align", "colspan", "rowspan", "data-label"},
+    "td": {"align", "colspan", "rowspan", "data-label"},
     "ol": {"start"},
     "time": {"datetime"},
 }
