@@ -133,7 +133,7 @@ def test_search_filter_rows_cut_nothing_off(sample_site, phone, query):
 
 
 @pytest.mark.browser
-def test_search_filter_rows_need_no_toggle_on_a_desktop(sample_site, browser):
+def test_search_filter_rows_need_no_toggle_on_a_desktop_and_refit_when_narrowed_or_enlarged(sample_site, browser):
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
@@ -141,10 +141,20 @@ def test_search_filter_rows_need_no_toggle_on_a_desktop(sample_site, browser):
             page.goto(base + "search/?q=%E8%B0%83%E8%A7%A3")
             page.wait_for_selector(".ex-search__group")
             rows = page.evaluate(CHIPS)
+            _check_rows(rows, DESKTOP["width"])
+            assert not any(row["toggle"] for row in rows)
+            # The same page narrowed to a phone, then with larger text: the rows refit by themselves.
+            page.set_viewport_size(PHONE)
+            page.wait_for_selector(".ex-search__toggle:not([hidden])")
+            _check_rows(page.evaluate(CHIPS), PHONE["width"])
+            before = sum(chip["inert"] for row in page.evaluate(CHIPS) for chip in row["chips"])
+            page.evaluate("document.documentElement.style.fontSize = '160%'")
+            page.wait_for_timeout(300)
+            larger = page.evaluate(CHIPS)
+            _check_rows(larger, PHONE["width"])
+            assert sum(chip["inert"] for row in larger for chip in row["chips"]) > before
     finally:
         context.close()
-    _check_rows(rows, DESKTOP["width"])
-    assert not any(row["toggle"] for row in rows)
 
 
 def test_a_story_bodys_wide_table_keeps_its_labels_through_the_sanitiser(library_copy, tmp_path):

@@ -209,6 +209,9 @@ function setup(root) {
       row.append(label, chips, toggle);
       filtersBox.append(row);
     }
+    refit.disconnect();
+    refit.observe(filtersBox);
+    filtersBox.querySelectorAll(".ex-chip").forEach((chip) => refit.observe(chip));
     fitRows();
   }
 
@@ -239,11 +242,13 @@ function setup(root) {
       else hidden.forEach((chip) => chip.setAttribute("inert", ""));
     }
   }
+  // Refit when the box or any chip changes size: a narrower window, or a larger text size chosen on the page.
   let fitFrame = 0;
-  window.addEventListener("resize", () => {
+  const refit = new ResizeObserver(() => {
     cancelAnimationFrame(fitFrame);
     fitFrame = requestAnimationFrame(fitRows);
   });
+  refit.observe(filtersBox);
 
   function resultItem(data) {
     const kind = (data.meta && data.meta.kind) || "";
