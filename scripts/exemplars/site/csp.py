@@ -2,11 +2,12 @@
 
 Only the site's own files may run, plus the exact inline scripts the page carries (Material's small bootstrap
 snippets, which embed the page's base URL and so differ per page depth): each is allowed by its SHA-256 hash,
-never by 'unsafe-inline'. Pagefind compiles WebAssembly ('wasm-unsafe-eval'). Styles come from files only — the
+never by 'unsafe-inline'. Pagefind compiles WebAssembly ('wasm-unsafe-eval'): only the page that loads the
+search script (/search/) is allowed to; every other page, bulk pages included (their shell loads no search), is not. Styles come from files only — the
 theme and our pages use no inline <style> or style attributes (Material sets styles from script through the
 CSSOM, which CSP does not restrict), so neither 'unsafe-inline' nor 'unsafe-hashes' is needed. Images may be
 data: URLs because Material's stylesheet draws its icons with them. `frame-ancestors` is ignored in a <meta>
-policy, so it is not written.
+policy, so it is not written: deployers add it as an HTTP header (deploy/, site/headers.py).
 
 Plain Python: nothing here imports MkDocs.
 """
@@ -21,11 +22,12 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.D
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"\ssrc\s*=", re.IGNORECASE)
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_SEARCH_SCRIPT = re.compile(r"""<script\b[^>]*\ssrc\s*=\s*["']?[^"'\s>]*assets/javascripts/search\.js""", re.IGNORECASE)
 _CLASSIC_OR_MODULE = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
 
 BASE_POLICY = (
     ("default-src", "'self'"),
-    ("script-src", "'self' 'wasm-unsafe-eval'"),
+    ("script-src", "'self'"),
     ("style-src", "'self'"),
     ("img-src", "'self' data:"),
     ("object-src", "'none'"),
@@ -48,11 +50,17 @@ def inline_script_hashes(html: str) -> list[str]:
     return hashes
 
 
+def needs_wasm(html: str) -> bool:
+    """Whether the page runs Pagefind (the search page's script loads it), which compiles WebAssembly."""
+    return _SEARCH_SCRIPT.search(html) is not None
+
+
 def policy(html: str) -> str:
     parts = []
     for directive, sources in BASE_POLICY:
         if directive == "script-src":
-            sources = " ".join([sources, *inline_script_hashes(html)])
+            wasm = ["'wasm-unsafe-eval'"] if needs_wasm(html) else []
+            sources = " ".join([sources, *wasm, *inline_script_hashes(html)])
         parts.append(f"{directive} {sources}")
     return "; ".join(parts)
 
