@@ -212,6 +212,11 @@ def write_file(root: Path, kind: str, variant: str, numbered: dict[str, str]) ->
 
 def fresh_library(root: Path) -> Path:
     shutil.copytree(FIXTURES / "library", root)
+    # The clean `cover` value names a real image: the checker opens every cover (exemplars.media).
+    from PIL import Image
+
+    (root / "images").mkdir()
+    Image.new("RGB", (320, 200), (90, 140, 200)).save(root / "images" / "cover.jpg", "JPEG")
     return root
 
 

@@ -8,6 +8,7 @@ from .cautionary import below_city, city_level, cut_to_city, full_names
 from .diagnostics import Diagnostic
 from .library import Library, closest
 from .load import Record
+from .media import ImageProblem, ImageRef, body_refs, cover_ref, probe
 from .messages import did_you_mean
 from .regions import place_key
 from .schema import LESSON_STATUSES, SLUG_RE, STATUSES
@@ -26,6 +27,7 @@ def check_library(library: Library) -> list[Diagnostic]:
     diags.extend(_region_spellings(library))
     diags.extend(_review_rules(library))
     diags.extend(_cautionary_rules(library))
+    diags.extend(_image_rules(library))
     return sorted(set(diags), key=lambda d: (d.path, d.line, d.code, d.message))
 
 
@@ -271,6 +273,42 @@ def _cautionary_rules(library: Library) -> list[Diagnostic]:
             for name in full_names(values.get(field) or ""):
                 diags.append(Diagnostic.make(f"{prefix}-CAUTIONARY-NAME", record.path, record.line_of(field),
                                              field=field, value=name, anonymous=name[0] + "某某"))
+    return diags
+
+
+def image_refs(library: Library) -> list[ImageRef]:
+    """Every local image the library's files point at: stories' covers and the images in every body."""
+    refs = []
+    for record in library.all_records:
+        values = library.values.get(record.path) or {}
+        cover = values.get("cover")
+        if isinstance(cover, str) and cover.strip():
+            refs.append(cover_ref(record.path, cover, record.line_of("cover"), library.root))
+        if record.readable and record.body:
+            refs.extend(body_refs(record.path, record.body, record.body_line))
+    return refs
+
+
+def _image_rules(library: Library) -> list[Diagnostic]:
+    """Each referenced image exists inside the library and is a real JPEG/PNG/WebP of sane size (media.py); one
+    image shared by many stories is read once."""
+    diags = []
+    seen: dict[str, ImageProblem | None] = {}
+    for ref in image_refs(library):
+        where = "封面图 `cover` " if ref.field == "cover" else "正文"
+        if ref.path is None:
+            diags.append(Diagnostic.make("E-IMAGE-OUTSIDE", ref.source, ref.line, where=where, value=ref.written))
+            continue
+        if ref.path not in seen:
+            try:
+                probe(library.root, ref.path)
+                seen[ref.path] = None
+            except ImageProblem as problem:
+                seen[ref.path] = problem
+        problem = seen[ref.path]
+        if problem is not None:
+            args = {**problem.args_, "value": ref.written}
+            diags.append(Diagnostic.make(problem.code, ref.source, ref.line, where=where, **args))
     return diags
 
 

@@ -329,7 +329,7 @@ def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> S
         body=record.body, path=record.path, body_line=record.body_line,
         domains=tuple(values.get("domains", ())), tags=tuple(values.get("tags", ())),
         aliases=tuple(values.get("aliases", ())), related=tuple(values.get("related", ())),
-        updated=values.get("updated"), published=values.get("published"), cover=values.get("cover"),
+        updated=values.get("updated"), published=values.get("published"), cover=values.get("cover"), cover_alt=values.get("cover_alt"),
         author=values.get("author"),
         reviewed_by=values.get("reviewed_by"), featured=values.get("featured", False),
         sample=values.get("sample", False), digest=record.digest,

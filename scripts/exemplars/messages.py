@@ -122,6 +122,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-SITE-URL": ("mkdocs.yml 的 site_url 为{value}，不是完整的 http(s) 网址",
                    "订阅源、故事目录 stories.json 和二维码里的链接都要用网站的完整地址：写成 site_url: https://你的域名/"),
     "E-LINK-MISSING": ("链接指向的文件 `{target}` 不存在", "检查路径拼写（相对于本文件所在目录），或删去该链接"),
+    # --- images --------------------------------------------------------------------------------------
+    "E-IMAGE-MISSING": ("{where}引用的图片 `{value}` 不存在{suggestion}",
+                        "把图片放进仓库的 media/ 文件夹（或故事文件旁边）并检查路径拼写：`cover` 写从仓库根目录起的路径（如 `cover: media/yucun.jpg`），"
+                        "图片在故事旁边时只写文件名；正文中的图片写相对于本文件的路径（如 `![说明](../../media/yucun.jpg)`）"),
+    "E-IMAGE-OUTSIDE": ("{where}引用的图片 `{value}` 在故事库之外（路径用 `..` 或 `/` 走出了仓库）",
+                        "把图片复制到仓库的 media/ 文件夹，再引用仓库里的这一份"),
+    "E-IMAGE-FORMAT": ("{where}引用的 `{value}` 不是 JPEG、PNG 或 WebP 图片，而是{found}",
+                       "用看图或修图软件把它“另存为”JPG 或 PNG 后替换（苹果手机照片可在“设置 > 相机 > 格式”中选“兼容性最佳”）；"
+                       "只改扩展名不会改变文件内容"),
+    "E-IMAGE-TOO-LARGE": ("{where}引用的图片 `{value}` 有 {size}，超过上限 {limit}",
+                          "用修图软件把图片缩小（长边 3000 像素以内足够）或压缩后再放进仓库；网站会自动生成适合手机的小图"),
+    "E-IMAGE-DIMENSIONS": ("{where}引用的图片 `{value}` 尺寸为 {width}×{height} 像素，不在 {low}–{high} 像素之间（总计不超过 {megapixels} 百万像素）",
+                           "换一张清晰的原图，或用修图软件把过大的图片缩小到长边 3000 像素左右"),
 }
 
 
@@ -208,6 +221,11 @@ TITLES: dict[str, str] = {
     "E-PII-MOBILE": "正文或文件头含手机号（全角数字、带空格、横线或 +86 的也算）",
     "E-LINK-MISSING": "链接的文件不存在",
     "E-SITE-URL": "site_url 不是完整网址",
+    "E-IMAGE-MISSING": "引用的图片不存在",
+    "E-IMAGE-OUTSIDE": "引用的图片在故事库之外",
+    "E-IMAGE-FORMAT": "图片不是真正的 JPEG/PNG/WebP（如改了扩展名的文件）",
+    "E-IMAGE-TOO-LARGE": "图片文件过大",
+    "E-IMAGE-DIMENSIONS": "图片尺寸过小或过大",
 }
 
 

@@ -51,7 +51,8 @@ class Story:
     related: tuple[str, ...] = ()
     updated: dt.date | None = None
     published: dt.date | None = None  # as written; read `published_on`, which has the fallback
-    cover: str | None = None
+    cover: str | None = None  # repository path of the cover image (media.py)
+    cover_alt: str | None = None
     author: str | None = None
     reviewed_by: str | None = None
     featured: bool = False

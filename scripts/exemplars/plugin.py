@@ -40,7 +40,10 @@ from .site.redirects import redirect_html
 from .site.sitemap import sitemap_entries, write_robots, write_sitemap
 from .site.render import BodyRenderer, LinkMap
 from .site.sanitize import sanitize
-from .site.shell import DESCRIPTION, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from .site.headers import write_headers_file
+from .site.images import MediaIndex, used_images
+from .site.share_meta import share_meta
+from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.records import SearchRecord, record_for
@@ -81,6 +84,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.env = None
         self.cards: CardRenderer | None = None
         self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
+        self.images: MediaIndex | None = None  # the images published pages show, written in on_post_build
         self.error_count = 0
         self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
@@ -145,7 +149,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})
         # Library bodies skip MkDocs' `toc`: their pages show no table of contents, and it was a quarter of the
         # Markdown time (heading ids nobody links to).
-        renderer = BodyRenderer(links, extensions=[e for e in config["markdown_extensions"] if e != "toc"],
+        self.images = MediaIndex(self.root)
+        renderer = BodyRenderer(links, images=self.images, extensions=[e for e in config["markdown_extensions"] if e != "toc"],
                                 extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
                                 postprocess=sanitize,
                                 citations=CitationIndex(library, self.preview))
@@ -155,7 +160,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.phases.done("准备渲染")
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None,
-                               site_base=site_base(config.site_url))
+                               site_base=site_base(config.site_url), images=self.images)
+        # before any body is rendered, in a helper process too: the parent must know every image to write
+        used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.command == "serve":
             self.site.pages.extend(self._stale_pages(diagnostics))
         self.specs, self.shells = {}, {}
@@ -333,7 +340,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                         meta={"title": spec.title, "description": spec.description})
         content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
         html = self.shells[depth].fill(title=spec.title, description=spec.description,
-                                       canonical=base + spec.url, content=content)
+                                       canonical=base + spec.url, content=content,
+                                       meta=self._share_meta(spec.title, spec.description, spec.url, spec))
         target = out / spec.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(html.encode("utf-8"))
@@ -425,6 +433,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 write_catalogue(self.library, out, config.site_url)
                 write_schema(out / "stories.schema.json")
                 write_robots(out, config.site_url, preview=self.preview)
+                write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
             except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
             self.phases.done("订阅、目录与站点地图")
@@ -432,6 +441,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
                 write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
             self.phases.done("二维码")
+            if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
+                encoded = self.images.write(out, self.root / ".cache" / "media")
+                self.phases.done(f"图片（新生成 {encoded} 个）")
             if self.command == "serve" and self.records is not None:  # the page is up, search follows
                 self.background = self.background or BackgroundIndexer()
                 self.background.submit(self.records, out / "pagefind")
@@ -481,7 +493,20 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         context["x_error_count"] = self.error_count
         if page.is_homepage and self.site is not None:
             context["x"] = self.site.home
+        if page.file.src_uri in self.shell_depths:
+            context["x_share_meta"] = META  # filled per bulk page (_render_page)
+        else:
+            description = (spec.description if spec else (page.meta or {}).get("description")) or config.site_description
+            title = spec.title if spec else (config.site_name if page.is_homepage else page.title or config.site_name)
+            context["x_share_meta"] = self._share_meta(title,
+                                                       description or "", page.url, spec)
         return context
+
+    def _share_meta(self, title: str, description: str, url: str, spec: PageSpec | None) -> str:
+        config = self.mkdocs_config
+        return share_meta(title=title, description=description, url=url, site_name=config.site_name,
+                          base=site_base(config.site_url), article=bool(spec and spec.article),
+                          image=spec.context.get("share_image") if spec else None)
 
     def on_serve(self, server, *, config, builder):
         for folder in ("stories", "methods", "lessons"):

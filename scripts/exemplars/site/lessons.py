@@ -154,7 +154,7 @@ def _lesson_page(PageSpec, lesson: Lesson, library: Library, context: dict, rend
         url=url, title=lesson.title, template="exemplars/lesson.html",
         description=lesson.summary or f"面向{lesson.audience}的 {lesson.duration} 分钟课程。",
         context=context, render_body=lambda: render(lesson.body, lesson.path, url), source_path=lesson.path,
-        search=SearchFields(
+        article=True, search=SearchFields(
             filters={"方法": [library.method(m).name for m in lesson.methods], "类型": [LESSON_LABEL]},
             meta={"kind": "lesson", "audience": lesson.audience, "duration": f"{lesson.duration} 分钟"},
             sort={"date": LESSON_SORT_DATE}))
@@ -182,4 +182,4 @@ def _handout_page(PageSpec, lesson: Lesson, library: Library, context: dict, car
         url=url, title=f"{lesson.title}（讲义）", template="exemplars/handout.html",
         description=f"课程“{lesson.title}”的讲义：课程内容和 {len(texts)} 个案例的全文，适合打印。",
         context={**context, "texts": texts, "lesson_url": url and urls.lesson(lesson.id)},
-        render_body=lambda: render(lesson.body, lesson.path, url), source_path=lesson.path)
+        render_body=lambda: render(lesson.body, lesson.path, url), source_path=lesson.path, article=True)

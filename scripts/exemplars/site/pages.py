@@ -16,7 +16,10 @@ from ..schema import KINDS
 from ..search.records import SearchFields
 from ..stats import dashboard
 from . import urls
+from ..media import cover_ref
+from .images import MediaIndex, cover_view
 from .share import share_box
+from .share_meta import ShareImage
 from .views import (Card, Link, RelatedIndex, card, format_date, method_tiles, paginate,
                     region_links)
 
@@ -58,6 +61,7 @@ class PageSpec:
     source_path: str | None = None  # repository file behind the page (edit link, serve-mode errors)
     search: SearchFields | None = None  # set for pages whose text is indexed (stories, methods, lessons)
     bulk: bool = False  # one of many alike pages: filled into a pre-rendered shell instead of a full theme render
+    article: bool = False  # a story, method or lesson: shared as an Open Graph `article` (site/share_meta.py)
 
     def view(self) -> dict:
         """The template's view model: `context` with every Deferred value worked out."""
@@ -73,7 +77,8 @@ class Site:
 
 
 def build_site(library: Library, render: Callable[[str, str, str], str], preview: bool = False,
-               diagnostics: list[Diagnostic] | None = None, site_base: str | None = None) -> Site:
+               diagnostics: list[Diagnostic] | None = None, site_base: str | None = None,
+               images: MediaIndex | None = None) -> Site:
     """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
     With `site_base` (the site's absolute URL) story and lesson pages get a share box with a QR code.
 
@@ -94,6 +99,13 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
     qr_codes = dict(lessons.qr_codes)
     for story in shown:
         spec = _story_page(story, library, cards, related, render, problems.get(story.path, []))
+        if images is not None and story.cover:
+            published = images.get(cover_ref(story.path, story.cover, 1, images.root).path)
+            spec.context["cover"] = cover_view(published, spec.url, story.cover_alt or story.title)
+            if published is not None:
+                share = published.share
+                spec.context["share_image"] = ShareImage(share.url, share.width, share.height,
+                                                         spec.context["cover"].alt)
         spec.context["lessons"] = lessons.by_story.get(story.id, [])
         if site_base:
             spec.context["share"] = share = share_box(story.title, spec.url, site_base)
@@ -165,7 +177,7 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
     return PageSpec(
         url=url, title=story.title, template="exemplars/story.html", description=story.summary or story.title,
         context=context, render_body=lambda: render(story.body, story.path, url), source_path=story.path,
-        bulk=True,
+        bulk=True, article=True,
         search=SearchFields(
             filters={"方法": [library.method(m).name for m in story.methods], "类型": [story.kind_label],
                      "省份": [story.province], "年份": [str(story.year)]},
@@ -188,7 +200,7 @@ def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
     page = PageSpec(
         url=url, title=method.name, template="exemplars/method.html", description=method.summary,
         context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
-        source_path=method.path, bulk=True,
+        source_path=method.path, bulk=True, article=True,
         search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))
     return [page, *listings]
 

@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..cache import ContentCache, digest
 from ..citations import find_citations
+from ..media import body_refs, is_external, resolve
 from . import urls
 from .cite import CiteTarget, block_html, inline_html
 
@@ -54,6 +55,8 @@ class _RewriteLinks(Treeprocessor):
             return
         source_path, page_url = context
         for element in root.iter():
+            if element.tag == "img" and self.renderer.images is not None and self._published_image(element):
+                continue
             attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
             if attribute is None or not element.get(attribute):
                 continue
@@ -61,6 +64,25 @@ class _RewriteLinks(Treeprocessor):
             if target is not None:
                 path, _, fragment = target.partition("#")
                 element.set(attribute, urls.relative(page_url, path) + (f"#{fragment}" if fragment else ""))
+
+
+    def _published_image(self, element: etree.Element) -> bool:
+        """A library image: pointed at its middle-width copy (site/images.py), lazy, with its size to keep the
+        layout still while it loads. Its srcset is added after the sanitiser (`BodyRenderer._render`), which lets
+        no editor-written srcset through."""
+        source_path, page_url = self.renderer.current
+        src = element.get("src") or ""
+        if is_external(src):
+            return False
+        published = self.renderer.images.get(resolve(posixpath.dirname(source_path), src))
+        if published is None:
+            return False
+        default = published.default()
+        element.set("src", urls.relative(page_url, default.url))
+        element.set("width", str(default.width))
+        element.set("height", str(default.height))
+        element.set("loading", "lazy")
+        return True
 
 
 class _Citations(Preprocessor):
@@ -103,8 +125,9 @@ class BodyRenderer:
 
     def __init__(self, links: LinkMap | None = None, extensions: list | None = None,
                  extension_configs: dict | None = None, postprocess: Callable[[str], str] | None = None,
-                 citations: Callable[[str, str], CiteTarget | None] | None = None) -> None:
+                 citations: Callable[[str, str], CiteTarget | None] | None = None, images=None) -> None:
         self.links = links or LinkMap()
+        self.images = images  # a site.images.MediaIndex: library images → their published copies
         self.citations = citations  # (kind, id or alias) → what the citation shows; None: every citation 未找到
         self.current: tuple[str, str] | None = None
         self.postprocess = postprocess
@@ -126,7 +149,8 @@ class BodyRenderer:
     def render(self, body: str, source_path: str, page_url: str) -> str:
         cache = getattr(self, "_cache", None)
         if cache is not None:
-            key = digest(self._signature, source_path, page_url, body, self._cited(body))
+            key = digest(self._signature, source_path, page_url, body, self._cited(body),
+                         self._pictured(body, source_path))
             html = cache.get(key)
             if html is None:
                 html = self._render(body, source_path, page_url)
@@ -141,13 +165,21 @@ class BodyRenderer:
         lookup = self.citations
         return "\n".join(repr(lookup(c.kind, c.id) if lookup else None) for c in find_citations(body))
 
+    def _pictured(self, body: str, source_path: str) -> str:
+        """The published copies the body's images point at (named by content), so a replaced photo is a new key."""
+        if self.images is None or ("![" not in body and "<img" not in body.lower()):
+            return ""
+        found = (self.images.get(ref.path) for ref in body_refs(source_path, body, 1))
+        return "\n".join(p.srcset("") if p is not None else "-" for p in found)
+
     def _render(self, body: str, source_path: str, page_url: str) -> str:
         self.current = (source_path, page_url)
         try:
             html = self.md.reset().convert(body)
         finally:
             self.current = None
-        return self.postprocess(html) if self.postprocess else html
+        html = self.postprocess(html) if self.postprocess else html
+        return self.images.with_srcset(html, page_url) if self.images is not None and "<img" in html else html
 
 
 # Installed libraries whose code shapes a body's HTML. An extension added to mkdocs.yml that brings its own library

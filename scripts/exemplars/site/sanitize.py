@@ -15,7 +15,7 @@ TAGS = {
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "alt", "width", "height", "loading"},  # srcset is added after sanitising: site/images.py
     # data-reflow / data-label: inert text that lets a wide table read as cards on phones (site.table_labels)
     "table": {"data-reflow"},
     "th": {"align", "colspan", "rowspan", "data-label"},

@@ -3,7 +3,7 @@
 Rendering Material's full template costs ~10 ms a page (header, tabs, palette, footer, scripts), and all of it
 is the same for every generated page at the same depth — only the relative asset paths differ. So the build
 renders one shell page per depth through the theme with marker strings where the title, description,
-canonical address and content go, and every bulk page (stories, listings, method pages) is that shell with the
+canonical address, per-page meta tags and content go, and every bulk page (stories, listings, method pages) is that shell with the
 markers replaced: the output is what the theme would have written, at a few microseconds a page.
 
 Plain Python: nothing here imports MkDocs or Jinja.
@@ -17,6 +17,7 @@ from html import escape
 TITLE = "EXEMPLARS-SHELL-TITLE"
 DESCRIPTION = "EXEMPLARS-SHELL-DESCRIPTION"
 CONTENT = "EXEMPLARS-SHELL-CONTENT"
+META = "EXEMPLARS-SHELL-META"  # per-page <meta> tags in <head> (share cards, site/share_meta.py); optional
 SHELL_ROOT = "_shell"  # where the shell pages are rendered; removed from the output after the build
 
 
@@ -40,12 +41,12 @@ class Shell:
     """One rendered shell, split at its markers so that filling it is a join."""
 
     parts: tuple[str, ...]
-    slots: tuple[str, ...]  # what goes after parts[i]: "title", "description", "canonical" or "content"
+    slots: tuple[str, ...]  # what goes after parts[i]: "title", "description", "canonical", "meta" or "content"
 
     @classmethod
     def parse(cls, html: str, canonical: str) -> "Shell":
         """`canonical` is the shell page's own absolute URL as the theme wrote it (replaced per page)."""
-        names = {TITLE: "title", DESCRIPTION: "description", CONTENT: "content"}
+        names = {TITLE: "title", DESCRIPTION: "description", CONTENT: "content", META: "meta"}
         if canonical:
             names[canonical] = "canonical"
         pattern = re.compile("|".join(re.escape(marker) for marker in names))
@@ -57,9 +58,10 @@ class Shell:
             raise ShellError("a page shell must show the page title")
         return cls(parts=tuple(pieces), slots=slots)
 
-    def fill(self, *, title: str, description: str, canonical: str, content: str) -> str:
+    def fill(self, *, title: str, description: str, canonical: str, content: str, meta: str = "") -> str:
+        """`content` and `meta` are HTML, written as they are; the other values are text, escaped here."""
         values = {"title": escape(title, quote=True), "description": escape(description, quote=True),
-                  "canonical": escape(canonical, quote=True), "content": content}
+                  "canonical": escape(canonical, quote=True), "content": content, "meta": meta}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:]):
             out.append(values[slot])
