@@ -33,6 +33,7 @@ MIN_SIDE = 64  # smaller is an icon or a broken export, never a picture a reader
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ANY_IMG_TAG = re.compile(r"<img", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def cover_ref(source: str, cover: str, line: int, root: Path | None = None) -> I
 
 def body_refs(source: str, body: str, body_line: int) -> list[ImageRef]:
     """Every local image in a Markdown body, with its file line; images inside fenced code are examples, skipped."""
+    if "![" not in body and not _ANY_IMG_TAG.search(body):  # most bodies: no image at all
+        return []
     refs = []
     fenced = False
     folder = posixpath.dirname(source)

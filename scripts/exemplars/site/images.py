@@ -11,12 +11,14 @@ are not carried over. The EXIF orientation is applied to the pixels first, so a 
 the colour profile is kept (it is not personal and without it colours shift).
 
 Resizing a phone photo takes ~0.1–0.3 s per width, so results are kept in `.cache/media/`, named by the digest
-of the original, the width and `PIPELINE` (bump it when the encoding changes): a rebuild copies them.
+of the original, the width, `PIPELINE` (bump it when the encoding changes) and Pillow's version: a rebuild copies
+them.
 
 Plain Python: nothing here imports MkDocs.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -36,7 +38,7 @@ QUALITY = {"JPEG": {"quality": 82, "optimize": True, "progressive": True},
            "WEBP": {"quality": 80, "method": 4}}
 
 
-BODY_SIZES = "(min-width: 1220px) 720px, 94vw"  # the text column is at most ~720 px wide
+BODY_SIZES = "(min-width: 1220px) 800px, 94vw"  # the story column is at most ~800 px wide (screenshots at 1280)
 _OUR_IMG = re.compile(r'<img\b[^>]*?\ssrc="(?:\.\./)*media/(?P<digest>[0-9a-f]{16})-\d+\.(?:jpg|png|webp)"[^>]*>')
 
 
@@ -128,7 +130,7 @@ class MediaIndex:
                 if target.is_file():
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
-                cached = cache_dir / f"{published.info.digest}-{variant.width}-{variant.format}-{PIPELINE}"
+                cached = cache_dir / f"{published.info.digest}-{variant.width}-{variant.format}-{_encoder()}"
                 if not cached.is_file():
                     encoded += 1
                     try:
@@ -138,6 +140,15 @@ class MediaIndex:
                         continue
                 shutil.copyfile(cached, target)
         return encoded
+
+
+@functools.lru_cache(maxsize=1)
+def _encoder() -> str:
+    """The pipeline version and Pillow's: another encoder may write other bytes, so it gets its own cache entries
+    (a build's output never depends on which machine warmed the cache)."""
+    from PIL import __version__ as pillow
+
+    return f"{PIPELINE}-pillow{pillow}"
 
 
 def _encode(source: Path, variant: Variant, cached: Path) -> None:
