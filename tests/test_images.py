@@ -262,3 +262,14 @@ def test_a_missing_image_stops_the_public_build(library_copy, tmp_path):
     with pytest.raises(Abort) as caught:
         build_site(root, tmp_path / "site", search=False)
     assert "E-IMAGE-MISSING" in str(caught.value)
+
+
+def test_a_second_build_reuses_the_cached_copies_byte_for_byte(image_site, tmp_path):
+    root, site = image_site
+    cache = root / ".cache" / "media"
+    before = {f.name: f.stat().st_mtime_ns for f in cache.iterdir()}
+    assert before, "the first build cached nothing"
+    again = build_site(root, tmp_path / "again", search=False)
+    assert {f.name: f.stat().st_mtime_ns for f in cache.iterdir()} == before  # nothing encoded again
+    first = {f.name: f.read_bytes() for f in (site / "media").iterdir()}
+    assert {f.name: f.read_bytes() for f in (again / "media").iterdir()} == first

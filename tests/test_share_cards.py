@@ -125,3 +125,19 @@ def test_the_site_ships_its_security_headers_for_netlify_and_cloudflare(sample_s
     rules = [line.strip() for line in lines[lines.index("/*") + 1:] if line.strip()]
     assert rules == [f"{name}: {value}" for name, value in HEADERS]
     assert "Content-Security-Policy: frame-ancestors 'none'" in rules
+
+
+def test_share_meta_escapes_what_editors_wrote_and_shortens_long_descriptions():
+    from bs4 import BeautifulSoup
+
+    from exemplars.site.share_meta import MAX_DESCRIPTION, share_meta
+
+    hostile = '"><script>alert(1)</script>'
+    html = share_meta(title=hostile, description="长" * 400 + "\n 尾", url="stories/x/", site_name="站",
+                      base=SITE_URL, article=True)
+    assert "<script" not in html
+    soup = BeautifulSoup(f"<head>{html}</head>", "html.parser")
+    tags = {t.get("property") or t.get("name"): t["content"] for t in soup.find_all("meta")}
+    assert tags["og:title"] == hostile and tags["og:url"] == SITE_URL + "stories/x/"
+    assert len(tags["og:description"]) == MAX_DESCRIPTION and tags["og:description"].endswith("…")
+    assert tags["og:image"] == SITE_URL + SITE_IMAGE and tags["og:type"] == "article"
