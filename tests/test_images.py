@@ -273,3 +273,22 @@ def test_a_second_build_reuses_the_cached_copies_byte_for_byte(image_site, tmp_p
     assert {f.name: f.stat().st_mtime_ns for f in cache.iterdir()} == before  # nothing encoded again
     first = {f.name: f.read_bytes() for f in (site / "media").iterdir()}
     assert {f.name: f.read_bytes() for f in (again / "media").iterdir()} == first
+
+
+@pytest.mark.parametrize("written", ["media/[a-z]*.jpg", "media/" + "长" * 200 + ".jpg", "media", "media/",
+                                     "./././", "图片 带空格.jpg"])
+def test_odd_cover_values_are_told_never_a_traceback(library_copy, written):
+    root = library_copy({"media/a.jpg": picture(300, 300)})
+    (root / STORY).write_text(with_front(story_text(root, STORY), f'cover: "{written}"'), encoding="utf-8")
+    result = check(root, STORY)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "E-IMAGE-" in result.stdout
+
+
+def test_a_symlink_out_of_the_library_is_outside(library_copy, tmp_path):
+    (tmp_path / "secret.jpg").write_bytes(picture(300, 300))
+    root = library_copy()
+    (root / "media").mkdir()
+    (root / "media" / "link.jpg").symlink_to(tmp_path / "secret.jpg")
+    (root / STORY).write_text(with_front(story_text(root, STORY), "cover: media/link.jpg"), encoding="utf-8")
+    assert "E-IMAGE-OUTSIDE" in check(root, STORY).stdout

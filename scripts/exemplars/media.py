@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def is_external(src: str) -> bool:
 def resolve(base_folder: str, written: str) -> str | None:
     """`written` joined onto `base_folder` (both POSIX, repository-relative), or None if it leaves the library."""
     joined = posixpath.normpath(posixpath.join(base_folder, unquote(urlsplit(written).path)))
-    if joined.startswith("../") or joined == ".." or posixpath.isabs(joined) or joined == ".":
+    if joined.startswith("../") or joined == ".." or posixpath.isabs(joined):
         return None
     return joined
 
@@ -81,9 +82,9 @@ def cover_ref(source: str, cover: str, line: int, root: Path | None = None) -> I
     """The cover as a repository path: from the library root, or, if no file is there, from the story's folder."""
     written = cover.strip()
     path = resolve("", written)
-    if root is not None and path is not None and not (Path(root) / path).is_file():
+    if root is not None and path is not None and not _is_file(Path(root) / path):
         beside = resolve(posixpath.dirname(source), written)
-        if beside is not None and (Path(root) / beside).is_file():
+        if beside is not None and _is_file(Path(root) / beside):
             path = beside
     return ImageRef(source, line, written, path, "cover")
 
@@ -116,17 +117,20 @@ def probe(root: Path, path: str) -> ImageInfo:
 
     file = root / path
     try:
-        inside = file.resolve().is_relative_to(Path(root).resolve())
-    except OSError:
-        inside = False
+        inside = file.resolve().is_relative_to(Path(root).resolve())  # a symlink out of the library is outside
+    except (OSError, ValueError):  # a loop of links, a NUL in the name: no such image
+        raise ImageProblem("E-IMAGE-MISSING", value=path, suggestion="") from None
     if not inside:
         raise ImageProblem("E-IMAGE-OUTSIDE", value=path)
-    if not file.is_file():
+    if not _is_file(file):
         raise ImageProblem("E-IMAGE-MISSING", value=path, suggestion=_nearby(root, path))
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise ImageProblem("E-IMAGE-TOO-LARGE", value=path, size=_megabytes(size), limit=_megabytes(MAX_BYTES))
-    data = file.read_bytes()
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise ImageProblem("E-IMAGE-TOO-LARGE", value=path, size=_megabytes(size), limit=_megabytes(MAX_BYTES))
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ImageProblem("E-IMAGE-READ", value=path, error=exc.strerror or type(exc).__name__) from None
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format
@@ -148,6 +152,14 @@ def probe(root: Path, path: str) -> ImageInfo:
         raise ImageProblem("E-IMAGE-DIMENSIONS", value=path, width=width, height=height, low=MIN_SIDE,
                            high=MAX_SIDE, megapixels=MAX_PIXELS // 1_000_000)
     return ImageInfo(path=path, format=kind, width=width, height=height, digest=hashlib.sha256(data).hexdigest())
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, also False for names the system refuses (too long, NUL): whatever an editor typed."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _megabytes(size: int) -> str:
@@ -177,7 +189,8 @@ def _nearby(root: Path, path: str) -> str:
     media = root / MEDIA_FOLDER
     if not name or not media.is_dir():
         return ""
-    for found in sorted(media.rglob(name)):
-        if found.is_file():
-            return f"；`{found.relative_to(root).as_posix()}` 同名，是不是这个？"
+    for folder, _, names in sorted(os.walk(media)):  # names compared as they are: a file name is no glob pattern
+        if name in names:
+            found = Path(folder, name).relative_to(root).as_posix()
+            return f"；`{found}` 同名，是不是这个？"
     return ""

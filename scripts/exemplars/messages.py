@@ -131,6 +131,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-IMAGE-FORMAT": ("{where}引用的 `{value}` 不是 JPEG、PNG 或 WebP 图片，而是{found}",
                        "用看图或修图软件把它“另存为”JPG 或 PNG 后替换（苹果手机照片可在“设置 > 相机 > 格式”中选“兼容性最佳”）；"
                        "只改扩展名不会改变文件内容"),
+    "E-IMAGE-READ": ("{where}引用的图片 `{value}` 无法读取：{error}", "检查文件权限，或它是否被其他程序占用"),
     "E-IMAGE-TOO-LARGE": ("{where}引用的图片 `{value}` 有 {size}，超过上限 {limit}",
                           "用修图软件把图片缩小（长边 3000 像素以内足够）或压缩后再放进仓库；网站会自动生成适合手机的小图"),
     "E-IMAGE-DIMENSIONS": ("{where}引用的图片 `{value}` 尺寸为 {width}×{height} 像素，不在 {low}–{high} 像素之间（总计不超过 {megapixels} 百万像素）",
@@ -224,6 +225,7 @@ TITLES: dict[str, str] = {
     "E-IMAGE-MISSING": "引用的图片不存在",
     "E-IMAGE-OUTSIDE": "引用的图片在故事库之外",
     "E-IMAGE-FORMAT": "图片不是真正的 JPEG/PNG/WebP（如改了扩展名的文件）",
+    "E-IMAGE-READ": "引用的图片无法读取",
     "E-IMAGE-TOO-LARGE": "图片文件过大",
     "E-IMAGE-DIMENSIONS": "图片尺寸过小或过大",
 }
