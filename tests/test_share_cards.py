@@ -141,3 +141,18 @@ def test_share_meta_escapes_what_editors_wrote_and_shortens_long_descriptions():
     assert tags["og:title"] == hostile and tags["og:url"] == SITE_URL + "stories/x/"
     assert len(tags["og:description"]) == MAX_DESCRIPTION and tags["og:description"].endswith("…")
     assert tags["og:image"] == SITE_URL + SITE_IMAGE and tags["og:type"] == "article"
+
+
+def test_a_shell_fills_its_meta_slot_per_page_and_may_have_none():
+    from exemplars.site.shell import CONTENT, DESCRIPTION, META, TITLE, Shell
+
+    html = (f"<html><head><title>{TITLE}</title><meta name=description content=\"{DESCRIPTION}\">{META}</head>"
+            f"<body>{CONTENT}</body></html>")
+    shell = Shell.parse(html, canonical="")
+    assert "meta" in shell.slots
+    page = shell.fill(title="标题", description="说明", canonical="", content="<p>正文</p>",
+                      meta='<meta property="og:title" content="标题">')
+    assert '<meta property="og:title" content="标题"></head>' in page and META not in page
+    plain = Shell.parse(html.replace(META, ""), canonical="")
+    assert "meta" not in plain.slots
+    assert plain.fill(title="t", description="d", canonical="", content="c", meta="<meta x>").count("<meta") == 1
