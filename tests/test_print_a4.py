@@ -1,0 +1,162 @@
+"""Printing on A4 in a real browser: every published story of the sample library and every lesson handout,
+printed by Chromium with the page's own `@page` size (`page.pdf(prefer_css_page_size=True)`, as a reader's
+"打印" does) and read back with poppler (pdfinfo for the paper, pdftotext for what each page holds).
+
+A story prints on A4, on no more pages than its text needs (the same page printed with every pagination rule
+switched off is the yardstick), and no printed page holds only the share box or only the last few lines of a
+section. A handout prints on A4, each case on a new page, its discussion questions together with their heading,
+and no page holding nothing but discussion questions.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import serve
+from conftest import REPO
+from exemplars.library import load_library
+from sitebuild import build_site
+from test_handout_browser import poppler, squeeze
+
+pytestmark = pytest.mark.browser
+
+A4_POINTS = (595.3, 841.9)      # 210 × 297 mm
+SHARE_HEADING = "分享与引用"
+# A page other than the first carries at least this many printed lines that are not the share box: fewer would
+# be a section's last few lines left on a page of their own (paragraphs keep 3 lines on each side of a break).
+MIN_LINES = 5
+# The yardstick for "as few pages as the text needs": the same page with every break rule and line-keeping rule
+# undone. Injected only into that second print (a <style> element needs bypass_csp; the real print keeps its CSP).
+NO_PAGINATION_RULES = """*, *::before, *::after {
+  break-before: auto !important; break-after: auto !important; break-inside: auto !important;
+  orphans: 1 !important; widows: 1 !important; }"""
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(REPO)
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("print") / "lib"
+    for name in ("stories", "methods", "lessons", "docs", "overrides", "mkdocs.yml"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    return build_site(root, root.parent / "site")
+
+
+@pytest.fixture(scope="module")
+def served(sample_site):
+    with serve(sample_site) as base:
+        yield base
+
+
+def print_pdf(browser, url: str, path: Path, *, extra_css: str | None = None) -> Path:
+    """`url` printed by Chromium as a reader's 打印 would: print media, the stylesheet's own @page size."""
+    context = browser.new_context(bypass_csp=extra_css is not None)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(url, wait_until="networkidle")
+        if extra_css:
+            page.add_style_tag(content=extra_css)
+        page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    finally:
+        context.close()
+    return path
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = subprocess.run([poppler("pdfinfo"), "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+) pts", info)]
+
+
+def page_lines(pdf: Path) -> list[list[str]]:
+    """Each printed page's non-empty lines, as pdftotext lays them out."""
+    text = subprocess.run([poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]  # pdftotext ends every page, the last one too, with a form feed
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+
+
+def assert_a4(pdf: Path, what: str) -> int:
+    sizes = page_sizes(pdf)
+    assert sizes, f"{what}: pdfinfo read no pages"
+    for number, (width, height) in enumerate(sizes, 1):
+        assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5, \
+            f"{what}, page {number}: {width} × {height} pt is not A4"
+    return len(sizes)
+
+
+def test_every_story_prints_on_a4_on_as_few_pages_as_its_text_needs_with_no_stranded_share_box(
+        browser, library, served, tmp_path):  # noqa: F811
+    stories = library.public_stories()
+    assert len(stories) >= 30, "the sample library's published stories"
+    problems = []
+    for story in stories:
+        url = f"{served}stories/{story.id}/"
+        pdf = print_pdf(browser, url, tmp_path / f"{story.id}.pdf")
+        count = assert_a4(pdf, story.id)
+        pages = page_lines(pdf)
+        assert len(pages) == count, f"{story.id}: pdftotext and pdfinfo disagree on the page count"
+        assert squeeze(story.title) in squeeze("".join(pages[0])), f"{story.id}: the title is on page 1"
+
+        loose = print_pdf(browser, url, tmp_path / f"{story.id}-loose.pdf", extra_css=NO_PAGINATION_RULES)
+        if count > len(page_sizes(loose)):
+            problems.append(f"{story.id}: {count} pages where the text fits on {len(page_sizes(loose))}")
+
+        share_pages = [n for n, lines in enumerate(pages) if SHARE_HEADING in lines]
+        if len(share_pages) != 1:
+            problems.append(f"{story.id}: the share box is printed on pages {share_pages}, not on one page")
+            continue
+        for number, lines in enumerate(pages):
+            if not lines:
+                problems.append(f"{story.id}: page {number + 1} is blank")
+                continue
+            text_lines = lines[: lines.index(SHARE_HEADING)] if number == share_pages[0] else lines
+            if number == share_pages[0] and not text_lines:
+                problems.append(f"{story.id}: page {number + 1} holds only the share box")
+            elif number > 0 and len(text_lines) < MIN_LINES:
+                problems.append(f"{story.id}: page {number + 1} holds only {len(text_lines)} lines of text: "
+                                f"{text_lines}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_handout_prints_on_a4_each_case_on_a_new_page_and_the_questions_kept_together(
+        browser, library, served, tmp_path):  # noqa: F811
+    lessons = library.public_lessons()
+    assert lessons
+    for lesson in lessons:
+        pdf = print_pdf(browser, f"{served}lessons/{lesson.id}/handout/", tmp_path / f"{lesson.id}.pdf")
+        count = assert_a4(pdf, lesson.id)
+        pages = page_lines(pdf)
+        assert len(pages) == count
+        assert all(pages), f"{lesson.id}: a blank printed page"
+
+        stories = [s for s in library.lesson_stories(lesson) if s.is_public]
+        for number, story in enumerate(stories, 1):
+            starts = [n for n, lines in enumerate(pages) if squeeze(lines[0]).startswith(f"案例{number}")]
+            assert len(starts) == 1, f"{lesson.id}: 案例 {number} does not start a printed page"
+            assert squeeze(story.title) in squeeze("".join(pages[starts[0]][:3]))
+
+        assert len(lesson.questions) >= 2, "the sample lessons ask questions"
+        questions = [squeeze(q) for q in lesson.questions]
+        heading = [n for n, lines in enumerate(pages) if "讨论题" in lines]
+        assert len(heading) == 1, f"{lesson.id}: the 讨论题 heading is printed once"
+        on_that_page = squeeze("".join(pages[heading[0]]))
+        for question in questions:
+            assert question in on_that_page, f"{lesson.id}: a question is printed apart from its heading: {question}"
+        for number, lines in enumerate(pages):
+            rest = squeeze("".join(lines))
+            for question in questions:
+                rest = rest.replace(question, "")
+            rest = re.sub(r"\d+\.", "", rest)  # the list's numbers
+            assert rest, f"{lesson.id}: page {number + 1} holds only discussion questions"
