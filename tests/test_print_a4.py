@@ -96,38 +96,90 @@ def assert_a4(pdf: Path, what: str) -> int:
     return len(sizes)
 
 
+def story_print_problems(browser, url: str, name: str, title: str, tmp_path: Path) -> list[str]:
+    """What is wrong with the story page at `url` printed on A4 (empty when nothing is)."""
+    pdf = print_pdf(browser, url, tmp_path / f"{name}.pdf")
+    count = assert_a4(pdf, name)
+    pages = page_lines(pdf)
+    assert len(pages) == count, f"{name}: pdftotext and pdfinfo disagree on the page count"
+    assert squeeze(title) in squeeze("".join(pages[0])), f"{name}: the title is on page 1"
+    problems = []
+    loose = len(page_sizes(print_pdf(browser, url, tmp_path / f"{name}-loose.pdf", extra_css=NO_PAGINATION_RULES)))
+    if count > loose:
+        problems.append(f"{name}: {count} pages where the text fits on {loose}")
+    share_pages = [n for n, lines in enumerate(pages) if SHARE_HEADING in lines]
+    if len(share_pages) != 1:
+        return [*problems, f"{name}: the share box is printed on pages {share_pages}, not on one page"]
+    for number, lines in enumerate(pages):
+        if not lines:
+            problems.append(f"{name}: page {number + 1} is blank")
+            continue
+        text_lines = lines[: lines.index(SHARE_HEADING)] if number == share_pages[0] else lines
+        if number == share_pages[0] and not text_lines:
+            problems.append(f"{name}: page {number + 1} holds only the share box")
+        elif number > 0 and len(text_lines) < MIN_LINES:
+            problems.append(f"{name}: page {number + 1} holds only {len(text_lines)} lines of text: {text_lines}")
+    return problems
+
+
 def test_every_story_prints_on_a4_on_as_few_pages_as_its_text_needs_with_no_stranded_share_box(
         browser, library, served, tmp_path):  # noqa: F811
     stories = library.public_stories()
     assert len(stories) >= 30, "the sample library's published stories"
     problems = []
     for story in stories:
-        url = f"{served}stories/{story.id}/"
-        pdf = print_pdf(browser, url, tmp_path / f"{story.id}.pdf")
-        count = assert_a4(pdf, story.id)
-        pages = page_lines(pdf)
-        assert len(pages) == count, f"{story.id}: pdftotext and pdfinfo disagree on the page count"
-        assert squeeze(story.title) in squeeze("".join(pages[0])), f"{story.id}: the title is on page 1"
-
-        loose = print_pdf(browser, url, tmp_path / f"{story.id}-loose.pdf", extra_css=NO_PAGINATION_RULES)
-        if count > len(page_sizes(loose)):
-            problems.append(f"{story.id}: {count} pages where the text fits on {len(page_sizes(loose))}")
-
-        share_pages = [n for n, lines in enumerate(pages) if SHARE_HEADING in lines]
-        if len(share_pages) != 1:
-            problems.append(f"{story.id}: the share box is printed on pages {share_pages}, not on one page")
-            continue
-        for number, lines in enumerate(pages):
-            if not lines:
-                problems.append(f"{story.id}: page {number + 1} is blank")
-                continue
-            text_lines = lines[: lines.index(SHARE_HEADING)] if number == share_pages[0] else lines
-            if number == share_pages[0] and not text_lines:
-                problems.append(f"{story.id}: page {number + 1} holds only the share box")
-            elif number > 0 and len(text_lines) < MIN_LINES:
-                problems.append(f"{story.id}: page {number + 1} holds only {len(text_lines)} lines of text: "
-                                f"{text_lines}")
+        problems += story_print_problems(browser, f"{served}stories/{story.id}/", story.id, story.title, tmp_path)
     assert not problems, "\n".join(problems)
+
+
+# Stories whose text ends a little further down the page each time, one printed line (about 40 characters) at a
+# time, across the point where the share box no longer fits under the text: wherever a story ends, the box and
+# the sources take the end of the text with them and no page is left to them alone.
+FILLER = "社区干部把政策一条条讲清楚，又把群众的意见一条条记下来，逐户上门核对，直到每家都说明白了为止。"
+
+
+def length_story(extra_lines: int) -> tuple[str, str]:
+    story_id = f"fenye-ceshi-{chr(ord('a') + extra_lines)}"
+    sections = "\n\n".join(f"## 第{'一二三四五六七八'[n]}件事\n\n" + "\n\n".join([FILLER * 3] * 3) for n in range(6))
+    tail = ("最后，" + FILLER * 3)[: 40 * extra_lines]
+    text = f"""---
+id: {story_id}
+title: 分页测试故事{extra_lines}
+kind: exemplar
+methods: [jiaoyu-shudao]
+summary: 用来检查打印分页的虚构故事，正文一行一行地加长。
+region: 河南省/周口市/郸城县
+date: 2021-03-02
+status: published
+published: 2021-03-02
+sources:
+  - title: 虚构示例：测试用故事
+reviewed_by: 周文澜
+---
+{sections}
+
+{tail}
+"""
+    return story_id, text
+
+
+def test_stories_of_every_length_print_without_a_stranded_share_box_or_section_tail(
+        browser, tmp_path_factory, tmp_path):  # noqa: F811
+    root = tmp_path_factory.mktemp("lengths") / "lib"
+    shutil.copytree(REPO / "tests" / "fixtures" / "library", root)
+    made = []
+    for extra_lines in range(0, 14):
+        story_id, text = length_story(extra_lines)
+        (root / "stories" / "henan" / f"{story_id}.md").write_text(text, encoding="utf-8")
+        made.append((story_id, f"分页测试故事{extra_lines}"))
+    site = build_site(root, root.parent / "site")
+    problems, counts = [], set()
+    with serve(site) as base:
+        for story_id, title in made:
+            problems += story_print_problems(browser, f"{base}stories/{story_id}/", story_id, title, tmp_path)
+            counts.add(len(page_sizes(tmp_path / f"{story_id}.pdf")))
+    assert not problems, "\n".join(problems)
+    assert len(counts) >= 2, f"the lengths cross a page boundary: {counts}"
 
 
 def test_every_handout_prints_on_a4_each_case_on_a_new_page_and_the_questions_kept_together(
