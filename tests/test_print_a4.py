@@ -104,9 +104,12 @@ def story_print_problems(browser, url: str, name: str, title: str, tmp_path: Pat
     assert len(pages) == count, f"{name}: pdftotext and pdfinfo disagree on the page count"
     assert squeeze(title) in squeeze("".join(pages[0])), f"{name}: the title is on page 1"
     problems = []
-    loose = len(page_sizes(print_pdf(browser, url, tmp_path / f"{name}-loose.pdf", extra_css=NO_PAGINATION_RULES)))
-    if count > loose:
-        problems.append(f"{name}: {count} pages where the text fits on {loose}")
+    loose = page_lines(print_pdf(browser, url, tmp_path / f"{name}-loose.pdf", extra_css=NO_PAGINATION_RULES))
+    # One page more than the loose print only when that print fills its last page to the bottom: then keeping
+    # lines together had to move something over, and the extra page is what the text needs.
+    full = len(loose[-1]) >= 0.8 * max(len(lines) for lines in loose)
+    if count > len(loose) + (1 if full else 0):
+        problems.append(f"{name}: {count} pages where the text fits on {len(loose)}")
     share_pages = [n for n, lines in enumerate(pages) if SHARE_HEADING in lines]
     if len(share_pages) != 1:
         return [*problems, f"{name}: the share box is printed on pages {share_pages}, not on one page"]
