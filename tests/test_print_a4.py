@@ -44,7 +44,7 @@ def library():
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("print") / "lib"
-    for name in ("stories", "methods", "lessons", "docs", "overrides", "mkdocs.yml"):
+    for name in ("stories", "methods", "lessons", "media", "docs", "overrides", "mkdocs.yml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
     return build_site(root, root.parent / "site")

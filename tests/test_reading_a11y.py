@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from axe import describe, run_axe
 from browser import serve
 from conftest import REPO
 from exemplars.library import load_library
@@ -24,8 +24,6 @@ from sitebuild import build_site
 
 pytestmark = pytest.mark.browser
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = [pytest.param(390, id="390px"), pytest.param(1280, id="1280px")]
 # (prefers-color-scheme, saved reading settings)
 MODES = {
@@ -36,33 +34,6 @@ MODES = {
 }
 
 
-def axe_source() -> str:
-    if AXE.is_file():
-        return AXE.read_text(encoding="utf-8")
-    message = "找不到 node_modules/axe-core/axe.min.js：在仓库根目录运行 npm ci（需要 node 和 npm）"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true：无障碍测试不能跳过。{message}", pytrace=False)
-    pytest.skip(message)
-
-
-def run_axe(page) -> list[dict]:
-    """axe-core's violations on the page as it is; injected over the DevTools protocol, past the page's CSP."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(axe_source())
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    return page.evaluate("async (options) => (await axe.run(document, options)).violations", options)
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"- {violation['id']} [{violation.get('impact')}]: {violation['help']}")
-        for node in violation["nodes"][:4]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:140]}")
-            lines.append(f"      {(node.get('failureSummary') or '').replace(chr(10), ' ')[:240]}")
-    return "\n".join(lines)
-
-
 @pytest.fixture(scope="module")
 def library():
     return load_library(REPO)
@@ -71,7 +42,7 @@ def library():
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("reading") / "lib"
-    for name in ("stories", "methods", "lessons", "docs", "overrides", "mkdocs.yml"):
+    for name in ("stories", "methods", "lessons", "media", "docs", "overrides", "mkdocs.yml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
     site = build_site(root, root.parent / "site")
@@ -86,13 +57,11 @@ def pages(library) -> dict[str, str]:
     exemplar = next(s for s in stories if s.kind == "exemplar")
     cautionary = next(s for s in stories if s.kind == "cautionary")
     lesson = library.public_lessons()[0]
-    method = sorted(library.methods, key=lambda m: m.id)[0] if not isinstance(library.methods, dict) \
-        else sorted(library.methods)[0]
-    method_id = getattr(method, "id", method)
+    method = library.methods[0]
     return {
         "home": "",
         "methods": "methods/",
-        "method": f"methods/{method_id}/",
+        "method": f"methods/{method.id}/",
         "exemplar": f"stories/{exemplar.id}/",
         "cautionary": f"stories/{cautionary.id}/",
         "search": "search/?q=调解",
@@ -134,7 +103,7 @@ def test_axe_finds_no_violation_on_the_listed_pages(browser, served, pages, widt
                 assert page.locator("html").get_attribute("data-ex-contrast") == "more", name
             violations = run_axe(page)
             if violations:
-                found.append(f"{name} ({path}):\n{describe(violations)}")
+                found.append(describe(violations, where=f"{name} {path}, {width}px, {mode}"))
     finally:
         context.close()
     assert not found, "\n".join(found)
