@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from sitebuild import build_site, html_files, page, parse
 
 PAYLOADS: list[dict] = json.loads((FIXTURES / "xss" / "payloads.json").read_text(encoding="utf-8"))
@@ -115,12 +115,14 @@ def hostile_site(tmp_path_factory) -> Path:
 
 # --- what "executable" means, checked on parsed HTML ----------------------------------------------------------
 def _material_inline_scripts() -> list[re.Pattern]:
-    """The inline scripts Material's own templates contain, as patterns (Jinja expressions match anything):
-    the only inline scripts a page may carry."""
+    """The inline scripts Material's own templates and ours (overrides/, e.g. the reading settings applied before
+    the first paint) contain, as patterns (Jinja expressions match anything): the only inline scripts a page may
+    carry. Neither comes from a contributor's text."""
     import material
 
     patterns = []
-    for template in sorted((Path(material.__file__).parent / "templates").rglob("*.html")):
+    templates = [*(Path(material.__file__).parent / "templates").rglob("*.html"), *(REPO / "overrides").rglob("*.html")]
+    for template in sorted(templates):
         for body in re.findall(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.S):
             parts = re.split(r"\{\{.*?\}\}|\{%.*?%\}", body.strip(), flags=re.S)
             patterns.append(re.compile(".*?".join(re.escape(p) for p in parts), re.S))
