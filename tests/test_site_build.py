@@ -456,3 +456,19 @@ def test_missing_site_url_stops_the_build_with_file_and_line(library_copy, tmp_p
         build_site(root, tmp_path / "site")
     assert f"mkdocs.yml:{line}: 错误 E-SITE-URL" in str(caught.value)
     assert "Traceback" not in str(caught.value)
+
+
+# --- Chinese emphasis -----------------------------------------------------------------------------------------
+def test_bold_that_ends_in_chinese_punctuation_is_bold_on_every_sample_story(sample_site):
+    """`**先立规矩。**合作社…` and `**记者：**…` are how Chinese interviews and reports mark a lead-in: the closing
+    `**` sits between a punctuation mark and a character. pymdownx.betterem left such marks as literal asterisks;
+    no story page may show one, and the sample's lead-ins are bold."""
+    shown = {}
+    for path in sorted((sample_site / "stories").glob("*/index.html")):
+        article = parse(path).find("article") or parse(path)
+        text = article.get_text()
+        if "**" in text:
+            shown[path.parent.name] = text[text.index("**") - 8:text.index("**") + 10]
+    assert not shown, f"literal ** on story pages: {shown}"
+    story = parse(sample_site / "stories" / "chaqing-yijia-2016" / "index.html")
+    assert "先立规矩。" in [strong.get_text() for strong in story.find_all("strong")]

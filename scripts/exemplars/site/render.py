@@ -23,8 +23,9 @@ from ..media import body_refs, is_external, resolve
 from . import urls
 from .cite import CiteTarget, block_html, inline_html
 
-DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "pymdownx.tilde", "pymdownx.mark",
-                      "pymdownx.betterem"]
+# No pymdownx.betterem: it leaves `**先立规矩。**合作社` (bold closing between Chinese punctuation and a character,
+# how reports mark a lead-in) as literal asterisks; Python-Markdown's own emphasis handles it.
+DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "pymdownx.tilde", "pymdownx.mark"]
 
 
 @dataclass
