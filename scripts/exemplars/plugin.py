@@ -36,6 +36,7 @@ from .site.feeds import write_feeds
 from .site.markers import expand
 from .site.pages import PageSpec, Site, build_site
 from .site.qr import write_qr_files
+from .site.word import write_docx_files
 from .site.redirects import redirect_html
 from .site.sitemap import sitemap_entries, write_robots, write_sitemap
 from .site.render import BodyRenderer, LinkMap
@@ -68,6 +69,7 @@ class ExemplarsConfig(Config):
     root = config_options.Optional(config_options.Type(str))  # library root; default: mkdocs.yml's folder
     preview = config_options.Optional(config_options.Type(bool))  # show drafts; default: on for `mkdocs serve`
     search = config_options.Type(bool, default=True)  # build the Pagefind index
+    story_docx = config_options.Type(bool, default=False)  # a .docx per story (lesson handouts always get one)
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -160,7 +162,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.phases.done("准备渲染")
         self.site = build_site(library, renderer.render, preview=self.preview,
                                diagnostics=diagnostics if self.preview else None,
-                               site_base=site_base(config.site_url), images=self.images)
+                               site_base=site_base(config.site_url), images=self.images,
+                               story_docx=self.config.story_docx)
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.command == "serve":
@@ -441,6 +444,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
                 write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
             self.phases.done("二维码")
+            if self.site is not None:  # Word handouts (and opt-in story files); .cache/docx/ keeps them
+                built = write_docx_files(self.site.docx, out, self.root / ".cache" / "docx")
+                self.phases.done(f"Word 文件（新生成 {built} 个）")
             if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
                 encoded = self.images.write(out, self.root / ".cache" / "media")
                 self.phases.done(f"图片（新生成 {encoded} 个）")

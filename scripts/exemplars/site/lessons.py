@@ -22,6 +22,7 @@ from . import urls
 from .cite import LESSON_LABEL, lesson_facts
 from .share import ShareBox, share_box
 from .views import Card, Link, format_date, region_links
+from .word import HANDOUT_FILE, DocxJob, HandoutPart, story_part
 
 _SECTION_HEADING = re.compile(r"^##\s", re.M)
 LESSON_SORT_DATE = "0000-00-00"  # lessons carry no date: in date-sorted search results they come last
@@ -70,6 +71,7 @@ class LessonSite:
     by_story: dict[str, list[LessonCard]]  # story id → lessons that teach with it
     by_method: dict[str, list[LessonCard]]  # method id → lessons on it
     qr_codes: dict[str, str]  # site-relative QR file → URL
+    docx: dict[str, DocxJob]  # site-relative .docx file → the handout it holds
 
 
 def lesson_card(lesson: Lesson, library: Library) -> LessonCard:
@@ -101,7 +103,7 @@ def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[st
     lesson_cards = {lesson.id: lesson_card(lesson, library) for lesson in shown}
     by_story: dict[str, list[LessonCard]] = defaultdict(list)
     by_method: dict[str, list[LessonCard]] = defaultdict(list)
-    pages, redirects, qr_codes = [], {}, {}
+    pages, redirects, qr_codes, docx = [], {}, {}, {}
     for lesson in shown:
         entry = lesson_cards[lesson.id]
         for story_id in cited_story_ids(lesson, library):
@@ -117,13 +119,38 @@ def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[st
         context = _lesson_context(lesson, library, cards, share, (problems or {}).get(lesson.path, []))
         pages.append(_lesson_page(PageSpec, lesson, library, context, render))
         pages.append(_handout_page(PageSpec, lesson, library, context, cards, render, base))
+        docx[handout_docx_path(lesson.id)] = DocxJob("handout", _handout_part(lesson, library, context, render, base))
 
     pages.append(PageSpec(
         url=urls.lessons_index(), title="课程", template="exemplars/lessons.html",
         description=f"培训者编写的 {len(shown)} 个课程：每课讲一种或几种群众工作方法，用正反两面的故事作教学案例。",
         context={"lessons": [lesson_cards[lesson.id] for lesson in shown]}))
     return LessonSite(pages=pages, redirects=redirects, by_story=dict(by_story), by_method=dict(by_method),
-                      qr_codes=qr_codes)
+                      qr_codes=qr_codes, docx=docx)
+
+
+def handout_docx_path(lesson_id: str) -> str:
+    return urls.lesson(lesson_id) + HANDOUT_FILE
+
+
+def _handout_part(lesson: Lesson, library: Library, context: dict, render, base: str | None) -> HandoutPart:
+    """The handout as Word shows it: the same stories as the handout page, rendered for the same page URL."""
+    url = urls.lesson_handout(lesson.id)
+    cases, stories = [], []
+    for entry in context["cited"]:
+        if entry.card is not None:
+            story = library.resolve_story(entry.card.id)
+            cases.append(f"{story.title}（{story.kind_label}）")
+            stories.append(story_part(story, library, render, url, base))
+        elif entry.withdrawn is not None:
+            cases.append(f"{entry.withdrawn.title}（此故事已撤回，讲义不收其原文）")
+        else:
+            cases.append(f"未找到：story:{entry.ref}")
+    return HandoutPart(
+        title=lesson.title, summary=lesson.summary, audience=lesson.audience, duration=lesson.duration,
+        methods="、".join(link.text for link in context["methods"]), objectives=lesson.objectives,
+        questions=lesson.questions, cases=tuple(cases), flow=lambda: str(render(lesson.body, lesson.path, url)),
+        stories=tuple(stories), url=(base + urls.lesson(lesson.id)) if base else None)
 
 
 def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], share: ShareBox | None,
@@ -141,6 +168,7 @@ def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], sh
         "cited": cited,
         "withdrawn": [c.withdrawn for c in cited if c.withdrawn is not None],
         "handout": urls.lesson_handout(lesson.id),
+        "handout_docx": handout_docx_path(lesson.id),
         # A flow with its own "## 课程流程" needs no second heading above it.
         "flow_heading": not _SECTION_HEADING.search(lesson.body),
         "share": share,

@@ -1,0 +1,467 @@
+"""Editable Word (.docx) copies of lesson handouts and, opt-in, of stories: trainers adapt handouts in WPS or Word
+before class, which a browser print does not allow.
+
+A handout .docx carries what the handout page carries: the lesson's header (audience, duration, methods,
+objectives), the teaching flow, every cited story in full (facts, body, sources, permanent URL and its QR code)
+and the discussion questions. Page A4 (python-docx defaults to Letter); fonts named the way WPS and Word on
+Windows know them (宋体 for text, 黑体 for headings), set as East Asian fonts too, else Word falls back to its
+Latin font for Chinese. QR codes go in as PNG: Word cannot place python-docx's SVG.
+
+Bodies come in as the HTML the site renders (the body cache makes that free) and are walked by a small converter
+that keeps headings, paragraphs, lists, quotes, tables, bold and italic; images and links keep their text.
+
+Reproducible: the same inputs give the same bytes (fixed core-property dates taken from the content, fixed zip
+timestamps and member order). A document is stored in `.cache/docx/` under the digest of its inputs and of this
+code, so a second build copies instead of building (python-docx costs ~15 ms a document).
+
+Plain Python: nothing here imports MkDocs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable
+
+from ..cache import digest
+from .qr import qr_matrix
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+QR_WIDTH_MM = 30
+QR_PIXELS_PER_MODULE = 8
+QR_BORDER = 4
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: no build time in the package
+FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+HANDOUT_FILE = "handout.docx"  # next to the lesson page: lessons/<id>/handout.docx
+STORY_FILE = "story.docx"  # next to the story page, opt-in: stories/<id>/story.docx
+
+
+@dataclass(frozen=True)
+class StoryPart:
+    """One story as a Word document shows it: everything already turned into text, the body as site HTML."""
+
+    title: str
+    kind_label: str
+    summary: str
+    methods: str
+    region: str
+    date: str
+    sources: tuple[str, ...]
+    url: str | None  # permanent public URL (None without site_url)
+    body: Callable[[], str]  # rendered body HTML, on demand
+    stamp: dt.date  # latest date the story carries: the document's created/modified date
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.title, self.kind_label, self.summary, self.methods, self.region, self.date,
+                *self.sources, self.url or "", str(self.body()), self.stamp.isoformat())
+
+
+@dataclass(frozen=True)
+class HandoutPart:
+    title: str
+    summary: str
+    audience: str
+    duration: int
+    methods: str
+    objectives: tuple[str, ...]
+    questions: tuple[str, ...]
+    cases: tuple[str, ...]  # the case list in teaching order, withdrawn/missing entries as a note
+    flow: Callable[[], str]  # the lesson body as HTML
+    stories: tuple[StoryPart, ...] = field(default=())
+    url: str | None = None
+
+    def key_parts(self) -> tuple[str, ...]:
+        parts = [self.title, self.summary, self.audience, str(self.duration), self.methods, *self.objectives, "|",
+                 *self.questions, "|", *self.cases, "|", str(self.flow()), self.url or ""]
+        for story in self.stories:
+            parts += ["|story|", *story.key_parts()]
+        return tuple(parts)
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+def handout_docx(part: HandoutPart) -> bytes:
+    stamp = max((s.stamp for s in part.stories), default=None)
+    doc = _new_document(part.title, stamp)
+    doc.add_paragraph(part.title, style="Title")
+    _facts(doc, [("对象", part.audience), ("时长", f"{part.duration} 分钟"), ("方法", part.methods)])
+    if part.summary:
+        doc.add_paragraph(part.summary)
+    if part.url:
+        doc.add_paragraph(f"课程网址：{part.url}")
+    doc.add_heading("教学目标", level=1)
+    _numbered(doc, part.objectives)
+    doc.add_heading("案例", level=1)
+    _numbered(doc, part.cases)
+    doc.add_heading("教学流程", level=1)
+    HtmlToDocx(doc, heading_offset=0).feed_all(str(part.flow()))
+    if part.questions:
+        doc.add_heading("讨论题", level=1)
+        _numbered(doc, part.questions)
+    for number, story in enumerate(part.stories, 1):
+        heading = doc.add_heading(f"案例 {number}：{story.title}", level=1)
+        heading.paragraph_format.page_break_before = True  # each case on a new page, as the printed handout
+        _story(doc, story)
+    return _package(doc)
+
+
+def story_docx(story: StoryPart) -> bytes:
+    doc = _new_document(story.title, story.stamp)
+    doc.add_paragraph(story.title, style="Title")
+    _story(doc, story)
+    return _package(doc)
+
+
+def _story(doc, story: StoryPart) -> None:
+    _facts(doc, [("类型", story.kind_label), ("方法", story.methods), ("地区", story.region), ("时间", story.date)])
+    summary = doc.add_paragraph()
+    summary.add_run(story.summary).italic = True
+    HtmlToDocx(doc, heading_offset=0).feed_all(str(story.body()))
+    doc.add_heading("来源", level=2)
+    _numbered(doc, story.sources)
+    if story.url:
+        doc.add_paragraph(f"本案例网址：{story.url}")
+        picture = doc.add_paragraph()
+        picture.add_run().add_picture(io.BytesIO(qr_png(story.url)), width=_mm(QR_WIDTH_MM))
+
+
+def _numbered(doc, items) -> None:
+    """Numbers written out: Word's list numbering would run on from one list into the next."""
+    for number, item in enumerate(items, 1):
+        doc.add_paragraph(f"{number}. {item}")
+
+
+def _facts(doc, facts: list[tuple[str, str]]) -> None:
+    paragraph = doc.add_paragraph()
+    for index, (label, value) in enumerate(f for f in facts if f[1]):
+        if index:
+            paragraph.add_run("　")
+        paragraph.add_run(f"{label}：").bold = True
+        paragraph.add_run(value)
+
+
+def story_part(story, library, render: Callable[[str, str, str], str], page_url: str,
+               base: str | None) -> StoryPart:
+    """A story as Word shows it; `render` and `page_url` as for the page the body also appears on (the body
+    cache then serves it)."""
+    from . import urls
+    from .views import format_date
+
+    return StoryPart(
+        title=story.title, kind_label=story.kind_label, summary=story.summary,
+        methods="、".join(library.method(m).name for m in story.methods), region=" / ".join(story.region),
+        date=format_date(story.date),
+        sources=tuple(_source_text(s) for s in story.sources),
+        url=(base + urls.story(story.id)) if base else None,
+        body=_Lazy(lambda: render(story.body, story.path, page_url)),
+        stamp=max(d for d in (story.date, story.updated, story.published) if d is not None))
+
+
+def _source_text(source) -> str:
+    text = source.title
+    if source.url:
+        text += f"（{source.url}）"
+    if source.date:
+        text += f"（{source.date.isoformat()}）"
+    return text
+
+
+class _Lazy:
+    """A value computed on first call and kept (the body is needed for the cache key and again for the build)."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make, self._value = make, None
+
+    def __call__(self) -> str:
+        if self._value is None:
+            self._value = str(self._make())
+        return self._value
+
+
+# --- page, fonts, package -----------------------------------------------------------------------------------
+def _mm(value: float):
+    from docx.shared import Mm
+    return Mm(value)
+
+
+def _new_document(title: str, stamp: dt.date | None):
+    import docx
+    from docx.shared import Pt, RGBColor
+
+    doc = docx.Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = _mm(210), _mm(297)
+        section.top_margin = section.bottom_margin = _mm(25)
+        section.left_margin = section.right_margin = _mm(25)
+    styles = doc.styles
+    _font(styles["Normal"], BODY_FONT, Pt(12))
+    for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 13), ("Heading 4", 12)):
+        style = styles[name]
+        _font(style, HEADING_FONT, Pt(size))
+        style.font.color.rgb = RGBColor(0, 0, 0)  # the template's blue prints grey on office printers
+        style.font.italic = False
+    when = (dt.datetime.combine(stamp, dt.time(), dt.timezone.utc) if stamp else FALLBACK_DATE).replace(tzinfo=None)
+    core = doc.core_properties
+    core.title, core.author, core.last_modified_by, core.comments = title, "典型示范故事库", "典型示范故事库", ""
+    core.created = core.modified = core.last_printed = when
+    core.revision = 1
+    return doc
+
+
+def _font(style, east_asian: str, size) -> None:
+    from docx.oxml.ns import qn
+
+    style.font.name = LATIN_FONT if east_asian == BODY_FONT else east_asian
+    style.font.size = size
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):  # a theme font wins otherwise
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _package(doc) -> bytes:
+    """The document's bytes with fixed zip timestamps, so the same document is the same file."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
+            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of `url` as a 1-bit PNG (dark on white, quiet zone included); same bytes for the same URL."""
+    from PIL import Image
+
+    matrix = qr_matrix(url)
+    size = len(matrix) + 2 * QR_BORDER
+    image = Image.new("1", (size, size), 1)
+    pixels = image.load()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                pixels[x + QR_BORDER, y + QR_BORDER] = 0
+    scaled = image.resize((size * QR_PIXELS_PER_MODULE,) * 2, Image.NEAREST)
+    out = io.BytesIO()
+    scaled.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+# --- HTML → docx ----------------------------------------------------------------------------------------------
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "pre", "div", "blockquote",
+           "section", "article", "ul", "ol", "table", "tr", "figure", "aside", "header", "footer"}
+_SKIP = {"script", "style", "template", "svg", "button"}
+
+
+class HtmlToDocx(HTMLParser):
+    """Appends the site's body HTML to a python-docx document: headings (h2 → Heading 2 …), paragraphs, lists
+    (bulleted or numbered, nested two deep), block quotes, tables (one Word table each), bold, italic,
+    superscript (footnote marks), line breaks. Images become their alt text in brackets; links their text."""
+
+    def __init__(self, doc, heading_offset: int = 0) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc, self.offset = doc, heading_offset
+        self.paragraph = None
+        self.style: str | None = None
+        self.lists: list[str] = []  # "ul"/"ol" nesting
+        self.quote = 0
+        self.bold = self.italic = self.sup = 0
+        self.skip = 0
+        self.table: list[list[str]] | None = None
+        self.cell: list[str] | None = None
+        self.spans: list[bool] = []  # open <span>s: True for a badge (正面典型 …), bracketed so it stays apart
+
+    def feed_all(self, html: str) -> None:
+        self.feed(html)
+        self.close()
+        self._end_table()
+
+    def handle_starttag(self, tag, attrs):
+        if self.skip or tag in _SKIP:
+            self.skip += tag in _SKIP
+            return
+        if self.table is not None:
+            if tag == "tr":
+                self.table.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append("\n")
+            return
+        if tag == "table":
+            self.paragraph = None
+            self.table = []
+            return
+        if tag in ("ul", "ol"):
+            self.lists.append(tag)
+        if tag == "blockquote":
+            self.quote += 1
+        if tag in _BLOCKS:
+            self.paragraph = None
+            self.style = self._style_for(tag)
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "sup":
+            self.sup += 1
+        elif tag == "span":
+            badge = "ex-badge" in (dict(attrs).get("class") or "")
+            self.spans.append(badge)
+            if badge:
+                self._text("【")
+        elif tag == "br":
+            self._paragraph().add_run().add_break()
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            if alt:
+                self._text(f"［图：{alt}］")
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= tag in _SKIP
+            return
+        if self.table is not None:
+            if tag in ("td", "th") and self.cell is not None and self.table:
+                self.table[-1].append("".join(self.cell).strip())
+                self.cell = None
+            elif tag == "table":
+                self._end_table()
+            return
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag == "blockquote" and self.quote:
+            self.quote -= 1
+        if tag in _BLOCKS:
+            self.paragraph = None
+            self.style = self._style_for(None)
+        elif tag in ("strong", "b"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("em", "i"):
+            self.italic = max(0, self.italic - 1)
+        elif tag == "sup":
+            self.sup = max(0, self.sup - 1)
+        elif tag == "span" and self.spans and self.spans.pop():
+            self._text("】")
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.table is not None:
+            if self.cell is not None:
+                self.cell.append(data)
+            return
+        if self.paragraph is None and not data.strip():
+            return  # whitespace between blocks
+        self._text(data.replace("\n", " ") if self.style != "pre" else data)
+
+    def _style_for(self, tag: str | None) -> str | None:
+        if tag and tag[0] == "h" and tag[1:].isdigit():
+            return f"Heading {min(max(int(tag[1:]) + self.offset, 1), 4)}"
+        if tag == "li":
+            depth = min(len(self.lists), 3)
+            base = "List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet"
+            return base if depth <= 1 else f"{base} {depth}"
+        if tag == "pre":
+            return "pre"
+        return "Quote" if self.quote else None
+
+    def _paragraph(self):
+        if self.paragraph is None:
+            style = None if self.style == "pre" else self.style
+            self.paragraph = self.doc.add_paragraph(style=style)
+        return self.paragraph
+
+    def _text(self, text: str) -> None:
+        run = self._paragraph().add_run(text)
+        if self.bold:
+            run.bold = True
+        if self.italic:
+            run.italic = True
+        if self.sup:
+            run.font.superscript = True
+
+    def _end_table(self) -> None:
+        rows, self.table, self.cell = [r for r in (self.table or []) if r], None, None
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        self.paragraph = None
+
+
+# --- writing with a cache -------------------------------------------------------------------------------------
+# Everything that shapes the bytes besides the content: a change to any of it must miss the cache.
+CODE_KEY = "|".join(["docx-1", version("python-docx"), version("lxml"), version("Pillow"), version("zxing-cpp"),
+                     hashlib.sha256(Path(__file__).read_bytes()).hexdigest()])
+
+
+@dataclass(frozen=True)
+class DocxJob:
+    kind: str  # "handout" | "story"
+    part: HandoutPart | StoryPart
+
+    def key(self) -> str:
+        return digest(CODE_KEY, self.kind, *self.part.key_parts())
+
+    def build(self) -> bytes:
+        return handout_docx(self.part) if self.kind == "handout" else story_docx(self.part)
+
+
+def write_docx_files(jobs: dict[str, DocxJob], out_dir: Path, cache_dir: Path | None = None) -> int:
+    """Write every job's document under `out_dir` (site-relative path → job). With `cache_dir`, documents built by
+    an earlier build are linked or copied from there. Returns how many documents had to be built."""
+    built = 0
+    for rel_path, job in sorted(jobs.items()):
+        target = Path(out_dir) / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cached = Path(cache_dir) / f"{job.key()}.docx" if cache_dir is not None else None
+        if cached is not None and cached.is_file():
+            _place(cached, target)
+            continue
+        data = job.build()
+        built += 1
+        if cached is not None and _store(cached, data):
+            _place(cached, target)
+        else:
+            target.write_bytes(data)
+    return built
+
+
+def _store(path: Path, data: bytes) -> bool:
+    """Write a cache entry atomically; False when the cache cannot be written (it only ever saves time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+        return True
+    except OSError:
+        return False
+
+
+def _place(cached: Path, target: Path) -> None:
+    if target.exists() or target.is_symlink():
+        target.unlink()
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
