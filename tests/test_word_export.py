@@ -128,13 +128,14 @@ def test_handout_docx_is_a4_with_the_lesson_header_flow_questions_and_every_stor
                      "1. 打分低的方案怎么向群众解释？", "2. 公示期间有异议怎么办？",
                      f"课程网址：{SITE}lessons/word-lesson/"):
         assert expected in body
-    assert texts(handout, "Heading 1") == ["教学目标", "案例", "教学流程", "讨论题",
+    # the flow's own "## 课程流程" stands in for the generic "教学流程" heading, one level up
+    assert texts(handout, "Heading 1") == ["教学目标", "案例", "课程流程", "讨论题",
                                            "案例 1：带表格的议事记录", "案例 2：老支书调解宅基地纠纷"]
     for heading in handout.paragraphs:
         if heading.text.startswith("案例 "):
             assert heading.paragraph_format.page_break_before  # each case on a new printed page
     # the flow keeps its own headings, and a citation card keeps its badge apart from the place
-    assert "课程流程" in texts(handout, "Heading 2") and "一、导入" in texts(handout, "Heading 3")
+    assert "一、导入" in texts(handout, "Heading 2")
     assert "先读 【正面典型】带表格的议事记录，再看下面的卡片：" in texts(handout)
     assert any(p.startswith("【正面典型】河南省 · 周口市") for p in texts(handout))
 
@@ -252,6 +253,12 @@ def test_qr_png_is_deterministic_and_decodes(tmp_path):
     assert zbarimg(tmp_path / "qr.png") == url
 
 
+def test_a_flow_without_sections_gets_the_generic_heading():
+    document = docx.Document(io.BytesIO(handout_docx(handout_part())))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["教学目标", "案例", "教学流程"]
+    assert "流程。" in [p.text for p in document.paragraphs]
+
+
 def test_no_url_means_no_qr_code():
     document = docx.Document(io.BytesIO(story_docx(story_part(url=None))))
     assert len(document.inline_shapes) == 0
@@ -275,6 +282,15 @@ def test_html_to_docx_general_cases(html, expected):
     document = docx.Document()
     HtmlToDocx(document).feed_all(html)
     assert [(p.style.name, p.text) for p in document.paragraphs] == expected
+
+
+def test_html_to_docx_heading_levels_do_not_drift_with_the_position_in_the_html():
+    # HTMLParser keeps its own `offset` (the column it has read to): it must never leak into heading levels
+    html = "<p>" + "长" * 80 + "</p>\n<h2>甲</h2>\n  <h3>乙</h3>"
+    for shift, expected in ((0, ["Heading 2", "Heading 3"]), (-1, ["Heading 1", "Heading 2"])):
+        document = docx.Document()
+        HtmlToDocx(document, heading_offset=shift).feed_all(html)
+        assert [p.style.name for p in document.paragraphs][1:] == expected
 
 
 def test_html_to_docx_tables_of_uneven_rows_and_a_table_without_rows():

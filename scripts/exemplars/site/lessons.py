@@ -150,7 +150,8 @@ def _handout_part(lesson: Lesson, library: Library, context: dict, render, base:
         title=lesson.title, summary=lesson.summary, audience=lesson.audience, duration=lesson.duration,
         methods="、".join(link.text for link in context["methods"]), objectives=lesson.objectives,
         questions=lesson.questions, cases=tuple(cases), flow=lambda: str(render(lesson.body, lesson.path, url)),
-        stories=tuple(stories), url=(base + urls.lesson(lesson.id)) if base else None)
+        stories=tuple(stories), url=(base + urls.lesson(lesson.id)) if base else None,
+        flow_heading=context["flow_heading"])
 
 
 def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], share: ShareBox | None,

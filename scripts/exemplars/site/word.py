@@ -79,10 +79,12 @@ class HandoutPart:
     flow: Callable[[], str]  # the lesson body as HTML
     stories: tuple[StoryPart, ...] = field(default=())
     url: str | None = None
+    flow_heading: bool = True  # False when the flow has its own "## …" sections: they become the Heading 1s
+
 
     def key_parts(self) -> tuple[str, ...]:
         parts = [self.title, self.summary, self.audience, str(self.duration), self.methods, *self.objectives, "|",
-                 *self.questions, "|", *self.cases, "|", str(self.flow()), self.url or ""]
+                 *self.questions, "|", *self.cases, "|", str(self.flow()), self.url or "", str(self.flow_heading)]
         for story in self.stories:
             parts += ["|story|", *story.key_parts()]
         return tuple(parts)
@@ -102,8 +104,9 @@ def handout_docx(part: HandoutPart) -> bytes:
     _numbered(doc, part.objectives)
     doc.add_heading("案例", level=1)
     _numbered(doc, part.cases)
-    doc.add_heading("教学流程", level=1)
-    HtmlToDocx(doc, heading_offset=0).feed_all(str(part.flow()))
+    if part.flow_heading:
+        doc.add_heading("教学流程", level=1)
+    HtmlToDocx(doc, heading_offset=0 if part.flow_heading else -1).feed_all(str(part.flow()))
     if part.questions:
         doc.add_heading("讨论题", level=1)
         _numbered(doc, part.questions)
@@ -274,7 +277,7 @@ class HtmlToDocx(HTMLParser):
 
     def __init__(self, doc, heading_offset: int = 0) -> None:
         super().__init__(convert_charrefs=True)
-        self.doc, self.offset = doc, heading_offset
+        self.doc, self.heading_shift = doc, heading_offset  # not `offset`: HTMLParser uses that name
         self.paragraph = None
         self.style: str | None = None
         self.lists: list[str] = []  # "ul"/"ol" nesting
@@ -371,7 +374,7 @@ class HtmlToDocx(HTMLParser):
 
     def _style_for(self, tag: str | None) -> str | None:
         if tag and tag[0] == "h" and tag[1:].isdigit():
-            return f"Heading {min(max(int(tag[1:]) + self.offset, 1), 4)}"
+            return f"Heading {min(max(int(tag[1:]) + self.heading_shift, 1), 4)}"
         if tag == "li":
             depth = min(len(self.lists), 3)
             base = "List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet"
