@@ -56,7 +56,7 @@ def make_project(library_root: Path) -> Path:
 
 
 def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, preview: bool = False,
-               search: bool = True) -> Path:
+               search: bool = True, story_docx: bool = False) -> Path:
     """Build `library_root` into `site_dir` with MkDocs and the exemplars plugin; returns `site_dir`.
 
     Raises mkdocs.exceptions.Abort when the build fails; its message holds every error MkDocs logged
@@ -72,6 +72,8 @@ def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, previ
         if preview:
             cfg.plugins["exemplars"].config.preview = True
         cfg.plugins["exemplars"].config.search = search
+        if story_docx:
+            cfg.plugins["exemplars"].config.story_docx = True
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

@@ -11,6 +11,7 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,13 +281,17 @@ def test_the_public_build_refuses_and_names_every_field(tmp_path, kind):
 
 
 def output_texts(site: Path) -> dict[str, str]:
-    """Every output file as text: gzip files (sitemap.xml.gz, Pagefind's fragments and index) decompressed."""
+    """Every output file as text: gzip files (sitemap.xml.gz, Pagefind's fragments and index) decompressed, Word
+    files (.docx, a zip of XML parts) unpacked."""
     texts = {}
     for file in sorted(site.rglob("*")):
         if file.is_file():
             data = file.read_bytes()
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
+            if file.suffix == ".docx":
+                with zipfile.ZipFile(file) as package:
+                    data = b"\n".join(package.read(name) for name in package.namelist() if name.endswith(".xml"))
             texts[file.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
     return texts
 
@@ -295,14 +300,15 @@ def output_texts(site: Path) -> dict[str, str]:
 def preview(tmp_path_factory):
     base = tmp_path_factory.mktemp("privacy-preview")
     root = loaded_library(base / "lib", BUILT)
-    site = build_site(root, base / "site", preview=True, strict=False)
+    site = build_site(root, base / "site", preview=True, strict=False, story_docx=True)
     return site, output_texts(site)
 
 
 def test_the_preview_writes_every_kind_of_output(preview):
     """The outputs the cases below search: pages, listings, feeds, stories.json, sitemap, Pagefind fragments."""
     site, texts = preview
-    for name in ("index.html", "stories.json", "sitemap.xml", "sitemap.xml.gz", "feed.atom.xml", "feed.rss.xml"):
+    for name in ("index.html", "stories.json", "sitemap.xml", "sitemap.xml.gz", "feed.atom.xml", "feed.rss.xml",
+                 "handout.docx", "story.docx"):
         assert any(path == name or path.endswith("/" + name) for path in texts), name
     fragments = [path for path in texts if path.startswith("pagefind/fragment/")]
     assert fragments and all(json.loads(texts[p][texts[p].index("{"):]) for p in fragments)
@@ -372,3 +378,4 @@ def test_a_masked_title_reaches_every_kind_of_output(preview, variant):
     for name in ("stories.json", "feed.atom.xml", "feed.rss.xml", "browse/year/2020/index.html"):
         assert title in texts[name], name
     assert any(title in text for path, text in texts.items() if path.startswith("pagefind/fragment/"))
+    assert any(title in text for path, text in texts.items() if path.endswith("/story.docx"))
