@@ -84,15 +84,17 @@ summary: 测试用的 Word 讲义课程。
 """
 
 
-def make_library(root: Path, story_docx_option: bool = False) -> Path:
+def make_library(root: Path, **options: bool) -> Path:
+    """The fixture library plus a rich story and a lesson; `options` go under the plugin in its own mkdocs.yml."""
     shutil.copytree(FIXTURES / "library", root)
     (root / "stories" / "zhejiang" / f"{RICH_ID}.md").write_text(RICH_STORY, encoding="utf-8")
     (root / "lessons").mkdir()
     (root / "lessons" / "word-lesson.md").write_text(LESSON, encoding="utf-8")
-    if story_docx_option:
+    if options:
         config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
         assert "\n  - exemplars\n" in config
-        config = config.replace("\n  - exemplars\n", "\n  - exemplars:\n      story_docx: true\n")
+        settings = "".join(f"      {name}: {str(value).lower()}\n" for name, value in options.items())
+        config = config.replace("\n  - exemplars\n", f"\n  - exemplars:\n{settings}")
         (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root
 
@@ -202,7 +204,7 @@ def test_stories_get_no_word_file_unless_opted_in(site):
 
 
 def test_story_docx_opt_in_writes_one_file_per_published_story(tmp_path):
-    lib = make_library(tmp_path / "lib", story_docx_option=True)
+    lib = make_library(tmp_path / "lib", story_docx=True)
     site = build_site(lib, tmp_path / "site", search=False)
     written = sorted(p.relative_to(site).as_posix() for p in site.rglob("story.docx"))
     assert written == [f"stories/{story}/story.docx" for story in ("biaoge-2022", "hezuo-tiaojie-2021",
@@ -218,6 +220,14 @@ def test_story_docx_opt_in_writes_one_file_per_published_story(tmp_path):
     again = build_site(lib, tmp_path / "site2", search=False)
     assert {p.relative_to(site): b for p, b in first.items()} == {
         p.relative_to(again): p.read_bytes() for p in again.rglob("*.docx")}
+
+
+def test_handout_docx_false_writes_no_word_file_and_links_none(tmp_path):
+    site = build_site(make_library(tmp_path / "lib", handout_docx=False), tmp_path / "site", search=False)
+    assert list(site.rglob("*.docx")) == []
+    for url in ("lessons/word-lesson/", "lessons/word-lesson/handout/"):
+        _, soup = soup_of(site, url)
+        assert soup.select("a[href]") and not [a for a in soup.select("a[href]") if ".docx" in a["href"]]
 
 
 # --- the documents on their own -------------------------------------------------------------------------------

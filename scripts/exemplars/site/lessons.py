@@ -93,8 +93,10 @@ def cited_story_ids(lesson: Lesson, library: Library) -> list[str]:
 
 
 def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[str, str, str], str],
-                  preview: bool = False, base: str | None = None, problems: dict | None = None) -> LessonSite:
-    """Every lesson page. `cards` holds the stories shown on this site (published; in preview drafts too)."""
+                  preview: bool = False, base: str | None = None, problems: dict | None = None,
+                  handout_docx: bool = True) -> LessonSite:
+    """Every lesson page. `cards` holds the stories shown on this site (published; in preview drafts too).
+    With `handout_docx` each lesson also gets its handout as a Word file (site/word.py)."""
     from .pages import PageSpec  # pages.py imports this module; the spec type lives there
 
     shown = sorted((lesson for lesson in library.lessons
@@ -117,9 +119,13 @@ def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[st
         if share is not None:
             qr_codes[share.qr] = share.url
         context = _lesson_context(lesson, library, cards, share, (problems or {}).get(lesson.path, []))
+        if handout_docx:
+            context["handout_docx"] = handout_docx_path(lesson.id)
         pages.append(_lesson_page(PageSpec, lesson, library, context, render))
         pages.append(_handout_page(PageSpec, lesson, library, context, cards, render, base))
-        docx[handout_docx_path(lesson.id)] = DocxJob("handout", _handout_part(lesson, library, context, render, base))
+        if handout_docx:
+            docx[handout_docx_path(lesson.id)] = DocxJob("handout",
+                                                         _handout_part(lesson, library, context, render, base))
 
     pages.append(PageSpec(
         url=urls.lessons_index(), title="课程", template="exemplars/lessons.html",
@@ -169,7 +175,6 @@ def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], sh
         "cited": cited,
         "withdrawn": [c.withdrawn for c in cited if c.withdrawn is not None],
         "handout": urls.lesson_handout(lesson.id),
-        "handout_docx": handout_docx_path(lesson.id),
         # A flow with its own "## 课程流程" needs no second heading above it.
         "flow_heading": not _SECTION_HEADING.search(lesson.body),
         "share": share,

@@ -80,13 +80,14 @@ class Site:
 
 def build_site(library: Library, render: Callable[[str, str, str], str], preview: bool = False,
                diagnostics: list[Diagnostic] | None = None, site_base: str | None = None,
-               images: MediaIndex | None = None, story_docx: bool = False) -> Site:
+               images: MediaIndex | None = None, handout_docx: bool = True,
+               story_docx: bool = False) -> Site:
     """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
     With `site_base` (the site's absolute URL) story and lesson pages get a share box with a QR code.
 
     In preview (`make serve`) drafts and stories under review are published too, marked as such, and
-    checker diagnostics ride along to the pages they concern. Every lesson gets a Word handout; with
-    `story_docx` every shown story gets its own .docx too (opt-in: ~15 ms a story on a cold build).
+    checker diagnostics ride along to the pages they concern. With `handout_docx` (the default) every lesson gets
+    a Word handout; with `story_docx` every shown story gets its own .docx too (opt-in: ~15 ms a story cold).
     """
     shown = sorted((s for s in library.stories if s.is_public or (preview and s.status in ("draft", "review"))),
                    key=lambda s: (-s.date.toordinal(), s.id))
@@ -98,7 +99,7 @@ def build_site(library: Library, render: Callable[[str, str, str], str], preview
     pages: list[PageSpec] = []
     from .lessons import build_lessons  # it builds PageSpecs, defined here
 
-    lessons = build_lessons(library, cards, render, preview, site_base, problems)
+    lessons = build_lessons(library, cards, render, preview, site_base, problems, handout_docx)
     qr_codes = dict(lessons.qr_codes)
     docx = dict(lessons.docx)
     for story in shown:
