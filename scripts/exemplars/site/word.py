@@ -19,6 +19,7 @@ Plain Python: nothing here imports MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -94,24 +95,24 @@ class HandoutPart:
 def handout_docx(part: HandoutPart) -> bytes:
     stamp = max((s.stamp for s in part.stories), default=None)
     doc = _new_document(part.title, stamp)
-    doc.add_paragraph(part.title, style="Title")
+    _add(doc, part.title, "Title")
     _facts(doc, [("对象", part.audience), ("时长", f"{part.duration} 分钟"), ("方法", part.methods)])
     if part.summary:
         doc.add_paragraph(part.summary)
     if part.url:
         doc.add_paragraph(f"课程网址：{part.url}")
-    doc.add_heading("教学目标", level=1)
+    _add(doc, "教学目标", "Heading 1")
     _numbered(doc, part.objectives)
-    doc.add_heading("案例", level=1)
+    _add(doc, "案例", "Heading 1")
     _numbered(doc, part.cases)
     if part.flow_heading:
-        doc.add_heading("教学流程", level=1)
+        _add(doc, "教学流程", "Heading 1")
     HtmlToDocx(doc, heading_offset=0 if part.flow_heading else -1).feed_all(str(part.flow()))
     if part.questions:
-        doc.add_heading("讨论题", level=1)
+        _add(doc, "讨论题", "Heading 1")
         _numbered(doc, part.questions)
     for number, story in enumerate(part.stories, 1):
-        heading = doc.add_heading(f"案例 {number}：{story.title}", level=1)
+        heading = _add(doc, f"案例 {number}：{story.title}", "Heading 1")
         heading.paragraph_format.page_break_before = True  # each case on a new page, as the printed handout
         _story(doc, story)
     return _package(doc)
@@ -119,7 +120,7 @@ def handout_docx(part: HandoutPart) -> bytes:
 
 def story_docx(story: StoryPart) -> bytes:
     doc = _new_document(story.title, story.stamp)
-    doc.add_paragraph(story.title, style="Title")
+    _add(doc, story.title, "Title")
     _story(doc, story)
     return _package(doc)
 
@@ -129,7 +130,7 @@ def _story(doc, story: StoryPart) -> None:
     summary = doc.add_paragraph()
     summary.add_run(story.summary).italic = True
     HtmlToDocx(doc, heading_offset=0).feed_all(str(story.body()))
-    doc.add_heading("来源", level=2)
+    _add(doc, "来源", "Heading 2")
     _numbered(doc, story.sources)
     if story.url:
         doc.add_paragraph(f"本案例网址：{story.url}")
@@ -196,7 +197,18 @@ def _mm(value: float):
     return Mm(value)
 
 
-def _new_document(title: str, stamp: dt.date | None):
+def _add(doc, text: str, style: str | None = None):
+    """A paragraph in a style named as Word names it, set by id: python-docx looks a name up by scanning every
+    style, which was a quarter of a document's cost."""
+    paragraph = doc.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = _style_ids()[style]
+    return paragraph
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> bytes:
+    """The empty document every file starts from: A4, margins, fonts. Made once per process, then only parsed."""
     import docx
     from docx.shared import Pt, RGBColor
 
@@ -212,6 +224,21 @@ def _new_document(title: str, stamp: dt.date | None):
         _font(style, HEADING_FONT, Pt(size))
         style.font.color.rgb = RGBColor(0, 0, 0)  # the template's blue prints grey on office printers
         style.font.italic = False
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _style_ids() -> dict[str, str]:
+    import docx
+    return {style.name: style.style_id for style in docx.Document(io.BytesIO(_template())).styles}
+
+
+def _new_document(title: str, stamp: dt.date | None):
+    import docx
+
+    doc = docx.Document(io.BytesIO(_template()))
     when = (dt.datetime.combine(stamp, dt.time(), dt.timezone.utc) if stamp else FALLBACK_DATE).replace(tzinfo=None)
     core = doc.core_properties
     core.title, core.author, core.last_modified_by, core.comments = title, "典型示范故事库", "典型示范故事库", ""
@@ -232,18 +259,36 @@ def _font(style, east_asian: str, size) -> None:
 
 
 def _package(doc) -> bytes:
-    """The document's bytes with fixed zip timestamps, so the same document is the same file."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return fixed.getvalue()
+    """The document's bytes with fixed zip timestamps, so the same document is the same file. python-docx's own
+    save stamps the current time; its package writer is given a zip writer that does not (one compression pass)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    writer = _FixedTimeZip(out)
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    writer.close()
+    return out.getvalue()
+
+
+class _FixedTimeZip:
+    """python-docx's physical package writer interface (`write(pack_uri, blob)`, `close()`), dated 1980-01-01."""
+
+    def __init__(self, out) -> None:
+        self._zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, blob)
+
+    def close(self) -> None:
+        self._zip.close()
 
 
 def qr_png(url: str) -> bytes:
@@ -386,7 +431,7 @@ class HtmlToDocx(HTMLParser):
     def _paragraph(self):
         if self.paragraph is None:
             style = None if self.style == "pre" else self.style
-            self.paragraph = self.doc.add_paragraph(style=style)
+            self.paragraph = _add(self.doc, "", style)
         return self.paragraph
 
     def _text(self, text: str) -> None:
@@ -404,7 +449,7 @@ class HtmlToDocx(HTMLParser):
             return
         width = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
+        table._tbl.tblStyle_val = _style_ids()["Table Grid"]
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 table.cell(r, c).text = text
