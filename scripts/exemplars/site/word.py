@@ -40,6 +40,7 @@ LATIN_FONT = "Times New Roman"
 QR_WIDTH_MM = 30
 QR_PIXELS_PER_MODULE = 8
 QR_BORDER = 4
+COMPRESS_LEVEL = 1  # zlib's fastest: ~10 ms less a document than the default level, files ~40 % larger (55 KB, not 38)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: no build time in the package
 FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -285,7 +286,7 @@ class _FixedTimeZip:
         entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
         entry.compress_type = zipfile.ZIP_DEFLATED
         entry.external_attr = 0o644 << 16
-        self._zip.writestr(entry, blob)
+        self._zip.writestr(entry, blob, compresslevel=COMPRESS_LEVEL)
 
     def close(self) -> None:
         self._zip.close()
