@@ -12,11 +12,12 @@ PORT   ?= 8000
 # We pin mkdocs<2 on purpose; its banner about MkDocs 2 only confuses editors.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve site check test test-fast browser-deps node-deps bench bench-serve bench-check clean
+.PHONY: help install serve cms site check test test-fast browser-deps node-deps bench bench-serve bench-check clean
 
 help:
 	@echo "make serve   构建并在 http://$(HOST):$(PORT) 预览（首次运行会自动安装依赖到 .venv）"
 	@echo "make test    运行全部测试（含浏览器测试）"
+	@echo "make cms     预览并在 http://localhost:$(PORT)/admin/ 用网页表单编辑本地仓库（需要 node）"
 	@echo "make check   检查故事库"
 	@echo "make site    构建公开网站到 site/"
 	@echo "make bench   性能基准（打印表格；BENCH_ARGS=\"--sizes 1000\" 可只测一种规模）"
@@ -34,6 +35,17 @@ install: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
+
+# The web form (/admin/, Decap CMS) against this working tree: decap-server in `fs` mode writes the files straight
+# here; the preview rebuilds as they change. Decap uses the local server only when the page is on localhost.
+CMS_PORT ?= 8081
+cms: $(STAMP) node-deps
+	@test -f node_modules/decap-server/dist/index.js || \
+		{ echo "make cms 需要 node 和 npm（sudo apt-get install nodejs npm），再运行 npm ci" >&2; exit 1; }
+	@echo "网页表单：http://localhost:$(PORT)/admin/ （点“登录”即可，保存的文件直接写入本仓库）"
+	@MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" PORT=$(CMS_PORT) BIND_HOST=127.0.0.1 node node_modules/decap-server/dist/index.js & \
+		server=$$!; trap 'kill $$server' EXIT INT TERM; \
+		$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
 
 site: $(STAMP)
 	$(BIN)/python scripts/build-site

@@ -84,6 +84,23 @@ def test_every_page_carries_a_policy_matching_its_inline_scripts(sample_site):
     assert redirects, "the redirect pages were not checked"
 
 
+def test_admin_is_the_only_page_that_allows_inline_styles_or_eval(sample_site):
+    """The one documented exception (site/admin.py): Decap's styling library injects <style> elements and its
+    validation compiles code at run time. Every other page keeps style-src 'self' and no 'unsafe-eval'."""
+    allowing = []
+    for file in sorted(sample_site.rglob("*.html")):
+        meta = parse(file).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        found = directives(meta["content"])
+        if "'unsafe-inline'" in found["style-src"] or "'unsafe-eval'" in found["script-src"]:
+            allowing.append(file.relative_to(sample_site).as_posix())
+        assert "'unsafe-inline'" not in found["script-src"], file
+    assert allowing == ["admin/index.html"]
+    admin = directives(parse(sample_site / "admin" / "index.html").find(
+        "meta", attrs={"http-equiv": "Content-Security-Policy"})["content"])
+    assert admin["style-src"] == ["'self'", "'unsafe-inline'"] and admin["default-src"] == ["'self'"]
+    assert admin["object-src"] == ["'none'"] and admin["script-src"] == ["'self'", "'unsafe-eval'"]
+
+
 def test_no_inline_styles_anywhere(sample_site):
     """Why style-src needs neither 'unsafe-inline' nor 'unsafe-hashes': no page has a <style> or a style=."""
     for file in html_files(sample_site):

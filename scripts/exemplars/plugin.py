@@ -31,6 +31,9 @@ from .site.blocks import BlockRenderer, BulkPage
 from .site.cards import CardRenderer
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from .site.cite import CitationIndex
+from .cms import BACKENDS
+from .cms import Settings as CmsSettings
+from .site.admin import write_admin
 from .site.csp import add_csp
 from .site.feeds import write_feeds
 from .site.markers import expand
@@ -71,6 +74,15 @@ class ExemplarsConfig(Config):
     search = config_options.Type(bool, default=True)  # build the Pagefind index
     handout_docx = config_options.Type(bool, default=True)  # a Word handout per lesson (lessons/<id>/handout.docx)
     story_docx = config_options.Type(bool, default=False)  # a .docx per story: opt-in, ~15 ms a story cold
+    # /admin/ (the web form, cms.py): where it saves. Backends: test-repo (a demo in the browser), gitlab, forgejo,
+    # gitea, github; repo "owner/name"; base_url the self-hosted forge; app_id its OAuth application.
+    cms_backend = config_options.Choice(BACKENDS, default="test-repo")
+    cms_repo = config_options.Type(str, default="")
+    cms_base_url = config_options.Type(str, default="")
+    cms_app_id = config_options.Type(str, default="")
+    cms_branch = config_options.Type(str, default="main")
+    cms_local = config_options.Optional(config_options.Type(bool))  # decap-server (`make cms`); default: preview
+    cms_local_port = config_options.Type(int, default=8081)  # decap-server's PORT
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -381,6 +393,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         pages = [url for url in [*self.page_urls, *(spec.url for spec in self.bulk)] if url not in hidden]
         write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
 
+    @property
+    def cms_settings(self) -> CmsSettings:
+        c = self.config
+        local = c.cms_local if c.cms_local is not None else self.preview
+        return CmsSettings(backend=c.cms_backend, repo=c.cms_repo, base_url=c.cms_base_url, app_id=c.cms_app_id,
+                           branch=c.cms_branch, local=local, local_port=c.cms_local_port)
+
     def on_pre_build(self, *, config) -> None:
         self.page_urls = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
         if self.background is not None and not self.swaps_paused:  # no bundle swap while MkDocs cleans and writes
@@ -438,6 +457,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 write_schema(out / "stories.schema.json")
                 write_robots(out, config.site_url, preview=self.preview)
                 write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
+                write_admin(out, self.cms_settings, self.library.methods if self.library else [])
             except SiteUrlError as exc:
                 raise PluginError(str(exc)) from exc
             self.phases.done("订阅、目录与站点地图")
