@@ -148,7 +148,7 @@ def config(settings: Settings, methods: list[Method]) -> dict:
     if settings.backend in ("gitlab", "forgejo", "github"):  # drafts go through merge requests
         cfg["publish_mode"] = "editorial_workflow"
     if settings.local:
-        cfg["local_backend"] = {"url": f"http://localhost:{settings.local_port}/api/v1"}
+        cfg["local_backend"] = {"url": f"http://127.0.0.1:{settings.local_port}/api/v1"}  # decap-server binds there
     cfg["collections"] = [collection(STORY, "故事", methods), collection(LESSON, "课程", methods)]
     return cfg
 

@@ -1,0 +1,109 @@
+"""`exemplars publish ID --reviewer NAME`: the reviewer's step, after a story was sent for review (`status: review`,
+from the web form or by hand): sets `status: published`, `reviewed_by` and, the first time, `published` (today).
+
+Only those three lines of the front matter change (the rest of the file stays byte for byte), and the result must
+pass the checker's rules for that story (a reviewer who is the author, E-REVIEW-SELF, is refused before anything
+is written); on any problem the file is left as it was. CI's `check` still guards the merge request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from .check import check_library
+from .fsutil import replace_atomic
+from .library import load_library
+from .messages import CATALOGUE
+
+_FENCE = re.compile(r"^---[ \t]*\r?$")
+
+
+class PublishError(Exception):
+    """Why nothing was written, in Chinese."""
+
+
+def set_fields(text: str, values: dict[str, str]) -> str:
+    """`text` with each top-level front-matter key of `values` set (replaced in place, or added before the closing
+    `---`); every other line unchanged."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].lstrip("\ufeff")):
+        raise PublishError("文件不是以 --- 开头的文件头")
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        raise PublishError("文件头没有结束的 ---")
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    head = lines[1:end]
+    for key, value in values.items():
+        pattern = re.compile(rf"^{re.escape(key)}[ \t]*:")
+        found = [i for i, line in enumerate(head) if pattern.match(line)]
+        line = f"{key}: {value}{newline}"
+        if found:
+            index = found[0]
+            following = index + 1  # a block value (`key:` followed by indented lines) goes with it
+            while following < len(head) and head[following][:1] in (" ", "\t", "-"):
+                following += 1
+            head[index:following] = [line]
+        else:
+            head.append(line)
+    return "".join([lines[0], *head, *lines[end:]])
+
+
+def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = None) -> str:
+    """Publish one story; returns its path. Raises PublishError (nothing written) when it cannot be published."""
+    reviewer = reviewer.strip()
+    if not reviewer:
+        raise PublishError("请用 --reviewer 写明审核人的姓名")
+    library = load_library(root)
+    story = next((s for s in library.stories if s.id == story_id), None) or \
+        next((s for s in library.stories if story_id in s.aliases), None)
+    if story is None:
+        raise PublishError(f"库中没有 id 为 {story_id} 的故事（运行 exemplars status 查看待审的故事）")
+    if story.status != "review":
+        raise PublishError(f"{story.path}：故事的状态是 {story.status}，只有待审（review）的故事可以发布："
+                           "请作者先把 status 改为 review 并发起合并请求")
+    if story.author and story.author.strip() == reviewer:
+        message, hint = CATALOGUE["E-REVIEW-SELF"]
+        raise PublishError(f"{story.path}：{message.format(reviewer=reviewer)}（E-REVIEW-SELF）。{hint}")
+    values = {"status": "published", "reviewed_by": _quoted(reviewer)}
+    if story.published is None:
+        values["published"] = (today or dt.date.today()).isoformat()
+    path = root / story.path
+    before = path.read_bytes()
+    after = set_fields(before.decode("utf-8"), values).encode("utf-8")
+    replace_atomic(path, after)
+    errors = [d for d in check_library(load_library(root)) if d.is_error and d.path == story.path]
+    if errors:
+        replace_atomic(path, before)  # leave the file as it was
+        shown = "\n".join(d.as_text() for d in errors[:10])
+        raise PublishError(f"{story.path} 发布后不能通过检查，文件保持原样：\n{shown}")
+    return story.path
+
+
+def _quoted(text: str) -> str:
+    """A YAML scalar for a name: plain when safe, else double-quoted (a name like `yes` or `张三: 李四`)."""
+    if re.fullmatch(r"[\w\u00b7\u4e00-\u9fff·.（）()-]+( [\w\u4e00-\u9fff·.-]+)*", text) and \
+            text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~"):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("publish", parents=[common], help="审核人发布一个待审的故事（写入 status、reviewed_by、published）",
+                            description="把待审（review）的故事改为已发布：写入审核人和发布日期，只改这三行，并检查结果。")
+    parser.add_argument("id", help="故事的 id")
+    parser.add_argument("--reviewer", required=True, help="审核人姓名（不能是作者本人）")
+    parser.set_defaults(handler=cmd_publish)
+
+
+def cmd_publish(args) -> int:
+    from .cli import EXIT_ERRORS, EXIT_OK, _root  # the CLI imports this module; import back lazily
+
+    try:
+        path = publish(_root(args), args.id, args.reviewer)
+    except PublishError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"已发布：{path}（审核人 {args.reviewer.strip()}）。提交这一改动并合并后，它会出现在公开网站上。")
+    return EXIT_OK
