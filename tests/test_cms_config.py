@@ -99,3 +99,30 @@ def test_config_yaml_round_trips():
     text = cms.config_yaml(cms.Settings(), METHODS)
     assert yaml.safe_load(text) == cms.config(cms.Settings(), METHODS)
     assert "正面典型" in text  # Chinese written as such, not as \u escapes
+
+
+@pytest.mark.parametrize("contract", [STORY, LESSON], ids=lambda c: c.name)
+def test_text_patterns_agree_with_the_checker(contract):
+    """A form value the pattern lets through is one the checker's Text type accepts (line breaks, length)."""
+    from exemplars.schema import Text
+
+    fields = {f["name"]: f for f in _collection(cms.config(cms.Settings(), METHODS), contract.folder)["fields"]}
+    seen = 0
+    for spec in contract.fields:
+        if not isinstance(spec.type, Text) or spec.name not in fields or not spec.type.single_line \
+                or fields[spec.name]["widget"] == "image":
+            continue
+        pattern = re.compile(fields[spec.name]["pattern"][0].replace("\\n", "\n"))
+        samples = ["正常的一句话", "第一行\n第二行"] + (["字" * spec.type.max_length, "字" * (spec.type.max_length + 1)]
+                                                   if spec.type.max_length else [])
+        for sample in samples:
+            passes_checker = not spec.type.validate(sample)[1]
+            assert bool(pattern.fullmatch(sample)) == passes_checker, (spec.name, sample[:10])
+        seen += 1
+    assert seen >= 2
+
+
+def test_choice_hints_name_the_chinese_labels_not_the_english_values():
+    fields = {f["name"]: f for f in _collection(cms.config(cms.Settings(), METHODS), "stories")["fields"]}
+    assert "正面典型" in fields["kind"]["hint"] and "exemplar" not in fields["kind"]["hint"]
+    assert "待审" in fields["status"]["hint"] and "published" not in fields["status"]["hint"]

@@ -72,8 +72,12 @@ def widget(f: Field, methods: list[Method]) -> dict:
         out.update(widget="string", hint=ID_HINT, pattern=[SLUG_PATTERN, "只能用小写字母、数字和连字符，如 yucun-yishihui-2019"])
     elif isinstance(t, Choice):
         allowed = EDITOR_STATUSES if f.name == "status" else tuple(t.choices)
-        out.update(widget="select", options=[{"label": t.choices[k], "value": k} for k in allowed if k in t.choices],
-                   default=allowed[0])
+        labels = [t.choices[k] for k in allowed if k in t.choices]
+        hint = "从下拉框中选择：" + "或".join(labels) + "。"  # the schema's help names the English values
+        if f.name == "status":
+            hint += "写完送审时选“待审”；发布由审核人来做（exemplars publish）。"
+        out.update(widget="select", hint=hint, default=allowed[0],
+                   options=[{"label": t.choices[k], "value": k} for k in allowed if k in t.choices])
     elif isinstance(t, Region):
         out.update(widget="string", hint=REGION_HINT,
                    pattern=[t.json_schema()["pattern"], "第一级须为省级全称，如 浙江省/湖州市/安吉县（用半角 /，不留空格）"])
@@ -102,6 +106,10 @@ def widget(f: Field, methods: list[Method]) -> dict:
     elif isinstance(t, Text):
         long = t.max_length is not None and t.max_length > 100
         out.update(widget="text" if long or not t.single_line else "string")
+        if t.single_line:  # a textarea allows line breaks the checker refuses (E-TEXT-NEWLINE); so does a limit
+            limit = f"{{0,{t.max_length}}}" if t.max_length else "*"
+            told = f"不超过 {t.max_length} 个字，" if t.max_length else ""
+            out["pattern"] = [f"^[^\\n]{limit}$", f"{told}写成一段，不要换行"]
     else:  # a new value type must be given a widget here
         raise TypeError(f"no form widget for {type(t).__name__} ({f.name})")
     return out
