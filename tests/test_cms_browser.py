@@ -21,6 +21,12 @@ from sitebuild import build_site
 pytestmark = pytest.mark.browser
 
 
+# Values that make Decap's YAML writer quote (": ") and fold (a long line with spaces) what it saves.
+TITLE = "网页表单: 某某镇的测试故事"
+SUMMARY = ("某某镇用网页表单投稿（Decap CMS web form），编辑不用装任何软件，也不用写 YAML 文件头；"
+           "保存后 exemplars check 照常检查每一个字段，审核人再用 exemplars publish 发布。")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -106,12 +112,12 @@ def test_a_story_created_through_the_form_passes_check_and_gets_a_page(admin, tm
     page, base, root, outside, problems = admin
     page.goto(base + "admin/#/collections/stories/new")
     page.locator("[id^=id-field]").fill("cms-ceshi-gushi-2024")
-    page.locator("[id^=title-field]").fill("网页表单投稿的测试故事")
+    page.locator("[id^=title-field]").fill(TITLE)
     _choose(page, page.locator("[id^=kind-field]").get_attribute("id"), "反面典型")
     methods = page.locator("[id^=methods-field]").get_attribute("id")
     _choose(page, methods, "民主协商法")
     _choose(page, methods, "教育疏导法")
-    page.locator("[id^=summary-field]").fill("某某镇用网页表单投稿，编辑不用装任何软件。")
+    page.locator("[id^=summary-field]").fill(SUMMARY)
     page.locator("[id^=region-field]").fill("浙江省/湖州市")
     page.locator("[id^=date-field]").fill("2024-03-05")
     page.get_by_role("button", name="新增来源").click()
@@ -126,8 +132,11 @@ def test_a_story_created_through_the_form_passes_check_and_gets_a_page(admin, tm
     assert meta["id"] == "cms-ceshi-gushi-2024" and meta["kind"] == "cautionary" and meta["status"] == "draft"
     assert meta["methods"] == ["minzhu-xieshang", "jiaoyu-shudao"]
     assert meta["region"] == "浙江省/湖州市" and str(meta["date"]) == "2024-03-05"
+    assert meta["title"] == TITLE and meta["summary"] == SUMMARY
     assert meta["sources"] == [{"title": "《湖州日报》2024年3月6日第2版"}]
     assert "通讯员" in body
+    raw = saved.read_text(encoding="utf-8")
+    assert raw.startswith("---\nid: cms-ceshi-gushi-2024\n")  # pinned: what Decap writes, as the checker reads it
     result = run_cli("check", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "E-" not in result.stdout + result.stderr  # warnings (a draft) are fine, errors are not

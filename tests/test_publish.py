@@ -3,6 +3,7 @@ hand): three lines change, the rest of the file stays byte for byte, and what `c
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import yaml
@@ -95,3 +96,35 @@ def test_reviewer_names_are_written_as_valid_yaml(library_copy, name, written):
     assert run_cli("publish", "biaodan-tougao-2024", "--reviewer", name, cwd=root).returncode == 0
     text = (root / PATH).read_text(encoding="utf-8")
     assert f"reviewed_by: {written}\n" in text and _head(text)["reviewed_by"] == name
+
+
+# Exactly what Decap 3.16.3 saved in tests/test_cms_browser.py: a quoted title (": "), a long summary folded over
+# two lines at a space, block lists. Covered here too, so machines without node still check the loader on it.
+DECAP_WROTE = """---
+id: cms-ceshi-gushi-2024
+title: "网页表单: 某某镇的测试故事"
+kind: cautionary
+methods:
+  - minzhu-xieshang
+  - jiaoyu-shudao
+summary: 某某镇用网页表单投稿（Decap CMS web form），编辑不用装任何软件，也不用写 YAML 文件头；保存后 exemplars
+  check 照常检查每一个字段，审核人再用 exemplars publish 发布。
+region: 浙江省/湖州市
+date: 2024-03-05
+status: {status}
+sources:
+  - title: 《湖州日报》2024年3月6日第2版
+---
+某某镇的干部把投稿表单发给了村里的通讯员。
+"""
+
+
+@pytest.mark.parametrize("status", ["draft", "review"])
+def test_what_decap_writes_passes_check_without_a_hand_edit(library_copy, status):
+    root = library_copy({"stories/tougao/cms-ceshi-gushi-2024.md": DECAP_WROTE.format(status=status)})
+    result = run_cli("check", "--format", "json", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    mine = [d for d in json.loads(result.stdout or "[]") if d["path"].startswith("stories/tougao/")]
+    assert [d for d in mine if d["severity"] == "error"] == [], mine
+    head = _head(DECAP_WROTE.format(status=status))
+    assert head["summary"].count("\n") == 0 and "exemplars check" in head["summary"]  # folding is a space
