@@ -38,12 +38,12 @@ serve: $(STAMP)
 
 # The web form (/admin/, Decap CMS) against this working tree: decap-server in `fs` mode writes the files straight
 # here; the preview rebuilds as they change. Decap uses the local server only when the page is on localhost.
-CMS_PORT ?= 8081
+# decap-server listens on 8081, the plugin's `cms_local_port` default (change both together).
 cms: $(STAMP) node-deps
 	@test -f node_modules/decap-server/dist/index.js || \
 		{ echo "make cms 需要 node 和 npm（sudo apt-get install nodejs npm），再运行 npm ci" >&2; exit 1; }
 	@echo "网页表单：http://localhost:$(PORT)/admin/ （点“登录”即可，保存的文件直接写入本仓库）"
-	@MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" PORT=$(CMS_PORT) BIND_HOST=127.0.0.1 node node_modules/decap-server/dist/index.js & \
+	@MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" PORT=8081 BIND_HOST=127.0.0.1 node node_modules/decap-server/dist/index.js & \
 		server=$$!; trap 'kill $$server' EXIT INT TERM; \
 		$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
 
