@@ -27,7 +27,8 @@ author: 林晓
 ---
 镇里的干部把投稿表单发给了村里的通讯员。
 """
-PATH = "stories/tougao/biaodan-tougao-2024.md"
+PATH = "stories/tougao/biaodan-tougao-2024.md"  # where the web form saves a new story
+MOVED = "stories/zhejiang/biaodan-tougao-2024.md"  # its province's folder, where publish moves it
 
 
 def _head(text: str) -> dict:
@@ -38,8 +39,9 @@ def test_publish_sets_three_fields_and_leaves_every_other_line(library_copy):
     root = library_copy({PATH: IN_REVIEW})
     result = run_cli("publish", "biaodan-tougao-2024", "--reviewer", "周文澜", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "已发布" in result.stdout and PATH in result.stdout
-    text = (root / PATH).read_text(encoding="utf-8")
+    assert "已发布" in result.stdout and MOVED in result.stdout
+    assert not (root / PATH).exists()
+    text = (root / MOVED).read_text(encoding="utf-8")
     head = _head(text)
     assert head["status"] == "published" and head["reviewed_by"] == "周文澜"
     assert head["published"] == dt.date.today()
@@ -50,12 +52,36 @@ def test_publish_sets_three_fields_and_leaves_every_other_line(library_copy):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_publish_leaves_a_story_filed_outside_the_inbox_where_it_is(library_copy):
+    elsewhere = "stories/henan/biaodan-tougao-2024.md"  # a story filed by hand: its folder is the editor's choice
+    root = library_copy({elsewhere: IN_REVIEW})
+    result = run_cli("publish", "biaodan-tougao-2024", "--reviewer", "周文澜", cwd=root)
+    assert result.returncode == 0 and elsewhere in result.stdout, result.stderr
+    assert _head((root / elsewhere).read_text(encoding="utf-8"))["status"] == "published"
+    assert not (root / MOVED).exists()
+
+
+def test_a_cover_beside_the_story_keeps_it_in_the_inbox(library_copy):
+    """Moving would break a cover named alone (beside the story): the story is published where it is."""
+    from PIL import Image
+    import io
+
+    image = io.BytesIO()
+    Image.new("RGB", (1200, 630), (200, 120, 60)).save(image, "JPEG")
+    story = IN_REVIEW.replace("author: 林晓\n", "author: 林晓\ncover: qiao.jpg\ncover_alt: 老桥边的屋场会\n")
+    root = library_copy({PATH: story, "stories/tougao/qiao.jpg": image.getvalue()})
+    assert run_cli("check", cwd=root).returncode == 0
+    result = run_cli("publish", "biaodan-tougao-2024", "--reviewer", "周文澜", cwd=root)
+    assert result.returncode == 0 and PATH in result.stdout, result.stderr
+    assert not (root / MOVED).exists() and run_cli("check", cwd=root).returncode == 0
+
+
 def test_publish_keeps_an_earlier_publication_date_and_replaces_a_block_value(library_copy):
     story = IN_REVIEW.replace("status: review\n", "status: review\npublished: 2024-04-02\nreviewed_by:\n  - 旧值\n")
     root = library_copy({PATH: story})
     result = run_cli("publish", "biaodan-tougao-2024", "--reviewer", "周文澜", cwd=root)
     assert result.returncode == 0, result.stderr
-    head = _head((root / PATH).read_text(encoding="utf-8"))
+    head = _head((root / MOVED).read_text(encoding="utf-8"))
     assert head["published"] == dt.date(2024, 4, 2) and head["reviewed_by"] == "周文澜"
 
 
@@ -94,7 +120,7 @@ def test_publish_rolls_back_when_the_result_fails_check(library_copy):
 def test_reviewer_names_are_written_as_valid_yaml(library_copy, name, written):
     root = library_copy({PATH: IN_REVIEW})
     assert run_cli("publish", "biaodan-tougao-2024", "--reviewer", name, cwd=root).returncode == 0
-    text = (root / PATH).read_text(encoding="utf-8")
+    text = (root / MOVED).read_text(encoding="utf-8")
     assert f"reviewed_by: {written}\n" in text and _head(text)["reviewed_by"] == name
 
 

@@ -3,19 +3,25 @@ from the web form or by hand): sets `status: published`, `reviewed_by` and, the 
 
 Only those three lines of the front matter change (the rest of the file stays byte for byte), and the result must
 pass the checker's rules for that story (a reviewer who is the author, E-REVIEW-SELF, is refused before anything
-is written); on any problem the file is left as it was. CI's `check` still guards the merge request.
+is written); on any problem the file is left as it was. A story the web form saved in stories/tougao/ then moves
+to its province's folder (stories/zhejiang/…), where `exemplars new` would have put it. CI's `check` still guards
+the merge request.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .check import check_library
+from .cms import INBOX
 from .fsutil import replace_atomic
 from .library import load_library
 from .messages import CATALOGUE
+from .regions import PROVINCE_SLUGS
+from .schema import STORY
 
 _FENCE = re.compile(r"^---[ \t]*\r?$")
 
@@ -78,7 +84,25 @@ def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = No
         replace_atomic(path, before)  # leave the file as it was
         shown = "\n".join(d.as_text() for d in errors[:10])
         raise PublishError(f"{story.path} 发布后不能通过检查，文件保持原样：\n{shown}")
-    return story.path
+    return _out_of_inbox(root, story.path, story.region)
+
+
+def _out_of_inbox(root: Path, path: str, region: tuple[str, ...]) -> str:
+    """A story the web form saved in stories/tougao/ moves to its province's folder, like every other story; it
+    stays where it is when that file exists or when the move would make `check` fail (a cover beside it)."""
+    parts = PurePosixPath(path).parts
+    slug = PROVINCE_SLUGS.get(region[0]) if region else None
+    if parts[:2] != (STORY.folder, INBOX) or len(parts) != 3 or slug is None:
+        return path
+    target = PurePosixPath(STORY.folder, slug, parts[2]).as_posix()
+    if (root / target).exists():
+        return path
+    (root / target).parent.mkdir(parents=True, exist_ok=True)
+    os.rename(root / path, root / target)
+    if any(d.is_error and d.path == target for d in check_library(load_library(root))):
+        os.rename(root / target, root / path)
+        return path
+    return target
 
 
 def _quoted(text: str) -> str:
