@@ -48,6 +48,7 @@ HIDDEN: dict[str, dict[str, str]] = {
 
 ID_HINT = ("只用小写字母、数字和连字符（-），如 yucun-yishihui-2019：用地名和事情的拼音，不带声调，"
            "词之间用连字符，末尾加年份。保存后不能再改（它是网址和文件名）。")
+BODY_HINTS = {"story": "故事的经过、做法和结果。", "lesson": "课程的讲授安排、要点和讨论。"}
 REGION_HINT = "第一级为省级全称，用 / 分隔，如 浙江省/湖州市/安吉县；反面典型只写到地市级。"
 
 
@@ -119,7 +120,7 @@ def collection(contract: Contract, label: str, methods: list[Method]) -> dict:
     hidden = HIDDEN.get(contract.name, {})
     fields = [widget(f, methods) for f in contract.fields if f.name not in hidden]
     fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": False,
-                   "hint": "故事的正文：经过、做法、结果。可以用小标题（##）、列表和引用。"})
+                   "hint": BODY_HINTS.get(contract.name, "") + "可以用小标题、列表和引用。"})
     return {
         "name": contract.folder, "label": label, "label_singular": label[:-1] if label.endswith("库") else label,
         "folder": contract.folder, "create": True, "extension": "md", "format": "frontmatter",
