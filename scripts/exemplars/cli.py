@@ -120,10 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     mv.set_defaults(handler=cmd_mv)
     codes = sub.add_parser("codes", help="列出全部检查代码及含义")
     codes.set_defaults(handler=lambda args: print(codes_table()) or EXIT_OK)
-    from . import publish, stats, status  # editors' workflow commands register themselves
+    from . import import_cmd, publish, stats, status  # editors' workflow commands register themselves
     status.register(sub, common)
     publish.register(sub, common)
     stats.register(sub, common)
+    import_cmd.register(sub, common)
     return parser
 
 

@@ -23,7 +23,8 @@ def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
     collect_citations(record)
-    return _body_rules(root, record) + _placeholders(record) + _empty_body(record) + front_matter_numbers(record)
+    return (_body_rules(root, record) + _placeholders(record) + _guessed(record) + _empty_body(record)
+            + front_matter_numbers(record))
 
 
 def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
@@ -100,6 +101,24 @@ def _placeholders(record: Record) -> list[Diagnostic]:
              for path, text in _leaves(meta, ()) if is_placeholder(text)]
     for line, text in placeholder_lines(record.body, record.body_line):
         diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
+    return diags
+
+
+def _guessed(record: Record) -> list[Diagnostic]:
+    """Fields `exemplars import` guessed from a Word document's text, listed under `guessed` until an editor has
+    verified them: a warning in a draft, an error once the story is sent for review or published."""
+    meta = record.meta
+    listed = meta.get("guessed")
+    if not isinstance(listed, list):
+        return []
+    code = "W-GUESSED" if meta.get("status") == "draft" else "E-GUESSED"
+    diags = []
+    for index, name in enumerate(listed):
+        if isinstance(name, str) and name:
+            value = meta.get(name)
+            shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+            diags.append(Diagnostic.make(code, record.path, record.line_of("guessed", index), field=name,
+                                         value=shown[:30]))
     return diags
 
 

@@ -19,8 +19,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-FILE-NAME": ("`{name}` 不会被当作 {folder}/ 的内容读取和发布：{why}",
                     "把文件改名为 `{target}`（扩展名必须是小写的 .md）。Windows 资源管理器默认隐藏扩展名：先在“查看”中勾选“文件扩展名”再改名"),
     "E-FILE-WORD": ("`{name}` 是 Word/WPS 等文字处理软件的文档（{suffix}），网站无法读取，不会发布",
-                    "用 `exemplars new` 生成故事文件，把 Word 里的正文复制进去；或在 Word/WPS 中“另存为”纯文本（UTF-8）并改名为 .md，再补上文件头。"
-                    "原文档不要放在 {folder}/ 中"),
+                    "把文档移出 {folder}/，再运行 `exemplars import 文档.docx` 把它导入为故事草稿（.doc、.wps 先在 Word/WPS 中另存为 .docx）；"
+                    "或用 `exemplars new` 生成故事文件，把 Word 里的正文复制进去"),
     "W-FILE-IGNORED": ("`{name}` 不是 Markdown 文件（{suffix}），不会读取也不会发布",
                        "{folder}/ 中只放 .md 文件和正文引用的图片；如果这是故事，改名为 .md，否则把它移出 {folder}/"),
     "W-PATH-NOT-CHECKED": ("没有检查这个文件：{reason}", "故事、方法和课程是 stories/、methods/、lessons/ 中扩展名为 .md 的文件"),
@@ -136,6 +136,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
                           "用修图软件把图片缩小（长边 3000 像素以内足够）或压缩后再放进仓库；网站会自动生成适合手机的小图"),
     "E-IMAGE-DIMENSIONS": ("{where}引用的图片 `{value}` 尺寸为 {width}×{height} 像素，不在 {low}–{high} 像素之间（总计不超过 {megapixels} 百万像素）",
                            "换一张清晰的原图，或用修图软件把过大的图片缩小到长边 3000 像素左右"),
+    # --- guesses left by `exemplars import` ----------------------------------------------------------
+    "W-GUESSED": ("草稿的 `{field}` 是导入 Word 文档时从正文猜出的（“{value}”），还没有核实",
+                  "对照原材料核实或改正 `{field}`，然后从 `guessed` 中删掉这一项（全部核实后删掉整行 `guessed`）"),
+    "E-GUESSED": ("`{field}` 是导入 Word 文档时猜出的（“{value}”），送审或发布前还没有核实",
+                  "对照原材料核实或改正 `{field}`，然后从 `guessed` 中删掉这一项（全部核实后删掉整行 `guessed`）"),
+    # --- `exemplars import`: files that cannot be imported (nothing is written) ------------------------
+    "E-IMPORT-DOC": ("这是旧版 Word 文档（.doc，二进制格式），无法导入",
+                     "用 Word 或 WPS 打开它，选“文件 → 另存为”，保存类型选“Word 文档 (*.docx)”，再导入新的 .docx 文件"),
+    "E-IMPORT-WPS": ("这是 WPS 文字的专有格式（.wps），无法导入",
+                     "用 WPS 打开它，选“文件 → 另存为”，文件类型选“Microsoft Word 文件 (*.docx)”，再导入新的 .docx 文件"),
+    "E-IMPORT-ENCRYPTED": ("文档设置了打开密码（已加密），无法读取",
+                           "在 Word 或 WPS 中输入密码打开，在“文件 → 信息 → 保护文档”（WPS：“文件 → 文档加密”）中清除密码，另存为 .docx 后再导入"),
+    "E-IMPORT-CORRUPT": ("文档已损坏（.docx 压缩包不完整或内容无法解析），无法导入",
+                         "用 Word 或 WPS 打开并“另存为”一份新的 .docx；打不开时向提供材料的人重新要一份"),
+    "E-IMPORT-NOT-WORD": ("这不是 Word 文档（{found}），只能导入 .docx 文件",
+                          "用 WPS 或 Word 打开原材料（PDF、RTF 等），选“文件 → 另存为”，保存为 Word 文档 (*.docx) 后再导入；"
+                          "并确认选中的是文档本身，而不是改了扩展名的其他文件"),
+    "E-IMPORT-READ": ("无法读取文件：{reason}", "检查文件是否存在、权限是否允许读取，或它是否被其他程序占用"),
+    "E-IMPORT-WRITE": ("无法写入 `{target}`：{reason}；这个文档没有导入，已写出的图片也已删除",
+                       "检查故事库文件夹的写入权限和磁盘空间，然后重新导入"),
+    "E-IMPORT-ID-TAKEN": ("由标题生成的标识 `{story_id}` 已被 {holder} 使用，这个文档没有导入",
+                          "如果这份材料已经导入过，直接编辑 {holder}；否则用 --id 为它指定另一个标识，例如 --id {story_id}-2"),
+    "E-IMPORT-EXISTS": ("要写入的 `{target}` 已存在，没有覆盖它，这个文档没有导入",
+                        "先处理已有的文件（它可能是上次导入的结果），或用 --id 为这个文档指定另一个标识"),
 }
 
 
@@ -228,6 +252,17 @@ TITLES: dict[str, str] = {
     "E-IMAGE-READ": "引用的图片无法读取",
     "E-IMAGE-TOO-LARGE": "图片文件过大",
     "E-IMAGE-DIMENSIONS": "图片尺寸过小或过大",
+    "W-GUESSED": "草稿中导入时猜出、尚未核实的字段",
+    "E-GUESSED": "送审/发布的故事仍有导入时猜出、未核实的字段",
+    "E-IMPORT-DOC": "导入了旧版 .doc 文档",
+    "E-IMPORT-WPS": "导入了 .wps 文档",
+    "E-IMPORT-ENCRYPTED": "导入的文档有打开密码",
+    "E-IMPORT-CORRUPT": "导入的 .docx 已损坏",
+    "E-IMPORT-NOT-WORD": "导入的文件不是 Word 文档",
+    "E-IMPORT-READ": "导入的文件无法读取",
+    "E-IMPORT-WRITE": "导入的草稿无法写入",
+    "E-IMPORT-ID-TAKEN": "导入的文档的标识已被占用",
+    "E-IMPORT-EXISTS": "导入的目标文件已存在",
 }
 
 
@@ -261,7 +296,7 @@ class _Generic(dict):
              "what": "故事或课程", "current": "现在的标识",
              "file": "文件", "date": "发生日期", "target": "正确的文件名（如 故事.md）", "folder": "stories",
              "quoted": "\"整个值\"",
-             "cut": "省/市", "anonymous": "张某某"}
+             "cut": "省/市", "anonymous": "张某某", "holder": "已有的故事文件", "story_id": "标识"}
 
     def __missing__(self, key: str) -> str:
         return self.WORDS.get(key, key)

@@ -1,0 +1,195 @@
+"""`exemplars import FILE.docx… | FOLDER`: one story draft per Word document, written where `exemplars new` would
+write it; a summary line per file says where, what was guessed and what the editor still owes."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from .messages import render as render_message
+from .schema import PLACEHOLDER, SLUG_RE, STORY
+from .scaffold import _yaml_line
+from .word_import import UnreadableDocument
+from .regions import PROVINCE_SLUGS
+
+_WORDISH = (".docx", ".doc", ".wps", ".docm", ".dotx", ".wpt", ".dot")
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("import", parents=[common], help="把 Word（.docx）事迹材料导入为故事草稿",
+                            description="每个 .docx 文档生成一个故事草稿（status: draft），写到 exemplars new 会写的位置；"
+                                        "正文中的图片放在故事旁边。猜出的字段列在 guessed 中，手机号和身份证号会被删除或打码并报告。"
+                                        "已有的文件从不覆盖。")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE", help=".docx 文件，或包含 .docx 文件的文件夹")
+    parser.add_argument("--kind", choices=("exemplar", "cautionary"), help="类型（默认从正文猜：有“通报”“查处”等词为 cautionary）")
+    parser.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复（默认从正文找方法名称）")
+    parser.add_argument("--id", dest="story_id", help="自定义标识（只导入一个文档时可用）")
+    parser.add_argument("--author", help="作者")
+    parser.set_defaults(handler=cmd_import)
+
+
+def cmd_import(args) -> int:
+    from .cli import EXIT_ERRORS, EXIT_OK, UsageError, _root, _valid_method
+    from .library import load_library
+
+    root = _root(args)
+    files = _collect(args.paths, UsageError)
+    if args.story_id and len(files) > 1:
+        raise UsageError(f"--id 只能在导入一个文档时使用（这次有 {len(files)} 个）")
+    if args.story_id and not SLUG_RE.match(args.story_id):
+        raise UsageError(f"标识 `{args.story_id}` 不合法：只能用小写字母、数字和单个连字符")
+    library = load_library(root)
+    methods = [library.resolve_method(_valid_method(m, library)) for m in args.methods or ()]
+    known = dict(library.method_refs)
+    taken_ids: set[str] = set()
+    failed = 0
+    for path in files:
+        try:
+            print(_import_one(root, path, library, known, methods, args, taken_ids))
+        except UnreadableDocument as exc:
+            failed += 1
+            message, hint = render_message(exc.code, **exc.message_args)
+            print(f"{path}: 错误 {exc.code}: {message}（{hint}）")
+    done = len(files) - failed
+    print(f"共 {len(files)} 个文档：导入 {done} 个" + (f"，{failed} 个没有导入（没有写入任何文件）" if failed else ""))
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _collect(paths: list[Path], usage_error) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _WORDISH
+                           and not p.name.startswith("~$"))  # ~$x.docx: Word's lock file while x.docx is open
+            if not found:
+                raise usage_error(f"文件夹 {path} 中没有 Word 文档（.docx）")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise usage_error(f"文件 {path} 不存在")
+    return files
+
+
+def _import_one(root: Path, path: Path, library, known: dict[str, str], methods: list[str], args,
+                taken_ids: set[str]) -> str:
+    from .ids import slug_from_title
+    from .word_import import convert
+
+    draft = convert(path, known)
+    guessed = [] if draft.title_found else ["title"]
+    if args.kind:
+        draft.kind = args.kind
+    else:
+        guessed.append("kind")
+    if methods:
+        draft.methods = methods
+    elif draft.methods:
+        guessed.append("methods")
+    if draft.region:
+        guessed.append("region")
+    if draft.date:
+        guessed.append("date")
+
+    story_id = args.story_id or slug_from_title(draft.title, draft.date.year if draft.date else None)
+    holder = library.story(story_id)
+    if holder is not None or story_id in taken_ids:  # the id is taken even where the file lies elsewhere
+        raise UnreadableDocument("E-IMPORT-ID-TAKEN", story_id=story_id,
+                                 holder=holder.path if holder else "本次导入的另一个文档")
+    folder = root / STORY.folder / PROVINCE_SLUGS.get(draft.region or "", "other")
+    target = folder / f"{story_id}.md"
+    image_names = [f"{story_id}-{n}.{ext}" for n, (ext, _) in enumerate(draft.images, 1)]
+    for candidate in [target, *(folder / name for name in image_names)]:
+        if candidate.exists():
+            raise UnreadableDocument("E-IMPORT-EXISTS", target=candidate.relative_to(root).as_posix())
+
+    body = draft.body
+    for n, name in enumerate(image_names, 1):
+        body = body.replace(f"\x00image{n}\x00", name)
+    text = render_draft(draft, story_id, body, image_names, guessed, args.author)
+    _write(root, folder, target, text, [(name, data) for name, (_, data) in zip(image_names, draft.images)])
+    taken_ids.add(story_id)
+    first_body_line = text.count("\n", 0, text.index("\n---\n") + 5) + 2
+    return _summary_line(root, path, target, draft, guessed, image_names, first_body_line)
+
+
+def render_draft(draft, story_id: str, body: str, image_names: list[str], guessed: list[str],
+                 author: str | None) -> str:
+    front: dict = {
+        "id": story_id,
+        "title": draft.title[:80],
+        "kind": draft.kind,
+        "methods": draft.methods or [PLACEHOLDER],
+        "summary": STORY.field("summary").placeholder,
+        "region": draft.region or PLACEHOLDER,
+        "date": draft.date or PLACEHOLDER,
+        "status": "draft",
+        "sources": [{"title": f"{PLACEHOLDER}：原材料的名称和出处（导入自 Word 文档）"}],
+    }
+    if image_names:
+        front["cover"] = image_names[0]
+    if author:
+        front["author"] = author
+    if guessed:
+        front["guessed"] = guessed
+    lines = ["---", *(_yaml_line(key, value) for key, value in front.items()), "---", "", body.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def _write(root: Path, folder: Path, target: Path, text: str, images: list[tuple[str, bytes]]) -> None:
+    """Images first, each created exclusively; the story last. On any failure nothing this call made is left."""
+    from .fsutil import create_exclusive
+
+    made: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in images:
+            path = folder / name
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            made.append(path)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        create_exclusive(target, text)
+    except FileExistsError as exc:
+        _undo(made)
+        raise UnreadableDocument("E-IMPORT-EXISTS", target=Path(exc.filename or target).name) from None
+    except OSError as exc:
+        _undo(made)
+        raise UnreadableDocument("E-IMPORT-WRITE", target=target.relative_to(root).as_posix(),
+                                 reason=exc.strerror or str(exc)) from None
+
+
+def _undo(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+_LABELS = {"title": "标题", "kind": "类型", "methods": "方法", "region": "地区", "date": "日期"}
+
+
+def _summary_line(root: Path, source: Path, target: Path, draft, guessed: list[str], images: list[str],
+                  first_body_line: int) -> str:
+    rel = target.relative_to(root).as_posix()
+    values = {"title": draft.title, "kind": draft.kind, "methods": "、".join(draft.methods), "region": draft.region,
+              "date": draft.date.isoformat() if isinstance(draft.date, dt.date) else ""}
+    said = "，".join(f"{_LABELS[name]} {values[name]}" for name in guessed) or "无"
+    owed = ["摘要", "来源"]
+    owed += [label for name, label in (("region", "地区"), ("date", "日期")) if not getattr(draft, name)]
+    if not draft.methods:
+        owed.append("方法")
+    if draft.region:
+        owed.append("地区的市、县两级")
+    parts = [f"{source} → 已写入 {rel}（草稿）",
+             f"猜出：{said}（已列在 guessed 中，核实后删掉）",
+             f"需编辑补充：{'、'.join(owed)}"]
+    if images:
+        parts.append(f"图片 {len(images)} 张放在故事旁边，第一张作封面")
+    for line, code, value, removed in draft.numbers:
+        kind = "身份证号" if code.endswith("IDCARD") else "手机号"
+        if line == 0:
+            parts.append(f"个人信息：标题中的{kind} {value} 已打码")
+        elif removed:
+            parts.append(f"个人信息：第 {first_body_line + line - 1} 行处删除了含{kind} {value} 的联系方式一行")
+        else:
+            parts.append(f"个人信息：第 {first_body_line + line - 1} 行的{kind}已打码为 {value}")
+    return "；".join(parts)
