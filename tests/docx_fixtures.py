@@ -56,7 +56,8 @@ def add_footnote(document, paragraph, note: str) -> None:
 
 
 def write_material(path: Path, *, heading_styles: bool = False, province: str = "浙江省",
-                   date_text: str = "2023年5月20日", image: bool = True, title_style: bool = True) -> Path:
+                   date_text: str = "2023年5月20日", image: bool = True, title_style: bool = True,
+                   personal: bool = True) -> Path:
     """A 先进事迹材料 in the shape most offices send. `heading_styles`: 一、 headings use Word's Heading 1
     instead of bold direct formatting; `title_style`: the title uses the Title style instead of a centred bold
     paragraph."""
@@ -97,7 +98,8 @@ def write_material(path: Path, *, heading_styles: bool = False, province: str = 
         doc.add_picture(io.BytesIO(png_bytes()), width=Inches(3))
     heading("三、成效")
     doc.add_paragraph(f"{INDENT}三个月后，分类准确率超过九成。")
-    doc.add_paragraph(f"{INDENT}当事人身份证号：{full_width(ID_NUMBER)}，已核实。")
-    doc.add_paragraph(f"联系电话：{MOBILE}")
+    if personal:
+        doc.add_paragraph(f"{INDENT}当事人身份证号：{full_width(ID_NUMBER)}，已核实。")
+        doc.add_paragraph(f"联系电话：{MOBILE}")
     doc.save(path)
     return path

@@ -25,7 +25,7 @@ FICTIONAL_SOURCE = "虚构示例：本文为演示编写，人物、单位与情
 EXAMPLE_BLOCK = re.compile(r"^```markdown[ \t]*\n(---\n.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 SNAPSHOT = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 # Commands the guide documents; each must be mentioned and exist.
-DOCUMENTED = {"new", "new-lesson", "check", "status", "stats", "codes", "schema", "publish"}
+DOCUMENTED = {"new", "new-lesson", "check", "status", "stats", "codes", "schema", "publish", "import"}
 
 
 def guide_text() -> str:

@@ -320,3 +320,50 @@ def test_an_imported_story_once_finished_publishes_with_its_table_image_and_foot
     note = article.select_one("div.footnote li")
     assert note is not None and "据某某县2022年环境整治通报。" in note.get_text()
     assert article.select_one("sup a[href^='#fn']") is not None
+
+
+def test_a_gif_becomes_a_png_and_an_unconvertible_drawing_a_placeholder(library_copy, cli, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("两张图", style="Title")
+    for colour in ((20, 90, 160), (160, 90, 20)):  # two different pictures: python-docx stores a repeat once
+        gif = io.BytesIO()
+        Image.new("RGB", (640, 480), colour).save(gif, "GIF")
+        doc.add_picture(io.BytesIO(gif.getvalue()))
+    doc.save(tmp_path / "src.docx")
+    # turn the second picture into an EMF drawing, as Word stores charts and clip art
+    with zipfile.ZipFile(tmp_path / "src.docx") as old, zipfile.ZipFile(tmp_path / "图.docx", "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"media/image2.gif", b"media/image2.emf")
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"<Default ", b'<Default Extension="emf" ContentType="image/x-emf"/><Default ', 1)
+            name = "word/media/image2.emf" if item.filename == "word/media/image2.gif" else item.filename
+            new.writestr(name, b"\x01\x00\x00\x00not really emf" if name.endswith(".emf") else data)
+    root = library_copy()
+    result = cli("import", "--root", str(root), "--method", "民主协商法", str(tmp_path / "图.docx"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    [path] = (root / "stories" / "other").glob("*.md")
+    body = _body(path.read_text(encoding="utf-8"))
+    png = path.parent / f"{path.stem}-1.png"
+    with Image.open(png) as picture:
+        assert picture.format == "PNG" and picture.size == (640, 480)
+    assert body[0] == f"![待填写：图片说明]({png.name})"
+    assert body[2].startswith("待填写：这里原有一张 image/x-emf 格式的图片，无法转换")
+    assert not list(path.parent.glob("*.emf"))
+
+
+def test_the_import_the_guide_shows_prints_what_the_guide_says(library_copy, cli, tmp_path):
+    """docs/contribute.md shows `exemplars import 材料/扎根山村的板凳书记.docx` and its output: run on the same
+    material, the command prints exactly those lines."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "contribute.md").read_text(encoding="utf-8")
+    shown = re.search(r"^(材料/扎根山村的板凳书记\.docx → .*)\n(共 1 个文档：导入 1 个)$", guide, re.MULTILINE)
+    assert shown, "the guide's sample output of exemplars import is missing"
+    root = library_copy()
+    (root / "材料").mkdir()
+    write_material(root / "材料" / "扎根山村的板凳书记.docx")
+    result = cli("import", "--root", str(root), "--author", "林晓", "材料/扎根山村的板凳书记.docx", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [shown.group(1), shown.group(2)]

@@ -24,12 +24,12 @@ def register(sub, common) -> None:
     parser.add_argument("--kind", choices=("exemplar", "cautionary"), help="类型（默认从正文猜：有“通报”“查处”等词为 cautionary）")
     parser.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复（默认从正文找方法名称）")
     parser.add_argument("--id", dest="story_id", help="自定义标识（只导入一个文档时可用）")
-    parser.add_argument("--author", help="作者")
+    parser.add_argument("--author", help="作者（默认取 git 的 user.name）")
     parser.set_defaults(handler=cmd_import)
 
 
 def cmd_import(args) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, UsageError, _root, _valid_method
+    from .cli import EXIT_ERRORS, EXIT_OK, UsageError, _git_user, _root, _valid_method
     from .library import load_library
 
     root = _root(args)
@@ -41,6 +41,7 @@ def cmd_import(args) -> int:
     library = load_library(root)
     methods = [library.resolve_method(_valid_method(m, library)) for m in args.methods or ()]
     known = dict(library.method_refs)
+    args.author = args.author or _git_user(root)
     taken_ids: set[str] = set()
     failed = 0
     for path in files:

@@ -113,13 +113,16 @@ def convert(path: Path, methods_known: dict[str, str]) -> Draft:
     import mammoth  # imported on use: only `exemplars import` needs it
 
     images: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
 
     def keep_image(image):
         with image.open() as stream:
             data = stream.read()
-        ext = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/webp": "webp",
-               "image/gif": "gif"}.get(image.content_type, "bin")
-        images.append((ext, data))
+        kept = _web_image(image.content_type, data)
+        if kept is None:  # EMF/WMF drawings and the like: no browser shows them, Pillow cannot convert them
+            skipped.append(image.content_type or "未知格式")
+            return {"src": "", "alt": f"\x00skipped{len(skipped)}\x00"}
+        images.append(kept)
         # Word's alt text is usually empty or the file name: ask the editor for a description instead.
         alt = (image.alt_text or "").strip()
         if not alt or re.search(r"\.(png|jpe?g|gif|bmp|emf|wmf)$|^(图片|picture|image)\s*\d*$", alt, re.I):
@@ -133,11 +136,34 @@ def convert(path: Path, methods_known: dict[str, str]) -> Draft:
     except Exception:  # mammoth raises many kinds (KeyError, XML errors …) on a damaged package
         raise UnreadableDocument("E-IMPORT-CORRUPT") from None
     title, markdown = html_to_markdown(result.value)
+    for n, kind in enumerate(skipped, 1):  # the image element becomes a line the editor cannot miss
+        markdown = markdown.replace(f"![\x00skipped{n}\x00]()", f"{PLACEHOLDER}：这里原有一张 {kind} 格式的图片，无法转换；"
+                                    "请在 Word/WPS 中把它另存为 PNG 或 JPEG，放在故事旁边并引用")
     draft = Draft(title=title or path.stem, body="", images=images, title_found=bool(title))
     draft.body = _mask_personal(markdown, draft)
     draft.title = _mask_inline(draft.title, draft)
     _guess(draft, methods_known)
     return draft
+
+
+def _web_image(content_type: str | None, data: bytes) -> tuple[str, bytes] | None:
+    """(extension, bytes) the site can publish: PNG, JPEG and WebP as they are; GIF, BMP and TIFF as PNG."""
+    simple = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/webp": "webp"}
+    if content_type in simple:
+        return simple[content_type], data
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.format not in ("GIF", "BMP", "TIFF", "PNG", "JPEG", "WEBP"):
+                return None
+            out = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(out, "PNG")
+            return "png", out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
 
 
 # --- the document: headings in direct formatting ---------------------------------------------------------------
