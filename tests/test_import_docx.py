@@ -367,3 +367,23 @@ def test_the_import_the_guide_shows_prints_what_the_guide_says(library_copy, cli
     result = cli("import", "--root", str(root), "--author", "林晓", "材料/扎根山村的板凳书记.docx", cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [shown.group(1), shown.group(2)]
+
+
+def test_a_first_heading_is_the_title_and_later_ones_stay_headings(library_copy, cli, tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("村里的调解室", level=1)  # no Title style: the first heading is the title
+    doc.add_paragraph("2018年7月1日，山东某某村调解室挂牌。")
+    doc.add_heading("调解经过", level=1)
+    doc.add_heading("第一次调解", level=2)
+    doc.add_paragraph("双方各让一步。")
+    doc.save(tmp_path / "h.docx")
+    root = library_copy()
+    result = cli("import", "--root", str(root), "--method", "教育疏导法", str(tmp_path / "h.docx"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    [path] = (root / "stories" / "shandong").glob("*.md")
+    text = path.read_text(encoding="utf-8")
+    assert "\ntitle: 村里的调解室\n" in text
+    assert _body(text) == ["2018年7月1日，山东某某村调解室挂牌。", "", "## 调解经过", "", "### 第一次调解", "",
+                           "双方各让一步。"]

@@ -418,7 +418,7 @@ STORY_FIELDS: tuple[Field, ...] = (
     Field("reviewed_by", Text(), "审核人", "审核发布的编辑。", "周文澜", aliases=("reviewer", "reviewed", "审核")),
     Field("featured", Boolean(), "推荐", "为 true 时在首页推荐。", "true", aliases=("feature", "pinned")),
     Field("guessed", ListOf(Text()), "待核实",
-          "`exemplars import` 从 Word 正文猜出的字段名（如 date、region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
+          "导入 Word 文档（exemplars import）时从正文猜出、尚待核实的字段名（如 date、region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
           "[date, region]"),
     Field("sample", Boolean(), "虚构示例", "为 true 表示这是演示用的虚构故事，页面会显示“虚构示例”提示。", "true"),
 )

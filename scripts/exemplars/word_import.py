@@ -171,7 +171,7 @@ def _mark_headings(document):
     import cobble
 
     children, titled = list(document.children), False
-    has_title = any(_style(p) in ("Title", "标题") for p in children)
+    has_title = any(_style(p) in ("title", "标题") for p in children)
     for index, paragraph in enumerate(children):
         if not _is_paragraph(paragraph):
             continue
@@ -182,10 +182,10 @@ def _mark_headings(document):
         emphasised = _all_bold(paragraph) or paragraph.alignment == "center"
         if not has_title and not titled:
             titled = True  # the first paragraph with text is the title if it looks like one
-            if style in ("Heading 1", "标题 1") or (emphasised and not _LEVEL2.match(text)):
+            if style in ("heading 1", "标题 1") or (emphasised and not _LEVEL2.match(text)):
                 children[index] = cobble.copy(paragraph, style_name="Title")
                 continue
-        if style and style not in ("Normal", "正文", "Body Text"):
+        if style and style not in ("normal", "正文", "body text", "plain text"):
             continue
         if text.startswith(("——", "—")) and paragraph.alignment in ("center", "right"):
             children[index] = cobble.copy(paragraph, style_name="Subtitle")
@@ -203,7 +203,9 @@ def _is_paragraph(node) -> bool:
 
 
 def _style(paragraph) -> str:
-    return paragraph.style_name or ""
+    """Lower case: Word writes `heading 1` in styles.xml, python-docx and WPS `Heading 1` (mammoth's style map
+    matches either)."""
+    return (paragraph.style_name or "").lower()
 
 
 def _runs(node):
