@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .personal import find_numbers, mask  # noqa: F401  (mask: kept for importers)
+from .personal import find_numbers
 from .schema import PLACEHOLDER
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")

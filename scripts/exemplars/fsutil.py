@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -34,3 +35,22 @@ def replace_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# --- build caches (.cache/qr, .cache/docx …): entries written whole, then linked or copied into the site ------
+def store_cache_entry(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically: a build killed midway must not leave half a file to be reused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def place_from_cache(cached: Path, target: Path) -> None:
+    """A hard link when the cache and the site share a file system (no bytes copied), else a copy."""
+    if target.exists() or target.is_symlink():
+        target.unlink()
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)

@@ -21,7 +21,7 @@ from dataclasses import fields, replace
 from .diagnostics import Diagnostic
 from .library import Library
 from .load import Record
-from .model import Lesson, Method, Source, Story
+from .model import Source
 from .personal import mask_numbers, might_hold_number
 
 # Fields holding ids (or lists of ids); everything else that is text is masked as text.

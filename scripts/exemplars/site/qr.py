@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import os
 import re
-import shutil
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
 
 import zxingcpp
+
+from ..fsutil import place_from_cache, store_cache_entry
 
 ERROR = "M"
 MODULE_MM = 1  # printed size of one module
@@ -115,28 +115,10 @@ def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None 
     for rel_path, url in codes.items():
         target = out_dir / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _place(cached_svg_path(url, cache_dir), target)
+        place_from_cache(cached_svg_path(url, cache_dir), target)
     return len(missing)
 
 
 def _draw_into_cache(urls: list[str], cache_dir: Path) -> None:
     for url in urls:
-        _store(cached_svg_path(url, cache_dir), qr_svg(url).encode("utf-8") + b"\n")
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write a cache entry atomically: a build killed midway must not leave half an SVG to be reused."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
-def _place(cached: Path, target: Path) -> None:
-    """A hard link when the cache and the site share a file system (no bytes copied), else a copy."""
-    if target.exists() or target.is_symlink():
-        target.unlink()
-    try:
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
+        store_cache_entry(cached_svg_path(url, cache_dir), qr_svg(url).encode("utf-8") + b"\n")

@@ -22,8 +22,6 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..cache import digest
+from ..fsutil import place_from_cache, store_cache_entry
 from .qr import qr_matrix
 
 BODY_FONT = "宋体"
@@ -484,33 +483,21 @@ def write_docx_files(jobs: dict[str, DocxJob], out_dir: Path, cache_dir: Path | 
         target.parent.mkdir(parents=True, exist_ok=True)
         cached = Path(cache_dir) / f"{job.key()}.docx" if cache_dir is not None else None
         if cached is not None and cached.is_file():
-            _place(cached, target)
+            place_from_cache(cached, target)
             continue
         data = job.build()
         built += 1
         if cached is not None and _store(cached, data):
-            _place(cached, target)
+            place_from_cache(cached, target)
         else:
             target.write_bytes(data)
     return built
 
 
 def _store(path: Path, data: bytes) -> bool:
-    """Write a cache entry atomically; False when the cache cannot be written (it only ever saves time)."""
+    """Write a cache entry; False when the cache cannot be written (it only ever saves time)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        store_cache_entry(path, data)
         return True
     except OSError:
         return False
-
-
-def _place(cached: Path, target: Path) -> None:
-    if target.exists() or target.is_symlink():
-        target.unlink()
-    try:
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
