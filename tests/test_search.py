@@ -54,9 +54,10 @@ def test_record_indexes_tokens_and_carries_the_readable_text():
     assert not CJK_RUN.search(body), "the indexed body holds tokens only"
     assert 'data-pagefind-meta="text"' not in doc, "the text is read back from the tokens, not stored twice"
     stored = " ".join(re.sub(r"<[^>]+>", " ", unescape(body.split("</h1>", 1)[1])).split())
-    assert readable_text(stored) == "摘要一句。做法人民调解员&老王上门"
+    # the summary, the heading and the paragraph stay apart (BREAK), so excerpts can show where a block ended
+    assert readable_text(stored) == "摘要一句。 ¶做法¶人民调解员&老王上门⁂"
     assert '<span data-pagefind-filter="类型" hidden>正面典型</span>' in doc
-    assert plain_text(html) == "做法 人民调解员&老王 上门"
+    assert plain_text(html) == "做法 ¶ 人民调解员&老王 上门"
 
 
 # --- the real thing, in chromium ----------------------------------------------------------------------------

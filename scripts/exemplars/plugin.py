@@ -50,7 +50,9 @@ from .site.share_meta import share_meta
 from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
+from .search.normalise import browser_module
 from .search.records import SearchRecord, record_for
+from .search.vocabulary import vocabulary_json
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -205,6 +207,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             for file in files.documentation_pages():
                 if file.src_uri not in self.specs:
                     Path(file.abs_dest_path).unlink(missing_ok=True)
+        # The search page's normalisation table (the index's own, normalise.py) and did-you-mean words.
+        files.append(File.generated(config, "assets/javascripts/fold.js", content=browser_module(),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(File.generated(config, "search/vocabulary.json", content=vocabulary_json(library),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
         for old, new in self.site.redirects.items():
             html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new,
                                  icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None)

@@ -1,24 +1,37 @@
 // The search page: Pagefind, with the library's exact Chinese substring matching.
 //
 // Pagefind indexed every Chinese character as one ASCII word naming it and the character after it, in text order
-// (scripts/exemplars/search/ngrams.py — keep the two in step). Here a query's Chinese run is rewritten into the
-// words of its first n-1 positions as a quoted phrase, so Pagefind finds 调解 inside 调解员 and only where the
-// characters stand together. Each result is still checked against the page's readable text (decoded from the
-// stored words, readableText below) and excerpts are cut from that text, so readers never see the index's words
-// and every shown result really contains what they typed.
+// (scripts/exemplars/search/ngrams.py — keep the two in step), after folding the text (fold.js, generated from
+// scripts/exemplars/search/normalise.py at build time: traditional → simplified, full-width letters and digits →
+// half-width). A query is folded the same way and split at spaces into parts; each part's Chinese runs become
+// the words of their first n-1 positions as a quoted phrase, other words stay words. Every term is one Pagefind
+// search (Pagefind matches one phrase per search) and a page must be found by all of them: every part, in any
+// order. Each result is then checked against the page's text read back from the stored words (readableText),
+// compared in matchForm (folded, lower case, no spaces or inner hyphens), so a part's characters must stand
+// together and in order. Excerpts are cut from the text as written: `restore` undoes the folding.
+import { fold, matchForm, matchFormMapped, restore } from "./fold.js";
 
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 const FILTER_GROUPS = ["类型", "方法", "省份", "年份"];
 const BATCH = 10;
 const KIND_LABEL = { exemplar: "正面典型", cautionary: "反面典型", method: "方法", lesson: "课程" };
+const EXTRAS = "\u2042"; // records.py EXTRAS: what follows is found by, never shown
+const BREAK = "\u00b6"; // records.py BREAK: a paragraph, heading or list item ended here
 
 const COMPAT = 0xf900; // compatibility ideographs are numbered right after U+9FFF (ngrams.py does the same)
+const ASTRAL = 0x20000; // planes 2-3 (extension B onwards): four digits, the first m-o (ngrams.py ASTRAL_LEAD)
+const ASTRAL_LEAD = 22;
 
 function code(ch) {
   const c = ch.codePointAt(0);
+  if (c >= ASTRAL) {
+    const v = c - ASTRAL;
+    return DIGITS[ASTRAL_LEAD + Math.floor(v / 46656)] + DIGITS[Math.floor(v / 1296) % 36] +
+      DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
+  }
   const v = c >= COMPAT ? c - COMPAT + (0xa000 - BASE) : c - BASE;
   return DIGITS[Math.floor(v / 1296)] + DIGITS[Math.floor(v / 36) % 36] + DIGITS[v % 36];
 }
@@ -32,80 +45,133 @@ function runTerms(run) {
   return words.length === 1 ? words[0] : `"${words.join(" ")}"`;
 }
 
-// What the reader typed → Pagefind terms, plus the Chinese runs and other words to verify and highlight.
-export function rewrite(query) {
+// One folded, space-free part → its Pagefind terms (ngrams.py part_terms).
+function partTerms(part) {
   const terms = [];
-  const runs = [];
-  const words = [];
-  const addWords = (text) => {
-    const found = text.toLowerCase().match(WORD) || [];
-    terms.push(...found);
-    words.push(...found);
-  };
-  for (const part of query.trim().split(/\s+/)) {
-    if (!part) continue;
-    let last = 0;
-    for (const match of part.matchAll(CJK_RUN)) {
-      if (match.index > last) addWords(part.slice(last, match.index));
-      const run = match[0];
-      runs.push(run);
-      terms.push(runTerms(run));
-      last = match.index + run.length;
-    }
-    if (last < part.length) addWords(part.slice(last));
+  const addWords = (text) => terms.push(...(text.toLowerCase().match(WORD) || []));
+  let last = 0;
+  for (const match of part.matchAll(CJK_RUN)) {
+    if (match.index > last) addWords(part.slice(last, match.index));
+    terms.push(runTerms(match[0]));
+    last = match.index + match[0].length;
   }
-  return { terms, runs, words };
+  if (last < part.length) addWords(part.slice(last));
+  return terms;
+}
+
+// What the reader typed → its parts: each with its Pagefind terms and the form its text must contain.
+export function rewrite(query) {
+  const parts = fold(query).trim().split(/\s+/u).filter(Boolean)
+    .map((part) => ({ terms: partTerms(part), form: matchForm(part) }))
+    .filter((part) => part.terms.length && part.form);
+  return { parts, terms: parts.flatMap((part) => part.terms), forms: parts.map((part) => part.form) };
 }
 
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-// The index stores each Chinese character as "Q" + its three base-36 digits + the next character's (ngrams.py
+// The index stores each Chinese character as "Q" + its base-36 code + the next character's (ngrams.py
 // readable_text is the twin); the page's text is read back from that, so the index need not carry a second copy.
-const STORED = / ?(?<![0-9A-Za-z])Q([0-9a-z]{3})[0-9a-z]{3}(?![0-9A-Za-z]) ?/g;
+const CODE = "[0-9a-l][0-9a-z]{2}|[m-o][0-9a-z]{3}";
+const STORED = new RegExp(` ?(?<![0-9A-Za-z])Q(${CODE})(?:${CODE}|zzz)(?![0-9A-Za-z]) ?`, "g");
+
+function decode(digits) {
+  const v = parseInt(digits, 36);
+  if (digits.length === 4) return String.fromCodePoint(v - ASTRAL_LEAD * 46656 + ASTRAL);
+  return String.fromCodePoint(v >= 0xa000 - BASE ? v - (0xa000 - BASE) + COMPAT : v + BASE);
+}
 
 export function readableText(content) {
-  return (content || "").replace(STORED, (_, digits) => {
-    const v = parseInt(digits, 36);
-    return String.fromCodePoint(v >= 0xa000 - BASE ? v - (0xa000 - BASE) + COMPAT : v + BASE);
-  });
+  return (content || "").replace(STORED, (_, digits) => decode(digits));
 }
 
-// The page's text without its title (the title is indexed first, and shown above the excerpt anyway).
-function realText(data) {
-  const text = readableText(data.content);
+// The page as the reader wrote it (title dropped: it is shown above the excerpt), and what it is also found by.
+export function pageText(data) {
+  const content = data.content || "";
+  const cut = content.lastIndexOf(EXTRAS);
+  const shown = cut < 0 ? content : content.slice(0, cut);
+  let restoring = {};
+  try {
+    restoring = JSON.parse((data.meta && data.meta.restore) || "{}");
+  } catch (_) {
+    restoring = {};
+  }
+  let text = restore(readableText(shown), restoring).trim();
   const title = (data.meta && data.meta.title) || "";
-  return title && text.startsWith(title) ? text.slice(title.length).trimStart() : text;
+  if (title && text.startsWith(title)) text = text.slice(title.length).trimStart();
+  const extras = cut < 0 ? "" : readableText(content.slice(cut + 1));
+  return { title, text, extras };
 }
 
-// Pagefind matched the tokens; keep only pages whose title or text holds every run and word exactly.
-function contains(data, parsed) {
-  const haystack = (((data.meta && data.meta.title) || "") + "\n" + realText(data)).toLowerCase();
-  return parsed.runs.every((run) => haystack.includes(run)) && parsed.words.every((w) => haystack.includes(w));
+// Pagefind found every term; keep only pages where each part's characters stand together, in order.
+export function contains(data, parsed) {
+  const page = pageText(data);
+  const haystack = [page.title, page.text, page.extras].map(matchForm).join(BREAK);
+  return parsed.forms.every((form) => haystack.includes(form));
+}
+
+// Where each part first occurs in `text` (UTF-16 ranges of the text as written), non-overlapping, longest first.
+function occurrences(text, forms, from = 0) {
+  const mapped = matchFormMapped(text);
+  const ranges = [];
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    let at = mapped.form.indexOf(form);
+    while (at >= 0) {
+      const range = [mapped.starts[at], mapped.ends[at + form.length - 1]];
+      if (range[0] >= from && !ranges.some(([s, e]) => range[0] < e && s < range[1])) ranges.push(range);
+      at = mapped.form.indexOf(form, at + 1);
+    }
+  }
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
+// Step back/forward off the second half of a surrogate pair, so a cut never splits a character.
+function boundary(text, at) {
+  const unit = text.charCodeAt(at);
+  return at > 0 && at < text.length && unit >= 0xdc00 && unit <= 0xdfff ? at - 1 : at;
+}
+
+function textHtml(piece) {
+  return escapeHtml(piece).split(BREAK).join('<span class="ex-result__break" aria-hidden="true"> ¶ </span>');
 }
 
 export function excerpt(text, parsed, length = 96) {
-  const needles = [...parsed.runs, ...parsed.words].filter(Boolean).sort((a, b) => b.length - a.length);
-  const lower = text.toLowerCase();
-  let first = -1;
-  for (const needle of needles) {
-    const at = lower.indexOf(needle.toLowerCase());
-    if (at >= 0 && (first < 0 || at < first)) first = at;
+  const found = occurrences(text, parsed.forms);
+  const first = found.length ? found[0][0] : 0;
+  const start = boundary(text, first ? Math.max(0, first - 24) : 0);
+  const end = boundary(text, Math.min(text.length, start + length));
+  let html = "";
+  let at = start;
+  for (const [s, e] of found) {
+    if (s < start || e > end) continue;
+    html += textHtml(text.slice(at, s)) + `<mark>${textHtml(text.slice(s, e))}</mark>`;
+    at = e;
   }
-  const start = first < 0 ? 0 : Math.max(0, first - 24);
-  const end = Math.min(text.length, start + length);
-  const piece = text.slice(start, end);
-  let html = escapeHtml(piece);
-  if (needles.length) {
-    const pattern = new RegExp(needles.map((n) => escapeRegExp(escapeHtml(n))).join("|"), "gi");
-    html = html.replace(pattern, (m) => `<mark>${m}</mark>`);
-  }
+  html += textHtml(text.slice(at, end));
   return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
+}
+
+// Did you mean: words of the library (method names, places, domains, tags, common terms) one edit away.
+export function oneEditAway(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (Math.abs(x.length - y.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  let j = 0;
+  while (j < x.length - i && j < y.length - i && x[x.length - 1 - j] === y[y.length - 1 - j]) j++;
+  return x.length - i - j <= 1 && y.length - i - j <= 1;
+}
+
+export function suggest(query, vocabulary) {
+  const form = matchForm(query);
+  if (Array.from(form).length < 2) return null;
+  let best = null;
+  for (const word of vocabulary) {
+    if (oneEditAway(form, matchForm(word)) && (best === null || word.length < best.length)) best = word;
+  }
+  return best;
 }
 
 function setup(root) {
@@ -117,9 +183,10 @@ function setup(root) {
   const status = root.querySelector(".ex-search__status");
   const list = root.querySelector(".ex-search__results");
   const more = root.querySelector(".ex-search__more");
+  const hint = root.querySelector(".ex-search__suggest");
   const params = new URLSearchParams(window.location.search);
   const state = { query: params.get("q") || "", filters: {}, run: 0, pending: [], parsed: null, shown: 0,
-    expanded: new Set() };
+    total: null, expanded: new Set() };
   for (const group of FILTER_GROUPS) {
     const values = params.getAll(group);
     if (values.length) state.filters[group] = values;
@@ -259,7 +326,7 @@ function setup(root) {
     li.innerHTML =
       `<p class="ex-result__top">${badge}<span class="ex-result__facts">${facts}</span></p>` +
       `<h2 class="ex-result__title"><a href="${escapeHtml(data.url)}">${escapeHtml(data.meta.title || data.url)}</a></h2>` +
-      `<p class="ex-result__excerpt">${excerpt(realText(data), state.parsed)}</p>`;
+      `<p class="ex-result__excerpt">${excerpt(pageText(data).text, state.parsed)}</p>`;
     return li;
   }
 
@@ -278,7 +345,39 @@ function setup(root) {
       }
     }
     more.hidden = state.pending.length === 0;
+    if (run === state.run && state.total !== null) setStatus(state.total);
     return added;
+  }
+
+  // Every term is searched on its own; a page must be found by all of them. Ranked as the first term ranks it.
+  async function intersect(pf, terms, options) {
+    const unique = [...new Set(terms)];
+    const responses = await Promise.all(unique.map((term) => pf.search(term, options)));
+    if (responses.some((r) => !r)) return null; // a newer search superseded this one
+    if (responses.length === 1) return responses[0];
+    const kept = responses.slice(1).map((r) => new Set(r.results.map((result) => result.id)));
+    const results = responses[0].results.filter((result) => kept.every((ids) => ids.has(result.id)));
+    return { results, filters: responses[0].filters };
+  }
+
+  let vocabularyPromise = null;
+  async function didYouMean(run) {
+    if (!vocabularyPromise) {
+      vocabularyPromise = fetch(new URL("search/vocabulary.json", base).href)
+        .then((r) => (r.ok ? r.json() : []))
+        .catch(() => []);
+    }
+    const word = suggest(state.query, await vocabularyPromise);
+    if (!word || run !== state.run) return;
+    const link = new URL(window.location.href);
+    link.searchParams.set("q", word);
+    hint.innerHTML = `你是不是要找：<a href="${escapeHtml(link.search)}">${escapeHtml(word)}</a>`;
+    hint.hidden = false;
+    hint.querySelector("a").addEventListener("click", (event) => {
+      event.preventDefault();
+      input.value = word;
+      search();
+    });
   }
 
   async function search() {
@@ -296,29 +395,33 @@ function setup(root) {
       return;
     }
     status.textContent = "正在搜索…";
+    hint.hidden = true;
+    state.total = null;
     if (!filtersReady) filtersBox.setAttribute("aria-busy", "true"); // keep the chips' room (see the CSS)
     const pf = await pagefind();
     state.parsed = rewrite(state.query);
-    const query = state.parsed.terms.length ? state.parsed.terms.join(" ") : null;
+    const terms = state.parsed.terms;
     // An empty `filters` option makes Pagefind leave out the per-value counts: pass it only when set.
     const options = Object.keys(filters).length ? { filters } : {};
-    if (!query) options.sort = { date: "desc" };
-    const response = await pf.search(query, options);
+    if (!terms.length) options.sort = { date: "desc" };
+    const response = terms.length ? await intersect(pf, terms, options) : await pf.search(null, options);
     if (run !== state.run || !response) return;
     list.textContent = "";
     state.pending = response.results.slice();
     state.shown = 0;
     if (filtersReady) renderFilters(response.filters);
+    state.total = response.results.length;
     await showMore(run);
     if (run !== state.run) return;
-    setStatus(response.results.length);
+    setStatus(state.total);
+    if (!state.shown && state.query) didYouMean(run);
     if (!filtersReady) {
       // Now the chips: once the results are on screen, load the filter index, then ask again (everything else
       // is cached) for the counts.
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       await loadFilters(pf);
       if (run !== state.run) return;
-      const counted = await pf.search(query, options);
+      const counted = terms.length ? await intersect(pf, terms, options) : await pf.search(null, options);
       if (run === state.run && counted) renderFilters(counted.filters);
     }
   }
@@ -333,13 +436,29 @@ function setup(root) {
     }
   }
 
+  // An input method composes pinyin (qunzhong) before the reader picks the characters (群众): search only what
+  // was chosen, when the composition ends.
   let timer = null;
-  input.addEventListener("input", () => {
+  let composing = false;
+  const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(search, 250);
+  };
+  input.addEventListener("compositionstart", () => {
+    composing = true;
+    clearTimeout(timer);
+  });
+  input.addEventListener("compositionend", () => {
+    composing = false;
+    schedule();
+  });
+  input.addEventListener("input", (event) => {
+    if (composing || event.isComposing) return;
+    schedule();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (composing) return;
     clearTimeout(timer);
     search();
   });

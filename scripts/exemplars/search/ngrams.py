@@ -20,27 +20,41 @@ import re
 BASE = 0x3400
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+ASTRAL = 0x20000  # planes 2 and 3: extensions B-H (personal and place names) and the compatibility supplement
+ASTRAL_END = 0x3FFFF
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 _WORD = re.compile(r"[^\W_]+")
-END = "zzz"  # "no next character": beyond every character's code (the largest is 0x7FFF)
+END = "zzz"  # "no next character": beyond every character's code
 
-COMPAT = 0xF900  # the compatibility ideographs follow right after U+9FFF, so three digits cover every range
+COMPAT = 0xF900  # the compatibility ideographs follow right after U+9FFF, so three digits cover every BMP range
+# A BMP character's code is three digits whose first is 0-l (its value is below 22 × 1296); a character of planes
+# 2-3 has four, the first m-o (22 + value // 46656). No code is a prefix of another, so a single character is still
+# found by the prefix "q" + its code, and a pair word still names exactly two characters.
+ASTRAL_LEAD = 22
 
 
 def encode_char(ch: str) -> str:
     code = ord(ch)
+    if code >= ASTRAL:
+        value = code - ASTRAL
+        return DIGITS[ASTRAL_LEAD + value // 46656] + DIGITS[value // 1296 % 36] + DIGITS[value // 36 % 36] + \
+            DIGITS[value % 36]
     value = code - COMPAT + (0xA000 - BASE) if code >= COMPAT else code - BASE
     return DIGITS[value // 1296] + DIGITS[value // 36 % 36] + DIGITS[value % 36]
 
 
-# One str.translate pass turns a run into its characters' codes, three digits each.
+# One str.translate pass turns a run into its characters' codes, three digits each (four beyond the BMP).
 _CODES = {code: encode_char(chr(code)) for start, end in CJK_RANGES for code in range(start, end + 1)}
+_ASTRAL_RUN = re.compile(r"[\U00020000-\U0003ffff]")
 
 
 def _pairs(run: str) -> list[str]:
-    """Each character's code followed by the next one's (END after the last): six digits per character."""
-    codes = run.translate(_CODES) + END
-    return [codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+    """Each character's code followed by the next one's (END after the last)."""
+    if _ASTRAL_RUN.search(run) is None:  # the common case: fixed three-digit codes, sliced in one pass
+        codes = run.translate(_CODES) + END
+        return [codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+    codes = [encode_char(c) for c in run] + [END]
+    return [codes[i] + codes[i + 1] for i in range(len(run))]
 
 
 def _spell_run(match: re.Match) -> str:
@@ -54,10 +68,14 @@ def index_text(text: str) -> str:
     return CJK_RUN.sub(_spell_run, text)
 
 
-_TOKEN = re.compile(r" ?(?<![0-9A-Za-z])Q([0-9a-z]{3})[0-9a-z]{3}(?![0-9A-Za-z]) ?")
+_CODE = "[0-9a-l][0-9a-z]{2}|[m-o][0-9a-z]{3}"
+_TOKEN = re.compile(rf" ?(?<![0-9A-Za-z])Q({_CODE})(?:{_CODE}|{END})(?![0-9A-Za-z]) ?")
 
 
-def _decode(value: int) -> str:
+def _decode(code: str) -> str:
+    value = int(code, 36)
+    if len(code) == 4:
+        return chr(value - ASTRAL_LEAD * 46656 + ASTRAL)
     return chr(value - (0xA000 - BASE) + COMPAT if value >= 0xA000 - BASE else value + BASE)
 
 
@@ -65,27 +83,34 @@ def readable_text(content: str) -> str:
     """The text back from what Pagefind stored (its fragment's `content`): each word becomes its first character
     again. The reader's excerpts come from this, so the index does not also carry the text (half of Pagefind's
     fragment bytes and a fifth of its time). Only spaces right beside Chinese characters are not restored."""
-    return _TOKEN.sub(lambda m: _decode(int(m.group(1), 36)), content)
+    return _TOKEN.sub(lambda m: _decode(m.group(1)), content)
 
 
 def run_terms(run: str) -> str:
     """The Pagefind term for one Chinese run: its first n-1 pair words as a phrase (the last character's pair is
     complete in the text, not in the query), or for one character the prefix its words share."""
     if len(run) == 1:
-        return "q" + run.translate(_CODES)
+        return "q" + encode_char(run)
     words = ["q" + pair for pair in _pairs(run)[:-1]]
     return words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
 
 
-def query_terms(query: str) -> list[str]:
-    """The Pagefind query for what a reader typed (the Python twin of the browser's rewrite, for tests/bench):
-    each Chinese run as run_terms, other words lower-cased as they are."""
+def part_terms(part: str) -> list[str]:
+    """The Pagefind terms of one space-free part of a query, already folded (normalise.fold): each Chinese run as
+    run_terms, other words lower-cased. The browser searches each term on its own and keeps the pages found by
+    all of them (Pagefind matches one quoted phrase per search), then checks the part's characters stand together
+    and in order in the page (normalise.match_form)."""
     terms = []
-    for part in query.split():
-        last = 0
-        for match in CJK_RUN.finditer(part):
-            terms += [w.lower() for w in _WORD.findall(part[last:match.start()])]
-            terms.append(run_terms(match.group(0)))
-            last = match.end()
-        terms += [w.lower() for w in _WORD.findall(part[last:])]
+    last = 0
+    for match in CJK_RUN.finditer(part):
+        terms += [w.lower() for w in _WORD.findall(part[last:match.start()])]
+        terms.append(run_terms(match.group(0)))
+        last = match.end()
+    terms += [w.lower() for w in _WORD.findall(part[last:])]
     return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """Every Pagefind term for what a reader typed (the Python twin of the browser's rewrite, for tests/bench)."""
+    from .normalise import fold
+    return [term for part in fold(query).split() for term in part_terms(part)]

@@ -190,7 +190,9 @@ def _story_page(story: Story, library: Library, cards: dict[str, Card], related:
             filters={"方法": [library.method(m).name for m in story.methods], "类型": [story.kind_label],
                      "省份": [story.province], "年份": [str(story.year)]},
             meta={"kind": story.kind, "date": format_date(story.date), "region": " · ".join(story.region)},
-            sort={"date": story.date.isoformat()}))
+            sort={"date": story.date.isoformat()},
+            # Found by its place (every level), year, domains and tags too, as the result card shows them.
+            extras=[*story.region, f"{story.year}年", *story.domains, *story.tags]))
 
 
 def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:

@@ -26,7 +26,7 @@ from .cite import CiteTarget, block_html, inline_html
 # No pymdownx.betterem: it leaves `**先立规矩。**合作社` (bold closing between Chinese punctuation and a character,
 # how reports mark a lead-in) as literal asterisks; Python-Markdown's own emphasis handles it.
 DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "footnotes", "pymdownx.tilde",
-                      "pymdownx.mark"]
+                      "pymdownx.mark", "exemplars.site.cjk_lines"]
 
 
 @dataclass

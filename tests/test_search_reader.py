@@ -1,0 +1,299 @@
+"""Search as a Chinese reader expects (issue 23), through the real search page in chromium on a fixture library
+that holds each edge case: full/half width, Wi-Fi/wifi, simplified/traditional, a soft line break, an extension B
+name, reordered mixed-script queries (must miss), two four-character words (must hit), a region and a year,
+typos one edit from a library word, an input method's composition; plus the normalisation run by Python and by
+the browser's generated module on the same strings."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import serve
+from exemplars.library import load_library
+from exemplars.search.ngrams import index_text, query_terms, readable_text
+from exemplars.search.normalise import (browser_module, cjk_table, fold, latin_joins, match_form, restore,
+                                        restore_map)
+from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
+from exemplars.site.render import BodyRenderer
+from sitebuild import build_site
+
+EXT_B = "\U0002023c"  # 𠈌, a CJK extension B character (outside the Basic Multilingual Plane)
+FILLER = 12  # stories sharing one word, more than a page of results (search.js BATCH = 10)
+
+
+def _story(sid: str, title: str, body: str, *, region: str = "浙江省/湖州市/安吉县", date: str = "2021-06-01",
+           tags: str = "[]", summary: str = "一个用于测试搜索的虚构故事。") -> str:
+    return (f"---\nid: {sid}\ntitle: {title}\nkind: exemplar\nmethods: [jiaoyu-shudao]\nsummary: {summary}\n"
+            f"region: {region}\ndate: {date}\nstatus: published\nreviewed_by: 周文澜\ntags: {tags}\nsample: true\n"
+            f"sources:\n  - title: 虚构示例：测试用故事\n---\n{body}\n")
+
+
+STORIES = {
+    "quanjiao-2021": _story("quanjiao-2021", "全角数字的台账", "## 经过\n\n２０２３年起，居民用ＡＰＰ预约上门服务。"),
+    "wifi-2021": _story("wifi-2021", "村口的无线网络", "## 经过\n\n村委会在广场装了 Wi-Fi 热点，New York 来的志愿者也来帮忙。"),
+    "fanti-2021": _story("fanti-2021", "鄰里糾紛調解記", "## 經過\n\n調解員三次上門，化解了鄰里糾紛。"),
+    "ruanhang-2021": _story("ruanhang-2021", "议事会的来历", "## 经过\n\n每月初一，村民在银杏树下\n议事会上商量村里的事。"),
+    "extb-2021": _story("extb-2021", "老党员的故事", f"## 经过\n\n老党员王{EXT_B}明带头捐款。\n\n"
+                        "## 启示\n\n实践证明，带头人很重要。" + f"他叫王{EXT_B}明。" * 3),
+    "hunhe-2021": _story("hunhe-2021", "热线与基站", "## 经过\n\n居民拨打12345热线反映信号差，5G基站很快建好。"),
+    "liangci-2021": _story("liangci-2021", "两个方法", "## 经过\n\n干部学会换位思考，又用网络互动收集意见。",
+                           tags="[换位思考]"),
+    "yici-2021": _story("yici-2021", "一个方法", "## 经过\n\n干部学会换位思考，耐心倾听。"),
+    "weiyuan-2023": _story("weiyuan-2023", "山里的合作社", "## 经过\n\n合作社让山货卖了出去。",
+                           region="甘肃省/定西市/渭源县", date="2023-05-01"),
+    **{f"tiantian-{n:02d}": _story(f"tiantian-{n:02d}", f"田间故事第{n}篇", "## 经过\n\n田间课堂开到了地头。",
+                                   date=f"2020-01-{n:02d}") for n in range(1, FILLER + 1)},
+}
+
+
+@pytest.fixture(scope="module")
+def reader_site(tmp_path_factory):
+    import shutil
+    root = tmp_path_factory.mktemp("reader") / "lib"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "library", root)
+    for sid, text in STORIES.items():
+        (root / "stories" / f"{sid}.md").write_text(text, encoding="utf-8")
+    site = build_site(root, tmp_path_factory.mktemp("site"))
+    return root, site
+
+
+def _truth(root: Path) -> dict[str, str]:
+    """Story id → what the search must find in it, in match form: title, text, region levels, year, domains, tags."""
+    library = load_library(root)
+    renderer = BodyRenderer()
+    return {s.id: "\n".join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
+                                                    *s.region, f"{s.year}年", *s.domains, *s.tags])
+            for s in library.public_stories()}
+
+
+# --- one normalisation, Python and browser --------------------------------------------------------------------
+SAMPLES = ["調解員", "鄰里糾紛", "２０２３年", "ＡＰＰ预约", "Wi-Fi", "WiFi 和 wi-fi", "New York City", "乾隆年間",
+           f"王{EXT_B}明", "\uf900\ufa0e", "一 二\t三\n四", "Ｎｅｗ－Ｙｏｒｋ", "頭髮與後來", "ß İ Ω"]
+
+
+def _node(module: Path, script: str, payload) -> object:
+    code = (f"import * as m from {json.dumps(module.as_uri())};\n"
+            f"const input = JSON.parse(process.argv[1]);\n{script}")
+    done = subprocess.run(["node", "--input-type=module", "-e", code, json.dumps(payload)], capture_output=True,
+                          text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+def test_python_and_browser_normalise_the_same_strings(tmp_path):
+    module = tmp_path / "fold.mjs"
+    module.write_text(browser_module(), encoding="utf-8")
+    rng = random.Random(23)
+    table_chars = rng.sample(sorted(cjk_table()), 400)  # a sample of the whole OpenCC table, astral ones included
+    strings = SAMPLES + ["".join(rng.sample(table_chars, 8)) for _ in range(50)]
+    script = ("const [strings, maps] = input;\n"
+              "console.log(JSON.stringify(strings.map((s, i) => [m.fold(s), m.matchForm(s), m.latinJoins(s),"
+              " m.restore(m.fold(s), maps[i])])));")
+    got = _node(module, script, [strings, [restore_map(s) for s in strings]])
+    expected = [[fold(s), match_form(s), latin_joins(s), s] for s in strings]
+    assert got == expected
+    assert fold("調解 鄰里糾紛 ２０２３ ＡＰＰ") == "调解 邻里纠纷 2023 APP"
+    assert match_form("Wi-Fi") == match_form("wifi") == match_form("WiFi") == "wifi"
+    assert match_form("New York") == "newyork" and "newyork" in latin_joins("来自 New York 的人")
+    assert all(len(fold(c)) == 1 for c in table_chars), "one code point stays one code point"
+    assert all(fold(fold(c)) == fold(c) for c in cjk_table()), "folding twice changes nothing more"
+
+
+def test_browser_table_is_compact():
+    import gzip
+    module = browser_module().encode("utf-8")
+    assert len(gzip.compress(module, 9)) < 20_000, "the character map ships compactly (~15 KB gzipped)"
+
+
+def test_extension_b_characters_are_spelled_and_read_back():
+    text = f"王{EXT_B}明，{EXT_B}村 \U00030000\U000323af"
+    indexed = index_text(text)
+    assert not re.search(r"[\U00020000-\U0003ffff]", indexed), "every CJK character becomes a token word"
+    assert readable_text(" ".join(indexed.split())) == f"王{EXT_B}明，{EXT_B}村\U00030000\U000323af"
+    single = query_terms(EXT_B)[0]
+    assert all(w.lower().startswith(single) for w in index_text(EXT_B + "村").split()[:1])
+    assert not any(w.lower().startswith(single) for w in index_text("王明" + "\u4e00").split()), "no prefix clash"
+
+
+def test_record_folds_the_index_keeps_the_original_and_is_found_by_its_facts():
+    record = record_for("stories/x/", "鄰里糾紛調解記", "摘要", "<h2>經過</h2><p>乾隆年間，Wi-Fi 和干部</p>",
+                        SearchFields(extras=["甘肃省", "定西市", "渭源县", "2023年", "调解"]))
+    doc = record.html()
+    body = re.search(r"<main data-pagefind-body>(.*)</main>", doc).group(1)
+    assert "wifi" in body and index_text("渭源县").split()[0] in body
+    restoring = json.loads(re.search(r'data-pagefind-meta="restore" hidden>([^<]*)<', doc).group(1)
+                           .replace("&quot;", '"'))
+    shown = readable_text(" ".join(re.sub(r"<[^>]+>", " ", body.split("\u2042")[0]).split()))
+    assert fold(record.title) in shown and "鄰" not in shown, "the index holds the folded text"
+    assert restore(shown, restoring).startswith("鄰里糾紛調解記"), "and the reader gets the original back"
+    assert "乾隆年間" in restore(shown, restoring) and "干部" in restore(shown, restoring), "乾 and 干 both kept"
+    assert "restore" not in record_for("s/", "调解", "", "<p>简体</p>", SearchFields()).html(), "no cost when unchanged"
+    assert plain_text("<h2>做法</h2><p>一</p><ul><li>二</li></ul>") == f"做法 {BREAK} 一 {BREAK} 二"
+
+
+def test_soft_line_breaks_join_chinese_lines_only():
+    html = BodyRenderer().render("银杏树下\n议事会，\n**村民**\n商量。\nWi-Fi\nsignal `代码\n中`", "a.md", "x/")
+    assert "银杏树下议事会，<strong>村民</strong>商量。" in html
+    assert "Wi-Fi\nsignal" in html and "<code>代码\n中</code>" in html, "Latin words and code keep their break"
+
+
+# --- the real search page ---------------------------------------------------------------------------------------
+def _page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(90_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return page, errors
+
+
+_SETTLED = ("() => { const s = document.querySelector('.ex-search__status').textContent;"
+            " return s.includes('个结果') || s.includes('没有'); }")
+
+
+def _search(page, base: str, query: str, *, everything: bool = True) -> list[str]:
+    page.goto(base + "search/?q=" + query)
+    page.wait_for_function(_SETTLED)
+    while everything and page.locator(".ex-search__more").is_visible():
+        count = page.locator(".ex-result").count()
+        page.locator(".ex-search__more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('.ex-result').length > {count} || "
+                               "document.querySelector('.ex-search__more').hidden")
+    hrefs = page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return sorted(re.search(r"stories/([^/]+)/", h).group(1) for h in hrefs if "stories/" in h)
+
+
+def _expected(truth: dict[str, str], query: str) -> list[str]:
+    forms = [match_form(part) for part in query.split()]
+    return sorted(sid for sid, text in truth.items() if all(f in text for f in forms))
+
+
+FOUND = {  # query → stories that must be among the results (the rest is checked against the normalised truth)
+    "2023": {"quanjiao-2021", "weiyuan-2023"},  # full-width digits in the text; the year of a story
+    "２０２３": {"quanjiao-2021", "weiyuan-2023"},
+    "ＡＰＰ预约": {"quanjiao-2021"},
+    "app预约": {"quanjiao-2021"},
+    "wifi": {"wifi-2021"}, "WiFi": {"wifi-2021"}, "Wi-Fi": {"wifi-2021"}, "wi-fi": {"wifi-2021"},
+    "newyork": {"wifi-2021"}, "New York": {"wifi-2021"},
+    "调解": {"fanti-2021"}, "調解": {"fanti-2021"}, "邻里纠纷": {"fanti-2021"},
+    "银杏树下议事会": {"ruanhang-2021"},
+    f"王{EXT_B}明": {"extb-2021"}, f"{EXT_B}明": {"extb-2021"},
+    "换位思考 网络互动": {"liangci-2021"}, "网络互动 换位思考": {"liangci-2021"},
+    "渭源县": {"weiyuan-2023"}, "定西": {"weiyuan-2023"}, "甘肃省 合作社": {"weiyuan-2023"},
+    "12345热线": {"hunhe-2021"}, "5G基站": {"hunhe-2021"}, "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
+}
+MISSED = {  # reordered mixed-script queries: the characters are all there, not in this order
+    "热线12345": "hunhe-2021", "基站5G": "hunhe-2021", "预约APP": "quanjiao-2021", "年２０２３": "quanjiao-2021",
+    f"明{EXT_B}王": "extb-2021", f"{EXT_B}村": "extb-2021",
+}
+
+
+@pytest.mark.browser
+def test_reader_queries_find_exactly_the_normalised_matches(reader_site, browser):  # noqa: F811
+    root, site = reader_site
+    truth = _truth(root)
+    with serve(site) as base:
+        page, errors = _page(browser)
+        for query, must in FOUND.items():
+            found = _search(page, base, query)
+            assert must <= set(found), query
+            assert found == _expected(truth, query), query
+        for query, story in MISSED.items():
+            found = _search(page, base, query)
+            assert story not in found and found == _expected(truth, query), query
+        assert _search(page, base, "换位思考 网络互动") == ["liangci-2021"], "two 4-character words: AND"
+        assert errors == []
+        page.close()
+
+
+@pytest.mark.browser
+def test_excerpts_show_the_text_as_written_with_breaks_and_the_right_highlight(reader_site, browser):  # noqa: F811
+    _, site = reader_site
+    with serve(site) as base:
+        page, errors = _page(browser)
+        _search(page, base, "调解")
+        item = page.locator(".ex-result", has=page.locator("a[href*='fanti-2021']"))
+        assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["調解"], "original text"
+        assert "經過" in item.locator(".ex-result__excerpt").inner_text()
+        assert item.locator(".ex-result__break").count() >= 1, "a heading and its paragraph stay apart"
+
+        _search(page, base, f"王{EXT_B}明")
+        excerpt = page.locator(".ex-result__excerpt").first
+        marks = excerpt.locator("mark").all_inner_texts()
+        assert marks and all(m == f"王{EXT_B}明" for m in marks), "the matched occurrence, not 明 of 实践证明"
+        assert "\ufffd" not in excerpt.inner_text()
+
+        _search(page, base, "议事会")
+        text = page.locator(".ex-result", has=page.locator("a[href*='ruanhang-2021']")).inner_text()
+        assert "银杏树下议事会" in text
+        page.goto(base + "stories/ruanhang-2021/")
+        assert "银杏树下议事会" in page.locator("article").inner_text(), "the story page has no stray space either"
+
+        # a cut anywhere in a text of extension B characters never leaves half a character
+        cuts = page.evaluate("""async (ch) => {
+          const s = await import('../../assets/javascripts/search.js');
+          const text = ('甲' + ch).repeat(40) + '目标' + (ch + '乙').repeat(40);
+          const out = [];
+          for (let n = 90; n < 100; n++) out.push(s.excerpt(text, s.rewrite('目标'), n));
+          return out;
+        }""", EXT_B)
+        lone = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
+        assert all(not lone.search(c.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) and
+                   "\ufffd" not in c for c in cuts)
+        assert errors == []
+        page.close()
+
+
+@pytest.mark.browser
+def test_count_is_exact_once_every_result_is_shown(reader_site, browser):  # noqa: F811
+    _, site = reader_site
+    with serve(site) as base:
+        page, _ = _page(browser)
+        _search(page, base, "田间课堂", everything=False)
+        status = page.locator(".ex-search__status")
+        assert status.inner_text() == f"约 {FILLER} 个结果", "an estimate while results are still unchecked"
+        _search(page, base, "田间课堂")
+        assert status.inner_text() == f"共 {FILLER} 个结果"
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作")])
+def test_did_you_mean_only_when_nothing_is_found(reader_site, browser, typo, word):  # noqa: F811
+    _, site = reader_site
+    with serve(site) as base:
+        page, errors = _page(browser)
+        _search(page, base, typo)
+        hint = page.locator(".ex-search__suggest")
+        hint.wait_for(state="visible")
+        assert hint.locator("a").inner_text() == word
+        hint.locator("a").click()
+        page.wait_for_function(_SETTLED)
+        assert page.locator("#ex-search-q").input_value() == word
+        assert not page.locator(".ex-search__suggest").is_visible()
+        _search(page, base, "换位思考")
+        assert not page.locator(".ex-search__suggest").is_visible(), "no suggestion when the query finds something"
+        assert errors == []
+        page.close()
+
+
+@pytest.mark.browser
+def test_input_method_composition_is_not_searched(reader_site, browser):  # noqa: F811
+    _, site = reader_site
+    with serve(site) as base:
+        page, _ = _page(browser)
+        page.goto(base + "search/")
+        page.wait_for_selector(".ex-chip")
+        page.focus("#ex-search-q")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Input.imeSetComposition", {"text": "tianjian", "selectionStart": 8, "selectionEnd": 8})
+        page.wait_for_timeout(800)  # well past the 250 ms typing delay
+        assert "q=" not in page.url and page.locator(".ex-search__status").inner_text() == "", "pinyin is not searched"
+        cdp.send("Input.insertText", {"text": "田间"})  # the reader picks the characters: composition ends
+        page.wait_for_function(_SETTLED)
+        assert "q=%E7%94%B0%E9%97%B4" in page.url and page.locator(".ex-result").count() > 0
+        page.close()
