@@ -3,9 +3,11 @@
 - Queries: `count` distinct 2–4 character substrings of Chinese characters (seeded), drawn from the stories' own
   readable text: title + summary + body rendered to text, mirroring what the plugin hands Pagefind as the `text`
   metadata (exemplars/search/records.py: plain_text(summary, sanitised body HTML)). Ground truth = every published
-  story whose title + text contains the substring.
+  story whose title + text, region levels, year, domains or tags contain the substring after the same
+  normalisation as the search (normalise.match_form: traditional folded to simplified, so e.g. 乾 and 干 are one
+  character for search, and a literal `in` would call a right hit false).
 - Recall / precision: on one loaded /search/ page, the site's `rewrite` (assets/javascripts/search.js) turns the
-  query into Pagefind terms and the site's Pagefind runs them. Every result is judged by the page record it points
+  query into Pagefind terms and the site's `searchTerms` runs them (one search a term, intersected). Every result is judged by the page record it points
   at: its fragment file (site/pagefind/fragment/<id>.pf_fragment, the bytes `data()` decodes) is read here in
   Python for all results, so no result goes unjudged; in the browser `data()` is loaded for the first
   DATA_CHECKED results of each query and compared with the fragment, as a cross-check of that shortcut.
@@ -37,7 +39,8 @@ import yaml
 
 from exemplars.library import load_library
 from exemplars.search.ngrams import readable_text
-from exemplars.search.records import plain_text
+from exemplars.search.normalise import match_form, restore
+from exemplars.search.records import BREAK, EXTRAS, plain_text
 from exemplars.site import urls
 from exemplars.site.render import DEFAULT_EXTENSIONS, BodyRenderer
 from exemplars.site.sanitize import sanitize
@@ -58,9 +61,15 @@ GZIP_TYPES = {".html": "text/html", ".js": "text/javascript", ".mjs": "text/java
 @dataclass
 class Corpus:
     texts: dict[str, str]  # "/stories/<id>/" → title + "\n" + readable text (what the UI's check looks at)
+    extras: dict[str, list[str]] = field(default_factory=dict)  # url → region levels, year, domains, tags
+
+    def __post_init__(self) -> None:
+        self.forms = {url: BREAK.join(match_form(x) for x in [text, *self.extras.get(url, [])])
+                      for url, text in self.texts.items()}
 
     def truth(self, query: str) -> set[str]:
-        return {url for url, text in self.texts.items() if query in text}
+        form = match_form(query)
+        return {url for url, haystack in self.forms.items() if form in haystack}
 
 
 def _extensions(project: Path) -> list:
@@ -75,12 +84,13 @@ def story_corpus(project: Path) -> Corpus:
     """Every published story's title and readable text, built the way the plugin builds its search record."""
     library = load_library(project)
     renderer = BodyRenderer(extensions=[e for e in _extensions(project) if isinstance(e, str)], postprocess=sanitize)
-    texts = {}
+    texts, extras = {}, {}
     for story in library.public_stories():
         url = "/" + urls.story(story.id)
         body = renderer.render(story.body, story.path, urls.story(story.id))
         texts[url] = story.title + "\n" + plain_text(story.summary or story.title, body)
-    return Corpus(texts)
+        extras[url] = [*story.region, f"{story.year}年", *story.domains, *story.tags]
+    return Corpus(texts, extras)
 
 
 def draw_queries(corpus: Corpus, count: int, seed: int = 20240501) -> list[str]:
@@ -115,9 +125,11 @@ class Record:
     url: str
     title: str
     text: str
+    extras: str = ""
 
     def contains(self, query: str) -> bool:
-        return query in self.title + "\n" + self.text
+        """search.js `contains` for one part: in match form, within the title, the text or what it is found by."""
+        return match_form(query) in BREAK.join(match_form(x) for x in (self.title, self.text, self.extras))
 
 
 def read_fragments(site: Path) -> dict[str, Record]:
@@ -130,9 +142,13 @@ def read_fragments(site: Path) -> dict[str, Record]:
         data = json.loads(raw)
         meta = data.get("meta") or {}
         title = meta.get("title", "")
-        text = readable_text(data.get("content", ""))  # the UI reads the text back from the stored tokens
+        content = data.get("content", "")
+        cut = content.rfind(EXTRAS)  # search.js pageText: the text as written, then what it is also found by
+        shown, extras = (content, "") if cut < 0 else (content[:cut], readable_text(content[cut + 1:]))
+        # the UI reads the text back from the stored tokens and undoes the folding
+        text = restore(readable_text(shown), json.loads(meta.get("restore") or "{}")).strip()
         text = text[len(title):].lstrip() if title and text.startswith(title) else text
-        records[path.stem] = Record(url=data["url"], title=title, text=text)
+        records[path.stem] = Record(url=data["url"], title=title, text=text, extras=extras)
     return records
 
 
@@ -203,25 +219,23 @@ async ({q, checked}) => {
   const query = parsed.terms && parsed.terms.length ? parsed.terms.join(" ") : null;
   if (query === null) return {query: null, ids: [], data: [], ms: 0};
   const t0 = performance.now();
-  const response = await pf.search(query);
+  const response = await site.searchTerms(pf, parsed.terms);
   const ms = performance.now() - t0;
   const results = response ? response.results : [];
   const data = [];
   for (const r of results.slice(0, checked)) {
     const d = await r.data();
-    const title = (d.meta && d.meta.title) || "";
-    const full = site.readableText(d.content);
-    data.push({id: r.id, url: d.url, title, text: title && full.startsWith(title) ? full.slice(title.length).trimStart() : full});
+    const page = site.pageText(d);
+    data.push({id: r.id, url: d.url, title: page.title, text: page.text});
   }
-  return {query, ids: results.map((r) => r.id), data, ms, runs: parsed.runs || [], words: parsed.words || []};
+  return {query, ids: results.map((r) => r.id), data, ms, forms: parsed.forms || []};
 }
 """
 
 
-def _ui_keeps(record: Record, runs: list[str], words: list[str]) -> bool:
-    """search.js `contains`: the page's title + text holds every Chinese run and other word (lower-cased)."""
-    haystack = (record.title + "\n" + record.text).lower()
-    return all(r.lower() in haystack for r in runs) and all(w in haystack for w in words)
+def _ui_keeps(record: Record, forms: list[str]) -> bool:
+    """search.js `contains`: every part of the query, in match form, stands together in the page."""
+    return all(record.contains(form) for form in forms)
 
 
 @dataclass
@@ -265,7 +279,7 @@ def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries:
         truth = corpus.truth(query)
         hits = {r.url for r in records if r.contains(query)}
         raw = records[:FIRST]
-        shown = [r for r in records if _ui_keeps(r, got.get("runs", []), got.get("words", []))][:FIRST]
+        shown = [r for r in records if _ui_keeps(r, got.get("forms", []))][:FIRST]
         outcomes.append(QueryOutcome(
             query=query, truth=len(truth), results=len(records), hits_in_truth=len(hits & truth),
             raw_first=len(raw), raw_first_exact=sum(r.contains(query) for r in raw),

@@ -152,6 +152,18 @@ export function excerpt(text, parsed, length = 96) {
   return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
 }
 
+// Every term is searched on its own (Pagefind matches one quoted phrase per search); a page must be found by all
+// of them. Ranked as the first term ranks it. Null when a newer search superseded this one.
+export async function searchTerms(pf, terms, options = {}) {
+  const unique = [...new Set(terms)];
+  const responses = await Promise.all(unique.map((term) => pf.search(term, options)));
+  if (responses.some((r) => !r)) return null;
+  if (responses.length === 1) return responses[0];
+  const kept = responses.slice(1).map((r) => new Set(r.results.map((result) => result.id)));
+  const results = responses[0].results.filter((result) => kept.every((ids) => ids.has(result.id)));
+  return { results, filters: responses[0].filters };
+}
+
 // Did you mean: words of the library (method names, places, domains, tags, common terms) one edit away.
 export function oneEditAway(a, b) {
   const x = Array.from(a);
@@ -349,17 +361,6 @@ function setup(root) {
     return added;
   }
 
-  // Every term is searched on its own; a page must be found by all of them. Ranked as the first term ranks it.
-  async function intersect(pf, terms, options) {
-    const unique = [...new Set(terms)];
-    const responses = await Promise.all(unique.map((term) => pf.search(term, options)));
-    if (responses.some((r) => !r)) return null; // a newer search superseded this one
-    if (responses.length === 1) return responses[0];
-    const kept = responses.slice(1).map((r) => new Set(r.results.map((result) => result.id)));
-    const results = responses[0].results.filter((result) => kept.every((ids) => ids.has(result.id)));
-    return { results, filters: responses[0].filters };
-  }
-
   let vocabularyPromise = null;
   async function didYouMean(run) {
     if (!vocabularyPromise) {
@@ -404,7 +405,7 @@ function setup(root) {
     // An empty `filters` option makes Pagefind leave out the per-value counts: pass it only when set.
     const options = Object.keys(filters).length ? { filters } : {};
     if (!terms.length) options.sort = { date: "desc" };
-    const response = terms.length ? await intersect(pf, terms, options) : await pf.search(null, options);
+    const response = terms.length ? await searchTerms(pf, terms, options) : await pf.search(null, options);
     if (run !== state.run || !response) return;
     list.textContent = "";
     state.pending = response.results.slice();
@@ -421,7 +422,7 @@ function setup(root) {
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       await loadFilters(pf);
       if (run !== state.run) return;
-      const counted = terms.length ? await intersect(pf, terms, options) : await pf.search(null, options);
+      const counted = terms.length ? await searchTerms(pf, terms, options) : await pf.search(null, options);
       if (run === state.run && counted) renderFilters(counted.filters);
     }
   }
