@@ -22,7 +22,7 @@ from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
 
-EXT_B = "\U0002023c"  # 𠈌, a CJK extension B character (outside the Basic Multilingual Plane)
+EXT_B = "\U0002023c"  # 𠈼, a CJK extension B character (outside the Basic Multilingual Plane)
 FILLER = 12  # stories sharing one word, more than a page of results (search.js BATCH = 10)
 
 

@@ -202,6 +202,11 @@ def size_table(r: dict) -> str:
                                                 if k != "other"))
         add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
         add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
+        if f.get("direct"):
+            d = f["direct"]
+            add(f"direct /search/?q= link, fresh browser, every byte, median / p95, KB ({d['queries']} queries)",
+                f"{_kb(d['median_bytes'])} / {_kb(d['p95_bytes'])}")
+            add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in d["median_by_kind"].items()))
     elif sq.get("skipped") or sq.get("error"):
         add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
     for key, label in (("cold_bundle_problem", "cold"), ("warm_bundle_problem", "warm")):

@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import yaml
 
@@ -50,6 +50,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-sync"]
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 FIRST = 10  # results per page in the UI, and the precision cut-off
+DIRECT_QUERIES = 20  # of the byte queries, how many are also opened as a direct link in a fresh browser
 DATA_CHECKED = 20  # results per query whose data() is loaded in the browser to cross-check the fragment files
 GZIP_TYPES = {".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
               ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain"}
@@ -350,12 +351,16 @@ def byte_kind(url: str) -> str:
         return "pagefind-other"
     if path.endswith("/assets/javascripts/search.js"):
         return "search-js"
+    if path.endswith("/assets/javascripts/fold.js"):  # the normalisation table (search/normalise.py)
+        return "fold-js"
+    if path.endswith("/search/vocabulary.json"):  # did-you-mean words, fetched only when nothing is found
+        return "vocabulary"
     if path.rstrip("/").endswith("/search") or path.endswith("/search/index.html"):
         return "search-page"
     return "other"
 
 
-SEARCH_KINDS = ("search-page", "search-js", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
+SEARCH_KINDS = ("search-page", "search-js", "fold-js", "vocabulary", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
                 "pagefind-other")
 
 
@@ -368,12 +373,15 @@ class FirstSearch:
     ms: float = 0.0
     outcome: str = ""  # "results" | "none" | "timeout"
     shown: list[str] = field(default_factory=list)  # result URLs as rendered
+    direct: bool = False  # opened as a link in a fresh browser (everything counts) rather than from the header
     in_flight: int = 0  # search requests still unfinished when the results rendered (not counted)
     after_render: int = 0  # search requests started after the results rendered (not counted: filter index)
 
     @property
     def search_bytes(self) -> int:
-        return sum(v for k, v in self.bytes_by_kind.items() if k != "other")
+        """The header route: what searching adds to a story page already open. A direct link pays for everything
+        it loads (the page's own styles and scripts too)."""
+        return sum(v for k, v in self.bytes_by_kind.items() if self.direct or k != "other")
 
 
 _RENDERED_JS = """() => {
@@ -400,7 +408,8 @@ new MutationObserver((_, observer) => {
 """
 
 
-def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms: int = 60000) -> FirstSearch:
+def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms: int = 60000,
+                 direct: bool = False) -> FirstSearch:
     # Playwright's context-level network events include the requests of Pagefind's web worker (index chunks,
     # wasm, fragments), which a page-level CDP session does not see.
     context = browser.new_context()
@@ -416,14 +425,19 @@ def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms:
 
     context.on("request", on_request)
     context.on("requestfinished", lambda request: finished.add(id(request)))
-    result = FirstSearch(query=query, start_page=start_url)
+    result = FirstSearch(query=query, start_page="search/" if direct else start_url, direct=direct)
     try:
-        page.goto(urljoin(base_url, start_url), wait_until="networkidle")
-        page.fill("#ex-header-q", query)
-        counting["on"] = True
-        started = time.perf_counter()
-        page.press("#ex-header-q", "Enter")
-        page.wait_for_url(re.compile(r"/search/\?"), timeout=timeout_ms)
+        if direct:  # a shared /search/?q= link opened in a fresh browser
+            counting["on"] = True
+            started = time.perf_counter()
+            page.goto(urljoin(base_url, "search/?" + urlencode({"q": query})), wait_until="commit")
+        else:
+            page.goto(urljoin(base_url, start_url), wait_until="networkidle")
+            page.fill("#ex-header-q", query)
+            counting["on"] = True
+            started = time.perf_counter()
+            page.press("#ex-header-q", "Enter")
+            page.wait_for_url(re.compile(r"/search/\?"), timeout=timeout_ms)
         try:
             handle = page.wait_for_function(_RENDERED_JS, timeout=timeout_ms, polling=10)
             result.outcome = handle.json_value()
@@ -472,6 +486,8 @@ def measure_first_search(browser, base_url: str, site: Path, corpus: Corpus, que
         if n % 25 == 0:
             progress(f"    first-search bytes: {n}/{len(queries)} queries")
         runs.append(first_search(browser, base_url, query, rng.choice(story_urls).lstrip("/")))
+    direct = [first_search(browser, base_url, query, "", direct=True) for query in queries[:DIRECT_QUERIES]]
+    direct_totals = [r.search_bytes for r in direct]
     totals = [r.search_bytes for r in runs]
     kinds = sorted({k for r in runs for k in r.bytes_by_kind}, key=lambda k: (k not in SEARCH_KINDS, k))
     shown = [(r.query, urlsplit(u).path) for r in runs for u in r.shown[:FIRST]]
@@ -493,6 +509,15 @@ def measure_first_search(browser, base_url: str, site: Path, corpus: Corpus, que
         "ui_results_shown": len(shown),
         "runs": [{"query": r.query, "start": r.start_page, "bytes": r.search_bytes, "by_kind": r.bytes_by_kind,
                   "ms": round(r.ms), "outcome": r.outcome} for r in runs],
+        # a /search/?q= link in a fresh browser: every byte until the first results (page, styles, scripts too)
+        "direct": {
+            "queries": len(direct),
+            "median_bytes": statistics.median(direct_totals) if direct_totals else 0,
+            "p95_bytes": _percentile(direct_totals, 0.95),
+            "median_by_kind": {k: statistics.median(r.bytes_by_kind.get(k, 0) for r in direct)
+                               for k in sorted({k for r in direct for k in r.bytes_by_kind})},
+            "outcomes": dict(Counter(r.outcome for r in direct)),
+        },
     }
 
 
