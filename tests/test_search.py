@@ -14,7 +14,7 @@ from html import unescape
 
 from exemplars.search.ngrams import CJK_RUN, END, encode_char, index_text, query_terms, readable_text
 from exemplars.search.normalise import match_form
-from exemplars.search.records import SearchFields, plain_text, record_for
+from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
 
@@ -86,7 +86,7 @@ def _page(browser, **options):
 def _texts(library):
     """What a story is found by, in match form: its text, and its region, year, domains and tags (issue 23)."""
     renderer = BodyRenderer()
-    return {s.id: "\n".join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
+    return {s.id: BREAK.join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
                                                     *s.region, f"{s.year}年", *s.domains, *s.tags])
             for s in library.public_stories()}
 

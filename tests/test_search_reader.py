@@ -66,7 +66,7 @@ def _truth(root: Path) -> dict[str, str]:
     """Story id → what the search must find in it, in match form: title, text, region levels, year, domains, tags."""
     library = load_library(root)
     renderer = BodyRenderer()
-    return {s.id: "\n".join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
+    return {s.id: BREAK.join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
                                                     *s.region, f"{s.year}年", *s.domains, *s.tags])
             for s in library.public_stories()}
 

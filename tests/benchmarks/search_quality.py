@@ -65,7 +65,8 @@ class Corpus:
     extras: dict[str, list[str]] = field(default_factory=dict)  # url → region levels, year, domains, tags
 
     def __post_init__(self) -> None:
-        self.forms = {url: BREAK.join(match_form(x) for x in [text, *self.extras.get(url, [])])
+        # title, text and each fact apart, as search.js `contains` sees them
+        self.forms = {url: BREAK.join(match_form(x) for x in [*text.split("\n", 1), *self.extras.get(url, [])])
                       for url, text in self.texts.items()}
 
     def truth(self, query: str) -> set[str]:

@@ -43,7 +43,8 @@ class SearchRecord:
         parts = ['<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
                  f'<h1 data-pagefind-weight="7">{escape(index_text(fold(self.title)))}</h1>',
                  f"<p>{escape(index_text(fold(self.text)))}</p>",
-                 f"<p>{EXTRAS} {escape(index_text(' '.join(found_by)))}</p></main>",
+                 # each fact apart (BREAK), so a query cannot match across two of them
+                 f"<p>{EXTRAS} {escape(index_text(f' {BREAK} '.join(found_by)))}</p></main>",
                  f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>']
         restoring = restore_map(self.title + self.text)
         if restoring:  # only for text that folding changed (traditional characters, full-width letters)

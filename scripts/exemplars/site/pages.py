@@ -211,7 +211,8 @@ def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
         url=url, title=method.name, template="exemplars/method.html", description=method.summary,
         context={"method": method, "groups": groups}, render_body=lambda: render(method.body, method.path, url),
         source_path=method.path, bulk=True, article=True,
-        search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"}))
+        search=SearchFields(filters={"方法": [method.name]}, meta={"kind": "method"}, sort={"date": "0000-00-00"},
+                            extras=list(method.aliases)))  # found by its other names too
     return [page, *listings]
 
 
