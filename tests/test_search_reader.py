@@ -45,7 +45,7 @@ STORIES = {
                            tags="[换位思考]"),
     "yici-2021": _story("yici-2021", "一个方法", "## 经过\n\n干部学会换位思考，耐心倾听。"),
     "weiyuan-2023": _story("weiyuan-2023", "山里的合作社", "## 经过\n\n合作社让山货卖了出去。",
-                           region="甘肃省/定西市/渭源县", date="2023-05-01"),
+                           region="甘肃省/定西市/渭源县", date="2023-05-01", tags="[山货电商]"),
     **{f"tiantian-{n:02d}": _story(f"tiantian-{n:02d}", f"田间故事第{n}篇", "## 经过\n\n田间课堂开到了地头。",
                                    date=f"2020-01-{n:02d}") for n in range(1, FILLER + 1)},
 }
@@ -184,6 +184,7 @@ FOUND = {  # query → stories that must be among the results (the rest is check
     f"王{EXT_B}明": {"extb-2021"}, f"{EXT_B}明": {"extb-2021"},
     "换位思考 网络互动": {"liangci-2021"}, "网络互动 换位思考": {"liangci-2021"},
     "渭源县": {"weiyuan-2023"}, "定西": {"weiyuan-2023"}, "甘肃省 合作社": {"weiyuan-2023"},
+    "山货电商": {"weiyuan-2023"}, "2023年": {"quanjiao-2021", "weiyuan-2023"},  # a tag; a year as written
     "12345热线": {"hunhe-2021"}, "5G基站": {"hunhe-2021"}, "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
 }
 MISSED = {  # reordered mixed-script queries: the characters are all there, not in this order
@@ -220,6 +221,10 @@ def test_excerpts_show_the_text_as_written_with_breaks_and_the_right_highlight(r
         assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["調解"], "original text"
         assert "經過" in item.locator(".ex-result__excerpt").inner_text()
         assert item.locator(".ex-result__break").count() >= 1, "a heading and its paragraph stay apart"
+
+        _search(page, base, "2023")
+        item = page.locator(".ex-result", has=page.locator("a[href*='quanjiao-2021']"))
+        assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["２０２３"], "full width, as written"
 
         _search(page, base, f"王{EXT_B}明")
         excerpt = page.locator(".ex-result__excerpt").first
@@ -297,3 +302,31 @@ def test_input_method_composition_is_not_searched(reader_site, browser):  # noqa
         page.wait_for_function(_SETTLED)
         assert "q=%E7%94%B0%E9%97%B4" in page.url and page.locator(".ex-result").count() > 0
         page.close()
+
+
+@pytest.mark.browser
+def test_a_direct_search_link_loads_only_what_the_search_needs(reader_site, browser):  # noqa: F811
+    """A /search/?q= link in a fresh browser: the page, its styles and scripts, and the search's own files — no
+    did-you-mean words and no filter index before the first results (those come only when needed, or after)."""
+    _, site = reader_site
+    with serve(site) as base:
+        context = browser.new_context()
+        context.add_init_script("new MutationObserver((_, o) => { if (document.querySelector('.ex-result')) "
+                                "{ window.__shownAt = Date.now(); o.disconnect(); } })"
+                                ".observe(document, { childList: true, subtree: true });")
+        requests = []
+        context.on("request", lambda request: requests.append(request))  # the context sees Pagefind's web worker's requests too
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(base + "search/?q=田间课堂")
+        page.wait_for_selector(".ex-result")
+        page.wait_for_selector(".ex-chip")  # the filter index, fetched once results are on screen
+        shown_at = page.evaluate("() => window.__shownAt")
+        before = [r.url.replace(base, "/") for r in requests if r.timing["startTime"] <= shown_at]
+        after = [r.url.replace(base, "/") for r in requests if r.timing["startTime"] > shown_at]
+        assert any("/pagefind/index/" in u for u in before) and any("/pagefind/filter/" in u for u in after)
+        assert not [u for u in before if "vocabulary.json" in u or "/pagefind/filter/" in u], before
+        assert [u for u in before + after if u.endswith(".js") and "/assets/javascripts/" in u and
+                "bundle." not in u] == ["/assets/javascripts/search.js", "/assets/javascripts/fold.js"]
+        assert not any("vocabulary.json" in u for u in before + after), "did-you-mean words only on no results"
+        context.close()
