@@ -88,6 +88,8 @@ def restore_map(original: str) -> dict[str, list[int]]:
     original way. Counting occurrences rather than positions keeps it independent of how white space is stored.
     Empty for text that folding leaves alone: most simplified text."""
     folded = fold(original)
+    if folded == original:  # one C-speed pass for the common case; the loop below is for the rest
+        return {}
     seen: dict[str, int] = {}
     out: dict[str, list[int]] = {}
     for was, now in zip(original, folded):
