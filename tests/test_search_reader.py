@@ -16,8 +16,8 @@ import pytest
 from browser import serve
 from exemplars.library import load_library
 from exemplars.search.ngrams import index_text, query_terms, readable_text
-from exemplars.search.normalise import (browser_module, cjk_table, fold, latin_joins, match_form, restore,
-                                        restore_map)
+from exemplars.search.normalise import (browser_module, cjk_table, fold, latin_joins, match_form, query_forms,
+                                        restore, restore_map)
 from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
@@ -73,7 +73,7 @@ def _truth(root: Path) -> dict[str, str]:
 
 # --- one normalisation, Python and browser --------------------------------------------------------------------
 SAMPLES = ["調解員", "鄰里糾紛", "２０２３年", "ＡＰＰ预约", "Wi-Fi", "WiFi 和 wi-fi", "New York City", "乾隆年間",
-           f"王{EXT_B}明", "\uf900\ufa0e", "一 二\t三\n四", "Ｎｅｗ－Ｙｏｒｋ", "頭髮與後來", "ß İ Ω"]
+           f"王{EXT_B}明", "\uf900\ufa0e", "一 二\t三\n四", "Ｎｅｗ－Ｙｏｒｋ", "頭髮與後來", "ß İ Ω", '"调解员" 调解，纠纷', "阿卜杜·热合曼 a_b ①"]
 
 
 def _node(module: Path, script: str, payload) -> object:
@@ -92,9 +92,9 @@ def test_python_and_browser_normalise_the_same_strings(tmp_path):
     strings = SAMPLES + ["".join(rng.sample(table_chars, 8)) for _ in range(50)]
     script = ("const [strings, maps] = input;\n"
               "console.log(JSON.stringify(strings.map((s, i) => [m.fold(s), m.matchForm(s), m.latinJoins(s),"
-              " m.restore(m.fold(s), maps[i])])));")
+              " m.restore(m.fold(s), maps[i]), m.queryForms(s)])));")
     got = _node(module, script, [strings, [restore_map(s) for s in strings]])
-    expected = [[fold(s), match_form(s), latin_joins(s), s] for s in strings]
+    expected = [[fold(s), match_form(s), latin_joins(s), s, query_forms(s)] for s in strings]
     assert got == expected
     assert fold("調解 鄰里糾紛 ２０２３ ＡＰＰ") == "调解 邻里纠纷 2023 APP"
     assert match_form("Wi-Fi") == match_form("wifi") == match_form("WiFi") == "wifi"
@@ -168,7 +168,7 @@ def _search(page, base: str, query: str, *, everything: bool = True) -> list[str
 
 
 def _expected(truth: dict[str, str], query: str) -> list[str]:
-    forms = [match_form(part) for part in query.split()]
+    forms = query_forms(query)
     return sorted(sid for sid, text in truth.items() if all(f in text for f in forms))
 
 
@@ -185,7 +185,7 @@ FOUND = {  # query → stories that must be among the results (the rest is check
     "换位思考 网络互动": {"liangci-2021"}, "网络互动 换位思考": {"liangci-2021"},
     "渭源县": {"weiyuan-2023"}, "定西": {"weiyuan-2023"}, "甘肃省 合作社": {"weiyuan-2023"},
     "山货电商": {"weiyuan-2023"}, "2023年": {"quanjiao-2021", "weiyuan-2023"},  # a tag; a year as written
-    "12345热线": {"hunhe-2021"}, "5G基站": {"hunhe-2021"}, "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
+    "12345热线": {"hunhe-2021"}, '"调解员"': {"fanti-2021"}, "调解，纠纷": {"fanti-2021"}, "5G基站": {"hunhe-2021"}, "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
 }
 MISSED = {  # reordered mixed-script queries: the characters are all there, not in this order
     "热线12345": "hunhe-2021", "基站5G": "hunhe-2021", "预约APP": "quanjiao-2021", "年２０２３": "quanjiao-2021",

@@ -9,7 +9,7 @@
 // order. Each result is then checked against the page's text read back from the stored words (readableText),
 // compared in matchForm (folded, lower case, no spaces or inner hyphens), so a part's characters must stand
 // together and in order. Excerpts are cut from the text as written: `restore` undoes the folding.
-import { fold, matchForm, matchFormMapped, restore } from "./fold.js";
+import { fold, matchForm, matchFormMapped, queryForms, restore } from "./fold.js";
 
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -59,12 +59,11 @@ function partTerms(part) {
   return terms;
 }
 
-// What the reader typed → its parts: each with its Pagefind terms and the form its text must contain.
+// What the reader typed → the Pagefind terms to search, and the pieces a page must contain (normalise.py
+// query_forms: each part in match form, cut at punctuation, which is not indexed).
 export function rewrite(query) {
-  const parts = fold(query).trim().split(/\s+/u).filter(Boolean)
-    .map((part) => ({ terms: partTerms(part), form: matchForm(part) }))
-    .filter((part) => part.terms.length && part.form);
-  return { parts, terms: parts.flatMap((part) => part.terms), forms: parts.map((part) => part.form) };
+  const terms = fold(query).trim().split(/\s+/u).filter(Boolean).flatMap(partTerms);
+  return { terms, forms: terms.length ? queryForms(query) : [] };
 }
 
 function escapeHtml(text) {

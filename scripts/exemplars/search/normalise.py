@@ -71,6 +71,16 @@ def match_form(text: str) -> str:
     return _SPACE.sub("", _INNER_HYPHEN.sub("", fold(text).lower()))
 
 
+_NOT_WORD = re.compile(r"[^\w]+|_+")
+
+
+def query_forms(query: str) -> list[str]:
+    """What a query asks for, each piece to be found with its characters together and in order: the query's
+    space-separated parts in match form, cut again at punctuation (which is not indexed: `"调解员"` asks for 调解员,
+    `调解，纠纷` for 调解 and 纠纷)."""
+    return [piece for part in query.split() for piece in _NOT_WORD.split(match_form(part)) if piece]
+
+
 def latin_joins(text: str) -> list[str]:
     """Joined spellings of hyphen- or space-separated Latin words, lower case: `Wi-Fi` → wifi, `New York City`
     → newyork, yorkcity, newyorkcity. Indexed beside the text; the text itself keeps its spelling."""
@@ -206,6 +216,11 @@ export function matchFormMapped(text) {{
     form += ch;
   }});
   return {{ form, starts, ends }};
+}}
+
+export function queryForms(query) {{
+  return query.trim().split(/\\s+/u).flatMap((part) => matchForm(part).split(/[^\\p{{L}}\\p{{N}}]+/u))
+    .filter(Boolean);
 }}
 
 export function latinJoins(text) {{
