@@ -160,7 +160,10 @@ export async function searchTerms(pf, terms, options = {}) {
   if (responses.length === 1) return responses[0];
   const kept = responses.slice(1).map((r) => new Set(r.results.map((result) => result.id)));
   const results = responses[0].results.filter((result) => kept.every((ids) => ids.has(result.id)));
-  return { results, filters: responses[0].filters };
+  // The chips' counts: Pagefind counts per search, not per intersection; the narrowest search's counts are the
+  // closest upper bound without loading every result's record.
+  const narrowest = responses.reduce((a, b) => (b.results.length < a.results.length ? b : a));
+  return { results, filters: narrowest.filters };
 }
 
 // Did you mean: words of the library (method names, places, domains, tags, common terms) one edit away.
