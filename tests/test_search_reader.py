@@ -267,7 +267,8 @@ def test_count_is_exact_once_every_result_is_shown(reader_site, browser):  # noq
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作")])
+@pytest.mark.parametrize("typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作"),
+                                        ("甘素省", "甘肃省")])
 def test_did_you_mean_only_when_nothing_is_found(reader_site, browser, typo, word):  # noqa: F811
     _, site = reader_site
     with serve(site) as base:
