@@ -61,9 +61,15 @@ def _translate() -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _foldable() -> frozenset[str]:
+    return frozenset(chr(c) for c in _translate())
+
+
 def fold(text: str) -> str:
     """The stored and indexed form: simplified, unified, half-width letters and digits; same length."""
-    return text.translate(_translate())
+    # Most text is simplified already: a set check finds that faster than translating it
+    return text if _foldable().isdisjoint(text) else text.translate(_translate())
 
 
 def match_form(text: str) -> str:
@@ -84,20 +90,25 @@ def query_forms(query: str) -> list[str]:
 def latin_joins(text: str) -> list[str]:
     """Joined spellings of hyphen- or space-separated Latin words, lower case: `Wi-Fi` → wifi, `New York City`
     → newyork, yorkcity, newyorkcity. Indexed beside the text; the text itself keeps its spelling."""
+    return latin_joins_folded(fold(text))
+
+
+def latin_joins_folded(folded: str) -> list[str]:
+    """latin_joins of text already folded (the record folds once)."""
     joins: list[str] = []
-    for run in _LATIN_RUN.findall(fold(text)):
+    for run in _LATIN_RUN.findall(folded):
         words = [w.lower() for w in _LATIN_WORD.findall(run)]
         for size in range(2, min(MAX_JOINED_WORDS, len(words)) + 1):
             joins += ["".join(words[i:i + size]) for i in range(len(words) - size + 1)]
     return list(dict.fromkeys(joins))
 
 
-def restore_map(original: str) -> dict[str, list[int]]:
+def restore_map(original: str, folded: str | None = None) -> dict[str, list[int]]:
     """What the browser needs to show `original` again from its folded form: for each (folded, original) pair of
     characters, which occurrences of the folded character (0-based, counted in fold(original)) were written the
     original way. Counting occurrences rather than positions keeps it independent of how white space is stored.
     Empty for text that folding leaves alone: most simplified text."""
-    folded = fold(original)
+    folded = fold(original) if folded is None else folded
     if folded == original:  # one C-speed pass for the common case; the loop below is for the rest
         return {}
     seen: dict[str, int] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape, unescape
 
 from .ngrams import index_text
-from .normalise import fold, latin_joins, restore_map
+from .normalise import fold, latin_joins_folded, restore_map
 
 EXTRAS = "\u2042"  # ⁂: punctuation, so Pagefind indexes nothing for it; the browser cuts the shown text here
 BREAK = "\u00b6"  # ¶ between paragraphs, headings and list items: excerpts show a break there (search.js)
@@ -39,14 +39,15 @@ class SearchRecord:
     extras: list[str] = field(default_factory=list)
 
     def html(self) -> str:
-        found_by = [fold(e).replace(EXTRAS, " ") for e in self.extras] + latin_joins(self.title + " " + self.text)
+        title, text = fold(self.title), fold(self.text)
+        found_by = [fold(e).replace(EXTRAS, " ") for e in self.extras] + latin_joins_folded(f"{title} {text}")
         parts = ['<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
-                 f'<h1 data-pagefind-weight="7">{escape(index_text(fold(self.title)))}</h1>',
-                 f"<p>{escape(index_text(fold(self.text)))}</p>",
+                 f'<h1 data-pagefind-weight="7">{escape(index_text(title))}</h1>',
+                 f"<p>{escape(index_text(text))}</p>",
                  # each fact apart (BREAK), so a query cannot match across two of them
                  f"<p>{EXTRAS} {escape(index_text(f' {BREAK} '.join(found_by)))}</p></main>",
                  f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>']
-        restoring = restore_map(self.title + self.text)
+        restoring = restore_map(self.title + self.text, title + text)
         if restoring:  # only for text that folding changed (traditional characters, full-width letters)
             parts.append('<span data-pagefind-meta="restore" hidden>'
                          f'{escape(json.dumps(restoring, ensure_ascii=False, separators=(",", ":")))}</span>')
