@@ -308,7 +308,7 @@ function setup(root) {
       const all = [...chips.children];
       all.forEach((chip) => chip.removeAttribute("inert"));
       const beyond = (chip) => chip.offsetTop + chip.offsetHeight > chips.clientHeight;
-      const hidden = all.filter(beyond);
+      let hidden = all.filter(beyond);
       if (!hidden.length) {
         toggle.hidden = true;
         continue;
@@ -318,6 +318,14 @@ function setup(root) {
       toggle.hidden = false;
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       toggle.textContent = open ? "收起" : `更多 ${hidden.length}`;
+      // The button takes its room from the chips' line: chips it pushed onto the hidden line are hidden too (and
+      // "更多 9" becoming "更多 10" can push one more).
+      for (let pass = 0; !open && pass < 3; pass++) {
+        const now = all.filter(beyond);
+        if (now.length === hidden.length) break;
+        hidden = now;
+        toggle.textContent = `更多 ${hidden.length}`;
+      }
       // No aria-label: the visible words are the name (WCAG 2.5.3); the row's group label gives the context.
       if (open) row.setAttribute("data-expanded", "");
       else hidden.forEach((chip) => chip.setAttribute("inert", ""));
