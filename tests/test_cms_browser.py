@@ -118,7 +118,8 @@ def test_a_story_created_through_the_form_passes_check_and_gets_a_page(admin, tm
     _choose(page, methods, "民主协商法")
     _choose(page, methods, "教育疏导法")
     page.locator("[id^=summary-field]").fill(SUMMARY)
-    page.locator("[id^=region-field]").fill("浙江省/湖州市")
+    page.locator("select[id^=region-field]").select_option("浙江省")  # admin/region-widget.js
+    page.locator("input[id^=region-field]").fill("湖州市")
     page.locator("[id^=date-field]").fill("2024-03-05")
     page.get_by_role("button", name="新增来源").click()
     page.locator("[id^=title-field]").nth(1).fill("《湖州日报》2024年3月6日第2版")
@@ -156,6 +157,9 @@ def test_editing_a_sample_story_changes_only_the_edited_field_and_passes_check(a
     page.goto(base + "admin/#/collections/stories/entries/zhejiang/banden-yishihui-2019")
     title = page.locator("[id^=title-field]").first
     title.wait_for()
+    province, lower = before_meta["region"].split("/", 1)  # the region widget shows the saved value in two parts
+    assert page.locator("select[id^=region-field]").input_value() == province
+    assert page.locator("input[id^=region-field]").input_value() == lower
     title.fill("板凳议事会议定垃圾分类和污水管线（表单改过）")
     _save(page)
     after_meta, after_body = _front_matter(path)

@@ -9,6 +9,7 @@ import yaml
 
 from exemplars import cms
 from exemplars.model import Method
+from exemplars.regions import PROVINCES
 from exemplars.schema import KINDS, LESSON, SLUG_PATTERN, STATUSES, STORY, Region
 
 METHODS = [Method(id="minzhu-xieshang", name="民主协商法", order=1, summary="s", aliases=(), body="", path=None, body_line=0),
@@ -59,6 +60,8 @@ def test_id_region_date_methods_sources_and_cover_widgets():
     assert region.match("浙江省/湖州市/安吉县") and region.match("北京市")
     assert not region.match("浙江/湖州市") and not region.match("浙江省//安吉县")
     assert fields["region"]["pattern"][0] == Region().json_schema()["pattern"]
+    assert fields["region"]["widget"] == "region"  # admin/region-widget.js: province select + lower levels
+    assert fields["region"]["provinces"] == [name for name, _, _ in PROVINCES]
     assert fields["date"]["widget"] == "datetime" and fields["date"]["format"] == "YYYY-MM-DD"
     assert fields["date"]["time_format"] is False
     assert fields["methods"]["multiple"] is True and fields["methods"]["min"] == 1

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .model import Method
+from .regions import PROVINCES
 from .schema import (LESSON, SLUG_PATTERN, STORY, Boolean, Choice, Contract, Date, Field, Integer, ListOf,
                      MethodRef, Record, Region, Slug, Text, Url)
 
@@ -49,7 +50,7 @@ HIDDEN: dict[str, dict[str, str]] = {
 ID_HINT = ("只用小写字母、数字和连字符（-），如 yucun-yishihui-2019：用地名和事情的拼音，不带声调，"
            "词之间用连字符，末尾加年份。保存后不能再改（它是网址和文件名）。")
 BODY_HINTS = {"story": "故事的经过、做法和结果。", "lesson": "课程的讲授安排、要点和讨论。"}
-REGION_HINT = "第一级为省级全称，用 / 分隔，如 浙江省/湖州市/安吉县；反面典型只写到地市级。"
+REGION_HINT = "先选省级地区，再在右边填下级地区，用 / 分隔，如 湖州市/安吉县；反面典型只写到地市级。"
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ def widget(f: Field, methods: list[Method]) -> dict:
             hint += "写完送审时选“待审”；发布由审核人来做（exemplars publish）。"
         out.update(widget="select", hint=hint, default=allowed[0],
                    options=[{"label": t.choices[k], "value": k} for k in allowed if k in t.choices])
-    elif isinstance(t, Region):
-        out.update(widget="string", hint=REGION_HINT,
+    elif isinstance(t, Region):  # admin/region-widget.js: a province select plus the lower levels, one string
+        out.update(widget="region", hint=REGION_HINT, provinces=[name for name, _, _ in PROVINCES],
                    pattern=[t.json_schema()["pattern"], "第一级须为省级全称，如 浙江省/湖州市/安吉县（用半角 /，不留空格）"])
     elif isinstance(t, Date):
         out.update(widget="datetime", time_format=False, date_format="YYYY-MM-DD", format="YYYY-MM-DD",

@@ -18,6 +18,7 @@ from ..cms import Settings, config_yaml, connect_sources
 from ..model import Method
 
 VENDOR = Path(__file__).resolve().parent.parent / "vendor" / "decap-cms"
+WIDGETS = (Path(__file__).resolve().parent / "region-widget.js",)  # our own Decap widgets, registered after the bundle
 ADMIN_DIR = "admin"
 
 
@@ -52,6 +53,7 @@ def admin_page(settings: Settings) -> str:
 <body>
     <noscript>网页投稿表单需要启用 JavaScript。也可以按投稿指南在仓库中直接编辑文件。</noscript>
     <script src="decap-cms.js"></script>
+    <script src="region-widget.js"></script>
 </body>
 </html>
 """
@@ -66,5 +68,7 @@ def write_admin(out: Path, settings: Settings, methods: list[Method]) -> None:
             destination = target / source.name
             if not destination.exists() or destination.stat().st_size != source.stat().st_size:
                 shutil.copyfile(source, destination)
+    for source in WIDGETS:
+        shutil.copyfile(source, target / source.name)
     (target / "config.yml").write_text(config_yaml(settings, methods), encoding="utf-8")
     (target / "index.html").write_text(admin_page(settings), encoding="utf-8")
