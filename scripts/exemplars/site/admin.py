@@ -3,7 +3,8 @@
 The Decap bundle is vendored (scripts/exemplars/vendor/decap-cms/, `scripts/update-decap`): the site needs no node
 to build, and no request leaves the site while the form loads. /admin/ carries its own Content-Security-Policy,
 the one page that allows inline styles (Decap's styling library injects <style> elements) and 'unsafe-eval'
-(its form validation compiles schemas at run time); it also lets the form talk to the forge's API and, for
+(Decap checks config.yml with ajv, which compiles its validators with `new Function`: without it the page stays
+blank, tests/test_cms_browser.py::test_admin_does_not_start_without_unsafe_eval); it also lets the form talk to the forge's API and, for
 `make cms`, to decap-server on localhost. It is `noindex` and never in the sitemap (only rendered pages are).
 
 Plain Python: nothing here imports MkDocs.
@@ -27,7 +28,7 @@ def admin_policy(settings: Settings) -> str:
     connect = " ".join(["'self'", "blob:", *connect_sources(settings)])  # blob: Decap's local draft backup
     return "; ".join((
         "default-src 'self'",
-        "script-src 'self' 'unsafe-eval'",
+        "script-src 'self' 'unsafe-eval'",  # ajv's compiled validators (see the module docstring); no inline script
         "style-src 'self' 'unsafe-inline'",  # the only page that allows inline styles: Decap's emotion <style>s
         "img-src 'self' data: blob:",  # previews of an image before it is saved
         f"connect-src {connect}",
