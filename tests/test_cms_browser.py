@@ -202,3 +202,23 @@ def test_admin_does_not_start_without_unsafe_eval(browser, cms_repo, tmp_path):
     context.close()
     assert any("Error compiling schema" in text for text in said), said  # ajv, validating config.yml
     assert any("'unsafe-eval' is not an allowed source" in text for text in said), said
+
+
+def test_the_lessons_list_shows_only_lessons(admin):
+    """The folder note lessons/README.markdown is not an entry (Decap lists `extension: md` files only): the 课程
+    list has one card per lesson, each with its title, and no untitled card."""
+    page, base, root, outside, problems = admin
+    from exemplars.library import load_library
+
+    titles = {Path(lesson.path).stem: lesson.title for lesson in load_library(root).lessons}
+    assert titles and (root / "lessons" / "README.markdown").is_file()
+    page.goto(base + "admin/#/collections/lessons")
+    cards = page.locator("a[href*='/collections/lessons/entries/']")
+    cards.first.wait_for()
+    page.wait_for_timeout(1_000)  # the list renders all entries at once; give a late one the chance to show up
+    hrefs = [cards.nth(i).get_attribute("href") for i in range(cards.count())]
+    assert sorted(h.rsplit("/", 1)[1] for h in hrefs) == sorted(titles)
+    for i in range(cards.count()):
+        slug = hrefs[i].rsplit("/", 1)[1]
+        assert titles[slug] in cards.nth(i).inner_text()
+    assert outside == [] and problems == []

@@ -129,3 +129,26 @@ def test_choice_hints_name_the_chinese_labels_not_the_english_values():
     fields = {f["name"]: f for f in _collection(cms.config(cms.Settings(), METHODS), "stories")["fields"]}
     assert "正面典型" in fields["kind"]["hint"] and "exemplar" not in fields["kind"]["hint"]
     assert "待审" in fields["status"]["hint"] and "published" not in fields["status"]["hint"]
+
+
+def _listed_by_decap(root, collection: dict) -> set[str]:
+    """The files a Decap folder collection lists: under `folder`, as deep as `path` has levels, whose names end with
+    the `extension` (decap-server's listRepoFiles; the forge backends' filterByExtension adds a dot, stricter)."""
+    depth = collection.get("path", "{{slug}}").count("/") + 1
+    folder = root / collection["folder"]
+    return {p.relative_to(root).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name.endswith(collection["extension"]) and len(p.relative_to(folder).parts) <= depth}
+
+
+def test_the_form_lists_exactly_the_librarys_stories_and_lessons():
+    """No untitled entry in the form's lists: every file Decap would list in the sample library is a story or a
+    lesson the library loads (a folder note is README.markdown, which Decap's `extension: md` leaves out)."""
+    from conftest import REPO
+    from exemplars.library import load_library
+
+    library = load_library(REPO)
+    cfg = cms.config(cms.Settings(), METHODS)
+    loaded = {"stories": {s.path for s in library.stories}, "lessons": {l.path for l in library.lessons}}
+    for collection in cfg["collections"]:
+        listed = _listed_by_decap(REPO, collection)
+        assert listed and listed == loaded[collection["name"]], listed ^ loaded[collection["name"]]

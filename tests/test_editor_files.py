@@ -43,7 +43,7 @@ MISNAMED = {
 WORD = ["stories/zhejiang/x.docx", "stories/zhejiang/x.doc", "stories/zhejiang/x.wps", "lessons/x.rtf"]
 SILENT = ["stories/zhejiang/photo.jpg", "stories/zhejiang/cover.PNG", "stories/zhejiang/scan.pdf",
           "stories/zhejiang/.hidden.md.txt", "stories/zhejiang/_draft.txt", "stories/_attic/old.md.txt",
-          "stories/README.md", "stories/zhejiang/x.md~", "stories/zhejiang/Thumbs.db"]
+          "stories/README.md", "lessons/README.markdown", "stories/zhejiang/x.md~", "stories/zhejiang/Thumbs.db"]
 
 
 def test_misnamed_story_files_are_errors_that_say_how_to_rename(library_copy, cli):

@@ -90,7 +90,7 @@ def test_no_sentence_of_the_seed_article_is_copied():
     window = 15
     grams = {seed[i:i + window] for i in range(len(seed) - window + 1)}
     files = [*REPO.glob("methods/**/*.md"), *REPO.glob("stories/**/*.md"), *REPO.glob("docs/**/*.md"),
-             *REPO.glob("lessons/**/*.md"), REPO / "README.md"]
+             *REPO.glob("lessons/**/*.md"), *REPO.glob("lessons/**/*.markdown"), REPO / "README.md"]
     assert len(files) > 45
     for path in files:
         text = _cjk_only(path.read_text(encoding="utf-8"))

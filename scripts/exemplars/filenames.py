@@ -43,8 +43,8 @@ def classify(name: str) -> Verdict:
         return Verdict("skip", reason="这是编辑器的备份或临时文件")
     if lower in _SYSTEM_JUNK:
         return Verdict("skip", reason="这是操作系统自动生成的文件")
-    if lower == "readme.md":
-        return Verdict("skip", reason="README.md 是文件夹的说明，不是故事")
+    if lower in ("readme.md", "readme.markdown"):  # README.markdown: a folder note the web form does not list
+        return Verdict("skip", reason=f"{name} 是文件夹的说明，不是故事")
     if name.endswith(MARKDOWN_SUFFIXES):
         return Verdict("read")
     stem, suffix = _split(name)
