@@ -222,3 +222,39 @@ def test_the_lessons_list_shows_only_lessons(admin):
         slug = hrefs[i].rsplit("/", 1)[1]
         assert titles[slug] in cards.nth(i).inner_text()
     assert outside == [] and problems == []
+
+
+def test_a_cover_uploaded_through_the_form_lands_in_media_and_passes_check(admin, tmp_path):
+    """The cover field's upload (Decap's media library, `media_folder: /media`): the JPEG is written to media/
+    unchanged, the story's `cover` names it as the checker reads it (media/x.jpg), and `check` (which opens the
+    image) passes."""
+    from PIL import Image
+
+    page, base, root, outside, problems = admin
+    upload = tmp_path / "cms-fengmian.jpg"
+    Image.new("RGB", (320, 200), (170, 40, 40)).save(upload, "JPEG")
+    page.goto(base + "admin/#/collections/stories/new")
+    page.locator("[id^=id-field]").fill("cms-fengmian-ceshi-2024")
+    page.locator("[id^=title-field]").fill("网页表单上传封面的测试故事")
+    _choose(page, page.locator("[id^=methods-field]").get_attribute("id"), "民主协商法")
+    page.locator("[id^=summary-field]").fill("某村用网页表单投稿并上传了一张封面图，检查器照常检查图片文件。")
+    page.locator("select[id^=region-field]").select_option("浙江省")
+    page.locator("input[id^=region-field]").fill("湖州市/安吉县")
+    page.locator("[id^=date-field]").fill("2024-04-01")
+    page.get_by_role("button", name="新增来源").click()
+    page.locator("[id^=title-field]").nth(1).fill("《湖州日报》2024年4月2日第3版")
+    page.get_by_role("button", name="选择图片").click()
+    page.locator("input[type=file]").set_input_files(upload)
+    page.get_by_role("button", name="选用已选中项目").click()
+    page.locator("[id^=cover_alt-field]").fill("村民在村委会门前看投稿表单")
+    _save(page)
+
+    saved = root / "stories" / "tougao" / "cms-fengmian-ceshi-2024.md"
+    meta, _ = _front_matter(saved)
+    assert meta["cover"] == "media/cms-fengmian.jpg"
+    assert (root / meta["cover"]).read_bytes() == upload.read_bytes()  # where the field says, byte for byte
+    assert meta["region"] == "浙江省/湖州市/安吉县"
+    result = run_cli("check", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "E-" not in result.stdout + result.stderr
+    assert outside == [] and problems == []
