@@ -23,7 +23,8 @@ def fill(page) -> None:
     methods.fill("民主协商法")
     methods.press("Enter")
     page.locator("[id^=summary-field]").fill("柳塘村把屋场会开到老桥边，村民自己商定改建方案。")
-    page.locator("[id^=region-field]").fill("湖南省/岳阳市/平江县")
+    page.locator("select[id^=region-field]").select_option("湖南省")  # admin/region-widget.js
+    page.locator("input[id^=region-field]").fill("岳阳市/平江县")
 
 
 def main(site: Path, out: Path) -> None:
