@@ -44,10 +44,12 @@
       var focus = { onFocus: this.props.setActiveStyle, onBlur: this.props.setInactiveStyle };
       return h("div", { className: this.props.classNameWrapper, style: { display: "flex", gap: "8px" } },
         h("select", Object.assign({ id: id, value: parts[0], onChange: this.changeProvince,
-                                    "aria-label": "省级地区", style: { flex: "0 0 auto" } }, focus), options),
+                                    "aria-label": "省级地区",
+                                    style: { flex: "0 0 auto", font: "inherit", padding: "4px" } }, focus), options),
         h("input", Object.assign({ id: id + "-lower", type: "text", value: parts[1], onChange: this.changeLower,
                                    placeholder: "下级地区，如 湖州市/安吉县", "aria-label": "下级地区",
-                                   style: { flex: "1 1 auto", minWidth: "0" } }, focus)));
+                                   style: { flex: "1 1 auto", minWidth: "0", font: "inherit", padding: "4px 8px",
+                                            border: "1px solid #dfdfe3", borderRadius: "4px" } }, focus)));
     },
   });
 
