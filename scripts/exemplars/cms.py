@@ -11,6 +11,10 @@ Decap name the file `<id>.md`: the pinyin rule of `exemplars new` cannot run in 
 to write it. New stories are saved at the top of stories/ (Decap's folder collections cannot pick the province
 folder); the checker reads stories in any folder under stories/.
 
+The region is a custom widget (site/region-widget.js, registered in /admin/ after the Decap bundle): a province
+select whose options come from regions.py through the field's `provinces` key, plus a text box for the lower
+levels; it stores the one string the checker reads, and the checker's pattern still validates it.
+
 Plain Python: nothing here imports MkDocs.
 """
 from __future__ import annotations
