@@ -1,7 +1,9 @@
 """Synthetic libraries for benchmarks and scale tests: N realistic Chinese stories, deterministic per seed.
 
 Bodies recombine sentences of the sample stories (real, natural Chinese) with generated people, places and
-figures, so that text, segmentation and search behave as they would on a real library.
+figures, so that text, segmentation and search behave as they would on a real library. Lessons (one per ~30 stories,
+each citing 3-5 stories that share its method) come from their own random stream: adding them left every story
+file byte-identical to what the same seed gave before.
 """
 from __future__ import annotations
 
@@ -53,11 +55,13 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(repo / "methods", dest / "methods")
-    methods = [m.id for m in load_library(dest).methods]
+    method_names = {m.id: m.name for m in load_library(dest).methods}
+    methods = list(method_names)
     sentences = _sentences(repo)
     provinces = [(name, slug) for name, slug, _ in PROVINCES[:31]]
     cities = {name: [_place(rng, "市") for _ in range(6)] for name, _ in provinces}
     counties = {c: [_place(rng, rng.choice("县区")) for _ in range(5)] for cs in cities.values() for c in cs}
+    written: list[tuple[str, str, str, list[str]]] = []  # (id, kind, title, methods) of each story, for the lessons
     for index in range(count):
         kind = "cautionary" if rng.random() < 0.3 else "exemplar"
         province, slug = rng.choice(provinces)
@@ -85,4 +89,48 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
         path = dest / "stories" / slug / f"synth-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(front + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        written.append((f"synth-{index:05d}", kind, title, story_methods))
+    _write_lessons(dest, written, method_names, random.Random(f"lessons-{seed}"))
     return dest
+
+
+STORIES_PER_LESSON = 30
+AUDIENCES = ("新任村（社区）党组织书记", "乡镇（街道）干部", "社区网格员", "基层纪检监察干部", "驻村第一书记")
+OBJECTIVES = ("能说出{m}的基本步骤和适用情形", "能结合本地实际设计一次{m}的工作方案",
+              "能从反面案例中找出违背{m}要求的做法", "能向群众讲清楚一项政策的来龙去脉",
+              "能为一件群众反映的难事列出办理时限和反馈方式")
+QUESTIONS = ("{s}里，哪一步最值得你所在的地方借鉴？为什么？", "如果你是{s}里的干部，开头一个月会做哪三件事？",
+             "群众意见不一致时，{m}应当怎样往下推进？", "有的干部说“群众工作费时间”，你怎么看？",
+             "把今天的案例和你身边的一件事对照，差在哪里？")
+
+
+def _write_lessons(dest: Path, stories: list[tuple[str, str, str, list[str]]], method_names: dict[str, str],
+                   rng: random.Random) -> None:
+    """One published lesson per STORIES_PER_LESSON stories: a method, 3-5 stories that use it (exemplars first,
+    then cautionary cases, as trainers order them), objectives, questions and a teaching flow with story cards."""
+    by_method: dict[str, list[tuple[str, str]]] = {}
+    titles = {story_id: title for story_id, _, title, _ in stories}
+    for story_id, kind, _, methods in stories:
+        for method in methods:
+            by_method.setdefault(method, []).append((story_id, kind))
+    usable = sorted(m for m, cited in by_method.items() if len(cited) >= 3)
+    for index in range(len(stories) // STORIES_PER_LESSON if usable else 0):
+        method = rng.choice(usable)
+        pool = by_method[method]
+        cited = sorted(rng.sample(pool, k=min(len(pool), rng.randint(3, 5))), key=lambda s: (s[1] != "exemplar", s[0]))
+        ids = [story_id for story_id, _ in cited]
+        name, first = method_names[method], f"《{titles[ids[0]]}》"
+        steps = [f"{n}. **{'正面案例' if kind == 'exemplar' else '反面案例'}（{rng.choice((10, 15, 20))} 分钟）**：\n\n"
+                 f"   [[story:{story_id}]]\n" for n, (story_id, kind) in enumerate(cited, start=2)]
+        lines = ["---", f"id: synth-lesson-{index:03d}", f"title: {name}专题课（第 {index + 1} 讲）",
+                 f"audience: {rng.choice(AUDIENCES)}", f"duration: {rng.choice((60, 90, 120))}", f"methods: [{method}]",
+                 "stories:", *(f"  - {story_id}" for story_id in ids), "objectives:",
+                 *(f"  - {o.format(m=name)}" for o in rng.sample(OBJECTIVES, k=rng.randint(2, 3))), "questions:",
+                 *(f"  - {q.format(m=name, s=first)}" for q in rng.sample(QUESTIONS, k=rng.randint(2, 4))),
+                 "status: published", f"summary: 用 {len(ids)} 个案例讲清{name}的做与不做。",
+                 "author: 基准作者", "sample: true", "---", "", "## 课程流程", "",
+                 "1. **导入（10 分钟）**：请学员说说自己最近办成的一件群众的事。", "", *steps,
+                 f"{len(cited) + 2}. **小结（15 分钟）**：共同整理一张方法清单。", ""]
+        path = dest / "lessons" / f"synth-lesson-{index:03d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines), encoding="utf-8")
