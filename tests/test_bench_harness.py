@@ -111,6 +111,25 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     assert not (out / "n30" / "project").exists(), "projects are removed unless --keep"
 
 
+def test_the_word_comparison_builds_with_and_without_the_handouts_in_one_run(tmp_path: Path):
+    out = tmp_path / "bench-out"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--sizes", "60", "--word-compare",
+                           "--rounds", "1", "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads((out / "results.json").read_text(encoding="utf-8"))["sizes"][0]
+    assert result["lessons"] == 2 and result["handouts"] == {"with": 2, "without": 0}, result["handouts"]
+    for label in ("with", "without"):
+        (run,) = result["runs"][label]
+        assert run["exit_code"] == 0 and run["wall_s"] > 0 and run["cpu_s"] > 0 and run["load_before"] >= 0
+    assert "### Word export at 60 stories (2 lessons" in proc.stdout
+    assert "| with the export |" in proc.stdout and "| without the export |" in proc.stdout
+    assert "with / without, best of 1: wall ×" in proc.stdout and "load average (1 min)" in proc.stdout
+    report = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--report", str(out / "results.json")],
+                            capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0 and "### Word export at 60 stories" in report.stdout, report.stderr[-2000:]
+    assert not (out / "n60" / "project").exists(), "projects are removed unless --keep"
+
+
 @pytest.mark.slow
 def test_edit_to_reload_bench_times_a_real_edit_under_mkdocs_serve(tmp_path: Path):
     proc = subprocess.run([sys.executable, str(REPO / "tests" / "benchmarks" / "bench_serve.py"), "--stories", "30",

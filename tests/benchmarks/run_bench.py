@@ -53,6 +53,51 @@ def bundle_check(site: Path, label: str, log) -> str | None:
     return problem
 
 
+def word_compare(n: int, args, log: Log) -> dict:
+    """Cold builds of one library with the default Word export (a handout per lesson) and without it
+    (`handout_docx: false`), alternating with/without so that a change in the machine's load hits both, `rounds`
+    each. Best-of figures are the ones to compare; CPU time (user+sys of the whole tree) is the steadier one."""
+    project = args.out / f"n{n}" / "project"
+    log(f"N={n}: generating the synthetic library (Word comparison)")
+    make_library(project, n, REPO, seed=args.seed)
+    sitebench.copy_site_setup(project)
+    without = sitebench.write_config_without_word(project)
+    lessons = len(list((project / "lessons").glob("*.md")))
+    runs: dict[str, list[dict]] = {"with": [], "without": []}
+    handouts: dict[str, int] = {}
+    for round_ in range(args.rounds):
+        for label in (("with", "without") if round_ % 2 == 0 else ("without", "with")):
+            log(f"N={n}: round {round_ + 1}/{args.rounds}, cold build {label} the Word export ...")
+            stats = sitebench.mkdocs_build(project, strict=True, cold=True,
+                                           config="mkdocs.yml" if label == "with" else without)
+            handouts[label] = len(list((project / "site" / "lessons").glob("*/handout.docx")))
+            runs[label].append(stats.as_dict())
+            log(f"N={n}:   {stats.wall_s:.1f} s wall, {stats.cpu_s:.1f} s CPU, load {stats.load_before:.1f}, "
+                f"{handouts[label]} handouts")
+    if not args.keep:
+        shutil.rmtree(project, ignore_errors=True)
+    return {"stories": n, "lessons": lessons, "rounds": args.rounds, "handouts": handouts, "runs": runs}
+
+
+def word_table(r: dict) -> str:
+    """Best of N with and without the export, wall and CPU, and the growth; every run listed beside."""
+    best = {label: {key: min(run[key] for run in runs) for key in ("wall_s", "cpu_s")}
+            for label, runs in r["runs"].items()}
+    lines = [f"### Word export at {r['stories']} stories ({r['lessons']} lessons; "
+             f"handouts written: with {r['handouts']['with']}, without {r['handouts']['without']})", "",
+             "| cold build | best wall s | best CPU s | every run: wall s / CPU s (load average) |", "|---|---:|---:|---|"]
+    for label in ("with", "without"):
+        every = ", ".join(f"{run['wall_s']:.1f} / {run['cpu_s']:.1f} ({run['load_before']:.1f})"
+                          for run in r["runs"][label])
+        lines.append(f"| {label} the export | {best[label]['wall_s']:.2f} | {best[label]['cpu_s']:.2f} | {every} |")
+    ratio = {key: best["with"][key] / best["without"][key] for key in ("wall_s", "cpu_s")}
+    loads = [run["load_before"] for runs in r["runs"].values() for run in runs]
+    lines.append(f"\nwith / without, best of {r['rounds']}: wall ×{ratio['wall_s']:.3f} "
+                 f"({100 * (ratio['wall_s'] - 1):+.1f}%), CPU ×{ratio['cpu_s']:.3f} ({100 * (ratio['cpu_s'] - 1):+.1f}%); "
+                 f"load average (1 min) at the starts {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores")
+    return "\n".join(lines)
+
+
 def bench_size(n: int, args, log: Log) -> dict:
     workdir = args.out / f"n{n}"
     project = workdir / "project"
@@ -272,12 +317,19 @@ def main(argv: list[str] | None = None) -> int:
                              "size of its lunr index")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
     parser.add_argument("--seed", type=int, default=7, help="library and query seed")
+    parser.add_argument("--word-compare", action="store_true",
+                        help="only compare cold builds with and without the Word export (lesson handouts), "
+                             "alternating, best of --rounds, at each size")
+    parser.add_argument("--rounds", type=int, default=3, help="cold builds of each kind for --word-compare")
     parser.add_argument("--report", type=Path, metavar="RESULTS_JSON",
                         help="only print the tables of an earlier run's results.json (or partial-N.json)")
     args = parser.parse_args(argv)
     if args.report:
         data = json.loads(args.report.read_text(encoding="utf-8"))
         sizes = data["sizes"] if "sizes" in data else [data]
+        if sizes and "runs" in sizes[0]:  # a --word-compare run
+            print("\n\n".join(word_table(r) for r in sizes))
+            return 0
         for r in sizes:
             print(size_table(r) + "\n")
         if "ours" in sizes[-1]:
@@ -289,6 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     log(f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
         f"GNU time {'yes' if have_gnu_time() else 'no'}")
     results = []
+    if args.word_compare:
+        for n in args.sizes:
+            results.append(word_compare(n, args, log))
+            print("\n" + word_table(results[-1]) + "\n", flush=True)
+            _write(args, results, log)
+        log(f"done; figures in {args.out / 'results.json'}")
+        return 0
     for n in args.sizes:
         results.append(bench_size(n, args, log))
         print("\n" + size_table(results[-1]) + "\n", flush=True)

@@ -14,8 +14,8 @@ from procmon import RunStats, run_measured
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-# What a library needs besides stories/ and methods/. Not lessons/: the sample lessons cite sample stories,
-# which a synthetic library does not have.
+# What a library needs besides stories/, methods/ and lessons/. Not the repo's lessons/: the sample lessons cite
+# sample stories, which a synthetic library does not have (exemplars.synth writes lessons of its own).
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides")
 
 STOCK_YML = """site_name: 典型示范故事库（stock）
@@ -74,12 +74,28 @@ def make_material_index_project(library: Path, dest: Path) -> Path:
     return dest
 
 
-def mkdocs_build(project: Path, *, strict: bool, cold: bool) -> RunStats:
-    """`mkdocs build` of `project` into project/site; cold removes project/.cache (and site/) first."""
+WITHOUT_WORD_YML = "mkdocs-without-word.yml"
+
+
+def write_config_without_word(project: Path) -> str:
+    """Beside project/mkdocs.yml, the same configuration with the Word handouts off (`handout_docx: false`; story
+    files are off by default). Returns its file name, for mkdocs_build(config=...)."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    plain = "plugins:\n  - exemplars\n"
+    if plain not in text:
+        raise RuntimeError(f"{project / 'mkdocs.yml'}: no plain `plugins: - exemplars` entry to give handout_docx: false")
+    off = text.replace(plain, "plugins:\n  - exemplars:\n      handout_docx: false\n", 1)
+    (project / WITHOUT_WORD_YML).write_text(off, encoding="utf-8")
+    return WITHOUT_WORD_YML
+
+
+def mkdocs_build(project: Path, *, strict: bool, cold: bool, config: str = "mkdocs.yml") -> RunStats:
+    """`mkdocs build` of `project` (with project/`config`) into project/site; cold removes project/.cache (and
+    site/) first."""
     if cold:
         for name in (".cache", "site"):
             shutil.rmtree(project / name, ignore_errors=True)
-    cmd = [str(BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
+    cmd = [str(BIN / "mkdocs"), "build", "-q", "-f", str(project / config), "-d", str(project / "site")]
     if strict:
         cmd.append("--strict")
     stats = run_measured(cmd, cwd=project)
