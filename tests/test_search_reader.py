@@ -16,8 +16,8 @@ import pytest
 from browser import serve
 from exemplars.library import load_library
 from exemplars.search.ngrams import index_text, query_terms, readable_text
-from exemplars.search.normalise import (browser_module, cjk_table, fold, latin_joins, match_form, query_forms,
-                                        restore, restore_map)
+from exemplars.search.normalise import (FOLD_RANGES, browser_module, browser_table_module, cjk_table, fold,
+                                        latin_joins, match_form, query_forms, restore, restore_map)
 from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
 from sitebuild import build_site
@@ -84,13 +84,22 @@ def _node(module: Path, script: str, payload) -> object:
     return json.loads(done.stdout)
 
 
-def test_python_and_browser_normalise_the_same_strings(tmp_path):
-    module = tmp_path / "fold.mjs"
+def _modules(folder: Path) -> Path:
+    """fold.js and the fold-table.js it imports on demand, as the site ships them."""
+    (folder / "package.json").write_text('{"type": "module"}', encoding="utf-8")
+    (folder / "fold-table.js").write_text(browser_table_module(), encoding="utf-8")
+    module = folder / "fold.js"
     module.write_text(browser_module(), encoding="utf-8")
+    return module
+
+
+def test_python_and_browser_normalise_the_same_strings(tmp_path):
+    module = _modules(tmp_path)
     rng = random.Random(23)
     table_chars = rng.sample(sorted(cjk_table()), 400)  # a sample of the whole OpenCC table, astral ones included
     strings = SAMPLES + ["".join(rng.sample(table_chars, 8)) for _ in range(50)]
     script = ("const [strings, maps] = input;\n"
+              "await m.ready(strings);\n"
               "console.log(JSON.stringify(strings.map((s, i) => [m.fold(s), m.matchForm(s), m.latinJoins(s),"
               " m.restore(m.fold(s), maps[i]), m.queryForms(s)])));")
     got = _node(module, script, [strings, [restore_map(s) for s in strings]])
@@ -103,10 +112,40 @@ def test_python_and_browser_normalise_the_same_strings(tmp_path):
     assert all(fold(fold(c)) == fold(c) for c in cjk_table()), "folding twice changes nothing more"
 
 
-def test_browser_table_is_compact():
+def test_browser_knows_which_characters_fold_without_loading_the_table(tmp_path):
+    """fold.js alone answers "does this character fold?" for every CJK code point exactly as Python's table does,
+    folds text without such characters as Python does without fetching fold-table.js, and asks for the table
+    (ready) exactly when a text holds one."""
+    module = _modules(tmp_path)
+    rng = random.Random(7)
+    simplified = [chr(c) for c in range(0x4E00, 0x9FFF) if chr(c) not in cjk_table()]
+    plain = [s for s in SAMPLES if cjk_table().keys().isdisjoint(s)]
+    plain += ["".join(rng.sample(simplified, 12)) + "Ｗｉ－Ｆｉ ２０２６" for _ in range(30)]
+    folding = ["调解" + c for c in rng.sample(sorted(cjk_table()), 30)]
+    script = ("const [ranges, plain, folding] = input;\n"
+              "const folds = [];\n"
+              "for (const [start, end] of ranges) for (let c = start; c <= end; c++)"
+              " if (m.folds(String.fromCodePoint(c))) folds.push(c);\n"
+              "const alone = plain.map((s) => [m.needsTable([s]), m.fold(s), m.matchForm(s), m.queryForms(s)]);\n"
+              "const asked = folding.map((s) => m.needsTable(['调解', s]));\n"
+              "let threw = false;\n"
+              "try { m.fold(folding[0]); } catch (_) { threw = true; }\n"
+              "await m.ready(folding);\n"
+              "console.log(JSON.stringify({ folds, alone, asked, threw, after: m.needsTable(folding),"
+              " folded: folding.map(m.fold) }));")
+    got = _node(module, script, [FOLD_RANGES, plain, folding])
+    assert got["folds"] == sorted(ord(c) for c in cjk_table()), "the compact test is the table's own key set"
+    assert got["alone"] == [[False, fold(s), match_form(s), query_forms(s)] for s in plain]
+    assert got["asked"] == [True] * len(folding) and got["threw"], "never a silent wrong fold"
+    assert got["after"] is False and got["folded"] == [fold(s) for s in folding]
+
+
+def test_browser_modules_are_compact():
     import gzip
-    module = browser_module().encode("utf-8")
-    assert len(gzip.compress(module, 9)) < 20_000, "the character map ships compactly (~15 KB gzipped)"
+    always = len(gzip.compress(browser_module().encode("utf-8"), 9))
+    table = len(gzip.compress(browser_table_module().encode("utf-8"), 9))
+    assert always < 6_000, f"what every search loads: rules + which characters fold (~5 KB gzipped), {always}"
+    assert table < 20_000, f"the character map, loaded only for text that folds (~15 KB gzipped), {table}"
 
 
 def test_extension_b_characters_are_spelled_and_read_back():
@@ -329,5 +368,12 @@ def test_a_direct_search_link_loads_only_what_the_search_needs(reader_site, brow
         assert not [u for u in before if "vocabulary.json" in u or "/pagefind/filter/" in u], before
         scripts = [u for u in before + after if "/assets/javascripts/" in u]
         assert scripts.count("/assets/javascripts/search.js") == scripts.count("/assets/javascripts/fold.js") == 1
+        assert "/assets/javascripts/fold-table.js" not in scripts, "simplified query, simplified pages: no table"
         assert not any("vocabulary.json" in u for u in before + after), "did-you-mean words only on no results"
+        # A traditional query needs the table: fetched once, and it finds the page as the simplified query would
+        requests.clear()
+        page.goto(base + "search/?q=鄰里糾紛")
+        page.wait_for_selector(".ex-result a[href*='fanti-2021']")
+        scripts = [r.url.replace(base, "/") for r in requests if "/assets/javascripts/" in r.url]
+        assert scripts.count("/assets/javascripts/fold-table.js") == 1, scripts
         context.close()

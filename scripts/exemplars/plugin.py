@@ -50,7 +50,7 @@ from .site.share_meta import share_meta
 from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
-from .search.normalise import browser_module
+from .search.normalise import browser_module, browser_table_module
 from .search.records import SearchRecord, record_for
 from .search.vocabulary import vocabulary_json
 
@@ -209,6 +209,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                     Path(file.abs_dest_path).unlink(missing_ok=True)
         # The search page's normalisation table (the index's own, normalise.py) and did-you-mean words.
         files.append(File.generated(config, "assets/javascripts/fold.js", content=browser_module(),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        # Its full table, loaded only for text holding a character that folds
+        files.append(File.generated(config, "assets/javascripts/fold-table.js", content=browser_table_module(),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         files.append(File.generated(config, "search/vocabulary.json", content=vocabulary_json(library),
                                     inclusion=InclusionLevel.NOT_IN_NAV))

@@ -354,6 +354,8 @@ def byte_kind(url: str) -> str:
         return "search-js"
     if path.endswith("/assets/javascripts/fold.js"):  # the normalisation table (search/normalise.py)
         return "fold-js"
+    if path.endswith("/assets/javascripts/fold-table.js"):  # its full table, only for text that folds
+        return "fold-table"
     if path.endswith("/search/vocabulary.json"):  # did-you-mean words, fetched only when nothing is found
         return "vocabulary"
     if path.rstrip("/").endswith("/search") or path.endswith("/search/index.html"):
@@ -361,7 +363,7 @@ def byte_kind(url: str) -> str:
     return "other"
 
 
-SEARCH_KINDS = ("search-page", "search-js", "fold-js", "vocabulary", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
+SEARCH_KINDS = ("search-page", "search-js", "fold-js", "fold-table", "vocabulary", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
                 "pagefind-other")
 
 

@@ -9,7 +9,9 @@
 // order. Each result is then checked against the page's text read back from the stored words (readableText),
 // compared in matchForm (folded, lower case, no spaces or inner hyphens), so a part's characters must stand
 // together and in order. Excerpts are cut from the text as written: `restore` undoes the folding.
-import { fold, matchForm, matchFormMapped, queryForms, restore } from "./fold.js";
+// fold.js knows which characters fold; it loads their table (fold-table.js) only when a text to be compared holds
+// one (`ready`): a simplified query over simplified pages never fetches it.
+import { fold, matchForm, matchFormMapped, queryForms, ready, restore } from "./fold.js";
 
 const BASE = 0x3400;
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -359,6 +361,9 @@ function setup(root) {
       const batch = state.pending.splice(0, BATCH - added);
       const datas = await Promise.all(batch.map((r) => r.data()));
       if (run !== state.run) return;
+      // Pages written in traditional characters are compared and highlighted through the table
+      await ready(datas.map(pageText).flatMap((page) => [page.title, page.text, page.extras]));
+      if (run !== state.run) return;
       for (const data of datas) {
         if (!contains(data, state.parsed)) continue;
         list.append(resultItem(data));
@@ -378,7 +383,9 @@ function setup(root) {
         .then((r) => (r.ok ? r.json() : []))
         .catch(() => []);
     }
-    const word = suggest(state.query, await vocabularyPromise);
+    const vocabulary = await vocabularyPromise;
+    await ready([state.query, ...vocabulary]);
+    const word = suggest(state.query, vocabulary);
     if (!word || run !== state.run) return;
     const link = new URL(window.location.href);
     link.searchParams.set("q", word);
@@ -409,7 +416,7 @@ function setup(root) {
     hint.hidden = true;
     state.total = null;
     if (!filtersReady) filtersBox.setAttribute("aria-busy", "true"); // keep the chips' room (see the CSS)
-    const pf = await pagefind();
+    const [pf] = await Promise.all([pagefind(), ready([state.query])]);
     state.parsed = rewrite(state.query);
     const terms = state.parsed.terms;
     // An empty `filters` option makes Pagefind leave out the per-value counts: pass it only when set.

@@ -8,7 +8,8 @@ the substring, and nothing else. The browser decodes the stored tokens back into
 excerpts and highlights are cut from the real text. Tokens exist only in what the indexer is handed, never in published HTML.
 
 What is indexed and what is typed are normalised alike (normalise.py: traditional → simplified, full-width →
-half-width, Latin words with and without their inner hyphens or spaces); the browser gets the same table as
-assets/javascripts/fold.js, generated at build time. A query's space-separated parts must all occur, each one's
+half-width, Latin words with and without their inner hyphens or spaces); the browser gets the same rules as
+assets/javascripts/fold.js, generated at build time, which knows which characters fold and imports their table
+(fold-table.js) only for a text holding one. A query's space-separated parts must all occur, each one's
 characters together and in order; a page is also found by its region, year, domains and tags (records.py).
 """

@@ -170,23 +170,77 @@ def packed_table() -> str:
     return "".join(parts)
 
 
+def foldable_packed() -> str:
+    """Which CJK characters fold, for the browser's always-loaded module: the table's code points in order, each the
+    distance from the previous one in base 36, comma-separated, a distance of 1 left empty. ~4 KB gzipped, so a
+    query (or a page) with no such character never loads the full table."""
+    parts, previous = [], 0
+    for char in sorted(cjk_table(), key=ord):
+        step = ord(char) - previous
+        previous = ord(char)
+        parts.append("" if step == 1 else _base36(step))
+    return ",".join(parts)
+
+
+def browser_table_module() -> str:
+    """assets/javascripts/fold-table.js: the full character table, imported by fold.js only when some text to be
+    folded holds a character that folds (most queries and pages are simplified already)."""
+    return f"""// Generated at build time by scripts/exemplars/search/normalise.py (browser_table_module): do not edit.
+// OpenCC t2s character table (opencc 1.4.2), packed as normalise.py packed_table describes.
+export const PACKED = {_js_string(packed_table())};
+"""
+
+
 def browser_module() -> str:
-    """assets/javascripts/fold.js: the same fold / matchForm / latinJoins / restore for the search page."""
-    table = packed_table()
+    """assets/javascripts/fold.js: the same fold / matchForm / latinJoins / restore for the search page. It carries
+    only which characters fold (`foldable_packed`); what they fold to is fold-table.js, loaded by `ready(texts)`
+    when one of the texts needs it."""
     return f"""// Generated at build time by scripts/exemplars/search/normalise.py (browser_module): do not edit.
 // OpenCC t2s character table (opencc 1.4.2) + width rule, the same as the index's. See normalise.py.
-const PACKED = {_js_string(table)};
-const TABLE = new Map();
+// Which CJK characters fold is here; what they fold to is in fold-table.js, imported only when needed (ready()).
+const FOLDS = {_js_string(foldable_packed())};
+const FOLDABLE = new Set();
 (() => {{
   let code = 0;
-  let step = "";
-  for (const ch of PACKED) {{
-    if (/[0-9a-z]/.test(ch)) {{ step += ch; continue; }}
+  for (const step of FOLDS.split(",")) {{
     code += step ? parseInt(step, 36) : 1;
-    step = "";
-    TABLE.set(String.fromCodePoint(code), ch);
+    FOLDABLE.add(code);
   }}
 }})();
+let TABLE = null;
+let loading = null;
+
+// Does folding change this CJK character (is it in OpenCC's table)?
+export function folds(ch) {{
+  return FOLDABLE.has(ch.codePointAt(0));
+}}
+
+// Does any of `texts` need the full table (holds a character that folds), and it is not loaded yet?
+export function needsTable(texts) {{
+  if (TABLE) return false;
+  for (const text of texts) for (const ch of text || "") if (FOLDABLE.has(ch.codePointAt(0))) return true;
+  return false;
+}}
+
+// Load the table if any of `texts` needs it; fold, matchForm and the rest may then be called on them.
+export async function ready(texts) {{
+  if (!needsTable(texts)) return;
+  if (!loading) {{
+    loading = import("./fold-table.js").then(({{ PACKED }}) => {{
+      const table = new Map();
+      let code = 0;
+      let step = "";
+      for (const ch of PACKED) {{
+        if (/[0-9a-z]/.test(ch)) {{ step += ch; continue; }}
+        code += step ? parseInt(step, 36) : 1;
+        step = "";
+        table.set(String.fromCodePoint(code), ch);
+      }}
+      TABLE = table;
+    }});
+  }}
+  await loading;
+}}
 const INNER_HYPHEN = /(?<=[\\p{{L}}\\p{{N}}])[{HYPHEN}](?=[\\p{{L}}\\p{{N}}])/gu;
 const LATIN_RUN = /[A-Za-z0-9]+(?:(?:[{HYPHEN}]| )[A-Za-z0-9]+)+/g;
 
@@ -195,7 +249,10 @@ export function foldChar(ch) {{
   if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) {{
     return String.fromCodePoint(c - {WIDTH_OFFSET});
   }}
-  return TABLE.get(ch) || ch;
+  if (!FOLDABLE.has(c)) return ch;
+  // A bug, never the reader's input: the caller must await ready() on every text it folds
+  if (!TABLE) throw new Error("fold.js: fold-table.js not loaded; await ready([text]) first");
+  return TABLE.get(ch);
 }}
 
 export function fold(text) {{
