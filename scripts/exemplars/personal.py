@@ -145,8 +145,11 @@ def mask(value: str, fill: str = "*") -> str:
 def mask_numbers(text: str, fill: str = "*") -> str:
     """`text` with every personal number replaced by its masked form (`fill="x"` keeps an id a valid slug)."""
     found = find_numbers(text)
-    if not found:
-        return text
+    return mask_found(text, found, fill) if found else text
+
+
+def mask_found(text: str, found: list, fill: str = "*") -> str:
+    """`text` with the numbers `find_numbers(text)` returned replaced by their masked forms."""
     parts, last = [], 0
     for item in found:
         parts += [text[last:item.start], mask(item.digits, fill).lower() if fill == "x" else mask(item.digits, fill)]

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .personal import find_numbers, mask
+from .personal import find_numbers, mask_found
 from .regions import PROVINCES
 from .schema import PLACEHOLDER
 
@@ -304,21 +304,17 @@ def _mask_personal(body: str, draft: Draft) -> str:
             for item in found:
                 draft.numbers.append((len(out) + 1, item.code, item.masked, True))
             continue
-        masked, last = [], 0
         for item in found:
-            masked += [line[last:item.start], mask(item.digits)]
-            last = item.end
             draft.numbers.append((len(out) + 1, item.code, item.masked, False))
-        out.append("".join(masked) + line[last:])
+        out.append(mask_found(line, found))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
 
 
 def _mask_inline(text: str, draft: Draft) -> str:
     found = find_numbers(text)
     for item in reversed(found):
-        text = text[:item.start] + mask(item.digits) + text[item.end:]
         draft.numbers.append((0, item.code, item.masked, False))
-    return text
+    return mask_found(text, found)
 
 
 def _guess(draft: Draft, methods_known: dict[str, str]) -> None:
