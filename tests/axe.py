@@ -9,6 +9,7 @@ axe.min.js comes from node_modules (package.json pins axe-core; `npm ci` install
 the page under test keeps its real policy (a `<script>` tag would be blocked by it, and bypass_csp would test a
 different page). Without node_modules the test is skipped locally and fails under CI=true (npm_tools).
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,9 @@ def axe_source() -> str:
     return _axe_source()
 
 
-def run_axe(page, *, tags: tuple[str, ...] = DEFAULT_TAGS, disable: tuple[str, ...] = (),
-            context: str | None = None) -> list[dict]:
+def run_axe(
+    page, *, tags: tuple[str, ...] = DEFAULT_TAGS, disable: tuple[str, ...] = (), context: str | None = None
+) -> list[dict]:
     """Run axe-core on the page as it is now; returns its violations (empty when clean).
 
     `context` is a CSS selector to limit the run to; `disable` names rules to leave out (say why at the call).
@@ -38,12 +40,16 @@ def run_axe(page, *, tags: tuple[str, ...] = DEFAULT_TAGS, disable: tuple[str, .
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"],
-               "rules": {rule: {"enabled": False} for rule in disable}}
+    options = {
+        "runOnly": {"type": "tag", "values": list(tags)},
+        "resultTypes": ["violations"],
+        "rules": {rule: {"enabled": False} for rule in disable},
+    }
     return page.evaluate(
         "async ([context, options]) => (await axe.run(context ? document.querySelector(context) : document,"
         " options)).violations",
-        [context, options])
+        [context, options],
+    )
 
 
 def describe(violations: list[dict], *, where: str = "", limit: int = 5) -> str:

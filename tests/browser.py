@@ -4,6 +4,7 @@ Import the fixtures into a test module (`from browser import browser  # noqa: F4
 the tests are skipped locally with an install hint, but under CI=true they fail: a browser test is never
 silently skipped in CI. Playwright's own browser downloads are never used (`playwright install` is not run).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,9 +18,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
-INSTALL_HINT = "浏览器测试需要 Debian 的 chromium：sudo apt-get install chromium fonts-noto-cjk（或运行 make browser-deps）"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    "浏览器测试需要 Debian 的 chromium：sudo apt-get install chromium fonts-noto-cjk（或运行 make browser-deps）"
+)
 
 
 def require_chromium() -> str:

@@ -1,4 +1,5 @@
 """Shared test helpers: fixture libraries copied into temp dirs, and the real CLI run as a subprocess."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,15 @@ def library_copy(tmp_path: Path):
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "exemplars", *args], cwd=cwd, capture_output=True, text=True,
-                          input=stdin if stdin is not None else "", env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "exemplars", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin if stdin is not None else "",
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -49,9 +57,10 @@ def cli():
 # Playwright session (two sync Playwright sessions cannot run at the same time).
 from browser import browser, chromium_path  # noqa: E402,F401
 
-
-EIGHTH_METHOD = ("---\nid: shidian-yinlu\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n"
-                 "aliases: [试点引路]\n---\n## 是什么\n\n测试用的第八个方法。\n")
+EIGHTH_METHOD = (
+    "---\nid: shidian-yinlu\nname: 试点引路法\norder: 8\nsummary: 先在一处试点，再用看得见的成效带动面上推开。\n"
+    "aliases: [试点引路]\n---\n## 是什么\n\n测试用的第八个方法。\n"
+)
 
 
 def add_eighth_method(root: Path) -> str:

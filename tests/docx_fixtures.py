@@ -2,6 +2,7 @@
 a title and a ——记… subtitle, 一、 headings in direct formatting (bold, or centred) and in heading styles, first-line
 indents typed as two full-width spaces, a table, an image, a footnote (python-docx cannot write footnotes, so the
 part's XML is added by hand), a 联系电话 line with a mobile number and a full-width ID number."""
+
 from __future__ import annotations
 
 import io
@@ -41,23 +42,38 @@ def png_bytes(width: int = 800, height: int = 600, colour=(200, 60, 40)) -> byte
 
 def add_footnote(document, paragraph, note: str) -> None:
     """A footnote reference in `paragraph` and the footnotes part holding `note` (id 1)."""
-    xml = (f'<w:footnotes xmlns:w="{W}">'
-           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
-           '</w:footnote>'
-           f'<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r>'
-           '</w:p></w:footnote></w:footnotes>')
-    part = Part(PackURI("/word/footnotes.xml"),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
-                xml.encode("utf-8"), document.part.package)
+    xml = (
+        f'<w:footnotes xmlns:w="{W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        "</w:footnote>"
+        f'<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r>'
+        "</w:p></w:footnote></w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        xml.encode("utf-8"),
+        document.part.package,
+    )
     document.part.relate_to(part, RT.FOOTNOTES)
-    paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-                                  '<w:footnoteReference w:id="1"/></w:r>'))
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+        )
+    )
 
 
-def write_material(path: Path, *, heading_styles: bool = False, province: str = "浙江省",
-                   date_text: str = "2023年5月20日", image: bool = True, title_style: bool = True,
-                   personal: bool = True) -> Path:
+def write_material(
+    path: Path,
+    *,
+    heading_styles: bool = False,
+    province: str = "浙江省",
+    date_text: str = "2023年5月20日",
+    image: bool = True,
+    title_style: bool = True,
+    personal: bool = True,
+) -> Path:
     """A 先进事迹材料 in the shape most offices send. `heading_styles`: 一、 headings use Word's Heading 1
     instead of bold direct formatting; `title_style`: the title uses the Title style instead of a centred bold
     paragraph."""
@@ -77,8 +93,10 @@ def write_material(path: Path, *, heading_styles: bool = False, province: str = 
         else:
             doc.add_paragraph().add_run(text).bold = True
 
-    doc.add_paragraph(f"{INDENT}{date_text}，{province}某某县某某村召开第一次“板凳议事会”。"
-                      "村党支部书记用民主协商法，把  村民   请到村委会门前商量垃圾分类。")
+    doc.add_paragraph(
+        f"{INDENT}{date_text}，{province}某某县某某村召开第一次“板凳议事会”。"
+        "村党支部书记用民主协商法，把  村民   请到村委会门前商量垃圾分类。"
+    )
     heading("一、背景")
     background = doc.add_paragraph(f"{INDENT}村里垃圾乱倒，群众意见很大。")
     add_footnote(doc, background, "据某某县2022年环境整治通报。")

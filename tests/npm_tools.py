@@ -4,6 +4,7 @@
 vnu-jar's install script would otherwise try to download a JDK). Without node, `npm ci` or Java the tests that
 need them are skipped locally with the command that fixes it, and fail under CI=true: CI never skips them.
 """
+
 from __future__ import annotations
 
 import os

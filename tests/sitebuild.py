@@ -6,6 +6,7 @@ mkdocs.yml, docs/ and overrides/ into it when they are missing, then runs the re
 the helper re-raises `Abort` with the logged error text as its message, so tests can assert on what an editor
 would read in the terminal.
 """
+
 from __future__ import annotations
 
 import functools
@@ -55,8 +56,15 @@ def make_project(library_root: Path) -> Path:
     return library_root / "mkdocs.yml"
 
 
-def build_site(library_root: Path, site_dir: Path, *, strict: bool = True, preview: bool = False,
-               search: bool = True, story_docx: bool = False) -> Path:
+def build_site(
+    library_root: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    preview: bool = False,
+    search: bool = True,
+    story_docx: bool = False,
+) -> Path:
     """Build `library_root` into `site_dir` with MkDocs and the exemplars plugin; returns `site_dir`.
 
     Raises mkdocs.exceptions.Abort when the build fails; its message holds every error MkDocs logged

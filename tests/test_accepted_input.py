@@ -1,12 +1,12 @@
 """What the checker must accept without a word: BOM, CRLF, full-width punctuation, emoji, long bodies, numbers."""
+
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from exemplars.check import check_library
 from exemplars.library import load_library
-
-from conftest import FIXTURES
 
 ACCEPTED = sorted(p.name for p in (FIXTURES / "accepted").iterdir())
 

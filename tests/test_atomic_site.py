@@ -7,6 +7,7 @@ whole site was written; a real kernel-refused write (RLIMIT_FSIZE: a file-size l
 in the middle of writing pages; SIGTERM to the script mid-build; SIGINT to the whole process group mid-build
 (what Ctrl-C does).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO
 from sitebuild import make_project
 
@@ -28,8 +28,11 @@ BAD_STORY = (FIXTURES / "bad" / "body-script.md").read_text(encoding="utf-8")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -49,14 +52,27 @@ def project(tmp_path) -> Path:
 
 
 def run(root: Path, **options) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT)], cwd=root, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, **options)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        **options,
+    )
 
 
 def start(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(SCRIPT)], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.Popen(
+        [sys.executable, str(SCRIPT)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def wait_until_building(root: Path, process: subprocess.Popen) -> None:
@@ -97,8 +113,9 @@ def test_a_rejected_story_leaves_the_previous_site(project):
 def test_no_space_left_on_device_leaves_the_previous_site(project):
     """ENOSPC raised after MkDocs wrote every page (the worst moment: a complete-looking but broken site)."""
     (project / "enospc.py").write_text(
-        "import errno\n\ndef on_post_build(config):\n"
-        "    raise OSError(errno.ENOSPC, 'No space left on device')\n", encoding="utf-8")
+        "import errno\n\ndef on_post_build(config):\n    raise OSError(errno.ENOSPC, 'No space left on device')\n",
+        encoding="utf-8",
+    )
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("\nhooks:\n  - enospc.py\n")
     before = snapshot(project / "site")
@@ -110,6 +127,7 @@ def test_no_space_left_on_device_leaves_the_previous_site(project):
 
 def test_a_write_refused_by_the_kernel_leaves_the_previous_site(project):
     """RLIMIT_FSIZE of 16 KiB: the first page bigger than that fails to be written (EFBIG), mid-build."""
+
     def limit_file_size():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so the write fails with an error instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))

@@ -1,18 +1,20 @@
 """The shared axe-core helper finds real violations, passes a clean page, and works under a strict meta CSP."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from axe import describe, run_axe
 from browser import serve
 
 pytestmark = pytest.mark.browser
 
 STRICT_CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'\">"
-PAGE = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">{csp}<title>测试</title></head>"
-        "<body><main><h1>测试页</h1>{body}</main></body></html>")
+PAGE = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">{csp}<title>测试</title></head>'
+    "<body><main><h1>测试页</h1>{body}</main></body></html>"
+)
 
 
 def _open(browser, tmp_path: Path, body: str):
@@ -23,7 +25,7 @@ def _open(browser, tmp_path: Path, body: str):
 
 
 def test_axe_reports_image_without_alt_and_unlabelled_input(browser, tmp_path):
-    context, page = _open(browser, tmp_path, "<img src=\"x.png\"><input type=\"text\">")
+    context, page = _open(browser, tmp_path, '<img src="x.png"><input type="text">')
     try:
         with serve(tmp_path) as base:
             page.goto(base)
@@ -36,7 +38,7 @@ def test_axe_reports_image_without_alt_and_unlabelled_input(browser, tmp_path):
 
 
 def test_axe_passes_a_clean_page_under_strict_csp(browser, tmp_path):
-    context, page = _open(browser, tmp_path, "<p>正文。</p><label>姓名 <input type=\"text\"></label>")
+    context, page = _open(browser, tmp_path, '<p>正文。</p><label>姓名 <input type="text"></label>')
     try:
         with serve(tmp_path) as base:
             page.goto(base)

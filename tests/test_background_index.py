@@ -1,6 +1,7 @@
 """`mkdocs serve`'s background search indexing: the served bundle is swapped only between rebuilds, and nothing
 half-made ever sits in the site folder (MkDocs cleans it by listing and deleting entries; a folder renamed in
 between once broke a rebuild)."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,16 @@ from exemplars.search.records import SearchRecord
 
 
 def _records(n: int) -> list[SearchRecord]:
-    return [SearchRecord(url=f"stories/s{i}/", title=f"调解故事{i}", text="人民调解员老王上门调解。" * 20,
-                         filters={"类型": ["正面典型"]}, meta={"kind": "exemplar"}) for i in range(n)]
+    return [
+        SearchRecord(
+            url=f"stories/s{i}/",
+            title=f"调解故事{i}",
+            text="人民调解员老王上门调解。" * 20,
+            filters={"类型": ["正面典型"]},
+            meta={"kind": "exemplar"},
+        )
+        for i in range(n)
+    ]
 
 
 def test_swap_waits_for_the_rebuild_and_scratch_stays_outside_the_site(tmp_path):

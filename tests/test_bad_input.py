@@ -1,15 +1,15 @@
 """Every class of bad input: a real fixture file, and the exact file, line and code the checker reports."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 
 import pytest
+from conftest import FIXTURES
 
 from exemplars.check import check_library
 from exemplars.library import load_library
-
-from conftest import FIXTURES
 
 BAD = FIXTURES / "bad"
 TARGET = "stories/zhejiang/case.md"
@@ -81,8 +81,11 @@ def test_duplicate_id_names_both_files(library_copy):
 
 
 def test_alias_colliding_with_an_id_is_a_duplicate(library_copy):
-    text = (BAD / "duplicate-id.md").read_text(encoding="utf-8").replace(
-        "id: qingshi-yishihui-2019", "id: another-2019\naliases: [hezuo-tiaojie-2021]")
+    text = (
+        (BAD / "duplicate-id.md")
+        .read_text(encoding="utf-8")
+        .replace("id: qingshi-yishihui-2019", "id: another-2019\naliases: [hezuo-tiaojie-2021]")
+    )
     root, diags = check_case(library_copy, text.encode())
     assert any(d.code == "E-ID-DUPLICATE" and d.path == TARGET and d.line == 3 for d in diags)
 
@@ -150,12 +153,19 @@ def test_alias_bomb_does_not_hang(library_copy):
 
 
 def test_check_never_writes(library_copy, cli):
-    root = library_copy({TARGET: (BAD / "gbk-encoded.md").read_bytes(),
-                         "stories/zhejiang/b.md": (BAD / "duplicate-key.md").read_bytes()})
+    root = library_copy(
+        {
+            TARGET: (BAD / "gbk-encoded.md").read_bytes(),
+            "stories/zhejiang/b.md": (BAD / "duplicate-key.md").read_bytes(),
+        }
+    )
 
     def snapshot():
-        return {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     before = snapshot()
     result = cli("check", "--root", str(root))

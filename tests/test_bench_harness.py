@@ -3,6 +3,7 @@
 These check that the harness measures something real — truth sets from the stories' text, bytes counted from the
 network, builds timed from real subprocesses — never what the figures are (that is what the bench is for).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -13,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
@@ -23,8 +23,13 @@ from procmon import run_measured  # noqa: E402
 
 
 def test_queries_are_short_chinese_substrings_and_truth_is_every_story_holding_them():
-    corpus = search_quality.Corpus({"/stories/a/": "调解员老张\n他在村里调解纠纷。", "/stories/b/": "修路\n村里修路，大家出力。",
-                                    "/stories/c/": "养老\nEnglish only 123"})
+    corpus = search_quality.Corpus(
+        {
+            "/stories/a/": "调解员老张\n他在村里调解纠纷。",
+            "/stories/b/": "修路\n村里修路，大家出力。",
+            "/stories/c/": "养老\nEnglish only 123",
+        }
+    )
     queries = search_quality.draw_queries(corpus, 12, seed=3)
     assert len(queries) == len(set(queries)) == 12
     for query in queries:
@@ -67,8 +72,10 @@ def test_the_static_server_gzips_text_and_serves_pagefind_files_as_stored(tmp_pa
 
 def test_the_process_monitor_sees_children_in_the_tree_peak():
     # a parent that holds ~30 MB while its child holds ~60 MB: the tree peak must exceed the parent's own
-    code = ("import subprocess, sys, time; a = bytearray(30 << 20); "
-            "subprocess.run([sys.executable, '-c', 'import time; b = bytearray(60 << 20); time.sleep(0.8)'])")
+    code = (
+        "import subprocess, sys, time; a = bytearray(30 << 20); "
+        "subprocess.run([sys.executable, '-c', 'import time; b = bytearray(60 << 20); time.sleep(0.8)'])"
+    )
     stats = run_measured([sys.executable, "-c", code], interval=0.05)
     assert stats.exit_code == 0 and stats.samples > 0
     assert stats.main_peak_rss >= 30 << 20
@@ -80,9 +87,25 @@ def test_the_process_monitor_sees_children_in_the_tree_peak():
 @pytest.mark.browser
 def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Path, chromium_path):
     out = tmp_path / "bench-out"
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--sizes", "30", "--queries", "20",
-                           "--byte-queries", "3", "--stock-at", "30", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "bench"),
+            "--sizes",
+            "30",
+            "--queries",
+            "20",
+            "--byte-queries",
+            "3",
+            "--stock-at",
+            "30",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "### 30 stories" in proc.stdout and "### summary" in proc.stdout
     assert "| cold build, s (site + search index) |" in proc.stdout
@@ -113,8 +136,22 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
 
 def test_the_word_comparison_builds_with_and_without_the_handouts_in_one_run(tmp_path: Path):
     out = tmp_path / "bench-out"
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--sizes", "60", "--word-compare",
-                           "--rounds", "1", "--out", str(out)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "bench"),
+            "--sizes",
+            "60",
+            "--word-compare",
+            "--rounds",
+            "1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads((out / "results.json").read_text(encoding="utf-8"))["sizes"][0]
     assert result["lessons"] == 2 and result["handouts"] == {"with": 2, "without": 0}, result["handouts"]
@@ -124,17 +161,36 @@ def test_the_word_comparison_builds_with_and_without_the_handouts_in_one_run(tmp
     assert "### Word export at 60 stories (2 lessons" in proc.stdout
     assert "| with the export |" in proc.stdout and "| without the export |" in proc.stdout
     assert "with / without, best of 1: wall ×" in proc.stdout and "load average (1 min)" in proc.stdout
-    report = subprocess.run([sys.executable, str(REPO / "scripts" / "bench"), "--report", str(out / "results.json")],
-                            capture_output=True, text=True, timeout=60)
+    report = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench"), "--report", str(out / "results.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert report.returncode == 0 and "### Word export at 60 stories" in report.stdout, report.stderr[-2000:]
     assert not (out / "n60" / "project").exists(), "projects are removed unless --keep"
 
 
 @pytest.mark.slow
 def test_edit_to_reload_bench_times_a_real_edit_under_mkdocs_serve(tmp_path: Path):
-    proc = subprocess.run([sys.executable, str(REPO / "tests" / "benchmarks" / "bench_serve.py"), "--stories", "30",
-                           "--repeat", "1", "--workdir", str(tmp_path), "--keep", "--timeout", "240"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tests" / "benchmarks" / "bench_serve.py"),
+            "--stories",
+            "30",
+            "--repeat",
+            "1",
+            "--workdir",
+            str(tmp_path),
+            "--keep",
+            "--timeout",
+            "240",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "| median |" in proc.stdout
     stories = list((tmp_path / "project" / "stories").rglob("*.md"))

@@ -1,5 +1,6 @@
 """The rendered-body cache cannot go stale: its key covers every file of the package and the versions of the
 libraries that shape the HTML, so a warm build after a code change serves what the new code renders."""
+
 from __future__ import annotations
 
 import os
@@ -9,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sitebuild import page, parse
+
 from exemplars.site import render
 from exemplars.site.render import code_signature
-
-from sitebuild import page, parse
 
 PACKAGE = Path(render.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -52,9 +53,13 @@ build_site(sys.argv[3], sys.argv[4], search=False)
 
 def _build(package_root: Path, library: Path, site: Path) -> None:
     """A real `mkdocs build` in a fresh process that imports the package from `package_root`."""
-    result = subprocess.run([sys.executable, "-c", DRIVER, str(package_root), str(TESTS), str(library), str(site)],
-                            capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(package_root), str(TESTS), str(library), str(site)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -98,8 +103,11 @@ def test_the_signature_covers_the_shaping_library_versions(monkeypatch):
     real = code_signature()
     for name in ("Markdown", "pymdown-extensions", "nh3", "exemplars"):
         original = render.metadata.version
-        monkeypatch.setattr(render.metadata, "version",
-                            lambda dist, name=name, original=original: "99.0" if dist == name else original(dist))
+        monkeypatch.setattr(
+            render.metadata,
+            "version",
+            lambda dist, name=name, original=original: "99.0" if dist == name else original(dist),
+        )
         code_signature.cache_clear()
         assert code_signature() != real, name
         monkeypatch.setattr(render.metadata, "version", original)

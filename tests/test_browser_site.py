@@ -1,6 +1,7 @@
 """The built sample site in a real browser: a reader's path home → method → story at desktop and phone widths,
 with no script errors, no request leaving the machine (no third-party host, no web fonts), and a working
 light/dark toggle."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import serve
 from conftest import REPO
 
@@ -62,8 +62,7 @@ class PageWatch:
         return bad
 
     def font_requests(self) -> list[str]:
-        return [url for kind, url in self.requests
-                if kind == "font" or re.search(r"\.(woff2?|ttf|otf|eot)(\?|$)", url)]
+        return [url for kind, url in self.requests if kind == "font" or re.search(r"\.(woff2?|ttf|otf|eot)(\?|$)", url)]
 
     def assert_clean(self) -> None:
         assert self.requests, "no request recorded: the watcher is not attached"
@@ -79,8 +78,9 @@ def new_page(browser):  # noqa: F811
 
     def make(viewport: tuple[int, int]):
         width, height = viewport
-        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="light",
-                                      service_workers="block")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme="light", service_workers="block"
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(90_000)  # generous: a slow CI machine must not fail a correct page

@@ -1,16 +1,28 @@
 """The `exemplars` command as editors and CI run it: real subprocesses, real files."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from exemplars.cli import _Asker, UsageError
-
 from conftest import FIXTURES
 
-NEW_ARGS = ["--title", "槐荫社区“老伙伴”结对：独居老人有人陪", "--kind", "正面", "--method", "民主协商",
-            "--method", "weimin-mouli", "--region", "浙江省/杭州市/西湖区", "--date", "2020-04-12"]
+from exemplars.cli import UsageError, _Asker
+
+NEW_ARGS = [
+    "--title",
+    "槐荫社区“老伙伴”结对：独居老人有人陪",
+    "--kind",
+    "正面",
+    "--method",
+    "民主协商",
+    "--method",
+    "weimin-mouli",
+    "--region",
+    "浙江省/杭州市/西湖区",
+    "--date",
+    "2020-04-12",
+]
 
 
 def test_new_writes_a_draft_that_passes_check(library_copy, cli):
@@ -35,8 +47,23 @@ def test_new_writes_a_draft_that_passes_check(library_copy, cli):
 
 def test_new_cautionary_outline(library_copy, cli):
     root = library_copy()
-    result = cli("new", "--root", str(root), "--title", "某镇干部推诿群众诉求", "--kind", "cautionary",
-                 "--method", "教育疏导法", "--region", "河南省/南阳市", "--date", "2021-01-05", "--id", "tuiwei-2021")
+    result = cli(
+        "new",
+        "--root",
+        str(root),
+        "--title",
+        "某镇干部推诿群众诉求",
+        "--kind",
+        "cautionary",
+        "--method",
+        "教育疏导法",
+        "--region",
+        "河南省/南阳市",
+        "--date",
+        "2021-01-05",
+        "--id",
+        "tuiwei-2021",
+    )
     assert result.returncode == 0, result.stderr
     text = (root / "stories" / "henan" / "tuiwei-2021.md").read_text(encoding="utf-8")
     assert "kind: cautionary" in text and "## 查处" in text and "## 警示" in text
@@ -58,8 +85,12 @@ def test_new_refuses_to_reuse_an_id_or_overwrite(library_copy, cli):
 
 def test_new_rejects_bad_values_in_chinese_without_traceback(library_copy, cli):
     root = library_copy()
-    cases = [("--method", "群众路线法", "未知的方法"), ("--region", "浙江/杭州市", "是不是 `浙江省`"),
-             ("--date", "2020-02-30", "日期"), ("--kind", "good", "类型")]
+    cases = [
+        ("--method", "群众路线法", "未知的方法"),
+        ("--region", "浙江/杭州市", "是不是 `浙江省`"),
+        ("--date", "2020-02-30", "日期"),
+        ("--kind", "good", "类型"),
+    ]
     for flag, value, words in cases:
         args = list(NEW_ARGS)
         args[args.index(flag) + 1] = value
@@ -95,8 +126,12 @@ def test_check_formats(library_copy, cli):
     assert "1 个错误" in text.stderr
     as_json = cli("check", "--root", str(root), "--format", "json")
     items = json.loads(as_json.stdout)
-    assert {"path": "stories/zhejiang/case.md", "line": 8, "code": "E-DATE-INVALID", "severity": "error"}.items() \
-        <= next(i for i in items if i["code"] == "E-DATE-INVALID").items()
+    assert {
+        "path": "stories/zhejiang/case.md",
+        "line": 8,
+        "code": "E-DATE-INVALID",
+        "severity": "error",
+    }.items() <= next(i for i in items if i["code"] == "E-DATE-INVALID").items()
     github = cli("check", "--root", str(root), "--format", "github")
     assert "::error file=stories/zhejiang/case.md,line=8,title=E-DATE-INVALID::" in github.stdout
     assert github.returncode == 1

@@ -1,5 +1,6 @@
 """Everything the `exemplars` command says is Chinese, argparse's own words included, and `exemplars new` names
 the preview's real address."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import NEW_ARGS
 
 from exemplars.cli import build_parser
-
-from test_cli import NEW_ARGS
 
 
 def _stock_phrases() -> list[str]:
@@ -42,8 +42,14 @@ def english_from_argparse(output: str) -> list[str]:
 
 
 def test_the_phrase_list_knows_argparse():
-    assert {"usage", "show this help message and exit", "the following arguments are required",
-            "invalid choice", "unrecognized arguments", "expected one argument"} <= set(STOCK)
+    assert {
+        "usage",
+        "show this help message and exit",
+        "the following arguments are required",
+        "invalid choice",
+        "unrecognized arguments",
+        "expected one argument",
+    } <= set(STOCK)
     assert english_from_argparse("usage: exemplars [-h]\n\noptions:\n  -h, --help  show this help message and exit")
 
 
@@ -53,8 +59,9 @@ def _subcommands() -> list[str]:
     return sorted(action.choices)
 
 
-@pytest.mark.parametrize("args", [["--help"], *[[name, "--help"] for name in _subcommands()]],
-                         ids=lambda args: " ".join(args))
+@pytest.mark.parametrize(
+    "args", [["--help"], *[[name, "--help"] for name in _subcommands()]], ids=lambda args: " ".join(args)
+)
 def test_help_is_chinese(cli, args):
     result = cli(*args)
     assert result.returncode == 0, result.stderr
@@ -63,15 +70,19 @@ def test_help_is_chinese(cli, args):
     assert english_from_argparse(result.stdout + result.stderr) == []
 
 
-@pytest.mark.parametrize("args, detail", [
-    (["bogus"], "无效的选项 'bogus'"),
-    (["mv"], "缺少必需的参数：OLD, NEW"),
-    (["mv", "a"], "缺少必需的参数：NEW"),
-    (["check", "--format", "xml"], "无效的选项 'xml'"),
-    (["check", "--no-such-option"], "无法识别的参数：--no-such-option"),
-    (["schema", "-o"], "需要一个值"),
-    (["new", "--kind"], "需要一个值"),
-], ids=lambda value: " ".join(value) if isinstance(value, list) else None)
+@pytest.mark.parametrize(
+    "args, detail",
+    [
+        (["bogus"], "无效的选项 'bogus'"),
+        (["mv"], "缺少必需的参数：OLD, NEW"),
+        (["mv", "a"], "缺少必需的参数：NEW"),
+        (["check", "--format", "xml"], "无效的选项 'xml'"),
+        (["check", "--no-such-option"], "无法识别的参数：--no-such-option"),
+        (["schema", "-o"], "需要一个值"),
+        (["new", "--kind"], "需要一个值"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
 def test_usage_errors_are_chinese(cli, args, detail):
     result = cli(*args)
     assert result.returncode == 2

@@ -1,6 +1,7 @@
 """The web form at /admin/ in a real browser, against decap-server in `fs` mode on a copy of the sample library:
 a story created through the form, and a sample story edited through it, both pass `exemplars check` as saved.
 While /admin/ loads and saves, no request leaves localhost."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-
 from conftest import REPO, run_cli
 from npm_tools import require_npm_file
 from sitebuild import build_site
@@ -23,8 +23,10 @@ pytestmark = pytest.mark.browser
 
 # Values that make Decap's YAML writer quote (": ") and fold (a long line with spaces) what it saves.
 TITLE = "网页表单: 某某镇的测试故事"
-SUMMARY = ("某某镇用网页表单投稿（Decap CMS web form），编辑不用装任何软件，也不用写 YAML 文件头；"
-           "保存后 exemplars check 照常检查每一个字段，审核人再用 exemplars publish 发布。")
+SUMMARY = (
+    "某某镇用网页表单投稿（Decap CMS web form），编辑不用装任何软件，也不用写 YAML 文件头；"
+    "保存后 exemplars check 照常检查每一个字段，审核人再用 exemplars publish 发布。"
+)
 
 
 def _free_port() -> int:
@@ -47,8 +49,10 @@ def cms_repo(tmp_path_factory):
     port = _free_port()
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n  - exemplars\n" in config
-    (root / "mkdocs.yml").write_text(config.replace(
-        "\n  - exemplars\n", f"\n  - exemplars:\n      cms_local: true\n      cms_local_port: {port}\n"), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("\n  - exemplars\n", f"\n  - exemplars:\n      cms_local: true\n      cms_local_port: {port}\n"),
+        encoding="utf-8",
+    )
     env = {**os.environ, "MODE": "fs", "GIT_REPO_DIRECTORY": str(root), "PORT": str(port), "BIND_HOST": "127.0.0.1"}
     server = subprocess.Popen([node, str(server_js)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -76,9 +80,15 @@ def admin(browser, cms_repo):
     page = context.new_page()
     page.set_default_timeout(60_000)
     outside, problems = [], []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname not in ("localhost", "127.0.0.1") and urlsplit(r.url).scheme in ("http", "https")
-            else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("localhost", "127.0.0.1")
+            and urlsplit(r.url).scheme in ("http", "https")
+            else None
+        ),
+    )
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     with serve(site) as base:

@@ -1,5 +1,6 @@
 """/admin/ in the built site: there in every build, served from the site itself (the vendored Decap bundle, no
 CDN), Chinese, noindex, out of the sitemap, with a config generated from the schema and the plugin's settings."""
+
 from __future__ import annotations
 
 import re
@@ -8,17 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from exemplars.site.admin import VENDOR
-
 from conftest import FIXTURES
 from sitebuild import build_site, make_project, parse
+
+from exemplars.site.admin import VENDOR
 
 
 def _with_settings(root: Path, settings: str) -> None:
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(config.replace("\n  - exemplars\n", f"\n  - exemplars:\n{settings}"),
-                                     encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("\n  - exemplars\n", f"\n  - exemplars:\n{settings}"), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +73,22 @@ def test_config_lists_the_librarys_methods_by_chinese_name(site):
 
 
 def test_backend_comes_from_the_plugin_settings(tmp_path_factory):
-    site = _build(tmp_path_factory, "      cms_backend: gitlab\n      cms_repo: editors/exemplars\n"
-                                    "      cms_base_url: https://git.example.gov.cn\n      cms_app_id: abc123\n")
+    site = _build(
+        tmp_path_factory,
+        "      cms_backend: gitlab\n      cms_repo: editors/exemplars\n"
+        "      cms_base_url: https://git.example.gov.cn\n      cms_app_id: abc123\n",
+    )
     config = yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))
-    assert config["backend"] == {"name": "gitlab", "branch": "main", "repo": "editors/exemplars",
-                                 "auth_type": "pkce", "app_id": "abc123", "base_url": "https://git.example.gov.cn",
-                                 "api_root": "https://git.example.gov.cn/api/v4", "auth_endpoint": "oauth/authorize"}
+    assert config["backend"] == {
+        "name": "gitlab",
+        "branch": "main",
+        "repo": "editors/exemplars",
+        "auth_type": "pkce",
+        "app_id": "abc123",
+        "base_url": "https://git.example.gov.cn",
+        "api_root": "https://git.example.gov.cn/api/v4",
+        "auth_endpoint": "oauth/authorize",
+    }
     assert config["publish_mode"] == "editorial_workflow"
     policy = parse(site / "admin" / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
     assert "connect-src 'self' blob: https://git.example.gov.cn" in policy["content"]

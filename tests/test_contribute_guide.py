@@ -1,6 +1,7 @@
 """The contribution guide (docs/contribute.md) tells the truth: its two complete example stories pass the checker,
 every command it shows exists, what it says about CI, pre-commit, VS Code and the pull-request checklist matches
 the files that do it, and the built 投稿指南 page carries the field and code tables generated from the schema."""
+
 from __future__ import annotations
 
 import json
@@ -11,14 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
+from sitebuild import build_site, parse
 
 from exemplars.library import load_library
 from exemplars.messages import CATALOGUE
 from exemplars.regions import PROVINCE_SLUGS
 from exemplars.schema import STORY
-
-from conftest import REPO
-from sitebuild import build_site, parse
 
 GUIDE = REPO / "docs" / "contribute.md"
 FICTIONAL_SOURCE = "虚构示例：本文为演示编写，人物、单位与情节均为虚构"  # what the sample stories cite
@@ -54,6 +54,7 @@ def jsonc(path: Path) -> dict:
 
 
 # --- the two complete examples --------------------------------------------------------------------------------
+
 
 def test_guide_has_one_complete_example_of_each_kind():
     found = examples()
@@ -148,6 +149,7 @@ def test_the_new_command_the_guide_shows_works(library_copy, cli):
 
 # --- commands ---------------------------------------------------------------------------------------------------
 
+
 def help_commands(cli) -> set[str]:
     result = cli("--help")
     assert result.returncode == 0, result.stderr
@@ -181,20 +183,32 @@ def test_every_command_the_guide_shows_exists(cli):
             assert result.returncode == 0, result.stderr
             helps[name] = result.stdout
         for flag in flags:
-            assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", helps[name]), \
+            assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", helps[name]), (
                 f"`exemplars {name}` has no option {flag}"
+            )
         for value in formats:
-            assert re.search(rf"\{{[a-z,]*\b{value}\b[a-z,]*\}}", helps[name]), \
+            assert re.search(rf"\{{[a-z,]*\b{value}\b[a-z,]*\}}", helps[name]), (
                 f"`exemplars {name} --format` does not accept {value}"
+            )
     # The options the guide explains in words.
     flags_shown = {(name, flag) for name, flags, _ in shown for flag in flags}
-    for expected in [("check", "--watch"), ("check", "--format"), ("status", "--all"), ("new", "--title"),
-                     ("new", "--kind"), ("new", "--method"), ("new", "--region"), ("new", "--date")]:
+    for expected in [
+        ("check", "--watch"),
+        ("check", "--format"),
+        ("status", "--all"),
+        ("new", "--title"),
+        ("new", "--kind"),
+        ("new", "--method"),
+        ("new", "--region"),
+        ("new", "--date"),
+    ]:
         assert expected in flags_shown, f"the guide does not show `exemplars {expected[0]} {expected[1]}`"
     # Options named on their own in the text (`--id`, `--author` …) belong to `exemplars new`.
     for flag in re.findall(r"`(--[a-z][a-z-]*)[^`]*`", guide_text()):
-        assert any(re.search(rf"(?<![\w-]){flag}(?![\w-])", helps.get(name) or cli(name, "--help").stdout)
-                   for name in DOCUMENTED), f"no command has the option {flag} the guide mentions"
+        assert any(
+            re.search(rf"(?<![\w-]){flag}(?![\w-])", helps.get(name) or cli(name, "--help").stdout)
+            for name in DOCUMENTED
+        ), f"no command has the option {flag} the guide mentions"
     assert "`--id`" in guide_text() and "`--author`" in guide_text()
 
 
@@ -255,6 +269,7 @@ def test_what_the_guide_says_about_vscode_is_true():
 
 
 # --- the built page ---------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def guide_page(tmp_path_factory) -> Path:
@@ -330,6 +345,9 @@ def test_page_has_the_generated_lesson_field_table(guide_page):
 
     soup = parse(guide_page)
     assert "exemplars:lesson-fields" not in guide_page.read_text(encoding="utf-8")
-    tables = [t for t in soup.select("article table")
-              if [td.get_text(strip=True) for td in t.select("tbody tr td:first-child")] == [f.name for f in LESSON.fields]]
+    tables = [
+        t
+        for t in soup.select("article table")
+        if [td.get_text(strip=True) for td in t.select("tbody tr td:first-child")] == [f.name for f in LESSON.fields]
+    ]
     assert len(tables) == 1

@@ -1,6 +1,7 @@
 """The Content-Security-Policy meta tag: computed per page from its final HTML (exemplars.site.csp), present first in
 every page's <head>, allowing exactly the page's inline scripts by hash; and in chromium no page violates it while
 search (Pagefind's WebAssembly) and the palette switch keep working."""
+
 from __future__ import annotations
 
 import base64
@@ -9,11 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from exemplars.site.csp import add_csp, inline_script_hashes, policy
-
 from conftest import REPO
 from sitebuild import build_site, html_files, parse
+
+from exemplars.site.csp import add_csp, inline_script_hashes, policy
 
 CSP_WATCH = """
 window.__csp = [];
@@ -32,9 +32,11 @@ def directives(content: str) -> dict[str, list[str]]:
 
 # --- the pure function ----------------------------------------------------------------------------------------
 def test_inline_scripts_are_hashed_and_nothing_else():
-    html = ('<!doctype html><html><head><meta charset="utf-8"><script>var a=1</script>'
-            '<script src="x.js"></script><script type="application/json" id="__config">{"b":2}</script>'
-            '<script type="module">import "./y.js"</script></head><body><SCRIPT>var a=1</SCRIPT></body></html>')
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8"><script>var a=1</script>'
+        '<script src="x.js"></script><script type="application/json" id="__config">{"b":2}</script>'
+        '<script type="module">import "./y.js"</script></head><body><SCRIPT>var a=1</SCRIPT></body></html>'
+    )
     assert inline_script_hashes(html) == [sha("var a=1"), sha('import "./y.js"')]
     out = add_csp(html)
     assert out.startswith('<!doctype html><html><head>\n    <meta http-equiv="Content-Security-Policy" content="')
@@ -47,11 +49,13 @@ def test_inline_scripts_are_hashed_and_nothing_else():
 
 
 def test_only_a_page_running_search_may_compile_webassembly():
-    search = '<html><head></head><body><script type="module" src="../assets/javascripts/search.js"></script></body></html>'
+    search = (
+        '<html><head></head><body><script type="module" src="../assets/javascripts/search.js"></script></body></html>'
+    )
     assert directives(policy(search))["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
     other = '<html><head></head><body><script src="../assets/javascripts/share.js"></script></body></html>'
     assert directives(policy(other))["script-src"] == ["'self'"]
-    text = '<html><head></head><body><p>assets/javascripts/search.js</p></body></html>'  # a mention is not a load
+    text = "<html><head></head><body><p>assets/javascripts/search.js</p></body></html>"  # a mention is not a load
     assert "'wasm-unsafe-eval'" not in policy(text)
 
 
@@ -76,8 +80,11 @@ def test_every_page_carries_a_policy_matching_its_inline_scripts(sample_site):
         assert first.name == "meta" and first.get("http-equiv") == "Content-Security-Policy", file
         assert len(soup.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})) == 1, file
         found = directives(first["content"])
-        expected = {sha(s.string or "") for s in soup.find_all("script")
-                    if not s.get("src") and (s.get("type") or "") in ("", "module")}
+        expected = {
+            sha(s.string or "")
+            for s in soup.find_all("script")
+            if not s.get("src") and (s.get("type") or "") in ("", "module")
+        }
         wasm = {"'wasm-unsafe-eval'"} if file == sample_site / "search" / "index.html" else set()
         assert set(found["script-src"]) == {"'self'"} | wasm | expected, file
         redirects += bool(soup.find("meta", attrs={"http-equiv": "refresh"}))
@@ -95,8 +102,11 @@ def test_admin_is_the_only_page_that_allows_inline_styles_or_eval(sample_site):
             allowing.append(file.relative_to(sample_site).as_posix())
         assert "'unsafe-inline'" not in found["script-src"], file
     assert allowing == ["admin/index.html"]
-    admin = directives(parse(sample_site / "admin" / "index.html").find(
-        "meta", attrs={"http-equiv": "Content-Security-Policy"})["content"])
+    admin = directives(
+        parse(sample_site / "admin" / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})[
+            "content"
+        ]
+    )
     assert admin["style-src"] == ["'self'", "'unsafe-inline'"] and admin["default-src"] == ["'self'"]
     assert admin["object-src"] == ["'none'"] and admin["script-src"] == ["'self'", "'unsafe-eval'"]
 
@@ -112,8 +122,9 @@ def test_no_inline_styles_anywhere(sample_site):
 # --- in chromium ----------------------------------------------------------------------------------------------
 @pytest.fixture
 def csp_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light",
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light", service_workers="block"
+    )
     context.add_init_script(CSP_WATCH)
     page = context.new_page()
     page.set_default_timeout(90_000)
@@ -130,12 +141,26 @@ def test_no_page_violates_the_policy(sample_site, csp_page):
     from browser import serve
 
     page, console = csp_page
-    story = next(f for f in sorted((sample_site / "stories").glob("*/index.html"))
-                 if not parse(f).find("meta", attrs={"http-equiv": "refresh"}))
-    redirect = next(f for f in sorted((sample_site / "stories").glob("*/index.html"))
-                    if parse(f).find("meta", attrs={"http-equiv": "refresh"}))
-    urls = ["", "methods/", "browse/", "stats/", "about/", "search/", "404.html",
-            story.parent.relative_to(sample_site).as_posix() + "/"]
+    story = next(
+        f
+        for f in sorted((sample_site / "stories").glob("*/index.html"))
+        if not parse(f).find("meta", attrs={"http-equiv": "refresh"})
+    )
+    redirect = next(
+        f
+        for f in sorted((sample_site / "stories").glob("*/index.html"))
+        if parse(f).find("meta", attrs={"http-equiv": "refresh"})
+    )
+    urls = [
+        "",
+        "methods/",
+        "browse/",
+        "stats/",
+        "about/",
+        "search/",
+        "404.html",
+        story.parent.relative_to(sample_site).as_posix() + "/",
+    ]
     with serve(sample_site) as base:
         for url in urls:
             page.goto(base + url, wait_until="load")

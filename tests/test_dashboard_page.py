@@ -5,6 +5,7 @@ of exemplars.library.load_library. The charts are inline, self-contained SVG; th
 
 The repository is snapshotted into a temporary folder first (others edit the working tree while tests run), so
 the site and the independent count always see the same files."""
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import FIXTURES, REPO
+from sitebuild import build_site, parse, resolve_link
 
 from exemplars.library import load_library
 from exemplars.schema import KINDS
-
-from conftest import FIXTURES, REPO
-from sitebuild import build_site, parse, resolve_link
 
 SNAPSHOT = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 STALE_YEARS = 5  # the page says which day it counts from; this is the span it promises ("超过五年")
@@ -48,6 +48,7 @@ def site(repo_copy) -> Path:
 
 # --- the independent count --------------------------------------------------------------------------------------
 
+
 def expected(root: Path) -> dict:
     """What the page must show, counted straight from the stories (published only)."""
     library = load_library(root)
@@ -63,8 +64,11 @@ def expected(root: Path) -> dict:
     return {
         "total": len(published),
         "kinds": {KINDS[k]: sum(1 for s in published if s.kind == k) for k in KINDS},
-        "cells": {(m.name, KINDS[k]): sum(1 for s in published if s.kind == k and m.id in s.methods)
-                  for m in library.methods for k in KINDS},
+        "cells": {
+            (m.name, KINDS[k]): sum(1 for s in published if s.kind == k and m.id in s.methods)
+            for m in library.methods
+            for k in KINDS
+        },
         "provinces": dict(Counter(s.region[0] for s in published)),
         "years": {y: years.get(y, 0) for y in range(min(years), max(years) + 1)},
         "reference": newest.isoformat(),
@@ -77,6 +81,7 @@ def expected(root: Path) -> dict:
 
 
 # --- reading the page -------------------------------------------------------------------------------------------
+
 
 def article(site: Path):
     page = site / "stats" / "index.html"
@@ -165,8 +170,9 @@ def story_list(site: Path, section_id: str) -> tuple[int, list[str]]:
     for link in section.select("li a"):
         target = resolve_link(site, site / "stats" / "index.html", link["href"])
         assert target is not None and target.is_file(), f"{section_id}: broken link {link['href']}"
-        ids.append(re.fullmatch(r"stories/([a-z0-9-]+)/index\.html",
-                                target.relative_to(site.resolve()).as_posix()).group(1))
+        ids.append(
+            re.fullmatch(r"stories/([a-z0-9-]+)/index\.html", target.relative_to(site.resolve()).as_posix()).group(1)
+        )
     return count, ids
 
 
@@ -180,8 +186,9 @@ def sources_section(site: Path) -> tuple[int, list[str], dict[int, int]]:
     for link in section.select("li a"):
         target = resolve_link(site, site / "stats" / "index.html", link["href"])
         assert target is not None and target.is_file(), f"sources: broken link {link['href']}"
-        ids.append(re.fullmatch(r"stories/([a-z0-9-]+)/index\.html",
-                                target.relative_to(site.resolve()).as_posix()).group(1))
+        ids.append(
+            re.fullmatch(r"stories/([a-z0-9-]+)/index\.html", target.relative_to(site.resolve()).as_posix()).group(1)
+        )
     bands = {}
     for row in section.select("table tbody tr"):
         label, value = row.find("th").get_text(), row.find("td").get_text()
@@ -195,9 +202,12 @@ def lead(site: Path) -> dict:
     assert match, text
     dates = re.search(r"（(\d{4}-\d{2}-\d{2})）计算：(\d{4}-\d{2}-\d{2}) 以前", text)
     assert dates, text
-    return {"total": int(match.group(1)), "kinds": {KINDS["exemplar"]: int(match.group(2)),
-                                                    KINDS["cautionary"]: int(match.group(3))},
-            "reference": dates.group(1), "cutoff": dates.group(2)}
+    return {
+        "total": int(match.group(1)),
+        "kinds": {KINDS["exemplar"]: int(match.group(2)), KINDS["cautionary"]: int(match.group(3))},
+        "reference": dates.group(1),
+        "cutoff": dates.group(2),
+    }
 
 
 def shown(site: Path) -> dict:
@@ -209,15 +219,23 @@ def shown(site: Path) -> dict:
     year_desc = desc_pairs(chart(site, "ex-chart-years"))
     stale_count, stale = story_list(site, "ex-stats-stale")
     single_count, single, _ = sources_section(site)
-    return {**head, "cells": heatmap_cells(heatmap), "cells_desc": heatmap_desc(heatmap),
-            "provinces": {label: value for label, value, _ in province_bars},
-            "provinces_desc": dict(desc_pairs(chart(site, "ex-chart-provinces"))),
-            "years": {int(year): value for (year, value) in year_desc},
-            "year_values": [value for _, value, _ in points],
-            "stale": stale, "stale_count": stale_count, "single_source": single, "single_count": single_count}
+    return {
+        **head,
+        "cells": heatmap_cells(heatmap),
+        "cells_desc": heatmap_desc(heatmap),
+        "provinces": {label: value for label, value, _ in province_bars},
+        "provinces_desc": dict(desc_pairs(chart(site, "ex-chart-provinces"))),
+        "years": {int(year): value for (year, value) in year_desc},
+        "year_values": [value for _, value, _ in points],
+        "stale": stale,
+        "stale_count": stale_count,
+        "single_source": single,
+        "single_count": single_count,
+    }
 
 
 # --- figures ----------------------------------------------------------------------------------------------------
+
 
 def test_total_and_kinds(site, repo_copy):
     want, got = expected(repo_copy), lead(site)
@@ -301,6 +319,7 @@ def test_method_gaps_are_stated(site, repo_copy):
 
 # --- self-contained charts, no scripts -------------------------------------------------------------------------
 
+
 def test_charts_are_inline_accessible_svg(site):
     body = article(site)
     svgs = body.find_all("svg")
@@ -373,9 +392,12 @@ def test_page_follows_the_library(site, repo_copy, tmp_path):
     assert library.story(story_id) is None
     root = snapshot(tmp_path / "repo")
     (root / "stories" / "test").mkdir(exist_ok=True)
-    (root / "stories" / "test" / f"{story_id}.md").write_text(NEW_STORY.format(
-        id=story_id, kind="cautionary", method=method.id, region=f"{province}/测试市",
-        date=earliest.isoformat()), encoding="utf-8")
+    (root / "stories" / "test" / f"{story_id}.md").write_text(
+        NEW_STORY.format(
+            id=story_id, kind="cautionary", method=method.id, region=f"{province}/测试市", date=earliest.isoformat()
+        ),
+        encoding="utf-8",
+    )
     after_site = build_site(root, root / "site", strict=True)
     after = shown(after_site)
 
@@ -392,8 +414,13 @@ def test_page_follows_the_library(site, repo_copy, tmp_path):
     assert after["single_count"] == before["single_count"] + 1
     assert after["reference"] == before["reference"]
     want = expected(root)  # and the rebuilt page still agrees with a fresh count, figure by figure
-    assert (after["total"], after["kinds"], after["cells"], after["provinces"], after["years"]) == \
-        (want["total"], want["kinds"], want["cells"], want["provinces"], want["years"])
+    assert (after["total"], after["kinds"], after["cells"], after["provinces"], after["years"]) == (
+        want["total"],
+        want["kinds"],
+        want["cells"],
+        want["provinces"],
+        want["years"],
+    )
     assert after["stale"] == want["stale"] and after["single_count"] == len(want["single_source"])
 
 
@@ -424,8 +451,9 @@ def test_single_source_stories_are_named_only_while_they_are_a_few(library_copy)
     for rel, more in (("stories/henan/hezuo-tiaojie-2021.md", 1), ("stories/henan/jieliu-2019.md", 3)):
         path = root / rel
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("reviewed_by:", "".join(extra.splitlines(True)[:more]) + "reviewed_by:"),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace("reviewed_by:", "".join(extra.splitlines(True)[:more]) + "reviewed_by:"), encoding="utf-8"
+        )
     board = dashboard(load_library(root))
     assert [s.id for s in board["single_source_listed"]] == ["qingshi-yishihui-2019"]
     assert board["single_source_share"] == 33

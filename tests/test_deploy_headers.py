@@ -1,12 +1,13 @@
 """The security headers for deployers say the same everywhere: the `_headers` file the build writes (Netlify,
 Cloudflare Pages), the nginx snippet in deploy/ and the deployers' note all carry exactly `HEADERS`."""
+
 from __future__ import annotations
 
 import re
 
-from exemplars.site.headers import HEADERS, netlify_headers
-
 from conftest import REPO
+
+from exemplars.site.headers import HEADERS, netlify_headers
 
 DEPLOY = REPO / "deploy"
 

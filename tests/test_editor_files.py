@@ -4,12 +4,12 @@ None of them may be skipped silently: each is reported with a code and the fix, 
 `exemplars check PATH` says what it did with any file it is given — never "没有发现问题" for a file it ignored.
 Images and other attachments beside the stories stay legitimately silent.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from conftest import FIXTURES
 
 GOOD = (FIXTURES / "library" / "stories" / "henan" / "jieliu-2019.md").read_text(encoding="utf-8")
@@ -41,9 +41,18 @@ MISNAMED = {
     "methods/fangfa.txt": "fangfa.md",
 }
 WORD = ["stories/zhejiang/x.docx", "stories/zhejiang/x.doc", "stories/zhejiang/x.wps", "lessons/x.rtf"]
-SILENT = ["stories/zhejiang/photo.jpg", "stories/zhejiang/cover.PNG", "stories/zhejiang/scan.pdf",
-          "stories/zhejiang/.hidden.md.txt", "stories/zhejiang/_draft.txt", "stories/_attic/old.md.txt",
-          "stories/README.md", "lessons/README.markdown", "stories/zhejiang/x.md~", "stories/zhejiang/Thumbs.db"]
+SILENT = [
+    "stories/zhejiang/photo.jpg",
+    "stories/zhejiang/cover.PNG",
+    "stories/zhejiang/scan.pdf",
+    "stories/zhejiang/.hidden.md.txt",
+    "stories/zhejiang/_draft.txt",
+    "stories/_attic/old.md.txt",
+    "stories/README.md",
+    "lessons/README.markdown",
+    "stories/zhejiang/x.md~",
+    "stories/zhejiang/Thumbs.db",
+]
 
 
 def test_misnamed_story_files_are_errors_that_say_how_to_rename(library_copy, cli):
@@ -73,7 +82,9 @@ def test_other_files_in_the_story_folders_are_a_warning(library_copy, cli):
     root = library_copy({"stories/zhejiang/notes.yml": "a: 1\n", "methods/list.csv": "a,b\n"})
     result, diags = check_json(cli, root, "stories/zhejiang/notes.yml", "methods/list.csv")
     assert sorted((d["path"], d["code"], d["severity"]) for d in diags) == [
-        ("methods/list.csv", "W-FILE-IGNORED", "warning"), ("stories/zhejiang/notes.yml", "W-FILE-IGNORED", "warning")]
+        ("methods/list.csv", "W-FILE-IGNORED", "warning"),
+        ("stories/zhejiang/notes.yml", "W-FILE-IGNORED", "warning"),
+    ]
     assert "不会读取也不会发布" in diags[0]["message"]
 
 
@@ -87,15 +98,18 @@ def test_check_path_on_a_notepad_file_reports_it(library_copy, cli):
     assert "`y.md`" in result.stdout
 
 
-@pytest.mark.parametrize("named, reason", [
-    ("stories/zhejiang/photo.jpg", "图片"),
-    ("stories/zhejiang/.hidden.md", "隐藏文件"),
-    ("stories/_drafts/later.md", "_drafts"),
-    ("stories/README.md", "README.md"),
-    ("stories/zhejiang/x.md~", "备份"),
-    ("docs/extra.md", "stories/"),
-    ("mkdocs.yml", "stories/"),
-])
+@pytest.mark.parametrize(
+    "named, reason",
+    [
+        ("stories/zhejiang/photo.jpg", "图片"),
+        ("stories/zhejiang/.hidden.md", "隐藏文件"),
+        ("stories/_drafts/later.md", "_drafts"),
+        ("stories/README.md", "README.md"),
+        ("stories/zhejiang/x.md~", "备份"),
+        ("docs/extra.md", "stories/"),
+        ("mkdocs.yml", "stories/"),
+    ],
+)
 def test_check_path_says_what_it_did_with_a_file_it_did_not_read(library_copy, cli, named, reason):
     root = library_copy({named: story("skipped-2019")} if not (library_copy().joinpath(named)).exists() else {})
     result = cli("check", named, cwd=root)
@@ -125,12 +139,15 @@ def test_check_path_on_a_story_still_checks_it(library_copy, cli):
 
 
 # --- UTF-16 -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("codec, bom, variant", [
-    ("utf-16-le", b"\xff\xfe", "UTF-16 LE 带 BOM"),  # Notepad's "Unicode"
-    ("utf-16-be", b"\xfe\xff", "UTF-16 BE 带 BOM"),  # Notepad's "Unicode big endian"
-    ("utf-16-le", b"", "UTF-16 LE"),
-    ("utf-16-be", b"", "UTF-16 BE"),
-])
+@pytest.mark.parametrize(
+    "codec, bom, variant",
+    [
+        ("utf-16-le", b"\xff\xfe", "UTF-16 LE 带 BOM"),  # Notepad's "Unicode"
+        ("utf-16-be", b"\xfe\xff", "UTF-16 BE 带 BOM"),  # Notepad's "Unicode big endian"
+        ("utf-16-le", b"", "UTF-16 LE"),
+        ("utf-16-be", b"", "UTF-16 BE"),
+    ],
+)
 @pytest.mark.parametrize("text", [GOOD, METHOD, "---\ntitle: 全是中文的标题\n---\n正文全是中文，没有一个英文字母。\n"])
 def test_utf16_files_are_named_as_utf16_with_the_fix(library_copy, cli, codec, bom, variant, text):
     root = library_copy({"stories/zhejiang/unicode.md": bom + text.encode(codec)})
@@ -142,12 +159,15 @@ def test_utf16_files_are_named_as_utf16_with_the_fix(library_copy, cli, codec, b
     assert "图片" not in diags[0]["message"] + diags[0]["hint"]
 
 
-@pytest.mark.parametrize("raw", [
-    b"\x00" * 64,
-    b"---\ntitle: x\n---\n\x00\x01\x02 binary tail",
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
-    b"\xff\xfe\x00\xd8\x00\xd8",  # a BOM, then no valid UTF-16 (lone surrogates)
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\x00" * 64,
+        b"---\ntitle: x\n---\n\x00\x01\x02 binary tail",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        b"\xff\xfe\x00\xd8\x00\xd8",  # a BOM, then no valid UTF-16 (lone surrogates)
+    ],
+)
 def test_other_nul_bytes_stay_binary(library_copy, cli, raw):
     root = library_copy({"stories/zhejiang/blob.md": raw})
     result, diags = check_json(cli, root, "stories/zhejiang/blob.md")

@@ -1,5 +1,6 @@
 """The editors' workflow: review rules, `status`, `stats` and its charts, `check --watch`, the pre-commit hook,
 the CI workflow files, and a new editor's first story from `exemplars new` to `exemplars status`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, REPO
 from lxml import etree
 
 from exemplars.check import check_library
@@ -25,8 +27,6 @@ from exemplars.library import load_library
 from exemplars.messages import codes_table
 from exemplars.stats import dashboard, figures, svg_bars, svg_heatmap, svg_line, years_before
 from exemplars.status import pending
-
-from conftest import FIXTURES, REPO
 
 BIN = Path(sys.executable).parent
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -50,8 +50,13 @@ sources:
 
 
 def git(root: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{date}T12:00:00+08:00"
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
@@ -67,11 +72,13 @@ def git_repo(root: Path) -> Path:
 def test_review_rules(library_copy):
     target = "stories/zhejiang/case.md"
     text = GOOD_REVIEW.format(id="case-2022", title="测试", status="published").replace(
-        "sources:", "published: 2022-06-01\nsources:")  # the reviewer dates the publication (guide, review step)
+        "sources:", "published: 2022-06-01\nsources:"
+    )  # the reviewer dates the publication (guide, review step)
     cases = {
         text: [("E-REVIEW-MISSING", 9)],
-        text.replace("author: 林晓", "author: 林晓\nreviewed_by: 周文澜").replace("published: 2022-06-01\n", ""):
-            [("W-PUBLISHED-MISSING", 9)],
+        text.replace("author: 林晓", "author: 林晓\nreviewed_by: 周文澜").replace("published: 2022-06-01\n", ""): [
+            ("W-PUBLISHED-MISSING", 9)
+        ],
         text.replace("author: 林晓", "author: 林晓\nreviewed_by: 周文澜"): [],
         text.replace("author: 林晓", "author: 林晓\nreviewed_by: ' 林 晓 '"): [("E-REVIEW-SELF", 11)],
         text.replace("status: published", "status: review"): [],  # in review nobody has reviewed it yet
@@ -119,14 +126,18 @@ def test_status_lists_review_stories_oldest_first_with_commit_dates(library_copy
 
     every = json.loads(cli("status", "--root", str(root), "--all", "--format", "json").stdout)
     assert [(i["id"], i["status"], i["since"]) for i in every] == [
-        ("draft-caogao-2024", "draft", "2023-01-10"), ("older-2022", "review", "2023-11-20"),
-        ("newer-2022", "review", "2024-03-05"), ("loose-2022", "review", None)]
+        ("draft-caogao-2024", "draft", "2023-01-10"),
+        ("older-2022", "review", "2023-11-20"),
+        ("newer-2022", "review", "2024-03-05"),
+        ("loose-2022", "review", None),
+    ]
     assert every[-1]["since_source"] == "untracked" and every[1]["path"] == "stories/henan/older-2022.md"
 
 
 def test_status_works_outside_git(library_copy, cli, tmp_path):
-    root = library_copy({"stories/zhejiang/wait-2022.md":
-                         GOOD_REVIEW.format(id="wait-2022", title="等待审核", status="review")})
+    root = library_copy(
+        {"stories/zhejiang/wait-2022.md": GOOD_REVIEW.format(id="wait-2022", title="等待审核", status="review")}
+    )
     if subprocess.run(["git", "rev-parse"], cwd=root, capture_output=True).returncode == 0:
         pytest.skip("the temporary folder is itself inside a git work tree")
     items = pending(load_library(root))
@@ -269,11 +280,13 @@ def test_dashboard_hands_a_template_what_it_needs(sample):
 
 # --- check --format github -------------------------------------------------------------------------------------
 def test_github_annotations(library_copy, cli):
-    root = library_copy({
-        "stories/zhejiang/a.md": (FIXTURES / "bad" / "published-self-reviewed.md").read_bytes(),
-        "stories/zhejiang/b.md": (FIXTURES / "bad" / "invalid-date.md").read_bytes(),
-        "stories/zhejiang/c.md": (FIXTURES / "bad" / "region-spelling.md").read_bytes(),
-    })
+    root = library_copy(
+        {
+            "stories/zhejiang/a.md": (FIXTURES / "bad" / "published-self-reviewed.md").read_bytes(),
+            "stories/zhejiang/b.md": (FIXTURES / "bad" / "invalid-date.md").read_bytes(),
+            "stories/zhejiang/c.md": (FIXTURES / "bad" / "region-spelling.md").read_bytes(),
+        }
+    )
     result = cli("check", "--root", str(root), "--format", "github")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -304,8 +317,10 @@ def test_github_pull_request_workflow():
     steps = steps_of(workflow)
     runs = [step.get("run", "") for step in steps]
     uses = [step.get("uses", "") for step in steps]
-    order = [next(i for i, r in enumerate(runs) if needle in r)
-             for needle in ("pip install", "exemplars check --format github", "mkdocs build --strict")]
+    order = [
+        next(i for i, r in enumerate(runs) if needle in r)
+        for needle in ("pip install", "exemplars check --format github", "mkdocs build --strict")
+    ]
     assert order == sorted(order)
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -364,11 +379,21 @@ def test_pull_request_template_and_contributing():
 
 # --- the pre-commit hook, for real -----------------------------------------------------------------------------
 def pre_commit(root: Path, *files: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(root.parent / "pre-commit-home"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONIOENCODING": "utf-8"}
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(root.parent / "pre-commit-home"),
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONIOENCODING": "utf-8",
+    }
     env.pop("PRE_COMMIT", None)
-    return subprocess.run([str(BIN / "pre-commit"), "run", "--color", "never", "--files", *files], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "run", "--color", "never", "--files", *files],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_pre_commit_hook_blocks_a_bad_story_and_passes_a_good_one(library_copy):
@@ -432,18 +457,26 @@ class Reader:
 def test_check_watch_reruns_after_a_save_and_stops_on_ctrl_c(library_copy):
     root = library_copy()
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "exemplars", "check", "--watch", "--root", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exemplars", "check", "--watch", "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         out = Reader(proc.stdout)
         first = out.wait_for("按 Ctrl-C 退出")
-        assert "第 1 次检查" in first and "E-DATE-INVALID" not in first and "正在监视 stories/、methods/ 的改动" in first
+        assert (
+            "第 1 次检查" in first and "E-DATE-INVALID" not in first and "正在监视 stories/、methods/ 的改动" in first
+        )
         time.sleep(0.5)  # the observer is running once the first report is out; give inotify a moment
         story = root / "stories" / "zhejiang" / "qingshi-yishihui-2019.md"
-        story.write_text(story.read_text(encoding="utf-8").replace("date: 2019-06-12", "date: 2019-02-30"),
-                         encoding="utf-8")
+        story.write_text(
+            story.read_text(encoding="utf-8").replace("date: 2019-06-12", "date: 2019-02-30"), encoding="utf-8"
+        )
         second = out.wait_for("第 2 次检查")
-        after = second[second.index("第 1 次检查"):]
+        after = second[second.index("第 1 次检查") :]
         assert "stories/zhejiang/qingshi-yishihui-2019.md:8: 错误 E-DATE-INVALID" in after
         assert re.search(r"\[\d\d:\d\d:\d\d\] 第 2 次检查：检查了 7 个文件", after), after
         (root / "stories" / "zhejiang" / ".qingshi.md.swp").write_text("x", encoding="utf-8")  # editor noise
@@ -461,9 +494,23 @@ def test_check_watch_reruns_after_a_save_and_stops_on_ctrl_c(library_copy):
 # --- a new editor's first story -------------------------------------------------------------------------------
 def test_walk_through_new_check_review_status(library_copy, cli):
     root = library_copy()
-    made = cli("new", "--root", str(root), "--title", "桂香园停车难题居民自己定方案", "--kind", "exemplar",
-               "--method", "民主协商法", "--region", "浙江省/杭州市/西湖区", "--date", "2022-05-01",
-               "--author", "新编辑")
+    made = cli(
+        "new",
+        "--root",
+        str(root),
+        "--title",
+        "桂香园停车难题居民自己定方案",
+        "--kind",
+        "exemplar",
+        "--method",
+        "民主协商法",
+        "--region",
+        "浙江省/杭州市/西湖区",
+        "--date",
+        "2022-05-01",
+        "--author",
+        "新编辑",
+    )
     assert made.returncode == 0, made.stderr
     rel = re.search(r"已创建 (\S+\.md)", made.stdout).group(1)
     path = root / rel
@@ -484,7 +531,8 @@ def test_walk_through_new_check_review_status(library_copy, cli):
     story_id = path.stem
     listed = json.loads(cli("status", "--root", str(root), "--format", "json").stdout)
     assert [(i["id"], i["path"], i["author"], i["title"]) for i in listed] == [
-        (story_id, rel, "新编辑", "桂香园停车难题居民自己定方案")]
+        (story_id, rel, "新编辑", "桂香园停车难题居民自己定方案")
+    ]
 
     # publishing needs a second pair of eyes
     path.write_text(filled.replace("status: draft", "status: published"), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Feeds, the stories.json catalogue and QR codes, built from the fixture library and read back by real readers:
 feedparser for the feeds, check-jsonschema and jsonschema for the catalogue, zbarimg for the QR codes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,14 +23,13 @@ import feedgen.feed
 import feedparser
 import jsonschema
 import pytest
+from conftest import REPO
 
 from exemplars.library import load_library
 from exemplars.site import catalogue as cat
 from exemplars.site.catalogue import SiteUrlError, catalogue, catalogue_schema, write_catalogue, write_schema
 from exemplars.site.feeds import write_feeds
 from exemplars.site.qr import qr_matrix, qr_svg, write_qr
-
-from conftest import REPO
 
 SITE = "https://exemplars.example.org/"
 NEWEST_FIRST = ["hezuo-tiaojie-2021", "jieliu-2019", "qingshi-yishihui-2019"]  # the draft is not public
@@ -170,8 +170,12 @@ def test_revised_story_dates_its_entry_and_the_feed(library_copy, out):
     assert tuple(feed.feed.updated_parsed[:3]) == (2022, 1, 4)  # a revision is news, though the story is older
     site = parse(out / "feed.rss.xml")
     # ordered by publication (hezuo-tiaojie-2021 was published 2021-03-02): the revision does not move it up
-    assert [url_id(e.link) for e in site.entries] == ["hezuo-tiaojie-2021", "xiuding-2020", "jieliu-2019",
-                                                       "qingshi-yishihui-2019"]
+    assert [url_id(e.link) for e in site.entries] == [
+        "hezuo-tiaojie-2021",
+        "xiuding-2020",
+        "jieliu-2019",
+        "qingshi-yishihui-2019",
+    ]
     assert tuple(site.feed.updated_parsed[:3]) == (2022, 1, 4)
 
 
@@ -274,8 +278,9 @@ def test_check_jsonschema_rejects_a_broken_catalogue(library, tmp_path):
     data["stories"][0]["url"] = "stories/hezuo-tiaojie-2021/"
     broken = tmp_path / "stories.json"
     broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run([check_jsonschema_exe(), "--schemafile", str(cat.SCHEMA_FILE), str(broken)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [check_jsonschema_exe(), "--schemafile", str(cat.SCHEMA_FILE), str(broken)], capture_output=True, text=True
+    )
     assert result.returncode == 1, result.stdout
 
 
@@ -294,19 +299,33 @@ def test_catalogue_validates_in_process(library_copy):
     assert data["updated"] == "2022-01-05"
 
 
-@pytest.mark.parametrize("breakage", [
-    lambda d: d["stories"][0].pop("url"),
-    lambda d: d["stories"][0].update(date="2021-3-2"),
-    lambda d: d["stories"][0].update(kind="hero"),
-    lambda d: d["stories"][0].update(kind_label="典型"),
-    lambda d: d["stories"][0].update(methods=[]),
-    lambda d: d["stories"][0].update(extra=1),
-    lambda d: d["stories"][0].update(url="/stories/x/"),
-    lambda d: d.update(version=2),
-    lambda d: d["generated_from"].update(digest="abc"),
-    lambda d: d.pop("generated_from"),
-], ids=["no-url", "bad-date", "bad-kind", "bad-label", "no-methods", "unknown-field", "relative-url",
-        "version", "digest", "no-generated-from"])
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d["stories"][0].pop("url"),
+        lambda d: d["stories"][0].update(date="2021-3-2"),
+        lambda d: d["stories"][0].update(kind="hero"),
+        lambda d: d["stories"][0].update(kind_label="典型"),
+        lambda d: d["stories"][0].update(methods=[]),
+        lambda d: d["stories"][0].update(extra=1),
+        lambda d: d["stories"][0].update(url="/stories/x/"),
+        lambda d: d.update(version=2),
+        lambda d: d["generated_from"].update(digest="abc"),
+        lambda d: d.pop("generated_from"),
+    ],
+    ids=[
+        "no-url",
+        "bad-date",
+        "bad-kind",
+        "bad-label",
+        "no-methods",
+        "unknown-field",
+        "relative-url",
+        "version",
+        "digest",
+        "no-generated-from",
+    ],
+)
 def test_schema_rejects_broken_catalogues(library, breakage):
     data = catalogue(library, SITE)
     breakage(data)
@@ -325,15 +344,19 @@ def test_catalogue_is_deterministic_and_its_digest_tracks_content(library_copy, 
 
 
 def test_checked_in_schema_is_current():
-    assert cat.SCHEMA_FILE.read_text(encoding="utf-8") == cat.schema_text(), \
+    assert cat.SCHEMA_FILE.read_text(encoding="utf-8") == cat.schema_text(), (
         "stories.schema.json 已过时：运行 .venv/bin/python -m exemplars.site.catalogue 重新生成"
+    )
 
 
 def test_docs_page_documents_every_field_and_its_example_is_valid():
     text = (REPO / "docs" / "catalogue.md").read_text(encoding="utf-8")
     front = re.match(r"---\n(.*?)\n---\n", text, re.S)
-    assert front and re.search(r"^title: \S", front.group(1), re.M) and re.search(r"^description: \S",
-                                                                                      front.group(1), re.M)
+    assert (
+        front
+        and re.search(r"^title: \S", front.group(1), re.M)
+        and re.search(r"^description: \S", front.group(1), re.M)
+    )
     stale = "docs/catalogue.md 的字段表已过时：运行 .venv/bin/python -m exemplars.site.catalogue，把打印的表贴回去"
     assert cat.markdown_table(cat.TOP_FIELDS) in text, stale
     assert cat.markdown_table(cat.FIELDS) in text, stale
@@ -372,15 +395,22 @@ def svg_matrix(svg: str) -> list[list[int]]:
 
 def png_of(matrix: list[list[int]], scale: int = 6) -> bytes:
     """A grayscale PNG of a module matrix, written by hand so the decoder sees the SVG's own modules."""
-    rows = b"".join(b"\x00" + bytes(0 if cell else 255 for cell in row for _ in range(scale))
-                    for row in matrix for _ in range(scale))
+    rows = b"".join(
+        b"\x00" + bytes(0 if cell else 255 for cell in row for _ in range(scale))
+        for row in matrix
+        for _ in range(scale)
+    )
     width = height = len(matrix) * scale
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def zbarimg(png: Path) -> str:

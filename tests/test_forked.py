@@ -1,5 +1,6 @@
 """The forked page helper: same results in the same order as one process, work really shared, failures surfaced;
 and a whole build made with the helper is byte for byte the build made without it (Pagefind bundle included)."""
+
 from __future__ import annotations
 
 import os
@@ -9,15 +10,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+
 import pytest
+from conftest import REPO
+from sitebuild import build_site
 
 from exemplars import plugin
 from exemplars.cache import CACHE_DIR, ContentCache
 from exemplars.forked import HelperFailed, SharedMap, can_fork
 from exemplars.synth import make_library
-
-from conftest import REPO
-from sitebuild import build_site
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
 
@@ -51,10 +52,12 @@ def test_exemplars_jobs_1_switches_the_helper_off(monkeypatch):
 
 def failing_at_40(error: BaseException):
     """Work that returns its item, except item 40 (in the helper's first block, with blocks of 32): it raises."""
+
     def fail_on_helper_side(n: int) -> int:
         if n == 40:
             raise error
         return n
+
     return fail_on_helper_side
 
 
@@ -167,8 +170,9 @@ def test_the_helper_writes_the_cache_through_its_own_connection(tmp_path):
         cache.put(f"key-{n}", f"value-{n}")
         return n
 
-    with SharedMap(list(range(300)), work, on_fork=cache.reopen_after_fork, on_exit=cache.flush,
-                   min_items=10, block=10) as results:
+    with SharedMap(
+        list(range(300)), work, on_fork=cache.reopen_after_fork, on_exit=cache.flush, min_items=10, block=10
+    ) as results:
         assert list(results) == list(range(300))
     cache.close()
     with sqlite3.connect(tmp_path / CACHE_DIR / "bodies.sqlite") as db:

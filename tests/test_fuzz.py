@@ -1,8 +1,10 @@
 """Arbitrary bytes and text never make the reader or the checker raise."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,12 +12,57 @@ from exemplars.check import check_library
 from exemplars.library import load_library
 from exemplars.load import parse_record
 
-from conftest import FIXTURES
-
-FIELD_NAMES = ["id", "title", "kind", "methods", "summary", "region", "date", "status", "sources", "tags",
-               "aliases", "related", "featured", "url", "<<", "!!python/object", "&a", "*a"]
-YAML_BITS = st.sampled_from([": ", "\n", "  ", "- ", "[", "]", "{", "}", "'", '"', "#", "&a ", "*a", "!!str ", "!tag ",
-                             "|", ">", "---", "...", "\t", "\r\n", "\ufeff", "2019-13-45", "浙江/", "民主协商法", "%", "@"])
+FIELD_NAMES = [
+    "id",
+    "title",
+    "kind",
+    "methods",
+    "summary",
+    "region",
+    "date",
+    "status",
+    "sources",
+    "tags",
+    "aliases",
+    "related",
+    "featured",
+    "url",
+    "<<",
+    "!!python/object",
+    "&a",
+    "*a",
+]
+YAML_BITS = st.sampled_from(
+    [
+        ": ",
+        "\n",
+        "  ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "'",
+        '"',
+        "#",
+        "&a ",
+        "*a",
+        "!!str ",
+        "!tag ",
+        "|",
+        ">",
+        "---",
+        "...",
+        "\t",
+        "\r\n",
+        "\ufeff",
+        "2019-13-45",
+        "浙江/",
+        "民主协商法",
+        "%",
+        "@",
+    ]
+)
 front_matter_like = st.builds(
     lambda parts: "---\n" + "".join(parts) + "\n---\n正文",
     st.lists(st.one_of(st.sampled_from(FIELD_NAMES), YAML_BITS, st.text(max_size=8)), max_size=40),

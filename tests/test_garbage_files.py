@@ -5,6 +5,7 @@ name, empty, or oddly named (spaces, Chinese, a 200-character name). Generated i
 checker's message (no traceback); preview keeps going and still builds the good stories, odd names included.
 Linear cost is the bench's job; here one slow test only shows 10,000 stories plus the garbage are survived.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from exemplars.messages import CATALOGUE
-
 from conftest import REPO
 from sitebuild import build_site, make_project, page
+
+from exemplars.messages import CATALOGUE
 
 GOOD = (REPO / "tests" / "fixtures" / "library" / "stories" / "henan" / "jieliu-2019.md").read_text(encoding="utf-8")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00" + bytes(range(256)) * 4
@@ -29,8 +29,11 @@ EXPECTED_ERRORS = {  # file → code
     "stories/zhejiang/nul-bytes.md": "E-FILE-BINARY",
     "stories/zhejiang/empty-file.md": "E-FILE-EMPTY",
 }
-ODD_NAMES = {"stories/zhejiang/有 空格 的 故事.md": "kongge-2019", "stories/zhejiang/中文名字.md": "zhongwen-2019",
-             f"stories/zhejiang/{LONG_NAME}": "changming-2019"}
+ODD_NAMES = {
+    "stories/zhejiang/有 空格 的 故事.md": "kongge-2019",
+    "stories/zhejiang/中文名字.md": "zhongwen-2019",
+    f"stories/zhejiang/{LONG_NAME}": "changming-2019",
+}
 
 
 def garbage() -> dict[str, str | bytes]:
@@ -75,9 +78,14 @@ def test_check_names_every_bad_file_with_a_catalogued_code(library_copy, cli):
 def test_build_stops_with_the_checkers_message(library_copy, tmp_path):
     root = library_copy(garbage())
     make_project(root)
-    result = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict", "-d",
-                             str(tmp_path / "site")], cwd=root, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "故事库检查未通过（4 个错误）" in result.stderr
@@ -109,8 +117,13 @@ def test_ten_thousand_stories_and_the_garbage(tmp_path, cli):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     found = reported(result.stdout)
     assert {path: codes for path, codes in found.items() if path in EXPECTED_ERRORS} == {
-        path: {code} for path, code in EXPECTED_ERRORS.items()}
+        path: {code} for path, code in EXPECTED_ERRORS.items()
+    }
     # every story, lesson and method of the synthetic library and every garbage file that is a library file was read
-    read = sum(1 for folder in ("stories", "lessons", "methods") for path in (root / folder).rglob("*.md")
-               if path.is_file() and not path.is_symlink() and path.name.lower() != "readme.md")
+    read = sum(
+        1
+        for folder in ("stories", "lessons", "methods")
+        for path in (root / folder).rglob("*.md")
+        if path.is_file() and not path.is_symlink() and path.name.lower() != "readme.md"
+    )
     assert f"检查了 {read} 个文件" in result.stderr, (read, result.stderr)

@@ -5,6 +5,7 @@ the lesson's URL and access date printed, every cited story starting on a new pa
 (rasterised with pdftoppm) decoding, with zbarimg, to the lesson's public URL. The copy buttons put the link and
 the citation line, with the browser's date, on the clipboard.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,19 +15,30 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import serve
 from conftest import REPO
-from exemplars.library import load_library
 from sitebuild import build_site
 from test_feeds_catalogue_qr import zbarimg
+
+from exemplars.library import load_library
 
 pytestmark = pytest.mark.browser
 
 SITE = "https://exemplars.example.org/"
 # What the site's chrome says on screen (header, tabs, footer, buttons); none of it belongs on a handout.
-CHROME = ("首页", "浏览", "关于", "editors/exemplars", "Made with", "本站使用", "在 git 上修改", "复制链接", "复制引用", "打印讲义",
-          "打开讲义")
+CHROME = (
+    "首页",
+    "浏览",
+    "关于",
+    "editors/exemplars",
+    "Made with",
+    "本站使用",
+    "在 git 上修改",
+    "复制链接",
+    "复制引用",
+    "打印讲义",
+    "打开讲义",
+)
 
 
 def poppler(tool: str) -> str:
@@ -68,8 +80,9 @@ def _page(browser, **options):
 
 
 def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run([poppler("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True, timeout=120).stdout
+    text = subprocess.run(
+        [poppler("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     return text.split("\f")
 
 
@@ -79,13 +92,15 @@ def squeeze(text: str) -> str:
 
 
 def test_a_printed_handout_has_no_chrome_but_the_url_qr_and_every_story_on_its_own_page(
-        sample_site, browser, library, lesson, tmp_path):  # noqa: F811
+    sample_site, browser, library, lesson, tmp_path
+):  # noqa: F811
     context, page = _page(browser)
     with serve(sample_site) as base:
         page.goto(base + f"lessons/{lesson.id}/handout/", wait_until="networkidle")
         screen = page.locator("body").inner_text()
-        today = page.evaluate("(() => { const d = new Date(); "
-                              "return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; })()")
+        today = page.evaluate(
+            "(() => { const d = new Date(); return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; })()"
+        )
         pdf = tmp_path / "handout.pdf"
         page.pdf(path=str(pdf), format="A4")
     context.close()
@@ -112,8 +127,11 @@ def test_a_printed_handout_has_no_chrome_but_the_url_qr_and_every_story_on_its_o
     assert not squeeze(pages[0]).startswith("案例"), "the lesson comes first"
 
     # The first page's QR code, as printed: rasterise it and decode it.
-    subprocess.run([poppler("pdftoppm"), "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "p")],
-                   check=True, timeout=120)
+    subprocess.run(
+        [poppler("pdftoppm"), "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=120,
+    )
     (png,) = tmp_path.glob("p*.png")
     assert zbarimg(png) == lesson_url
 
@@ -145,8 +163,9 @@ def test_copy_buttons_put_the_link_and_the_dated_citation_on_the_clipboard(sampl
     url = f"{SITE}lessons/{lesson.id}/"
     with serve(sample_site) as base:
         page.goto(base + f"lessons/{lesson.id}/", wait_until="networkidle")
-        today = page.evaluate("(() => { const d = new Date(); "
-                              "return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; })()")
+        today = page.evaluate(
+            "(() => { const d = new Date(); return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; })()"
+        )
         page.get_by_role("button", name="复制引用").click()
         page.locator(".ex-share__status", has_text="已复制引用").wait_for()
         citation = page.evaluate("navigator.clipboard.readText()")

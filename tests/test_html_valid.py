@@ -9,6 +9,7 @@ The checks below the vnu tests read the same build without Java: each guards one
 (dates in <time>, empty attributes), or a site-wide promise of the same issue (robots.txt, feed links that cost
 no sitemap download, the footer in Chinese).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
-
-from conftest import FIXTURES, REPO
-from exemplars.site.sitemap import write_robots
 from browser import serve
+from conftest import FIXTURES, REPO
+from mkdocs.config import load_config
 from npm_tools import require_java, require_npm_file
 from sitebuild import build_site, html_files, parse
+
+from exemplars.site.sitemap import write_robots
 
 VNU_JAR = "vnu-jar/build/dist/vnu.jar"
 
@@ -38,11 +39,13 @@ class Known:
 
 
 KNOWN_MATERIAL = (
-    Known("Attribute “autocomplete” is only allowed when the input type is",
-          'class="md-toggle" data-md-toggle=',
-          "Material's base.html puts autocomplete=\"off\" on its drawer and search toggles (checkboxes) outside any "
-          "template block, so only a copy of the whole base.html could drop it; it keeps Firefox from restoring a "
-          "toggle's state (an open drawer) on back navigation, which browsers honour although HTML does not allow it."),
+    Known(
+        "Attribute “autocomplete” is only allowed when the input type is",
+        'class="md-toggle" data-md-toggle=',
+        'Material\'s base.html puts autocomplete="off" on its drawer and search toggles (checkboxes) outside any '
+        "template block, so only a copy of the whole base.html could drop it; it keeps Firefox from restoring a "
+        "toggle's state (an open drawer) on back navigation, which browsers honour although HTML does not allow it.",
+    ),
 )
 
 
@@ -64,8 +67,12 @@ def run_vnu(root: Path) -> list[Finding]:
     """Every error vnu reports for the HTML files under `root` (one JVM for all of them)."""
     java = require_java()
     jar = require_npm_file(VNU_JAR)
-    result = subprocess.run([java, "-jar", str(jar), "--format", "json", "--errors-only", "--skip-non-html",
-                             str(root)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--errors-only", "--skip-non-html", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     try:
         messages = json.loads(result.stderr or result.stdout)["messages"]
     except (ValueError, KeyError) as exc:
@@ -91,9 +98,13 @@ def stock_material_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("stock-material")
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Stock\n\nA stock Material page.\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text("site_name: Stock\nsite_url: https://stock.example.org/\ntheme:\n"
-                                     "  name: material\n  language: zh\n  font: false\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Stock\nsite_url: https://stock.example.org/\ntheme:\n"
+        "  name: material\n  language: zh\n  font: false\n",
+        encoding="utf-8",
+    )
     from mkdocs.commands.build import build
+
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site"))
     config.plugins.on_startup(command="build", dirty=False)
     build(config)
@@ -125,7 +136,8 @@ def test_every_known_material_error_shows_on_a_stock_material_page(stock_materia
     for known in KNOWN_MATERIAL:
         assert any(known.message in f.message and known.extract in f.extract for f in findings), (
             f"listed as Material's own but a stock Material page does not show it (drop it from KNOWN_MATERIAL "
-            f"and fix it): {known.message}")
+            f"and fix it): {known.message}"
+        )
 
 
 def test_vnu_does_catch_what_our_templates_once_had(tmp_path):
@@ -133,12 +145,15 @@ def test_vnu_does_catch_what_our_templates_once_had(tmp_path):
     (tmp_path / "page.html").write_text(
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head><body>'
         '<p><time class="ex-card__date">2019年6月18日</time></p>'
-        '<form action="" method="get"><input name="q" type="search"></form></body></html>', encoding="utf-8")
+        '<form action="" method="get"><input name="q" type="search"></form></body></html>',
+        encoding="utf-8",
+    )
     messages = " ".join(f.message for f in run_vnu(tmp_path))
     assert "“time”" in messages and "“action”" in messages
 
 
 # --- the same build, read without Java ----------------------------------------------------------------------
+
 
 def test_every_time_element_carries_a_machine_readable_date(sample_site):
     """Cards show 2019年6月18日, which HTML does not read as a date: datetime= carries it, and agrees."""
@@ -156,8 +171,8 @@ def test_every_time_element_carries_a_machine_readable_date(sample_site):
 def test_no_empty_attribute_that_html_forbids(sample_site):
     for file in html_files(sample_site):
         soup = parse(file)
-        assert not soup.select('form[action=""]'), f"{file.relative_to(sample_site)}: form action=\"\""
-        assert not soup.select('[tabindex=""]'), f"{file.relative_to(sample_site)}: tabindex=\"\""
+        assert not soup.select('form[action=""]'), f'{file.relative_to(sample_site)}: form action=""'
+        assert not soup.select('[tabindex=""]'), f'{file.relative_to(sample_site)}: tabindex=""'
 
 
 def test_robots_txt_points_at_the_sitemap(sample_site):

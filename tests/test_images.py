@@ -1,6 +1,7 @@
 """Images: the checker opens every referenced image (covers and body images) and says what is wrong with a missing,
 fake, outside or absurd one; the build publishes resized copies without photo metadata (EXIF, GPS), shows the cover
 with srcset, and publishes no image only a draft uses."""
+
 from __future__ import annotations
 
 import io
@@ -8,21 +9,28 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from PIL import ExifTags, Image, PngImagePlugin
+from sitebuild import build_site, page, parse
 
 from exemplars import media
 from exemplars.site.images import WIDTHS, widths_for
-
-from conftest import run_cli
-from sitebuild import build_site, page, parse
 
 STORY = "stories/zhejiang/qingshi-yishihui-2019.md"  # published, in tests/fixtures/library
 OTHER = "stories/henan/hezuo-tiaojie-2021.md"  # published
 DRAFT = "stories/zhejiang/draft-caogao-2024.md"
 
 
-def picture(width: int, height: int, fmt: str = "JPEG", *, gps: bool = False, orientation: int = 1,
-            text: str | None = None, colour=(40, 110, 190)) -> bytes:
+def picture(
+    width: int,
+    height: int,
+    fmt: str = "JPEG",
+    *,
+    gps: bool = False,
+    orientation: int = 1,
+    text: str | None = None,
+    colour=(40, 110, 190),
+) -> bytes:
     """An image as a camera or an editor would hand it in: optionally with GPS position, camera make and an
     orientation tag (JPEG) or a text chunk (PNG)."""
     image = Image.new("RGB", (width, height), colour)
@@ -35,8 +43,12 @@ def picture(width: int, height: int, fmt: str = "JPEG", *, gps: bool = False, or
         exif[ExifTags.Base.Make] = "SecretCam"
         exif[ExifTags.Base.Orientation] = orientation
         if gps:
-            exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (30.0, 38.0, 7.5),
-                                          ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (119.0, 40.0, 2.0)}
+            exif[ExifTags.IFD.GPSInfo] = {
+                ExifTags.GPS.GPSLatitudeRef: "N",
+                ExifTags.GPS.GPSLatitude: (30.0, 38.0, 7.5),
+                ExifTags.GPS.GPSLongitudeRef: "E",
+                ExifTags.GPS.GPSLongitude: (119.0, 40.0, 2.0),
+            }
         options["exif"] = exif
     if fmt == "PNG" and text:
         info = PngImagePlugin.PngInfo()
@@ -62,11 +74,19 @@ def check(root: Path, *paths: str):
 
 # --- the checker --------------------------------------------------------------------------------------------
 def test_valid_images_of_every_format_pass(library_copy):
-    root = library_copy({"media/a.jpg": picture(800, 600), "media/b.png": picture(300, 300, "PNG"),
-                         "media/sub/c.webp": picture(500, 200, "WEBP")})
+    root = library_copy(
+        {
+            "media/a.jpg": picture(800, 600),
+            "media/b.png": picture(300, 300, "PNG"),
+            "media/sub/c.webp": picture(500, 200, "WEBP"),
+        }
+    )
     text = story_text(root, STORY)
-    (root / STORY).write_text(with_front(text, "cover: media/b.png") +
-                              "\n![现场](../../media/a.jpg)\n\n![图](<../../media/sub/c.webp> \"标题\")\n", encoding="utf-8")
+    (root / STORY).write_text(
+        with_front(text, "cover: media/b.png")
+        + '\n![现场](../../media/a.jpg)\n\n![图](<../../media/sub/c.webp> "标题")\n',
+        encoding="utf-8",
+    )
     result = check(root, STORY)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "IMAGE" not in result.stdout
@@ -104,14 +124,17 @@ def test_a_missing_body_image_is_an_error_at_its_body_line(library_copy):
     assert f"{STORY}:{line}: 错误 E-IMAGE-MISSING: 正文引用的图片 `../../media/nowhere.png` 不存在" in result.stdout
 
 
-@pytest.mark.parametrize("content, found", [
-    (b"just some text pretending to be a photo\n", "文本文件"),
-    (b"", "空文件"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF 文档"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64), "HEIC 照片"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40), "损坏或不完整的图片文件"),
-    ("gif", "GIF"),
-])
+@pytest.mark.parametrize(
+    "content, found",
+    [
+        (b"just some text pretending to be a photo\n", "文本文件"),
+        (b"", "空文件"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF 文档"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64), "HEIC 照片"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40), "损坏或不完整的图片文件"),
+        ("gif", "GIF"),
+    ],
+)
 def test_a_fake_or_unsupported_image_is_an_error_saying_what_it_is(library_copy, content, found):
     if content == "gif":
         buffer = io.BytesIO()
@@ -137,8 +160,10 @@ def test_an_image_of_absurd_size_is_an_error(library_copy, size):
 def test_an_image_outside_the_library_is_refused(library_copy, tmp_path):
     (tmp_path / "outside.jpg").write_bytes(picture(300, 300))
     root = library_copy()
-    (root / STORY).write_text(with_front(story_text(root, STORY), "cover: ../outside.jpg") +
-                              "\n![外面](../../../outside.jpg)\n", encoding="utf-8")
+    (root / STORY).write_text(
+        with_front(story_text(root, STORY), "cover: ../outside.jpg") + "\n![外面](../../../outside.jpg)\n",
+        encoding="utf-8",
+    )
     result = check(root, STORY)
     assert result.stdout.count("E-IMAGE-OUTSIDE") == 2, result.stdout
 
@@ -181,9 +206,11 @@ def image_site(tmp_path_factory) -> tuple[Path, Path]:
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    (root / STORY).write_text(with_front(story_text(root, STORY), "cover: media/gps.jpg",
-                                         "cover_alt: 村民在晒场上开议事会") + "\n![宽图](../../media/wide.png)\n",
-                              encoding="utf-8")
+    (root / STORY).write_text(
+        with_front(story_text(root, STORY), "cover: media/gps.jpg", "cover_alt: 村民在晒场上开议事会")
+        + "\n![宽图](../../media/wide.png)\n",
+        encoding="utf-8",
+    )
     (root / OTHER).write_text(with_front(story_text(root, OTHER), "cover: media/small.webp"), encoding="utf-8")
     (root / DRAFT).write_text(with_front(story_text(root, DRAFT), "cover: media/draft-only.jpg"), encoding="utf-8")
     site = build_site(root, tmp_path_factory.mktemp("images-site") / "site")
@@ -275,8 +302,9 @@ def test_a_second_build_reuses_the_cached_copies_byte_for_byte(image_site, tmp_p
     assert {f.name: f.read_bytes() for f in (again / "media").iterdir()} == first
 
 
-@pytest.mark.parametrize("written", ["media/[a-z]*.jpg", "media/" + "长" * 200 + ".jpg", "media", "media/",
-                                     "./././", "图片 带空格.jpg"])
+@pytest.mark.parametrize(
+    "written", ["media/[a-z]*.jpg", "media/" + "长" * 200 + ".jpg", "media", "media/", "./././", "图片 带空格.jpg"]
+)
 def test_odd_cover_values_are_told_never_a_traceback(library_copy, written):
     root = library_copy({"media/a.jpg": picture(300, 300)})
     (root / STORY).write_text(with_front(story_text(root, STORY), f'cover: "{written}"'), encoding="utf-8")

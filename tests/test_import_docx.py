@@ -1,5 +1,6 @@
 """`exemplars import`: realistic Word 事迹材料 (built with python-docx, see docx_fixtures.py) become story drafts.
 The real CLI, the real files; the drafts are read line by line and checked with `exemplars check`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,26 +11,32 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import FIXTURES
 from docx_fixtures import ID_NUMBER, MOBILE, full_width, write_material
+from PIL import Image
+
 from exemplars.personal import find_numbers
 
 ZHEJIANG_DRAFT = Path("stories/zhejiang/zhagen-shancun-de-bandeng-shuji-2023.md")
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _body(text: str) -> list[str]:
     return text.split("\n---\n", 1)[1].strip("\n").split("\n")
 
 
-@pytest.mark.parametrize("heading_styles,title_style", [(False, True), (True, False), (False, False)],
-                         ids=["direct-formatting", "heading-styles", "centred-bold-title"])
+@pytest.mark.parametrize(
+    "heading_styles,title_style",
+    [(False, True), (True, False), (False, False)],
+    ids=["direct-formatting", "heading-styles", "centred-bold-title"],
+)
 def test_import_keeps_the_structure_line_by_line(library_copy, cli, tmp_path, heading_styles, title_style):
     root = library_copy()
     source = write_material(tmp_path / "事迹材料.docx", heading_styles=heading_styles, title_style=title_style)
@@ -38,39 +45,42 @@ def test_import_keeps_the_structure_line_by_line(library_copy, cli, tmp_path, he
     text = (root / ZHEJIANG_DRAFT).read_text(encoding="utf-8")
     assert "title: 扎根山村的“板凳书记”\n" in text
     assert "status: draft\n" in text
-    assert _body(text) == [
-        "——记某某村党支部书记王某某",  # the subtitle stays at the top of the body
-        "",
-        "2023年5月20日，浙江省某某县某某村召开第一次“板凳议事会”。村党支部书记用民主协商法，把村民请到村委会门前商量垃圾分类。",
-        "",
-        "## 一、背景",
-        "",
-        "村里垃圾乱倒，群众意见很大。[^1]",
-        "",
-        "## 二、做法",
-        "",
-        "### （一）板凳议事",
-        "",
-        "他坚持**三个不**：不拍板、不包办、不走过场。",
-        "",
-        "- 每周一次议事会",
-        "- 每户一名代表",
-        "",
-        "| 年份 | 分类准确率 |",
-        "| --- | --- |",
-        "| 2022 | 40% |",
-        "| 2023 | 92% |",
-        "",
-        "![待填写：图片说明](zhagen-shancun-de-bandeng-shuji-2023-1.png)",
-        "",
-        "## 三、成效",
-        "",
-        "三个月后，分类准确率超过九成。",
-        "",
-        f"当事人身份证号：{ID_NUMBER[:3]}{'*' * 11}{ID_NUMBER[-4:]}，已核实。",
-        "",
-        "[^1]: 据某某县2022年环境整治通报。",
-    ]
+    assert (
+        _body(text)
+        == [
+            "——记某某村党支部书记王某某",  # the subtitle stays at the top of the body
+            "",
+            "2023年5月20日，浙江省某某县某某村召开第一次“板凳议事会”。村党支部书记用民主协商法，把村民请到村委会门前商量垃圾分类。",
+            "",
+            "## 一、背景",
+            "",
+            "村里垃圾乱倒，群众意见很大。[^1]",
+            "",
+            "## 二、做法",
+            "",
+            "### （一）板凳议事",
+            "",
+            "他坚持**三个不**：不拍板、不包办、不走过场。",
+            "",
+            "- 每周一次议事会",
+            "- 每户一名代表",
+            "",
+            "| 年份 | 分类准确率 |",
+            "| --- | --- |",
+            "| 2022 | 40% |",
+            "| 2023 | 92% |",
+            "",
+            "![待填写：图片说明](zhagen-shancun-de-bandeng-shuji-2023-1.png)",
+            "",
+            "## 三、成效",
+            "",
+            "三个月后，分类准确率超过九成。",
+            "",
+            f"当事人身份证号：{ID_NUMBER[:3]}{'*' * 11}{ID_NUMBER[-4:]}，已核实。",
+            "",
+            "[^1]: 据某某县2022年环境整治通报。",
+        ]
+    )
 
 
 def test_import_never_writes_personal_numbers_and_reports_them_with_the_line(library_copy, cli, tmp_path):
@@ -126,16 +136,20 @@ def test_guesses_are_marked_and_the_checker_sees_them(library_copy, cli, tmp_pat
     assert fewer.stdout.count("W-GUESSED") == 1 and "`date`" in fewer.stdout
 
 
-@pytest.mark.parametrize("province,said,expected", [
-    ("四川", "2021年3月8日", ("sichuan", "四川省", "2021-03-08")),
-    ("广西壮族自治区", "２０１９年１２月１日", ("guangxi", "广西壮族自治区", "2019-12-01")),  # full-width digits
-    ("新疆", "2022年 6 月 30 日", ("xinjiang", "新疆维吾尔自治区", "2022-06-30")),
-])
+@pytest.mark.parametrize(
+    "province,said,expected",
+    [
+        ("四川", "2021年3月8日", ("sichuan", "四川省", "2021-03-08")),
+        ("广西壮族自治区", "２０１９年１２月１日", ("guangxi", "广西壮族自治区", "2019-12-01")),  # full-width digits
+        ("新疆", "2022年 6 月 30 日", ("xinjiang", "新疆维吾尔自治区", "2022-06-30")),
+    ],
+)
 def test_region_and_date_guessed_from_other_texts(library_copy, cli, tmp_path, province, said, expected):
     folder, region, date = expected
     root = library_copy()
-    result = cli("import", "--root", str(root), str(write_material(tmp_path / "c.docx", province=province,
-                                                                   date_text=said)))
+    result = cli(
+        "import", "--root", str(root), str(write_material(tmp_path / "c.docx", province=province, date_text=said))
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     [path] = (root / "stories" / folder).glob("*.md")
     text = path.read_text(encoding="utf-8")
@@ -200,15 +214,24 @@ def _bad_xml(tmp_path: Path) -> Path:
 
 
 BAD_INPUTS = {
-    "doc": (lambda tmp: _write(tmp / "旧材料.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-            "E-IMPORT-DOC", "另存为"),
-    "wps": (lambda tmp: _write(tmp / "材料.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-            "E-IMPORT-WPS", "WPS"),
+    "doc": (
+        lambda tmp: _write(tmp / "旧材料.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "E-IMPORT-DOC",
+        "另存为",
+    ),
+    "wps": (
+        lambda tmp: _write(tmp / "材料.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "E-IMPORT-WPS",
+        "WPS",
+    ),
     "encrypted": (_encrypted, "E-IMPORT-ENCRYPTED", "密码"),
     "corrupt-zip": (_truncated, "E-IMPORT-CORRUPT", "损坏"),
     "corrupt-xml": (_bad_xml, "E-IMPORT-CORRUPT", "损坏"),
-    "pdf-renamed": (lambda tmp: _write(tmp / "通报.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
-                    "E-IMPORT-NOT-WORD", "PDF"),
+    "pdf-renamed": (
+        lambda tmp: _write(tmp / "通报.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        "E-IMPORT-NOT-WORD",
+        "PDF",
+    ),
     "rtf-renamed": (lambda tmp: _write(tmp / "材料.doc", b"{\\rtf1\\ansi text}"), "E-IMPORT-NOT-WORD", "RTF"),
     "xlsx-renamed": (_xlsx_named_docx, "E-IMPORT-NOT-WORD", "Excel"),
     "text": (lambda tmp: _write(tmp / "说明.docx", "纯文本".encode()), "E-IMPORT-NOT-WORD", "不是 Word 文档"),
@@ -304,11 +327,13 @@ def test_an_imported_story_once_finished_publishes_with_its_table_image_and_foot
     cli("import", "--root", str(root), str(write_material(tmp_path / "a.docx")))
     path = root / ZHEJIANG_DRAFT
     text = path.read_text(encoding="utf-8")
-    finished = (text.replace("status: draft", "status: published\nreviewed_by: 审核编辑\npublished: 2024-01-05")
-                .replace("summary: 待填写：用一两句话说明谁做了什么、结果如何", "summary: 书记用板凳议事会带村民商定垃圾分类。")
-                .replace("title: 待填写：原材料的名称和出处（导入自 Word 文档）", "title: 某某县委组织部事迹材料")
-                .replace("guessed: [kind, methods, region, date]\n", "")
-                .replace("待填写：图片说明", "村民围坐议事"))
+    finished = (
+        text.replace("status: draft", "status: published\nreviewed_by: 审核编辑\npublished: 2024-01-05")
+        .replace("summary: 待填写：用一两句话说明谁做了什么、结果如何", "summary: 书记用板凳议事会带村民商定垃圾分类。")
+        .replace("title: 待填写：原材料的名称和出处（导入自 Word 文档）", "title: 某某县委组织部事迹材料")
+        .replace("guessed: [kind, methods, region, date]\n", "")
+        .replace("待填写：图片说明", "村民围坐议事")
+    )
     path.write_text(finished, encoding="utf-8")
     assert cli("check", "--root", str(root), str(path)).returncode == 0
     site = build_site(root, tmp_path / "site", search=False)
@@ -385,5 +410,12 @@ def test_a_first_heading_is_the_title_and_later_ones_stay_headings(library_copy,
     [path] = (root / "stories" / "shandong").glob("*.md")
     text = path.read_text(encoding="utf-8")
     assert "\ntitle: 村里的调解室\n" in text
-    assert _body(text) == ["2018年7月1日，山东某某村调解室挂牌。", "", "## 调解经过", "", "### 第一次调解", "",
-                           "双方各让一步。"]
+    assert _body(text) == [
+        "2018年7月1日，山东某某村调解室挂牌。",
+        "",
+        "## 调解经过",
+        "",
+        "### 第一次调解",
+        "",
+        "双方各让一步。",
+    ]

@@ -1,4 +1,5 @@
 """The exported JSON Schema agrees with the checker: check-jsonschema accepts good stories, rejects bad ones."""
+
 from __future__ import annotations
 
 import json
@@ -8,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO, run_cli
 
 from exemplars.load import parse_record
-
-from conftest import FIXTURES, REPO, run_cli
 
 
 def front_matter_as_json(source: Path, dest: Path) -> Path:
@@ -50,9 +50,21 @@ def test_fixture_and_sample_stories_validate(story_schema, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name", ["unknown-key.md", "region-short-province.md", "invalid-kind.md", "invalid-id.md",
-                                  "placeholder-in-review.md", "missing-sources.md", "url-scheme.md",
-                                  "wrong-type.md", "empty-title.md", "unknown-method.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unknown-key.md",
+        "region-short-province.md",
+        "invalid-kind.md",
+        "invalid-id.md",
+        "placeholder-in-review.md",
+        "missing-sources.md",
+        "url-scheme.md",
+        "wrong-type.md",
+        "empty-title.md",
+        "unknown-method.md",
+    ],
+)
 def test_bad_fixture_fails_the_schema(story_schema, tmp_path, name):
     instance = front_matter_as_json(FIXTURES / "bad" / name, tmp_path / "bad.json")
     result = check_jsonschema(story_schema, [instance])
@@ -68,7 +80,9 @@ def test_markdown_table_lists_every_field():
 
 def test_readme_field_table_is_generated_from_the_schema():
     table = run_cli("schema", "--format", "markdown").stdout.strip()
-    assert table in (REPO / "README.md").read_text(encoding="utf-8"), "README 的字段表已过时：运行 exemplars schema --format markdown 更新"
+    assert table in (REPO / "README.md").read_text(encoding="utf-8"), (
+        "README 的字段表已过时：运行 exemplars schema --format markdown 更新"
+    )
 
 
 def test_sample_lessons_validate_against_the_lesson_schema(tmp_path):

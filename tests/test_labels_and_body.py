@@ -5,17 +5,17 @@ silently publishing less.
 Decision: files hold the schema's English values (what JSON Schema lists and a web form writes); the Chinese
 labels are what `new` accepts at its prompt and what `check` answers with the exact value to write.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
+from conftest import FIXTURES, REPO
 from mkdocs.exceptions import Abort
+from sitebuild import build_site
 
 from exemplars.schema import KINDS, STATUSES
-
-from conftest import FIXTURES, REPO
-from sitebuild import build_site
 
 GOOD = (FIXTURES / "library" / "stories" / "zhejiang" / "qingshi-yishihui-2019.md").read_text(encoding="utf-8")
 TARGET = "stories/zhejiang/case-2019.md"
@@ -37,8 +37,10 @@ def check(cli, root, *paths):
 
 @pytest.mark.parametrize("field, labels", [("kind", KINDS), ("status", STATUSES)])
 def test_check_answers_a_chinese_label_with_the_exact_value(library_copy, cli, field, labels):
-    files = {f"stories/zhejiang/label-{i}.md": story(**{field: label}).replace("id: case-2019", f"id: label-{i}")
-             for i, label in enumerate(labels.values())}
+    files = {
+        f"stories/zhejiang/label-{i}.md": story(**{field: label}).replace("id: case-2019", f"id: label-{i}")
+        for i, label in enumerate(labels.values())
+    }
     root = library_copy(files)
     result, diags = check(cli, root, *files)
     assert result.returncode == 1
@@ -53,21 +55,51 @@ def test_check_answers_a_chinese_label_with_the_exact_value(library_copy, cli, f
 @pytest.mark.parametrize("typed", [*KINDS, *KINDS.values(), "正面", "反面"])
 def test_new_accepts_every_label_and_writes_the_value_check_accepts(library_copy, cli, typed):
     root = library_copy()
-    result = cli("new", "--root", str(root), "--title", "槐荫社区老伙伴互助", "--kind", typed,
-                 "--method", "民主协商法", "--region", "浙江省/湖州市/安吉县", "--date", "2020-04-12",
-                 "--id", "label-2020")
+    result = cli(
+        "new",
+        "--root",
+        str(root),
+        "--title",
+        "槐荫社区老伙伴互助",
+        "--kind",
+        typed,
+        "--method",
+        "民主协商法",
+        "--region",
+        "浙江省/湖州市/安吉县",
+        "--date",
+        "2020-04-12",
+        "--id",
+        "label-2020",
+    )
     assert result.returncode == 0, result.stderr
     path = root / "stories" / "zhejiang" / "label-2020.md"
-    value = typed if typed in KINDS else {"正面": "exemplar", "反面": "cautionary"}.get(typed) or \
-        next(k for k, v in KINDS.items() if v == typed)
+    value = (
+        typed
+        if typed in KINDS
+        else {"正面": "exemplar", "反面": "cautionary"}.get(typed) or next(k for k, v in KINDS.items() if v == typed)
+    )
     assert f"kind: {value}\n" in path.read_text(encoding="utf-8")
     result, diags = check(cli, root, str(path))
     assert not [d for d in diags if d["severity"] == "error"], diags
 
 
 def test_new_still_refuses_an_unknown_kind(library_copy, cli):
-    result = cli("new", "--root", str(library_copy()), "--title", "x", "--kind", "好人好事", "--method", "民主协商法",
-                 "--region", "浙江省/湖州市", "--date", "2020-04-12")
+    result = cli(
+        "new",
+        "--root",
+        str(library_copy()),
+        "--title",
+        "x",
+        "--kind",
+        "好人好事",
+        "--method",
+        "民主协商法",
+        "--region",
+        "浙江省/湖州市",
+        "--date",
+        "2020-04-12",
+    )
     assert result.returncode == 2 and "exemplar（正面典型）" in result.stderr
 
 
@@ -76,8 +108,10 @@ EMPTY_BODIES = ["", "\n\n   \n", "<!-- 正文以后再写 -->\n", "##\n\n---\n",
 
 
 @pytest.mark.parametrize("body", EMPTY_BODIES)
-@pytest.mark.parametrize("status, code", [("published", "E-BODY-EMPTY"), ("review", "E-BODY-EMPTY"),
-                                          ("draft", "W-BODY-EMPTY"), ("withdrawn", None)])
+@pytest.mark.parametrize(
+    "status, code",
+    [("published", "E-BODY-EMPTY"), ("review", "E-BODY-EMPTY"), ("draft", "W-BODY-EMPTY"), ("withdrawn", None)],
+)
 def test_a_story_without_visible_body_text(library_copy, cli, body, status, code):
     head = story(status=status).split("---\n")[1]
     text = f"---\n{head}---\n{body}"
@@ -104,21 +138,22 @@ def test_a_published_lesson_without_body_is_an_error(library_copy, cli):
     assert "status: published" in head
     root = library_copy({"lessons/empty-lesson.md": f"---\n{head}---\n"})
     result, diags = check(cli, root, "lessons/empty-lesson.md")
-    assert [(d["code"], d["line"]) for d in diags if "BODY" in d["code"]] == \
-        [("E-BODY-EMPTY", head.count("\n") + 2)]
+    assert [(d["code"], d["line"]) for d in diags if "BODY" in d["code"]] == [("E-BODY-EMPTY", head.count("\n") + 2)]
     assert "课程" in next(d for d in diags if d["code"] == "E-BODY-EMPTY")["message"]
 
 
 # --- the build -------------------------------------------------------------------------------------------------
 def test_the_build_stops_on_what_check_reports(library_copy, tmp_path):
     head = story(status="published").split("---\n")[1]
-    root = library_copy({
-        "stories/zhejiang/notepad-2019.md.txt": story().replace("id: case-2019", "id: notepad-2019"),
-        "stories/zhejiang/label-2019.md": story(kind="正面典型").replace("id: case-2019", "id: label-2019"),
-        "stories/zhejiang/status-2019.md": story(status="已发布").replace("id: case-2019", "id: status-2019"),
-        "stories/zhejiang/empty-2019.md": f"---\n{head.replace('id: case-2019', 'id: empty-2019')}---\n\n",
-        "stories/zhejiang/photo.jpg": b"\xff\xd8\xff\xe0 an image beside the stories is fine",
-    })
+    root = library_copy(
+        {
+            "stories/zhejiang/notepad-2019.md.txt": story().replace("id: case-2019", "id: notepad-2019"),
+            "stories/zhejiang/label-2019.md": story(kind="正面典型").replace("id: case-2019", "id: label-2019"),
+            "stories/zhejiang/status-2019.md": story(status="已发布").replace("id: case-2019", "id: status-2019"),
+            "stories/zhejiang/empty-2019.md": f"---\n{head.replace('id: case-2019', 'id: empty-2019')}---\n\n",
+            "stories/zhejiang/photo.jpg": b"\xff\xd8\xff\xe0 an image beside the stories is fine",
+        }
+    )
     with pytest.raises(Abort) as failure:
         build_site(root, tmp_path / "site", search=False)
     message = str(failure.value)

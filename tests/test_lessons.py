@@ -1,24 +1,32 @@
 """Lessons in the model and the checker: citations, `stories:` entries, statuses, old ids, withdrawn stories."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
+from conftest import REPO
 
 from exemplars.check import check_library
 from exemplars.citations import find_citations, story_links
 from exemplars.library import load_library
 
-from conftest import REPO
 
-
-def lesson(stories=("qingshi-yishihui-2019", "jieliu-2019"), status="published", body=None, extra="",
-           lesson_id="yishihui-ke", methods="[minzhu-xieshang]") -> str:
+def lesson(
+    stories=("qingshi-yishihui-2019", "jieliu-2019"),
+    status="published",
+    body=None,
+    extra="",
+    lesson_id="yishihui-ke",
+    methods="[minzhu-xieshang]",
+) -> str:
     items = "".join(f"  - {s}\n" for s in stories)
     body = body if body is not None else "## 流程\n\n先读案例：\n\n[[story:qingshi-yishihui-2019]]\n"
-    return (f"---\nid: {lesson_id}\ntitle: 议事会怎样开\naudience: 村干部\nduration: 90\nmethods: {methods}\n"
-            f"stories:\n{items}objectives:\n  - 能组织一次议事会\nquestions:\n  - 谁先发言？\nstatus: {status}\n"
-            f"{extra}---\n{body}")
+    return (
+        f"---\nid: {lesson_id}\ntitle: 议事会怎样开\naudience: 村干部\nduration: 90\nmethods: {methods}\n"
+        f"stories:\n{items}objectives:\n  - 能组织一次议事会\nquestions:\n  - 谁先发言？\nstatus: {status}\n"
+        f"{extra}---\n{body}"
+    )
 
 
 def codes_at(result_stdout: str) -> list[tuple[str, int, str]]:
@@ -31,8 +39,12 @@ def test_good_lesson_passes_and_is_in_the_model(library_copy, cli):
     assert result.returncode == 0, result.stdout + result.stderr
     library = load_library(root)
     (item,) = library.lessons
-    assert (item.id, item.duration, item.methods, item.path) == ("yishihui-ke", 90, ("minzhu-xieshang",),
-                                                                  "lessons/yishihui-ke.md")
+    assert (item.id, item.duration, item.methods, item.path) == (
+        "yishihui-ke",
+        90,
+        ("minzhu-xieshang",),
+        "lessons/yishihui-ke.md",
+    )
     assert item.stories == ("qingshi-yishihui-2019", "jieliu-2019") and item.is_public
     assert item.body_line == 16 and item.body.startswith("## 流程")
     assert [s.kind for s in library.lesson_stories(item)] == ["exemplar", "cautionary"]
@@ -43,8 +55,7 @@ def test_good_lesson_passes_and_is_in_the_model(library_copy, cli):
 
 def test_lesson_citing_an_unknown_story_fails_with_file_and_line(library_copy, cli):
     body = "## 流程\n\n第一段。\n\n再看 [[story:meiyou-zhege-2020]] 这个案例。\n"
-    root = library_copy({"lessons/yishihui-ke.md": lesson(stories=("qingshi-yishihui-2019", "jieliu-2O19"),
-                                                          body=body)})
+    root = library_copy({"lessons/yishihui-ke.md": lesson(stories=("qingshi-yishihui-2019", "jieliu-2O19"), body=body)})
     result = cli("check", "--root", str(root))
     assert result.returncode == 1
     # stories: item 2 is on line 9; the body starts on line 16, the citation is its 5th line.
@@ -83,8 +94,9 @@ def test_published_lesson_citing_a_draft_is_an_error_naming_its_status(library_c
 def test_withdrawn_story_cited_by_a_lesson_is_a_warning(library_copy, cli):
     root = library_copy({"lessons/yishihui-ke.md": lesson()})
     story = root / "stories" / "henan" / "jieliu-2019.md"
-    story.write_text(story.read_text(encoding="utf-8").replace("status: published", "status: withdrawn"),
-                     encoding="utf-8")
+    story.write_text(
+        story.read_text(encoding="utf-8").replace("status: published", "status: withdrawn"), encoding="utf-8"
+    )
     result = cli("check", "--root", str(root))
     assert result.returncode == 0, result.stdout  # a warning, not an error
     assert "lessons/yishihui-ke.md:9: 警告 W-CITE-WITHDRAWN" in result.stdout
@@ -99,10 +111,14 @@ def test_old_ids_resolve_with_a_warning_and_unknown_related_or_links_fail(librar
     story = "stories/henan/jieliu-2019.md"
     root = library_copy()
     path = root / story
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed_by:", "aliases: [old-jieliu]\nreviewed_by:"),
-                    encoding="utf-8")
-    body = ("## 流程\n\n[[story:old-jieliu]]\n\n见[另一个案例](/stories/no-such-story/)和"
-            "[原文](../stories/henan/jieliu-2019.md)，`[[story:in-code]]` 不算引用。\n\n```\n[[story:fenced]]\n```\n")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reviewed_by:", "aliases: [old-jieliu]\nreviewed_by:"),
+        encoding="utf-8",
+    )
+    body = (
+        "## 流程\n\n[[story:old-jieliu]]\n\n见[另一个案例](/stories/no-such-story/)和"
+        "[原文](../stories/henan/jieliu-2019.md)，`[[story:in-code]]` 不算引用。\n\n```\n[[story:fenced]]\n```\n"
+    )
     (root / "lessons").mkdir()
     (root / "lessons" / "yishihui-ke.md").write_text(lesson(stories=("old-jieliu",), body=body), encoding="utf-8")
     found = codes_at(cli("check", "--root", str(root), "--format", "json").stdout)
@@ -127,7 +143,7 @@ def test_citation_parser_positions():
     text = "引言 [[story:a-b]]\n`[[story:x]]`\n~~~\n[[story:y]]\n~~~\n[[ lesson : c ]] 和 [x](../stories/h/a-b.md#t)\n"
     found = find_citations(text)
     assert [(c.kind, c.id, c.line, c.col) for c in found] == [("story", "a-b", 1, 4), ("lesson", "c", 6, 1)]
-    assert [text[c.start:c.end] for c in found] == ["[[story:a-b]]", "[[ lesson : c ]]"]
+    assert [text[c.start : c.end] for c in found] == ["[[story:a-b]]", "[[ lesson : c ]]"]
     (link,) = story_links(text, "lessons/l.md")
     assert (link.kind, link.line, link.path) == ("story", 6, "stories/h/a-b.md")
 

@@ -2,23 +2,22 @@
 order, citation cards inside bodies, lessons listed on story and method pages, lesson redirects, withdrawn
 stories (a notice at the old URL and nowhere else), and the share box with a QR code that decodes to the page's
 public URL."""
+
 from __future__ import annotations
 
 import gzip
 import json
-import re
 import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
-
-from exemplars.library import load_library
-from exemplars.site.qr import cached_svg_path, qr_svg, write_qr_files
-
 from conftest import FIXTURES, REPO
 from sitebuild import build_site, card_urls, html_files, page, parse, resolve_link, site_url, soup_of
 from test_feeds_catalogue_qr import png_of, svg_matrix, zbarimg
+
+from exemplars.library import load_library
+from exemplars.site.qr import cached_svg_path, qr_svg, write_qr_files
 
 SITE = "https://exemplars.example.org/"
 WITHDRAWN_ID = "chehui-2020"
@@ -117,6 +116,7 @@ def links_in(site: Path, file: Path, scope, selector: str = "a[href]") -> list[s
 
 # --- lesson pages -------------------------------------------------------------------------------------------
 
+
 def test_a_lesson_page_shows_its_stories_as_cards_in_teaching_order(site):
     file, soup = soup_of(site, "lessons/lesson-a/")
     cited = soup.select_one("section.ex-cited")
@@ -134,11 +134,22 @@ def test_a_lesson_page_shows_its_stories_as_cards_in_teaching_order(site):
 def test_a_lesson_page_shows_objectives_flow_questions_and_facts(site):
     _, soup = soup_of(site, "lessons/lesson-a/")
     text = soup.select_one(".ex-lesson-page").get_text(" ", strip=True)
-    for expected in ("测试课程甲", "新任村干部", "90 分钟", "为民谋利法", "教育疏导法", "能说出为民谋利的三个要点",
-                     "能识别截留补助的苗头", "截留补助为什么屡禁不止？", "流程"):
+    for expected in (
+        "测试课程甲",
+        "新任村干部",
+        "90 分钟",
+        "为民谋利法",
+        "教育疏导法",
+        "能说出为民谋利的三个要点",
+        "能识别截留补助的苗头",
+        "截留补助为什么屡禁不止？",
+        "流程",
+    ):
         assert expected in text
-    assert [li.get_text(strip=True) for li in soup.select(".ex-objectives li")] == ["能说出为民谋利的三个要点",
-                                                                                   "能识别截留补助的苗头"]
+    assert [li.get_text(strip=True) for li in soup.select(".ex-objectives li")] == [
+        "能说出为民谋利的三个要点",
+        "能识别截留补助的苗头",
+    ]
 
 
 def test_citations_in_a_body_become_cards_and_badge_links(site):
@@ -164,8 +175,14 @@ def test_citations_in_a_body_become_cards_and_badge_links(site):
 
 
 def test_an_unknown_citation_is_a_visible_marker_in_preview(library_copy, tmp_path):
-    root = library_copy({"stories/zhejiang/qingshi-yishihui-2019.md": (FIXTURES / "library" / "stories" / "zhejiang"
-                         / "qingshi-yishihui-2019.md").read_text(encoding="utf-8") + "\n参见：\n\n[[story:mei-you-zhe-ge]]\n"})
+    root = library_copy(
+        {
+            "stories/zhejiang/qingshi-yishihui-2019.md": (
+                FIXTURES / "library" / "stories" / "zhejiang" / "qingshi-yishihui-2019.md"
+            ).read_text(encoding="utf-8")
+            + "\n参见：\n\n[[story:mei-you-zhe-ge]]\n"
+        }
+    )
     site = build_site(root, tmp_path / "site", strict=False, preview=True)
     _, soup = soup_of(site, "stories/qingshi-yishihui-2019/")
     missing = soup.select(".ex-story__body .ex-cite--missing")
@@ -201,8 +218,11 @@ def test_story_pages_list_the_lessons_that_use_them(site, lib):
 
 
 def test_method_pages_list_their_lessons(site):
-    expected = {"weimin-mouli": ["lessons/lesson-a/"], "jiaoyu-shudao": ["lessons/lesson-a/"],
-                "minzhu-xieshang": ["lessons/lesson-b/"]}
+    expected = {
+        "weimin-mouli": ["lessons/lesson-a/"],
+        "jiaoyu-shudao": ["lessons/lesson-a/"],
+        "minzhu-xieshang": ["lessons/lesson-b/"],
+    }
     for method_id, lessons in expected.items():
         file, soup = soup_of(site, f"methods/{method_id}/")
         section = soup.select_one("section.ex-group--lessons")
@@ -211,8 +231,10 @@ def test_method_pages_list_their_lessons(site):
 
 
 def test_an_old_lesson_id_redirects(site):
-    for old, new in (("lessons/jiu-lesson-a/", "lessons/lesson-a/"),
-                     ("lessons/jiu-lesson-a/handout/", "lessons/lesson-a/handout/")):
+    for old, new in (
+        ("lessons/jiu-lesson-a/", "lessons/lesson-a/"),
+        ("lessons/jiu-lesson-a/handout/", "lessons/lesson-a/handout/"),
+    ):
         file = page(site, old)
         refresh = parse(file).select_one('meta[http-equiv="refresh"]')["content"]
         assert site_url(site, file, refresh.split("url=", 1)[1]) == new
@@ -240,6 +262,7 @@ def test_the_handout_holds_the_lesson_and_every_cited_storys_full_text(site, lib
 
 # --- withdrawn stories --------------------------------------------------------------------------------------
 
+
 def test_a_withdrawn_story_keeps_its_url_with_a_notice_and_no_text(site):
     _, soup = soup_of(site, f"stories/{WITHDRAWN_ID}/")
     content = soup.select_one(".md-content").get_text(" ", strip=True)
@@ -250,7 +273,8 @@ def test_a_withdrawn_story_keeps_its_url_with_a_notice_and_no_text(site):
     assert f"stories/{WITHDRAWN_ID}/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
     _, live = soup_of(site, "stories/jieliu-2019/")
     assert live.select_one('meta[name="robots"]') is None and "stories/jieliu-2019/" in (
-        site / "sitemap.xml").read_text(encoding="utf-8")
+        site / "sitemap.xml"
+    ).read_text(encoding="utf-8")
     old = page(site, "stories/jiu-chehui-2020/")
     refresh = parse(old).select_one('meta[http-equiv="refresh"]')["content"]
     assert site_url(site, old, refresh.split("url=", 1)[1]) == f"stories/{WITHDRAWN_ID}/"
@@ -260,7 +284,7 @@ def pagefind_records(site: Path) -> list[dict]:
     records = []
     for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
-        records.append(json.loads(data[data.index(b"{"):]))
+        records.append(json.loads(data[data.index(b"{") :]))
     return records
 
 
@@ -299,8 +323,10 @@ def test_lesson_pages_are_search_records_of_kind_lesson(site):
 
 # --- share box and QR codes ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url,title", [("stories/jieliu-2019/", "某村干部截留补助被查处"),
-                                       ("lessons/lesson-a/", "测试课程甲")])
+
+@pytest.mark.parametrize(
+    "url,title", [("stories/jieliu-2019/", "某村干部截留补助被查处"), ("lessons/lesson-a/", "测试课程甲")]
+)
 def test_story_and_lesson_pages_have_a_share_box_whose_qr_decodes_to_the_public_url(site, url, title, tmp_path):
     file, soup = soup_of(site, url)
     box = soup.select_one("section.ex-share")
@@ -325,7 +351,9 @@ def test_qr_codes_come_from_the_build_cache_the_second_time(tmp_path):
         assert (tmp_path / "two" / rel).read_text(encoding="utf-8") == qr_svg(url) + "\n"
         assert cached_svg_path(url, cache).is_file()
     assert write_qr_files(codes, tmp_path / "three", None) == 3
-    assert (tmp_path / "three" / "stories/s1/qr.svg").read_bytes() == (tmp_path / "one" / "stories/s1/qr.svg").read_bytes()
+    assert (tmp_path / "three" / "stories/s1/qr.svg").read_bytes() == (
+        tmp_path / "one" / "stories/s1/qr.svg"
+    ).read_bytes()
 
 
 def test_the_sample_library_has_lessons_citing_both_kinds_with_pages(tmp_path_factory):

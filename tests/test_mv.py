@@ -1,4 +1,5 @@
 """`exemplars mv` on a committed copy of the sample library: the intended edits and not one byte more."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,11 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from exemplars.check import check_library
 from exemplars.library import load_library
-
-from conftest import REPO
 
 OLD, NEW = "banden-yishihui-2019", "zhuxi-yishihui-2019"
 OLD_FILE, NEW_FILE = f"stories/zhejiang/{OLD}.md", f"stories/zhejiang/{NEW}.md"
@@ -23,8 +23,11 @@ def git(root: Path, *args: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
 
 
 @pytest.fixture
@@ -39,10 +42,11 @@ def repo(tmp_path) -> Path:
     text = text.replace("\nstatus:", f"\nrelated: [{OLD}]  # 同为协商议事 {OLD}\nstatus:", 1)
     text += f"\n另见[竹溪村的议事会](../zhejiang/{OLD}.md#背景)和[同一个故事](/stories/{OLD}/)。\n"
     related.write_text(text, encoding="utf-8")
-    crlf = ("---\r\nid: crlf-ke\r\ntitle: 换行符测试课\r\naudience: 测试\r\nduration: 30\r\n"
-            "methods: [minzhu-xieshang]\r\nstories: ['" + OLD + "', jiefang-lengyan-jiqi-2022]  # 顺序\r\n"
-            "objectives: [测试]\r\nstatus: published\r\n---\r\n读 [[story:" + OLD + "]]，不改 `[[story:" + OLD
-            + "]]`。\r\n")
+    crlf = (
+        "---\r\nid: crlf-ke\r\ntitle: 换行符测试课\r\naudience: 测试\r\nduration: 30\r\n"
+        "methods: [minzhu-xieshang]\r\nstories: ['" + OLD + "', jiefang-lengyan-jiqi-2022]  # 顺序\r\n"
+        "objectives: [测试]\r\nstatus: published\r\n---\r\n读 [[story:" + OLD + "]]，不改 `[[story:" + OLD + "]]`。\r\n"
+    )
     (root / "lessons" / "crlf-ke.md").write_bytes(crlf.encode("utf-8"))
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -66,8 +70,8 @@ def test_mv_renames_rewrites_and_touches_nothing_else(repo, cli):
     old_lines, new_lines = before[OLD_FILE].decode().split("\n"), after[NEW_FILE].decode().split("\n")
     assert new_lines[1] == f"id: {NEW}"
     close = old_lines.index("---", 1)
-    assert new_lines[close:close + 2] == ["aliases:", f"  - {OLD}"]
-    assert new_lines[:1] + new_lines[2:close] + new_lines[close + 2:] == old_lines[:1] + old_lines[2:]
+    assert new_lines[close : close + 2] == ["aliases:", f"  - {OLD}"]
+    assert new_lines[:1] + new_lines[2:close] + new_lines[close + 2 :] == old_lines[:1] + old_lines[2:]
 
     # The lessons: the YAML comment and every other byte kept; only OLD → NEW where it is a reference.
     for path in (LESSON, "lessons/crlf-ke.md"):
@@ -121,8 +125,12 @@ def test_mv_refuses_dirty_files_taken_ids_and_aliases(repo, cli):
     assert snapshot(repo) == before
     git(repo, "checkout", "--", LESSON)
     before = snapshot(repo)
-    for new, code in [("zaolin-jiadianti-2021", "E-MV-TAKEN"), ("tudou-nengshou-2016", "E-MV-TAKEN"),
-                      ("crlf-ke", "E-MV-TAKEN"), ("Bad_Id", "E-MV-ID-FORMAT")]:
+    for new, code in [
+        ("zaolin-jiadianti-2021", "E-MV-TAKEN"),
+        ("tudou-nengshou-2016", "E-MV-TAKEN"),
+        ("crlf-ke", "E-MV-TAKEN"),
+        ("Bad_Id", "E-MV-ID-FORMAT"),
+    ]:
         result = cli("mv", OLD, new, "--root", str(repo))
         assert result.returncode == 1 and code in result.stderr, (new, result.stderr)
     result = cli("mv", "tudou-nengshou-2016", "x-2016", "--root", str(repo))

@@ -1,13 +1,28 @@
 """`exemplars new-lesson`: a trainer's lesson draft from the schema, one story card per cited story in teaching
 order; the placeholders it leaves are warnings in a draft and errors once the lesson goes to review."""
-from __future__ import annotations
 
-from exemplars.library import load_library
+from __future__ import annotations
 
 from sitebuild import build_site, page, parse
 
-ARGS = ["--title", "宅基地纠纷怎样调", "--audience", "新任村（社区）党组织书记", "--duration", "90分钟",
-        "--method", "教育疏导法", "--story", "hezuo-tiaojie-2021", "--story", "jieliu-2019", "--id", "zhaijidi-tiaojie"]
+from exemplars.library import load_library
+
+ARGS = [
+    "--title",
+    "宅基地纠纷怎样调",
+    "--audience",
+    "新任村（社区）党组织书记",
+    "--duration",
+    "90分钟",
+    "--method",
+    "教育疏导法",
+    "--story",
+    "hezuo-tiaojie-2021",
+    "--story",
+    "jieliu-2019",
+    "--id",
+    "zhaijidi-tiaojie",
+]
 
 
 def test_new_lesson_writes_a_draft_that_passes_check_and_builds(library_copy, cli, tmp_path):
@@ -17,7 +32,12 @@ def test_new_lesson_writes_a_draft_that_passes_check_and_builds(library_copy, cl
     assert "已创建 lessons/zhaijidi-tiaojie.md" in result.stdout and "引用 2 个故事" in result.stdout
     path = root / "lessons" / "zhaijidi-tiaojie.md"
     lesson = next(x for x in load_library(root).lessons if x.id == "zhaijidi-tiaojie")
-    assert (lesson.title, lesson.audience, lesson.duration, lesson.status) == ("宅基地纠纷怎样调", "新任村（社区）党组织书记", 90, "draft")
+    assert (lesson.title, lesson.audience, lesson.duration, lesson.status) == (
+        "宅基地纠纷怎样调",
+        "新任村（社区）党组织书记",
+        90,
+        "draft",
+    )
     assert list(lesson.methods) == ["jiaoyu-shudao"] and list(lesson.stories) == ["hezuo-tiaojie-2021", "jieliu-2019"]
     text = path.read_text(encoding="utf-8")
     # one card per story, in teaching order, under a heading naming it
@@ -37,8 +57,10 @@ def test_new_lesson_writes_a_draft_that_passes_check_and_builds(library_copy, cl
     path.write_text(text, encoding="utf-8")  # a draft shows in the preview with its cards
     site = build_site(root, tmp_path / "site", preview=True)
     cards = parse(page(site, "lessons/zhaijidi-tiaojie/")).select("div.ex-cite:not(.ex-cite--missing)")
-    assert [card.select_one(".ex-cite__title").get_text(strip=True) for card in cards] == \
-        ["老支书调解宅基地纠纷", "某村干部截留补助被查处"]
+    assert [card.select_one(".ex-cite__title").get_text(strip=True) for card in cards] == [
+        "老支书调解宅基地纠纷",
+        "某村干部截留补助被查处",
+    ]
     # the preview lists the placeholders on the page, and says warnings do not stop a public build
     problems = parse(page(site, "lessons/zhaijidi-tiaojie/")).select_one(".ex-problems")
     assert "只有警告，不妨碍公开构建" in problems.get_text() and len(problems.select("li")) == 7

@@ -1,6 +1,7 @@
 """Nothing lost: commands that write into the library write atomically (temp file + rename, or a hard link that
 fails if the target exists), never overwrite, and leave every other file byte-identical. Round trips run the real
 CLI; the failure paths run the real fsutil functions with the failure injected at the OS call."""
+
 from __future__ import annotations
 
 import errno
@@ -11,8 +12,24 @@ import pytest
 
 from exemplars import fsutil
 
-NEW_ARGS = ("--title", "怀阴社区老伙伴互助", "--kind", "exemplar", "--method", "民主协商法", "--method", "为民谋利法",
-            "--region", "浙江省/湖州市/安吉县", "--date", "2020-04-12", "--author", "测试编辑", "--id", "laohuoban-2020")
+NEW_ARGS = (
+    "--title",
+    "怀阴社区老伙伴互助",
+    "--kind",
+    "exemplar",
+    "--method",
+    "民主协商法",
+    "--method",
+    "为民谋利法",
+    "--region",
+    "浙江省/湖州市/安吉县",
+    "--date",
+    "2020-04-12",
+    "--author",
+    "测试编辑",
+    "--id",
+    "laohuoban-2020",
+)
 NEW_PATH = "stories/zhejiang/laohuoban-2020.md"
 
 
@@ -100,7 +117,9 @@ def test_schema_output_is_written_atomically_and_round_trips(library_copy, cli, 
     again = cli("schema", "--root", str(root), "-o", str(out))
     assert again.returncode == 0 and out.read_text(encoding="utf-8") == printed.stdout
     assert out.stat().st_mode & 0o777 == 0o600 and sorted(p.name for p in tmp_path.iterdir()) == [
-        "lib", "story.schema.json"]
+        "lib",
+        "story.schema.json",
+    ]
 
 
 def test_schema_output_into_a_missing_folder_is_a_clear_error(library_copy, cli, tmp_path):

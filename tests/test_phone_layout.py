@@ -5,15 +5,16 @@ name (exemplars.site.table_labels + CSS); the search page's filter groups keep o
 not fit behind a 更多 button instead of past the screen's edge. The table labelling itself is tested on Markdown
 directly, without a browser.
 """
+
 from __future__ import annotations
 
 import markdown
 import pytest
-
-from conftest import REPO
-from sitebuild import build_site, parse
 from axe import describe, run_axe
 from browser import serve
+from conftest import REPO
+from sitebuild import build_site, parse
+
 from exemplars.site.table_labels import label_tables  # noqa: F401 (the extension under test)
 
 PHONE = {"width": 390, "height": 844}
@@ -25,7 +26,9 @@ def _html(text: str) -> str:
 
 
 def test_tables_of_three_or_more_columns_get_their_column_names():
-    html = _html("| 字段 | 必填 | `怎么改` |\n|---|---|---|\n| title | 是 | 改标题 |\n| date | 否 | 写成 YYYY-MM-DD |\n")
+    html = _html(
+        "| 字段 | 必填 | `怎么改` |\n|---|---|---|\n| title | 是 | 改标题 |\n| date | 否 | 写成 YYYY-MM-DD |\n"
+    )
     assert html.count('data-reflow="cards"') == 1
     assert html.count('data-label="字段"') == 2 and html.count('data-label="怎么改"') == 2
     assert html.count('data-label="必填"') == 2
@@ -125,8 +128,9 @@ def test_search_filter_rows_cut_nothing_off(sample_site, phone, query):
         phone.keyboard.press("Enter")  # reachable and usable by keyboard
         opened = next(row for row in phone.evaluate(CHIPS) if row["group"] == group)
         assert opened["toggle"] == "收起"
-        assert all(not chip["inert"] and chip["shown"] and chip["right"] <= PHONE["width"] + 0.5
-                   for chip in opened["chips"])
+        assert all(
+            not chip["inert"] and chip["shown"] and chip["right"] <= PHONE["width"] + 0.5 for chip in opened["chips"]
+        )
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         violations = run_axe(phone, context=".ex-search__filters")
         assert not violations, describe(violations, where="filters, opened")
@@ -165,5 +169,8 @@ def test_a_story_bodys_wide_table_keeps_its_labels_through_the_sanitiser(library
     site = build_site(root, tmp_path / "site")
     soup = parse(site / "stories" / "biaoge-2019" / "index.html")
     cells = soup.select("table[data-reflow=cards] td[data-label]")
-    assert [(c["data-label"], c.get_text()) for c in cells] == [("环节", "议事"), ("谁来做", "村民代表"),
-                                                                 ("做什么", "投票表决")]
+    assert [(c["data-label"], c.get_text()) for c in cells] == [
+        ("环节", "议事"),
+        ("谁来做", "村民代表"),
+        ("做什么", "投票表决"),
+    ]

@@ -5,6 +5,7 @@ a real chromium opens a story page, the test edits the story's title on disk, an
 title by itself, with no CSP violation. The injection MkDocs does and exemplars.livereload replaces is checked
 on its own too, so a MkDocs upgrade that changes it fails here loudly.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,14 +15,13 @@ import signal
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from exemplars import livereload
 from sitebuild import make_project
 from test_serve_local import free_port
+
+from exemplars import livereload
 
 STORY = "stories/henan/jieliu-2019.md"
 OLD_TITLE, NEW_TITLE = "某村干部截留补助被查处", "某村干部截留救灾款被查处"
@@ -29,8 +29,9 @@ OLD_TITLE, NEW_TITLE = "某村干部截留补助被查处", "某村干部截留�
 
 def make_serve_command(port: int) -> list[str]:
     """The command `make serve PORT=port` runs, with the repository's .venv spelled out."""
-    dry = subprocess.run(["make", "-n", "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True,
-                         timeout=60, check=True)
+    dry = subprocess.run(
+        ["make", "-n", "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    )
     line = next(line for line in dry.stdout.splitlines() if "mkdocs serve" in line)
     command = shlex.split(line)
     command[0] = str(REPO / command[0])
@@ -50,8 +51,14 @@ def preview(library_copy):
     port = free_port()
     log = root.parent / "serve.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen(make_serve_command(port), cwd=root, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        server = subprocess.Popen(
+            make_serve_command(port),
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180
@@ -81,7 +88,7 @@ def test_mkdocs_injection_is_the_shape_we_replace():
     assert "${" not in script and "document.currentScript" in script and "/livereload/" in script
     page = b"<html><body><p>x</p></body></html>"
     injected = livereload.inject(page, 1234)
-    assert injected.startswith(b"<html><body><p>x</p><script src=\"/livereload/exemplars.js\" data-epoch=\"1234\"")
+    assert injected.startswith(b'<html><body><p>x</p><script src="/livereload/exemplars.js" data-epoch="1234"')
     assert injected.endswith(b"</script></body></html>")
     assert re.findall(rb"<script\b[^>]*>(.*?)</script>", injected) == [b""], "no inline code at all"
 
@@ -89,8 +96,9 @@ def test_mkdocs_injection_is_the_shape_we_replace():
 def test_the_preview_serves_the_bootstrap_as_a_file_and_no_inline_script(preview):
     root, base, log, server = preview
     html = get(base + "stories/jieliu-2019/")
-    tag = re.search(r'<script src="/livereload/exemplars\.js" data-epoch="(\d+)" data-request-id="(\d+)"></script>',
-                    html)
+    tag = re.search(
+        r'<script src="/livereload/exemplars\.js" data-epoch="(\d+)" data-request-id="(\d+)"></script>', html
+    )
     assert tag, "the bootstrap is an external script with its values as data attributes"
     assert "livereload(" not in html, "MkDocs' inline script is not injected"
     assert "'unsafe-inline'" not in html
@@ -107,8 +115,10 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
     console: list[str] = []
     violations: list[str] = []
     page.expose_function("reportViolation", lambda text: violations.append(text))  # survives the page's own reload
-    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                         "window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))")
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+    )
     page.on("console", lambda m: console.append(m.text))
     page.on("pageerror", lambda e: console.append(str(e)))
     try:
@@ -128,8 +138,9 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
         page.wait_for_timeout(200)
         assert console.count("Enabled live reload") == 2, "the reloaded page polls again"
 
-        path.write_text(path.read_text(encoding="utf-8").replace(f"title: {NEW_TITLE}", 'title: "未闭合'),
-                        encoding="utf-8")  # a save that breaks the file: the open page says it is stale
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(f"title: {NEW_TITLE}", 'title: "未闭合'), encoding="utf-8"
+        )  # a save that breaks the file: the open page says it is stale
         page.locator(".ex-stale").wait_for(timeout=3000)
         assert page.locator("h1").first.text_content().strip() == NEW_TITLE, "the last good version"
         assert f"{STORY}:" in page.locator(".ex-stale").text_content()
@@ -142,8 +153,23 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
 def test_new_names_the_running_previews_address(preview, cli):
     """`make serve PORT=…` on another port than 8000: `exemplars new` points at the page where it really is."""
     root, base, log, server = preview
-    result = cli("new", "--root", str(root), "--title", "槐荫社区结对陪伴独居老人", "--kind", "exemplar",
-                 "--method", "民主协商", "--region", "浙江省/杭州市", "--date", "2020-04-12", "--id", "peiban-2020")
+    result = cli(
+        "new",
+        "--root",
+        str(root),
+        "--title",
+        "槐荫社区结对陪伴独居老人",
+        "--kind",
+        "exemplar",
+        "--method",
+        "民主协商",
+        "--region",
+        "浙江省/杭州市",
+        "--date",
+        "2020-04-12",
+        "--id",
+        "peiban-2020",
+    )
     assert result.returncode == 0, result.stderr
     assert f"{base}stories/peiban-2020/" in result.stdout and "正在运行" in result.stdout
     assert "127.0.0.1:8000/" not in result.stdout
@@ -151,6 +177,21 @@ def test_new_names_the_running_previews_address(preview, cli):
     server.send_signal(signal.SIGINT)  # Ctrl-C: the preview stops and says so; `new` falls back to the default
     server.wait(timeout=60)
     assert not (root / ".cache" / "exemplars" / "preview.json").exists()
-    after = cli("new", "--root", str(root), "--title", "另一个测试故事的标题", "--kind", "exemplar",
-                "--method", "民主协商", "--region", "浙江省/杭州市", "--date", "2020-04-13", "--id", "lingyi-2020")
+    after = cli(
+        "new",
+        "--root",
+        str(root),
+        "--title",
+        "另一个测试故事的标题",
+        "--kind",
+        "exemplar",
+        "--method",
+        "民主协商",
+        "--region",
+        "浙江省/杭州市",
+        "--date",
+        "2020-04-13",
+        "--id",
+        "lingyi-2020",
+    )
     assert "http://127.0.0.1:8000/stories/lingyi-2020/" in after.stdout and "默认端口" in after.stdout

@@ -7,6 +7,7 @@ switched off is the yardstick), and no printed page holds only the share box or 
 section. A handout prints on A4, each case on a new page, its discussion questions together with their heading,
 and no page holding nothing but discussion questions.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,16 +16,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import serve
 from conftest import REPO
-from exemplars.library import load_library
 from sitebuild import build_site
 from test_handout_browser import poppler, squeeze
 
+from exemplars.library import load_library
+
 pytestmark = pytest.mark.browser
 
-A4_POINTS = (595.3, 841.9)      # 210 × 297 mm
+A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
 SHARE_HEADING = "分享与引用"
 # A page other than the first carries at least this many printed lines that are not the share box: fewer would
 # be a section's last few lines left on a page of their own (paragraphs keep 3 lines on each side of a break).
@@ -72,15 +73,21 @@ def print_pdf(browser, url: str, path: Path, *, extra_css: str | None = None) ->
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    info = subprocess.run([poppler("pdfinfo"), "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
+    info = subprocess.run(
+        [poppler("pdfinfo"), "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+) pts", info)]
 
 
 def page_lines(pdf: Path) -> list[list[str]]:
     """Each printed page's non-empty lines, as pdftotext lays them out."""
-    text = subprocess.run([poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout
+    text = subprocess.run(
+        [poppler("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     pages = text.split("\f")
     if pages and not pages[-1].strip():
         pages = pages[:-1]  # pdftotext ends every page, the last one too, with a form feed
@@ -91,8 +98,9 @@ def assert_a4(pdf: Path, what: str) -> int:
     sizes = page_sizes(pdf)
     assert sizes, f"{what}: pdfinfo read no pages"
     for number, (width, height) in enumerate(sizes, 1):
-        assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5, \
+        assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5, (
             f"{what}, page {number}: {width} × {height} pt is not A4"
+        )
     return len(sizes)
 
 
@@ -126,7 +134,8 @@ def story_print_problems(browser, url: str, name: str, title: str, tmp_path: Pat
 
 
 def test_every_story_prints_on_a4_on_as_few_pages_as_its_text_needs_with_no_stranded_share_box(
-        browser, library, served, tmp_path):  # noqa: F811
+    browser, library, served, tmp_path
+):  # noqa: F811
     stories = library.public_stories()
     assert len(stories) >= 30, "the sample library's published stories"
     problems = []
@@ -167,7 +176,8 @@ reviewed_by: 周文澜
 
 
 def test_stories_of_every_length_print_without_a_stranded_share_box_or_section_tail(
-        browser, tmp_path_factory, tmp_path):  # noqa: F811
+    browser, tmp_path_factory, tmp_path
+):  # noqa: F811
     root = tmp_path_factory.mktemp("lengths") / "lib"
     shutil.copytree(REPO / "tests" / "fixtures" / "library", root)
     made = []
@@ -186,7 +196,8 @@ def test_stories_of_every_length_print_without_a_stranded_share_box_or_section_t
 
 
 def test_every_handout_prints_on_a4_each_case_on_a_new_page_and_the_questions_kept_together(
-        browser, library, served, tmp_path):  # noqa: F811
+    browser, library, served, tmp_path
+):  # noqa: F811
     lessons = library.public_lessons()
     assert lessons
     for lesson in lessons:

@@ -5,6 +5,7 @@ method; half- and full-width ID-card and mobile numbers.
 library holding them; a preview build, which goes on despite errors, writes none of them anywhere — pages,
 listings, feeds, stories.json, the sitemap, the Pagefind bundle (fragments decoded).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from conftest import FIXTURES, run_cli
+from mkdocs.exceptions import Abort
 from sitebuild import build_site
 
 _FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
@@ -33,7 +33,7 @@ def id_number(seq: int) -> str:
 
 
 def mobile_number(seq: int) -> str:
-    return f"1{3 + seq % 7}{(seq * 7919 + 12345) % 10 ** 9:09d}"
+    return f"1{3 + seq % 7}{(seq * 7919 + 12345) % 10**9:09d}"
 
 
 def full_width(number: str) -> str:
@@ -127,11 +127,23 @@ def clean_values(kind: str, variant: str) -> dict[str, str]:
     """Harmless values for every marker; `variant` keeps ids, names and orders apart between files."""
     n = VARIANTS.index(variant)
     return {
-        "id": f"privacy-{kind}-{variant}", "title": "隐私测试标题", "summary": "一段用来测试个人信息检查的摘要。",
-        "region": "浙江省/湖州市", "domains": "环境", "tags": "测试", "aliases": f"privacy-old-{kind}-{variant}",
-        "cover": "images/cover.jpg", "author": "林晓", "reviewed_by": "周文澜", "source_title": "测试来源",
-        "source_url": "https://example.org/source", "body": "大家都同意了。", "audience": "村干部",
-        "objectives": "能组织一次议事会", "questions": "怎样让每户都来？", "name": f"隐私测试法{n}",
+        "id": f"privacy-{kind}-{variant}",
+        "title": "隐私测试标题",
+        "summary": "一段用来测试个人信息检查的摘要。",
+        "region": "浙江省/湖州市",
+        "domains": "环境",
+        "tags": "测试",
+        "aliases": f"privacy-old-{kind}-{variant}",
+        "cover": "images/cover.jpg",
+        "author": "林晓",
+        "reviewed_by": "周文澜",
+        "source_title": "测试来源",
+        "source_url": "https://example.org/source",
+        "body": "大家都同意了。",
+        "audience": "村干部",
+        "objectives": "能组织一次议事会",
+        "questions": "怎样让每户都来？",
+        "name": f"隐私测试法{n}",
         "order": str(90 + n),
     }
 
@@ -140,15 +152,22 @@ def with_number(field: str, number: str) -> str:
     """A field's value carrying `number`, written as an editor might."""
     if field in SLUG_FIELDS:
         return f"p-{number.lower()}"
-    return {"region": f"浙江省/湖州市/{number}村", "cover": f"images/{number}.jpg",
-            "source_url": f"https://example.org/{number}", "body": f"联系电话：{number}。",
-            "name": f"法{number}"}.get(field, f"联系人{number}")
+    return {
+        "region": f"浙江省/湖州市/{number}村",
+        "cover": f"images/{number}.jpg",
+        "source_url": f"https://example.org/{number}",
+        "body": f"联系电话：{number}。",
+        "name": f"法{number}",
+    }.get(field, f"联系人{number}")
 
 
 def fields_of(kind: str) -> list[str]:
     template = TEMPLATES[kind]
-    return [line.split("{", 1)[1].split("}", 1)[0] for line in template.splitlines()
-            if "{" in line and "}" in line and "[[" not in line and line.split("{", 1)[1].split("}", 1)[0] != "order"]
+    return [
+        line.split("{", 1)[1].split("}", 1)[0]
+        for line in template.splitlines()
+        if "{" in line and "}" in line and "[[" not in line and line.split("{", 1)[1].split("}", 1)[0] != "order"
+    ]
 
 
 def line_of(kind: str, field: str) -> int:
@@ -223,6 +242,7 @@ def fresh_library(root: Path) -> Path:
 
 # --- check: one field at a time --------------------------------------------------------------------------------
 
+
 def test_the_files_are_clean_without_a_number(tmp_path):
     """Without numbers the test files pass: every error below comes from the number alone."""
     root = fresh_library(tmp_path / "lib")
@@ -239,13 +259,13 @@ def test_check_reports_the_number_on_its_field_line(tmp_path, case):
     write_file(root, case.kind, case.variant, {case.field: case.number})
     result = run_cli("check", "--format", "json", cwd=root)
     assert result.returncode != 0, result.stdout
-    found = [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)
-             if d["code"].startswith("E-PII")]
+    found = [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout) if d["code"].startswith("E-PII")]
     assert found == [(case.path, line_of(case.kind, case.field), case.code)], result.stdout
     assert case.digits not in result.stdout and case.number not in result.stdout  # messages mask the number
 
 
 # --- builds of a library holding every case at once ------------------------------------------------------------
+
 
 def loaded_library(root: Path, cases: list[Case]) -> Path:
     fresh_library(root)
@@ -307,11 +327,19 @@ def preview(tmp_path_factory):
 def test_the_preview_writes_every_kind_of_output(preview):
     """The outputs the cases below search: pages, listings, feeds, stories.json, sitemap, Pagefind fragments."""
     site, texts = preview
-    for name in ("index.html", "stories.json", "sitemap.xml", "sitemap.xml.gz", "feed.atom.xml", "feed.rss.xml",
-                 "handout.docx", "story.docx"):
+    for name in (
+        "index.html",
+        "stories.json",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "feed.atom.xml",
+        "feed.rss.xml",
+        "handout.docx",
+        "story.docx",
+    ):
         assert any(path == name or path.endswith("/" + name) for path in texts), name
     fragments = [path for path in texts if path.startswith("pagefind/fragment/")]
-    assert fragments and all(json.loads(texts[p][texts[p].index("{"):]) for p in fragments)
+    assert fragments and all(json.loads(texts[p][texts[p].index("{") :]) for p in fragments)
     for kind in ("story", "lesson", "method"):
         assert any(f"privacy-{kind}-" in texts[path] for path in fragments), kind
     assert "stories/p-330" in texts["sitemap.xml"] and "stories/p-1" in texts["sitemap.xml"]  # masked ids are pages
@@ -320,8 +348,11 @@ def test_the_preview_writes_every_kind_of_output(preview):
 @pytest.mark.parametrize("case", BUILT, ids=lambda c: c.id)
 def test_the_preview_masks_the_number_in_every_output(preview, case):
     _, texts = preview
-    leaks = [path for path, text in texts.items()
-             if any(number in text or number in path for number in (case.digits, full_width(case.digits)))]
+    leaks = [
+        path
+        for path, text in texts.items()
+        if any(number in text or number in path for number in (case.digits, full_width(case.digits)))
+    ]
     assert leaks == []
     if (case.kind, case.field) not in NOT_SHOWN:  # the field is published, masked, not dropped
         masked = case.digits[:3] + "*" * (len(case.digits) - 7) + case.digits[-4:]
@@ -365,8 +396,9 @@ def test_a_number_wrapped_in_the_body_is_reported_where_it_starts():
     from exemplars.body_rules import scan_body
 
     body = "## 做法\n\n联系电话 138 5711\n2345，随时可打。\n"
-    assert [(code, line, args["value"]) for code, line, args in scan_body(body, 20)] == \
-        [("E-PII-MOBILE", 22, "138****2345")]
+    assert [(code, line, args["value"]) for code, line, args in scan_body(body, 20)] == [
+        ("E-PII-MOBILE", 22, "138****2345")
+    ]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -1,6 +1,7 @@
 """Feeds carry new stories: ordered by when a story was published on the site (`published`, set by the reviewer;
 else `updated`, else `date`), newest first, with the feed's `updated` moving at every publication or revision.
 Read back with feedparser from write_feeds and from a real `mkdocs build`; the checker's rules through the CLI."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,27 +10,39 @@ import subprocess
 
 import feedparser
 import pytest
+from sitebuild import build_site
 
 from exemplars.library import load_library
 from exemplars.site.catalogue import catalogue
 from exemplars.site.feeds import write_feeds
 
-from sitebuild import build_site
-
 SITE = "https://exemplars.example.org/"
 FEEDS = ("feed.atom.xml", "feed.rss.xml")
 
 
-def story(story_id: str, date: str, *, published: str | None = None, updated: str | None = None,
-          methods: str = "[为民谋利法]", status: str = "published", title: str = "测试故事") -> str:
+def story(
+    story_id: str,
+    date: str,
+    *,
+    published: str | None = None,
+    updated: str | None = None,
+    methods: str = "[为民谋利法]",
+    status: str = "published",
+    title: str = "测试故事",
+) -> str:
     extra = "".join(f"{k}: {v}\n" for k, v in (("published", published), ("updated", updated)) if v)
-    return (f"---\nid: {story_id}\ntitle: {title}\nkind: exemplar\nmethods: {methods}\nsummary: 测试用的摘要。\n"
-            f"region: 浙江省/杭州市\ndate: {date}\nstatus: {status}\n{extra}sources:\n  - title: 虚构示例：测试用故事\n"
-            f"reviewed_by: 周文澜\n---\n## 做法\n\n正文。\n")
+    return (
+        f"---\nid: {story_id}\ntitle: {title}\nkind: exemplar\nmethods: {methods}\nsummary: 测试用的摘要。\n"
+        f"region: 浙江省/杭州市\ndate: {date}\nstatus: {status}\n{extra}sources:\n  - title: 虚构示例：测试用故事\n"
+        f"reviewed_by: 周文澜\n---\n## 做法\n\n正文。\n"
+    )
 
 
-OLD_EVENT = {"stories/zhejiang/laoshi-2010.md": story("laoshi-2010", "2010-05-04", published="2026-12-01",
-                                                      title="2010年的老事今天发布")}
+OLD_EVENT = {
+    "stories/zhejiang/laoshi-2010.md": story(
+        "laoshi-2010", "2010-05-04", published="2026-12-01", title="2010年的老事今天发布"
+    )
+}
 
 
 def read(path):
@@ -76,11 +89,15 @@ def test_the_limit_keeps_the_last_published(library_copy, tmp_path):
 
 
 def test_without_published_the_date_falls_back_to_updated_then_date(library_copy):
-    library = load_library(library_copy({
-        "stories/zhejiang/a.md": story("xiuding-2012", "2012-01-01", updated="2025-06-01"),
-        "stories/zhejiang/b.md": story("luoshi-2013", "2013-02-02"),
-        "stories/zhejiang/c.md": story("fabu-2014", "2014-03-03", published="2024-04-04", updated="2025-01-01"),
-    }))
+    library = load_library(
+        library_copy(
+            {
+                "stories/zhejiang/a.md": story("xiuding-2012", "2012-01-01", updated="2025-06-01"),
+                "stories/zhejiang/b.md": story("luoshi-2013", "2013-02-02"),
+                "stories/zhejiang/c.md": story("fabu-2014", "2014-03-03", published="2024-04-04", updated="2025-01-01"),
+            }
+        )
+    )
     by_id = {s.id: s for s in library.stories}
     assert by_id["xiuding-2012"].published_on == dt.date(2025, 6, 1)
     assert by_id["luoshi-2013"].published_on == dt.date(2013, 2, 2)
@@ -90,15 +107,19 @@ def test_without_published_the_date_falls_back_to_updated_then_date(library_copy
 
 def test_same_day_publications_have_a_stable_order(library_copy, tmp_path):
     """Same publication day: the newer event first, then the id; never the order files happen to be read in."""
-    same_day = {"stories/zhejiang/z.md": story("bbb-2015", "2015-01-01", published="2026-01-10"),
-                "stories/zhejiang/y.md": story("aaa-2015", "2015-01-01", published="2026-01-10"),
-                "stories/henan/x.md": story("ccc-2018", "2018-01-01", published="2026-01-10")}
+    same_day = {
+        "stories/zhejiang/z.md": story("bbb-2015", "2015-01-01", published="2026-01-10"),
+        "stories/zhejiang/y.md": story("aaa-2015", "2015-01-01", published="2026-01-10"),
+        "stories/henan/x.md": story("ccc-2018", "2018-01-01", published="2026-01-10"),
+    }
     write_feeds(load_library(library_copy(same_day)), tmp_path / "one", SITE)
     assert ids(read(tmp_path / "one" / "feed.atom.xml"))[:3] == ["ccc-2018", "aaa-2015", "bbb-2015"]
     renamed = {f"stories/zhejiang/renamed-{i}.md": text for i, text in enumerate(reversed(list(same_day.values())))}
     other = tmp_path / "other"
-    from conftest import FIXTURES
     import shutil
+
+    from conftest import FIXTURES
+
     shutil.copytree(FIXTURES / "library", other)
     for rel, text in renamed.items():
         (other / rel).write_text(text, encoding="utf-8")
@@ -157,8 +178,12 @@ def test_check_warns_when_a_published_story_has_no_publication_date(library_copy
 
 
 def test_check_is_quiet_about_drafts_and_dated_stories(library_copy, cli):
-    root = library_copy({"stories/zhejiang/cao-2016.md": story("cao-2016", "2016-06-06", status="draft"),
-                         "stories/zhejiang/you-2016.md": story("you-2016", "2016-06-06", published="2026-01-02")})
+    root = library_copy(
+        {
+            "stories/zhejiang/cao-2016.md": story("cao-2016", "2016-06-06", status="draft"),
+            "stories/zhejiang/you-2016.md": story("you-2016", "2016-06-06", published="2026-01-02"),
+        }
+    )
     for rel in ("stories/zhejiang/cao-2016.md", "stories/zhejiang/you-2016.md"):
         result = cli("check", "--root", str(root), rel, cwd=root)
         assert "PUBLISHED" not in result.stdout, result.stdout

@@ -1,5 +1,6 @@
 """`exemplars publish ID --reviewer NAME`: the reviewer's step after a story came in through the web form (or by
 hand): three lines change, the rest of the file stays byte for byte, and what `check` refuses is refused first."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,6 @@ import json
 
 import pytest
 import yaml
-
 from conftest import run_cli
 
 # As Decap writes it: keys in the form's order, a date unquoted, a one-item list of mappings, status review.
@@ -46,8 +46,12 @@ def test_publish_sets_three_fields_and_leaves_every_other_line(library_copy):
     assert head["status"] == "published" and head["reviewed_by"] == "周文澜"
     assert head["published"] == dt.date.today()
     changed = set(text.splitlines()) ^ set(IN_REVIEW.splitlines())
-    assert changed == {"status: review", "status: published", "reviewed_by: 周文澜",
-                       f"published: {dt.date.today().isoformat()}"}
+    assert changed == {
+        "status: review",
+        "status: published",
+        "reviewed_by: 周文澜",
+        f"published: {dt.date.today().isoformat()}",
+    }
     check = run_cli("check", cwd=root)
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -63,8 +67,9 @@ def test_publish_leaves_a_story_filed_outside_the_inbox_where_it_is(library_copy
 
 def test_a_cover_beside_the_story_keeps_it_in_the_inbox(library_copy):
     """Moving would break a cover named alone (beside the story): the story is published where it is."""
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     image = io.BytesIO()
     Image.new("RGB", (1200, 630), (200, 120, 60)).save(image, "JPEG")
@@ -85,11 +90,14 @@ def test_publish_keeps_an_earlier_publication_date_and_replaces_a_block_value(li
     assert head["published"] == dt.date(2024, 4, 2) and head["reviewed_by"] == "周文澜"
 
 
-@pytest.mark.parametrize("args, status, expected", [
-    (("--reviewer", "林晓"), "review", "E-REVIEW-SELF"),  # the author cannot publish their own story
-    (("--reviewer", "  "), "review", "--reviewer"),
-    (("--reviewer", "周文澜"), "draft", "只有待审（review）的故事可以发布"),
-])
+@pytest.mark.parametrize(
+    "args, status, expected",
+    [
+        (("--reviewer", "林晓"), "review", "E-REVIEW-SELF"),  # the author cannot publish their own story
+        (("--reviewer", "  "), "review", "--reviewer"),
+        (("--reviewer", "周文澜"), "draft", "只有待审（review）的故事可以发布"),
+    ],
+)
 def test_publish_refuses_and_writes_nothing(library_copy, args, status, expected):
     story = IN_REVIEW.replace("status: review", f"status: {status}")
     root = library_copy({PATH: story})

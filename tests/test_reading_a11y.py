@@ -8,19 +8,19 @@
   sideways at 390 px.
 - A skip link comes first, every control is reached with the Tab key, and the focused one always shows an outline.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-
 from axe import describe, run_axe
 from browser import serve
 from conftest import REPO
-from exemplars.library import load_library
 from sitebuild import build_site
+
+from exemplars.library import load_library
 
 pytestmark = pytest.mark.browser
 
@@ -162,8 +162,9 @@ def test_no_listed_page_scrolls_sideways_at_390px_in_the_largest_text_size(brows
         for name, path in pages.items():
             goto(page, served + path)
             assert page.locator("html").get_attribute("data-ex-text") == "xl"
-            widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth,"
-                                   " window.innerWidth]")
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]"
+            )
             if max(widths[:2]) > widths[2]:
                 culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
                     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
@@ -180,7 +181,9 @@ def test_skip_link_first_every_control_reached_by_tab_and_focus_always_visible(b
     try:
         goto(page, served + pages["exemplar"])
         page.keyboard.press("Tab")
-        first = page.evaluate("[document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+        first = page.evaluate(
+            "[document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+        )
         assert first == ["跳到正文", "#ex-main"], first
         page.keyboard.press("Enter")
         assert page.evaluate("location.hash") == "#ex-main"

@@ -5,6 +5,7 @@ every output file. Nothing in the output may carry the build's date or its direc
 Pagefind 1.5.2 writes its filter files and metadata in hash-map order; exemplars.search.stable puts them in
 canonical order, so there is no exception left: every file is compared, the Pagefind bundle included.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from exemplars.search.stable import stabilise
-
-from conftest import REPO
 
 SOURCES = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 COMMIT_DATE = "2025-03-04T05:06:07+00:00"
@@ -32,9 +32,15 @@ def checkout(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for name in SOURCES:
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, dest / name)
-    env = {**os.environ, "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE,
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": COMMIT_DATE,
+        "GIT_COMMITTER_DATE": COMMIT_DATE,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "library"]):
         subprocess.run(command, cwd=dest, env=env, check=True, capture_output=True)
     return dest
@@ -43,9 +49,14 @@ def checkout(dest: Path) -> Path:
 def build(project: Path, site: Path, cwd: Path, **env: str) -> None:
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     environment.update(NO_MKDOCS_2_WARNING="1", **env)
-    result = subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"),
-                             "-d", str(site)], cwd=cwd, env=environment, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -136,8 +147,15 @@ def test_pagefind_left_alone_would_differ(tmp_path, monkeypatch):
     for run in ("one", "two", "three"):
         indexer = indexer_module.SearchIndexer()
         for n in range(24):
-            indexer.add(record_for(f"stories/s{n}/", f"故事{n}", "摘要", f"<p>正文{n}</p>", SearchFields(
-                filters={"省份": [f"省{n % 9}"], "年份": [str(2010 + n % 7)]}, meta={}, sort={})))
+            indexer.add(
+                record_for(
+                    f"stories/s{n}/",
+                    f"故事{n}",
+                    "摘要",
+                    f"<p>正文{n}</p>",
+                    SearchFields(filters={"省份": [f"省{n % 9}"], "年份": [str(2010 + n % 7)]}, meta={}, sort={}),
+                )
+            )
         indexer.finish(tmp_path / run)
         bundles.append(tmp_path / run)
 

@@ -1,4 +1,5 @@
 """The sample library that ships with the repo: it passes the checker and keeps the coverage the site needs."""
+
 from __future__ import annotations
 
 import os
@@ -7,11 +8,10 @@ import shutil
 from collections import Counter
 
 import pytest
+from conftest import REPO, add_eighth_method
 
 from exemplars.check import check_library
 from exemplars.library import load_library
-
-from conftest import REPO, add_eighth_method
 
 SIX_FIELDS = {"就业", "就学", "就医", "出行", "社保", "扶贫"}
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -88,13 +88,21 @@ def test_no_sentence_of_the_seed_article_is_copied():
     seed = _cjk_only("".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     assert len(seed) > 1000
     window = 15
-    grams = {seed[i:i + window] for i in range(len(seed) - window + 1)}
-    files = [*REPO.glob("methods/**/*.md"), *REPO.glob("stories/**/*.md"), *REPO.glob("docs/**/*.md"),
-             *REPO.glob("lessons/**/*.md"), *REPO.glob("lessons/**/*.markdown"), REPO / "README.md"]
+    grams = {seed[i : i + window] for i in range(len(seed) - window + 1)}
+    files = [
+        *REPO.glob("methods/**/*.md"),
+        *REPO.glob("stories/**/*.md"),
+        *REPO.glob("docs/**/*.md"),
+        *REPO.glob("lessons/**/*.md"),
+        *REPO.glob("lessons/**/*.markdown"),
+        REPO / "README.md",
+    ]
     assert len(files) > 45
     for path in files:
         text = _cjk_only(path.read_text(encoding="utf-8"))
-        copied = next((text[i:i + window] for i in range(len(text) - window + 1) if text[i:i + window] in grams), None)
+        copied = next(
+            (text[i : i + window] for i in range(len(text) - window + 1) if text[i : i + window] in grams), None
+        )
         assert copied is None, f"{path.relative_to(REPO)} copies the seed: {copied}"
 
 

@@ -1,5 +1,6 @@
 """The build's allow-list sanitiser: what a story body can never carry into a published page, whatever the checker
 missed. The full XSS corpus, built into a real site and loaded in chromium, is in test_xss.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,13 @@ def test_rendered_payload_cannot_execute(payload):
 
 
 def test_ordinary_markdown_survives():
-    html = sanitize(BodyRenderer().render("## 做法\n\n**先听**，再[讲政策](../other/)。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-                                          "stories/x.md", "stories/x/"))
+    html = sanitize(
+        BodyRenderer().render(
+            "## 做法\n\n**先听**，再[讲政策](../other/)。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "stories/x.md",
+            "stories/x/",
+        )
+    )
     soup = BeautifulSoup(html, "lxml")
     assert soup.find("h2").text == "做法" and soup.find("strong").text == "先听"
     assert soup.find("a")["href"] == "../other/" and soup.find("table")

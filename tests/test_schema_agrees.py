@@ -8,6 +8,7 @@ once over them all, and asserts that the schema (validated as check-jsonschema d
 formats) and the checker give the same verdict for every file. A hypothesis test then throws random text at every
 text bound through the same validation code the checker runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ import json
 import pytest
 import yaml
 from check_jsonschema.regex_variants import RegexImplementation, RegexVariantName
+from conftest import FIXTURES, REPO, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -22,8 +24,6 @@ from jsonschema.validators import extend
 
 from exemplars.load import parse_record
 from exemplars.schema import CONTRACTS, KINDS, LESSON_STATUSES, PLACEHOLDER, SPACES, STATUSES, validate_mapping
-
-from conftest import FIXTURES, REPO, run_cli
 
 BASES = {  # a valid file of each kind: the walk changes one property at a time
     "story": FIXTURES / "library" / "stories" / "zhejiang" / "qingshi-yishihui-2019.md",
@@ -33,19 +33,83 @@ BASES = {  # a valid file of each kind: the walk changes one property at a time
 FOLDERS = {"story": "stories", "lesson": "lessons", "method": "methods"}
 # Codes for what a schema can say about one file. Rules only check can apply (ids unique, references exist,
 # personal data, region spellings, empty bodies …) are named in the schema's descriptions instead.
-SCHEMA_CODES = {"E-FIELD-MISSING", "E-FIELD-EMPTY", "E-FIELD-TYPE", "E-FIELD-UNKNOWN", "E-FIELD-CHOICE",
-                "E-ID-FORMAT", "E-DATE-INVALID", "E-URL-SCHEME", "E-TEXT-NEWLINE", "E-TEXT-TOO-LONG",
-                "E-REGION-PROVINCE", "E-REGION-FORMAT", "E-PLACEHOLDER", "E-REVIEW-MISSING", "E-FM-NOT-MAPPING"}
+SCHEMA_CODES = {
+    "E-FIELD-MISSING",
+    "E-FIELD-EMPTY",
+    "E-FIELD-TYPE",
+    "E-FIELD-UNKNOWN",
+    "E-FIELD-CHOICE",
+    "E-ID-FORMAT",
+    "E-DATE-INVALID",
+    "E-URL-SCHEME",
+    "E-TEXT-NEWLINE",
+    "E-TEXT-TOO-LONG",
+    "E-REGION-PROVINCE",
+    "E-REGION-FORMAT",
+    "E-PLACEHOLDER",
+    "E-REVIEW-MISSING",
+    "E-FM-NOT-MAPPING",
+}
 BOUNDS = ("maxLength", "minLength", "pattern", "enum", "minimum", "minItems", "format")
 
 # Values every string property is tried with: blanks of every kind, line breaks, slugs, dates, urls, regions.
-TRICKY = ["", " ", "a", "abc", "Abc", "a--b", "-a", "a-", "ab_c", "abc\n", "a\nb", " a ", "\ufeff", "\u3000",
-          "\u3000字\u3000", "\x1c", "\xa0字", "字\u2028字", "2019-06-12", "2019-6-12", "2019-02-30", " 2019-06-12",
-          "2019-06-12\n", "20190612", "https://x.cn/a", "HTTP://X.CN", "ftp://x.cn", " https://x.cn", "https://",
-          "https:// x", "https://\ufeffx", "javascript:alert(1)", "浙江省", "浙江省/湖州市/安吉县", "浙江/湖州市",
-          "浙江省//湖州市", "浙江省/湖 州", " 浙江省", "浙江省/", "浙江省/湖州市\n", "浙江省/\u3000", "exemplar",
-          "cautionary", "draft", "review", "published", "withdrawn", " exemplar", "Exemplar",
-          *KINDS.values(), *STATUSES.values(), "民主协商法", "minzhu-xieshang", "true", "90"]
+TRICKY = [
+    "",
+    " ",
+    "a",
+    "abc",
+    "Abc",
+    "a--b",
+    "-a",
+    "a-",
+    "ab_c",
+    "abc\n",
+    "a\nb",
+    " a ",
+    "\ufeff",
+    "\u3000",
+    "\u3000字\u3000",
+    "\x1c",
+    "\xa0字",
+    "字\u2028字",
+    "2019-06-12",
+    "2019-6-12",
+    "2019-02-30",
+    " 2019-06-12",
+    "2019-06-12\n",
+    "20190612",
+    "https://x.cn/a",
+    "HTTP://X.CN",
+    "ftp://x.cn",
+    " https://x.cn",
+    "https://",
+    "https:// x",
+    "https://\ufeffx",
+    "javascript:alert(1)",
+    "浙江省",
+    "浙江省/湖州市/安吉县",
+    "浙江/湖州市",
+    "浙江省//湖州市",
+    "浙江省/湖 州",
+    " 浙江省",
+    "浙江省/",
+    "浙江省/湖州市\n",
+    "浙江省/\u3000",
+    "exemplar",
+    "cautionary",
+    "draft",
+    "review",
+    "published",
+    "withdrawn",
+    " exemplar",
+    "Exemplar",
+    *KINDS.values(),
+    *STATUSES.values(),
+    "民主协商法",
+    "minzhu-xieshang",
+    "true",
+    "90",
+]
 NON_STRINGS = [None, 0, -1, 1, 2, 90, 90.0, 1.5, True, False, [], ["a"], {}, {"title": "x"}, [{"title": "来源"}]]
 
 
@@ -89,7 +153,14 @@ def values_for(fragment: dict) -> list:
     for keyword in ("maxLength", "minLength"):
         if keyword in fragment:
             n = fragment[keyword]
-            values += ["字" * n, "字" * (n + 1), "a" * max(n - 1, 0), " " + "字" * n, "字" * n + "\n", "字" * (n - 1) + " "]
+            values += [
+                "字" * n,
+                "字" * (n + 1),
+                "a" * max(n - 1, 0),
+                " " + "字" * n,
+                "字" * n + "\n",
+                "字" * (n - 1) + " ",
+            ]
     if "minimum" in fragment:
         m = fragment["minimum"]
         values += [m - 1, m, m + 1, float(m), str(m)]
@@ -127,10 +198,15 @@ def cases(kind: str, schema: dict) -> list[tuple[str, dict]]:
             for missing in ("summary", "sources", "reviewed_by", None):
                 meta = {k: v for k, v in base.items() if k != missing}
                 found.append((f"status {status} without {missing}", {**meta, "status": status}))
-            found.append((f"status {status}, placeholder summary", {**base, "status": status,
-                                                                    "summary": f"{PLACEHOLDER}：摘要"}))
-            found.append((f"status {status}, placeholder source", {**base, "status": status,
-                                                                   "sources": [{"title": f" {PLACEHOLDER}"}]}))
+            found.append(
+                (f"status {status}, placeholder summary", {**base, "status": status, "summary": f"{PLACEHOLDER}：摘要"})
+            )
+            found.append(
+                (
+                    f"status {status}, placeholder source",
+                    {**base, "status": status, "sources": [{"title": f" {PLACEHOLDER}"}]},
+                )
+            )
     if kind == "lesson":
         for status in LESSON_STATUSES:
             found.append((f"status {status}", {**base, "status": status}))
@@ -161,8 +237,11 @@ def test_check_and_the_schema_agree_at_every_bound(schemas, library_copy):
     for diag in json.loads(result.stdout):
         if diag["code"] in SCHEMA_CODES:
             errors.setdefault(diag["path"], set()).add(diag["code"])
-    disagreements = [(label, "schema accepts" if ok else "schema rejects", sorted(errors.get(path, ())))
-                     for path, (label, ok, _) in expected.items() if ok == bool(errors.get(path))]
+    disagreements = [
+        (label, "schema accepts" if ok else "schema rejects", sorted(errors.get(path, ())))
+        for path, (label, ok, _) in expected.items()
+        if ok == bool(errors.get(path))
+    ]
     assert disagreements == [], disagreements[:20]
     # every bounded property was seen both accepted and rejected: the walk reached each bound
     outcomes: dict[tuple, set] = {}
@@ -180,12 +259,18 @@ def test_a_120_character_title_fails_check_as_it_fails_the_schema(library_copy, 
     title = "青石村议事会商定垃圾分类办法" * 9  # 126 characters
     long_title = text.replace("title: 青石村议事会商定垃圾分类办法", f"title: {title[:120]}")
     at_limit = text.replace("title: 青石村议事会商定垃圾分类办法", f"title: {title[:80]}")
-    root = library_copy({"stories/zhejiang/long-title-2019.md": long_title,
-                         "stories/zhejiang/limit-2019.md": at_limit.replace("long-title-2019", "limit-2019")})
+    root = library_copy(
+        {
+            "stories/zhejiang/long-title-2019.md": long_title,
+            "stories/zhejiang/limit-2019.md": at_limit.replace("long-title-2019", "limit-2019"),
+        }
+    )
     result = cli("check", "stories/zhejiang/long-title-2019.md", "stories/zhejiang/limit-2019.md", cwd=root)
     assert result.returncode == 1
-    assert result.stdout.strip() == ("stories/zhejiang/long-title-2019.md:3: 错误 E-TEXT-TOO-LONG: "
-                                     "`title`（标题）有 120 个字，超过上限 80 个字（删减到上限以内：一行标题或摘要只写最要紧的事，细节放进正文）")
+    assert result.stdout.strip() == (
+        "stories/zhejiang/long-title-2019.md:3: 错误 E-TEXT-TOO-LONG: "
+        "`title`（标题）有 120 个字，超过上限 80 个字（删减到上限以内：一行标题或摘要只写最要紧的事，细节放进正文）"
+    )
     assert schemas["story"]["properties"]["title"]["maxLength"] == 80
 
 
@@ -193,7 +278,10 @@ def test_rules_only_check_can_apply_are_named_in_the_schema(schemas):
     story, lesson = schemas["story"], schemas["lesson"]
     for words in ("身份证号", "手机号", "全角数字", "正文不能为空"):
         assert words in story["description"], words
-    assert "全库" in story["properties"]["id"]["description"] and "exemplars check" in story["properties"]["id"]["description"]
+    assert (
+        "全库" in story["properties"]["id"]["description"]
+        and "exemplars check" in story["properties"]["id"]["description"]
+    )
     assert "methods/" in story["properties"]["methods"]["description"]
     assert "已有故事" in story["properties"]["related"]["description"]
     assert "地市级" in story["properties"]["region"]["description"]
@@ -201,8 +289,9 @@ def test_rules_only_check_can_apply_are_named_in_the_schema(schemas):
 
 
 # --- random text at every text bound, through the checker's own validation -------------------------------------
-TEXT = st.text(alphabet=st.sampled_from(list("a字 -_/#:\n\t") + list(SPACES[:8]) + ["\ufeff", "\x1c", "\u3000"]),
-               max_size=90)
+TEXT = st.text(
+    alphabet=st.sampled_from(list("a字 -_/#:\n\t") + list(SPACES[:8]) + ["\ufeff", "\x1c", "\u3000"]), max_size=90
+)
 
 
 @settings(max_examples=300, deadline=None)

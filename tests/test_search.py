@@ -1,22 +1,22 @@
 """Search: the n-gram spelling (Python and browser agree), what Pagefind is handed, and the real search page in
 chromium on the sample library: Chinese substrings inside longer words, filters, filter-only browsing."""
+
 from __future__ import annotations
 
 import re
 import shutil
-
-import pytest
-
-from browser import serve
-from conftest import REPO, add_eighth_method
-from exemplars.library import load_library
 from html import unescape
 
+import pytest
+from browser import serve
+from conftest import REPO, add_eighth_method
+from sitebuild import build_site
+
+from exemplars.library import load_library
 from exemplars.search.ngrams import CJK_RUN, END, encode_char, index_text, query_terms, readable_text
 from exemplars.search.normalise import match_form
 from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
-from sitebuild import build_site
 
 TOKEN_NOISE = re.compile(r"\b[qQ][0-9a-z]{6}\b")
 QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某", "群"]
@@ -30,8 +30,15 @@ def pair(text: str) -> str:
 def test_every_character_is_one_pair_word_in_text_order():
     text = "人民调解员老王, QQ群 2019年"
     indexed = index_text(text).split()
-    assert [t.lower() for t in indexed[:7]] == [pair("人民"), pair("民调"), pair("调解"), pair("解员"), pair("员老"),
-                                                 pair("老王"), pair("王")], "Pagefind lower-cases words"
+    assert [t.lower() for t in indexed[:7]] == [
+        pair("人民"),
+        pair("民调"),
+        pair("调解"),
+        pair("解员"),
+        pair("员老"),
+        pair("老王"),
+        pair("王"),
+    ], "Pagefind lower-cases words"
     assert "QQ" in indexed and "2019" in indexed and pair("群") in [t.lower() for t in indexed]
     assert index_text("a<b>&c") == "a<b>&c", "non-Chinese text passes through (records escape it)"
     stored = " ".join(index_text(text).split())  # what Pagefind keeps, white space folded
@@ -86,9 +93,20 @@ def _page(browser, **options):
 def _texts(library):
     """What a story is found by, in match form: its text, and its region, year, domains and tags (issue 23)."""
     renderer = BodyRenderer()
-    return {s.id: BREAK.join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
-                                                    *s.region, f"{s.year}年", *s.domains, *s.tags])
-            for s in library.public_stories()}
+    return {
+        s.id: BREAK.join(
+            match_form(x)
+            for x in [
+                s.title,
+                plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
+                *s.region,
+                f"{s.year}年",
+                *s.domains,
+                *s.tags,
+            ]
+        )
+        for s in library.public_stories()
+    }
 
 
 def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) -> list[str]:
@@ -96,17 +114,23 @@ def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) ->
     for group, value in chips:
         page.locator(f".ex-chip[data-group='{group}'][data-value='{value}']").click()
     # Predicates are functions, not expression strings: Playwright evals a string in the page, which the CSP refuses.
-    page.wait_for_function("() => document.querySelector('.ex-search__status').textContent.includes('个') || "
-                           "document.querySelector('.ex-search__status').textContent.includes('没有')")
+    page.wait_for_function(
+        "() => document.querySelector('.ex-search__status').textContent.includes('个') || "
+        "document.querySelector('.ex-search__status').textContent.includes('没有')"
+    )
     for _ in range(50):  # "显示更多" until every verified result is on the page
         if not page.locator(".ex-search__more").is_visible():
             break
         count = page.locator(".ex-result").count()
         page.locator(".ex-search__more").click()
-        page.wait_for_function(f"() => document.querySelectorAll('.ex-result').length > {count} || "
-                               "document.querySelector('.ex-search__more').hidden")
-    return [re.search(r"stories/([^/]+)/", h).group(1) if "stories/" in h else h
-            for h in page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.ex-result').length > {count} || "
+            "document.querySelector('.ex-search__more').hidden"
+        )
+    return [
+        re.search(r"stories/([^/]+)/", h).group(1) if "stories/" in h else h
+        for h in page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    ]
 
 
 @pytest.mark.browser
@@ -115,8 +139,9 @@ def test_browser_rewrite_matches_python(sample_site, browser):  # noqa: F811
         page = _page(browser)
         page.goto(base + "search/")
         for query in QUERIES:
-            terms = page.evaluate("async (q) => (await import('../assets/javascripts/search.js')).rewrite(q).terms",
-                                  query)
+            terms = page.evaluate(
+                "async (q) => (await import('../assets/javascripts/search.js')).rewrite(q).terms", query
+            )
             assert sorted(terms) == sorted(query_terms(query)), query
         page.close()
 

@@ -3,6 +3,7 @@ that holds each edge case: full/half width, Wi-Fi/wifi, simplified/traditional, 
 name, reordered mixed-script queries (must miss), two four-character words (must hit), a region and a year,
 typos one edit from a library word, an input method's composition; plus the normalisation run by Python and by
 the browser's generated module on the same strings."""
+
 from __future__ import annotations
 
 import json
@@ -12,48 +13,87 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import serve
+from sitebuild import build_site
+
 from exemplars.library import load_library
 from exemplars.search.ngrams import index_text, query_terms, readable_text
-from exemplars.search.normalise import (FOLD_RANGES, browser_module, browser_table_module, cjk_table, fold,
-                                        latin_joins, match_form, query_forms, restore, restore_map)
+from exemplars.search.normalise import (
+    FOLD_RANGES,
+    browser_module,
+    browser_table_module,
+    cjk_table,
+    fold,
+    latin_joins,
+    match_form,
+    query_forms,
+    restore,
+    restore_map,
+)
 from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
 from exemplars.site.render import BodyRenderer
-from sitebuild import build_site
 
 EXT_B = "\U0002023c"  # 𠈼, a CJK extension B character (outside the Basic Multilingual Plane)
 FILLER = 12  # stories sharing one word, more than a page of results (search.js BATCH = 10)
 
 
-def _story(sid: str, title: str, body: str, *, region: str = "浙江省/湖州市/安吉县", date: str = "2021-06-01",
-           tags: str = "[]", summary: str = "一个用于测试搜索的虚构故事。") -> str:
-    return (f"---\nid: {sid}\ntitle: {title}\nkind: exemplar\nmethods: [jiaoyu-shudao]\nsummary: {summary}\n"
-            f"region: {region}\ndate: {date}\nstatus: published\nreviewed_by: 周文澜\ntags: {tags}\nsample: true\n"
-            f"sources:\n  - title: 虚构示例：测试用故事\n---\n{body}\n")
+def _story(
+    sid: str,
+    title: str,
+    body: str,
+    *,
+    region: str = "浙江省/湖州市/安吉县",
+    date: str = "2021-06-01",
+    tags: str = "[]",
+    summary: str = "一个用于测试搜索的虚构故事。",
+) -> str:
+    return (
+        f"---\nid: {sid}\ntitle: {title}\nkind: exemplar\nmethods: [jiaoyu-shudao]\nsummary: {summary}\n"
+        f"region: {region}\ndate: {date}\nstatus: published\nreviewed_by: 周文澜\ntags: {tags}\nsample: true\n"
+        f"sources:\n  - title: 虚构示例：测试用故事\n---\n{body}\n"
+    )
 
 
 STORIES = {
     "quanjiao-2021": _story("quanjiao-2021", "全角数字的台账", "## 经过\n\n２０２３年起，居民用ＡＰＰ预约上门服务。"),
-    "wifi-2021": _story("wifi-2021", "村口的无线网络", "## 经过\n\n村委会在广场装了 Wi-Fi 热点，New York 来的志愿者也来帮忙。"),
+    "wifi-2021": _story(
+        "wifi-2021", "村口的无线网络", "## 经过\n\n村委会在广场装了 Wi-Fi 热点，New York 来的志愿者也来帮忙。"
+    ),
     "fanti-2021": _story("fanti-2021", "鄰里糾紛調解記", "## 經過\n\n調解員三次上門，化解了鄰里糾紛。"),
-    "ruanhang-2021": _story("ruanhang-2021", "议事会的来历", "## 经过\n\n每月初一，村民在银杏树下\n议事会上商量村里的事。"),
-    "extb-2021": _story("extb-2021", "老党员的故事", f"## 经过\n\n老党员王{EXT_B}明带头捐款。\n\n"
-                        "## 启示\n\n实践证明，带头人很重要。" + f"他叫王{EXT_B}明。" * 3),
+    "ruanhang-2021": _story(
+        "ruanhang-2021", "议事会的来历", "## 经过\n\n每月初一，村民在银杏树下\n议事会上商量村里的事。"
+    ),
+    "extb-2021": _story(
+        "extb-2021",
+        "老党员的故事",
+        f"## 经过\n\n老党员王{EXT_B}明带头捐款。\n\n## 启示\n\n实践证明，带头人很重要。" + f"他叫王{EXT_B}明。" * 3,
+    ),
     "hunhe-2021": _story("hunhe-2021", "热线与基站", "## 经过\n\n居民拨打12345热线反映信号差，5G基站很快建好。"),
-    "liangci-2021": _story("liangci-2021", "两个方法", "## 经过\n\n干部学会换位思考，又用网络互动收集意见。",
-                           tags="[换位思考]"),
+    "liangci-2021": _story(
+        "liangci-2021", "两个方法", "## 经过\n\n干部学会换位思考，又用网络互动收集意见。", tags="[换位思考]"
+    ),
     "yici-2021": _story("yici-2021", "一个方法", "## 经过\n\n干部学会换位思考，耐心倾听。"),
-    "weiyuan-2023": _story("weiyuan-2023", "山里的合作社", "## 经过\n\n合作社让山货卖了出去。",
-                           region="甘肃省/定西市/渭源县", date="2023-05-01", tags="[山货电商]"),
-    **{f"tiantian-{n:02d}": _story(f"tiantian-{n:02d}", f"田间故事第{n}篇", "## 经过\n\n田间课堂开到了地头。",
-                                   date=f"2020-01-{n:02d}") for n in range(1, FILLER + 1)},
+    "weiyuan-2023": _story(
+        "weiyuan-2023",
+        "山里的合作社",
+        "## 经过\n\n合作社让山货卖了出去。",
+        region="甘肃省/定西市/渭源县",
+        date="2023-05-01",
+        tags="[山货电商]",
+    ),
+    **{
+        f"tiantian-{n:02d}": _story(
+            f"tiantian-{n:02d}", f"田间故事第{n}篇", "## 经过\n\n田间课堂开到了地头。", date=f"2020-01-{n:02d}"
+        )
+        for n in range(1, FILLER + 1)
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def reader_site(tmp_path_factory):
     import shutil
+
     root = tmp_path_factory.mktemp("reader") / "lib"
     shutil.copytree(Path(__file__).parent / "fixtures" / "library", root)
     for sid, text in STORIES.items():
@@ -66,21 +106,52 @@ def _truth(root: Path) -> dict[str, str]:
     """Story id → what the search must find in it, in match form: title, text, region levels, year, domains, tags."""
     library = load_library(root)
     renderer = BodyRenderer()
-    return {s.id: BREAK.join(match_form(x) for x in [s.title, plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
-                                                    *s.region, f"{s.year}年", *s.domains, *s.tags])
-            for s in library.public_stories()}
+    return {
+        s.id: BREAK.join(
+            match_form(x)
+            for x in [
+                s.title,
+                plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
+                *s.region,
+                f"{s.year}年",
+                *s.domains,
+                *s.tags,
+            ]
+        )
+        for s in library.public_stories()
+    }
 
 
 # --- one normalisation, Python and browser --------------------------------------------------------------------
-SAMPLES = ["調解員", "鄰里糾紛", "２０２３年", "ＡＰＰ预约", "Wi-Fi", "WiFi 和 wi-fi", "New York City", "乾隆年間",
-           f"王{EXT_B}明", "\uf900\ufa0e", "一 二\t三\n四", "Ｎｅｗ－Ｙｏｒｋ", "頭髮與後來", "ß İ Ω", '"调解员" 调解，纠纷', "阿卜杜·热合曼 a_b ①"]
+SAMPLES = [
+    "調解員",
+    "鄰里糾紛",
+    "２０２３年",
+    "ＡＰＰ预约",
+    "Wi-Fi",
+    "WiFi 和 wi-fi",
+    "New York City",
+    "乾隆年間",
+    f"王{EXT_B}明",
+    "\uf900\ufa0e",
+    "一 二\t三\n四",
+    "Ｎｅｗ－Ｙｏｒｋ",
+    "頭髮與後來",
+    "ß İ Ω",
+    '"调解员" 调解，纠纷',
+    "阿卜杜·热合曼 a_b ①",
+]
 
 
 def _node(module: Path, script: str, payload) -> object:
-    code = (f"import * as m from {json.dumps(module.as_uri())};\n"
-            f"const input = JSON.parse(process.argv[1]);\n{script}")
-    done = subprocess.run(["node", "--input-type=module", "-e", code, json.dumps(payload)], capture_output=True,
-                          text=True, timeout=60, check=True)
+    code = f"import * as m from {json.dumps(module.as_uri())};\nconst input = JSON.parse(process.argv[1]);\n{script}"
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", code, json.dumps(payload)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -98,10 +169,12 @@ def test_python_and_browser_normalise_the_same_strings(tmp_path):
     rng = random.Random(23)
     table_chars = rng.sample(sorted(cjk_table()), 400)  # a sample of the whole OpenCC table, astral ones included
     strings = SAMPLES + ["".join(rng.sample(table_chars, 8)) for _ in range(50)]
-    script = ("const [strings, maps] = input;\n"
-              "await m.ready(strings);\n"
-              "console.log(JSON.stringify(strings.map((s, i) => [m.fold(s), m.matchForm(s), m.latinJoins(s),"
-              " m.restore(m.fold(s), maps[i]), m.queryForms(s)])));")
+    script = (
+        "const [strings, maps] = input;\n"
+        "await m.ready(strings);\n"
+        "console.log(JSON.stringify(strings.map((s, i) => [m.fold(s), m.matchForm(s), m.latinJoins(s),"
+        " m.restore(m.fold(s), maps[i]), m.queryForms(s)])));"
+    )
     got = _node(module, script, [strings, [restore_map(s) for s in strings]])
     expected = [[fold(s), match_form(s), latin_joins(s), s, query_forms(s)] for s in strings]
     assert got == expected
@@ -122,17 +195,19 @@ def test_browser_knows_which_characters_fold_without_loading_the_table(tmp_path)
     plain = [s for s in SAMPLES if cjk_table().keys().isdisjoint(s)]
     plain += ["".join(rng.sample(simplified, 12)) + "Ｗｉ－Ｆｉ ２０２６" for _ in range(30)]
     folding = ["调解" + c for c in rng.sample(sorted(cjk_table()), 30)]
-    script = ("const [ranges, plain, folding] = input;\n"
-              "const folds = [];\n"
-              "for (const [start, end] of ranges) for (let c = start; c <= end; c++)"
-              " if (m.folds(String.fromCodePoint(c))) folds.push(c);\n"
-              "const alone = plain.map((s) => [m.needsTable([s]), m.fold(s), m.matchForm(s), m.queryForms(s)]);\n"
-              "const asked = folding.map((s) => m.needsTable(['调解', s]));\n"
-              "let threw = false;\n"
-              "try { m.fold(folding[0]); } catch (_) { threw = true; }\n"
-              "await m.ready(folding);\n"
-              "console.log(JSON.stringify({ folds, alone, asked, threw, after: m.needsTable(folding),"
-              " folded: folding.map(m.fold) }));")
+    script = (
+        "const [ranges, plain, folding] = input;\n"
+        "const folds = [];\n"
+        "for (const [start, end] of ranges) for (let c = start; c <= end; c++)"
+        " if (m.folds(String.fromCodePoint(c))) folds.push(c);\n"
+        "const alone = plain.map((s) => [m.needsTable([s]), m.fold(s), m.matchForm(s), m.queryForms(s)]);\n"
+        "const asked = folding.map((s) => m.needsTable(['调解', s]));\n"
+        "let threw = false;\n"
+        "try { m.fold(folding[0]); } catch (_) { threw = true; }\n"
+        "await m.ready(folding);\n"
+        "console.log(JSON.stringify({ folds, alone, asked, threw, after: m.needsTable(folding),"
+        " folded: folding.map(m.fold) }));"
+    )
     got = _node(module, script, [FOLD_RANGES, plain, folding])
     assert got["folds"] == sorted(ord(c) for c in cjk_table()), "the compact test is the table's own key set"
     assert got["alone"] == [[False, fold(s), match_form(s), query_forms(s)] for s in plain]
@@ -142,6 +217,7 @@ def test_browser_knows_which_characters_fold_without_loading_the_table(tmp_path)
 
 def test_browser_modules_are_compact():
     import gzip
+
     always = len(gzip.compress(browser_module().encode("utf-8"), 9))
     table = len(gzip.compress(browser_table_module().encode("utf-8"), 9))
     assert always < 6_000, f"what every search loads: rules + which characters fold (~5 KB gzipped), {always}"
@@ -159,13 +235,19 @@ def test_extension_b_characters_are_spelled_and_read_back():
 
 
 def test_record_folds_the_index_keeps_the_original_and_is_found_by_its_facts():
-    record = record_for("stories/x/", "鄰里糾紛調解記", "摘要", "<h2>經過</h2><p>乾隆年間，Wi-Fi 和干部</p>",
-                        SearchFields(extras=["甘肃省", "定西市", "渭源县", "2023年", "调解"]))
+    record = record_for(
+        "stories/x/",
+        "鄰里糾紛調解記",
+        "摘要",
+        "<h2>經過</h2><p>乾隆年間，Wi-Fi 和干部</p>",
+        SearchFields(extras=["甘肃省", "定西市", "渭源县", "2023年", "调解"]),
+    )
     doc = record.html()
     body = re.search(r"<main data-pagefind-body>(.*)</main>", doc).group(1)
     assert "wifi" in body and index_text("渭源县").split()[0] in body
-    restoring = json.loads(re.search(r'data-pagefind-meta="restore" hidden>([^<]*)<', doc).group(1)
-                           .replace("&quot;", '"'))
+    restoring = json.loads(
+        re.search(r'data-pagefind-meta="restore" hidden>([^<]*)<', doc).group(1).replace("&quot;", '"')
+    )
     shown = readable_text(" ".join(re.sub(r"<[^>]+>", " ", body.split("\u2042")[0]).split()))
     assert fold(record.title) in shown and "鄰" not in shown, "the index holds the folded text"
     assert restore(shown, restoring).startswith("鄰里糾紛調解記"), "and the reader gets the original back"
@@ -190,8 +272,10 @@ def _page(browser):
     return page, errors
 
 
-_SETTLED = ("() => { const s = document.querySelector('.ex-search__status').textContent;"
-            " return s.includes('个结果') || s.includes('没有'); }")
+_SETTLED = (
+    "() => { const s = document.querySelector('.ex-search__status').textContent;"
+    " return s.includes('个结果') || s.includes('没有'); }"
+)
 
 
 def _search(page, base: str, query: str, *, everything: bool = True) -> list[str]:
@@ -200,8 +284,10 @@ def _search(page, base: str, query: str, *, everything: bool = True) -> list[str
     while everything and page.locator(".ex-search__more").is_visible():
         count = page.locator(".ex-result").count()
         page.locator(".ex-search__more").click()
-        page.wait_for_function(f"() => document.querySelectorAll('.ex-result').length > {count} || "
-                               "document.querySelector('.ex-search__more').hidden")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.ex-result').length > {count} || "
+            "document.querySelector('.ex-search__more').hidden"
+        )
     hrefs = page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     return sorted(re.search(r"stories/([^/]+)/", h).group(1) for h in hrefs if "stories/" in h)
 
@@ -216,19 +302,38 @@ FOUND = {  # query → stories that must be among the results (the rest is check
     "２０２３": {"quanjiao-2021", "weiyuan-2023"},
     "ＡＰＰ预约": {"quanjiao-2021"},
     "app预约": {"quanjiao-2021"},
-    "wifi": {"wifi-2021"}, "WiFi": {"wifi-2021"}, "Wi-Fi": {"wifi-2021"}, "wi-fi": {"wifi-2021"},
-    "newyork": {"wifi-2021"}, "New York": {"wifi-2021"},
-    "调解": {"fanti-2021"}, "調解": {"fanti-2021"}, "邻里纠纷": {"fanti-2021"},
+    "wifi": {"wifi-2021"},
+    "WiFi": {"wifi-2021"},
+    "Wi-Fi": {"wifi-2021"},
+    "wi-fi": {"wifi-2021"},
+    "newyork": {"wifi-2021"},
+    "New York": {"wifi-2021"},
+    "调解": {"fanti-2021"},
+    "調解": {"fanti-2021"},
+    "邻里纠纷": {"fanti-2021"},
     "银杏树下议事会": {"ruanhang-2021"},
-    f"王{EXT_B}明": {"extb-2021"}, f"{EXT_B}明": {"extb-2021"},
-    "换位思考 网络互动": {"liangci-2021"}, "网络互动 换位思考": {"liangci-2021"},
-    "渭源县": {"weiyuan-2023"}, "定西": {"weiyuan-2023"}, "甘肃省 合作社": {"weiyuan-2023"},
-    "山货电商": {"weiyuan-2023"}, "2023年": {"quanjiao-2021", "weiyuan-2023"},  # a tag; a year as written
-    "12345热线": {"hunhe-2021"}, '"调解员"': {"fanti-2021"}, "调解，纠纷": {"fanti-2021"}, "5G基站": {"hunhe-2021"}, "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
+    f"王{EXT_B}明": {"extb-2021"},
+    f"{EXT_B}明": {"extb-2021"},
+    "换位思考 网络互动": {"liangci-2021"},
+    "网络互动 换位思考": {"liangci-2021"},
+    "渭源县": {"weiyuan-2023"},
+    "定西": {"weiyuan-2023"},
+    "甘肃省 合作社": {"weiyuan-2023"},
+    "山货电商": {"weiyuan-2023"},
+    "2023年": {"quanjiao-2021", "weiyuan-2023"},  # a tag; a year as written
+    "12345热线": {"hunhe-2021"},
+    '"调解员"': {"fanti-2021"},
+    "调解，纠纷": {"fanti-2021"},
+    "5G基站": {"hunhe-2021"},
+    "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
 }
 MISSED = {  # reordered mixed-script queries: the characters are all there, not in this order
-    "热线12345": "hunhe-2021", "基站5G": "hunhe-2021", "预约APP": "quanjiao-2021", "年２０２３": "quanjiao-2021",
-    f"明{EXT_B}王": "extb-2021", f"{EXT_B}村": "extb-2021",
+    "热线12345": "hunhe-2021",
+    "基站5G": "hunhe-2021",
+    "预约APP": "quanjiao-2021",
+    "年２０２３": "quanjiao-2021",
+    f"明{EXT_B}王": "extb-2021",
+    f"{EXT_B}村": "extb-2021",
 }
 
 
@@ -278,16 +383,21 @@ def test_excerpts_show_the_text_as_written_with_breaks_and_the_right_highlight(r
         assert "银杏树下议事会" in page.locator("article").inner_text(), "the story page has no stray space either"
 
         # a cut anywhere in a text of extension B characters never leaves half a character
-        cuts = page.evaluate("""async (ch) => {
+        cuts = page.evaluate(
+            """async (ch) => {
           const s = await import('../../assets/javascripts/search.js');
           const text = ('甲' + ch).repeat(40) + '目标' + (ch + '乙').repeat(40);
           const out = [];
           for (let n = 90; n < 100; n++) out.push(s.excerpt(text, s.rewrite('目标'), n));
           return out;
-        }""", EXT_B)
+        }""",
+            EXT_B,
+        )
         lone = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
-        assert all(not lone.search(c.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) and
-                   "\ufffd" not in c for c in cuts)
+        assert all(
+            not lone.search(c.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) and "\ufffd" not in c
+            for c in cuts
+        )
         assert errors == []
         page.close()
 
@@ -306,8 +416,9 @@ def test_count_is_exact_once_every_result_is_shown(reader_site, browser):  # noq
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作"),
-                                        ("甘素省", "甘肃省")])
+@pytest.mark.parametrize(
+    "typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作"), ("甘素省", "甘肃省")]
+)
 def test_did_you_mean_only_when_nothing_is_found(reader_site, browser, typo, word):  # noqa: F811
     _, site = reader_site
     with serve(site) as base:
@@ -351,11 +462,15 @@ def test_a_direct_search_link_loads_only_what_the_search_needs(reader_site, brow
     _, site = reader_site
     with serve(site) as base:
         context = browser.new_context()
-        context.add_init_script("new MutationObserver((_, o) => { if (document.querySelector('.ex-result')) "
-                                "{ window.__shownAt = Date.now(); o.disconnect(); } })"
-                                ".observe(document, { childList: true, subtree: true });")
+        context.add_init_script(
+            "new MutationObserver((_, o) => { if (document.querySelector('.ex-result')) "
+            "{ window.__shownAt = Date.now(); o.disconnect(); } })"
+            ".observe(document, { childList: true, subtree: true });"
+        )
         requests = []
-        context.on("request", lambda request: requests.append(request))  # the context sees Pagefind's web worker's requests too
+        context.on(
+            "request", lambda request: requests.append(request)
+        )  # the context sees Pagefind's web worker's requests too
         page = context.new_page()
         page.set_default_timeout(90_000)
         page.goto(base + "search/?q=田间课堂")

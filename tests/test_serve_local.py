@@ -1,5 +1,6 @@
 """`make serve` listens on 127.0.0.1 only: the Makefile pins the address (an exported HOST=0.0.0.0 cannot change
 it), and the real server, started briefly, has exactly one listening socket — on the loopback address."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 LOOPBACK_HEX = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
@@ -40,16 +40,23 @@ def listeners(port: int) -> list[str]:
 
 def test_the_makefile_pins_the_address_even_with_host_in_the_environment():
     env = {**os.environ, "HOST": "0.0.0.0"}
-    dry = subprocess.run(["make", "-n", "serve", "PORT=8123"], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=60)
+    dry = subprocess.run(
+        ["make", "-n", "serve", "PORT=8123"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     line = next(l for l in dry.stdout.splitlines() if "mkdocs serve" in l)
     assert "--dev-addr 127.0.0.1:8123" in line and "0.0.0.0" not in line
 
 
 def test_make_serve_listens_on_loopback_only():
     port = free_port()
-    server = subprocess.Popen(["make", "serve", f"PORT={port}"], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, start_new_session=True, env={**os.environ, "HOST": "0.0.0.0"})
+    server = subprocess.Popen(
+        ["make", "serve", f"PORT={port}"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "HOST": "0.0.0.0"},
+    )
     try:
         deadline = time.monotonic() + 180
         while not listeners(port):
@@ -72,8 +79,9 @@ def test_make_serve_listens_on_loopback_only():
 def test_make_help_prints_the_preview_address_whole(port):
     """A trailing comment after a make variable keeps the spaces before it in the value (`127.0.0.1  :8000`)."""
     args = ["make", "help"] + ([f"PORT={port}"] if port else [])
-    result = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "HOST": "0.0.0.0"})
+    result = subprocess.run(
+        args, cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ, "HOST": "0.0.0.0"}
+    )
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("make serve "))
     assert re.search(rf"http://127\.0\.0\.1:{port or 8000}(\s|（)", line), line

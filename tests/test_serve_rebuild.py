@@ -1,6 +1,7 @@
 """`mkdocs serve` rebuilds only the pages whose inputs changed (plugin: _write_changed_pages). These drive the
 plugin through two serve-mode builds in-process, as `mkdocs serve --dirty` does after a save, and check that the
 pages showing the edit are rewritten and the others are not."""
+
 from __future__ import annotations
 
 import logging
@@ -9,10 +10,10 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from sitebuild import make_project, page, parse
 
 from exemplars.check import check_library
 from exemplars.library import load_library
-from sitebuild import make_project, page, parse
 
 CITING = """---
 id: yinyong-2022
@@ -72,8 +73,9 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_story_page(serve_session):
     root, site, rebuild = serve_session
     rebuild()
     ids = {story.id for story in load_library(root).stories}  # not the alias redirects, made anew each build
-    before = {path: path.stat().st_mtime_ns for path in (site / "stories").glob("*/index.html")
-              if path.parent.name in ids}
+    before = {
+        path: path.stat().st_mtime_ns for path in (site / "stories").glob("*/index.html") if path.parent.name in ids
+    }
     assert len(before) >= 4
     rebuild()
     assert {path: path.stat().st_mtime_ns for path in before} == before
@@ -115,12 +117,15 @@ author: 周文澜
 """
 
 
-@pytest.mark.parametrize("rel, url, heading", [
-    ("stories/henan/jieliu-2019.md", "stories/jieliu-2019/", "某村干部截留补助被查处"),
-    ("methods/weimin-mouli.md", "methods/weimin-mouli/", None),
-    ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/", "测试课程：调解与查处"),
-    ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/handout/", None),
-])
+@pytest.mark.parametrize(
+    "rel, url, heading",
+    [
+        ("stories/henan/jieliu-2019.md", "stories/jieliu-2019/", "某村干部截留补助被查处"),
+        ("methods/weimin-mouli.md", "methods/weimin-mouli/", None),
+        ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/", "测试课程：调解与查处"),
+        ("lessons/ceshi-kecheng.md", "lessons/ceshi-kecheng/handout/", None),
+    ],
+)
 def test_a_page_whose_file_broke_says_it_is_stale_and_why(serve_session, rel, url, heading):
     root, site, rebuild = serve_session
     (root / "lessons").mkdir(exist_ok=True)
@@ -194,11 +199,14 @@ def test_the_dirty_build_warning_is_one_chinese_line(serve_session, caplog):
     assert len(notes) == 1 and "make site" in notes[0].getMessage()
 
 
-@pytest.mark.parametrize("old, new", [
-    ("date: 2019-09-10", "date: 2019-13-45"),  # loads, but a required value is invalid
-    ("kind: cautionary", "kind: 反面"),
-    ("---\nid: jieliu-2019", "id: jieliu-2019"),  # no front matter any more
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("date: 2019-09-10", "date: 2019-13-45"),  # loads, but a required value is invalid
+        ("kind: cautionary", "kind: 反面"),
+        ("---\nid: jieliu-2019", "id: jieliu-2019"),  # no front matter any more
+    ],
+)
 def test_any_breaking_save_leaves_a_page_that_says_why(serve_session, old, new):
     """Whatever the save broke, the story's page either still builds (with its problems shown) or is stale."""
     root, site, rebuild = serve_session

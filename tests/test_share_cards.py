@@ -1,21 +1,21 @@
 """Share cards: every page of the built sample site carries Open Graph and Twitter meta that agree with the page
 (title, description, canonical address); story, method and lesson pages are articles; the picture is the story's
 cover at share size, else the committed site image; and the site ships its security headers file."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import REPO
 from PIL import Image
+from sitebuild import build_site, html_files, page, parse
 
 from exemplars.library import load_library
 from exemplars.site import urls
 from exemplars.site.headers import HEADERS
 from exemplars.site.share_meta import SITE_IMAGE, SITE_IMAGE_SIZE
-
-from conftest import REPO
-from sitebuild import build_site, html_files, page, parse
 
 SITE_URL = "https://exemplars.example.org/"  # mkdocs.yml
 
@@ -122,7 +122,7 @@ def test_the_site_share_image_is_committed_and_published(sample_site):
 def test_the_site_ships_its_security_headers_for_netlify_and_cloudflare(sample_site):
     lines = (sample_site / "_headers").read_text(encoding="utf-8").splitlines()
     assert "/*" in lines
-    rules = [line.strip() for line in lines[lines.index("/*") + 1:] if line.strip()]
+    rules = [line.strip() for line in lines[lines.index("/*") + 1 :] if line.strip()]
     assert rules == [f"{name}: {value}" for name, value in HEADERS]
     assert "Content-Security-Policy: frame-ancestors 'none'" in rules
 
@@ -133,8 +133,9 @@ def test_share_meta_escapes_what_editors_wrote_and_shortens_long_descriptions():
     from exemplars.site.share_meta import MAX_DESCRIPTION, share_meta
 
     hostile = '"><script>alert(1)</script>'
-    html = share_meta(title=hostile, description="长" * 400 + "\n 尾", url="stories/x/", site_name="站",
-                      base=SITE_URL, article=True)
+    html = share_meta(
+        title=hostile, description="长" * 400 + "\n 尾", url="stories/x/", site_name="站", base=SITE_URL, article=True
+    )
     assert "<script" not in html
     soup = BeautifulSoup(f"<head>{html}</head>", "html.parser")
     tags = {t.get("property") or t.get("name"): t["content"] for t in soup.find_all("meta")}
@@ -146,12 +147,19 @@ def test_share_meta_escapes_what_editors_wrote_and_shortens_long_descriptions():
 def test_a_shell_fills_its_meta_slot_per_page_and_may_have_none():
     from exemplars.site.shell import CONTENT, DESCRIPTION, META, TITLE, Shell
 
-    html = (f"<html><head><title>{TITLE}</title><meta name=description content=\"{DESCRIPTION}\">{META}</head>"
-            f"<body>{CONTENT}</body></html>")
+    html = (
+        f'<html><head><title>{TITLE}</title><meta name=description content="{DESCRIPTION}">{META}</head>'
+        f"<body>{CONTENT}</body></html>"
+    )
     shell = Shell.parse(html, canonical="")
     assert "meta" in shell.slots
-    page = shell.fill(title="标题", description="说明", canonical="", content="<p>正文</p>",
-                      meta='<meta property="og:title" content="标题">')
+    page = shell.fill(
+        title="标题",
+        description="说明",
+        canonical="",
+        content="<p>正文</p>",
+        meta='<meta property="og:title" content="标题">',
+    )
     assert '<meta property="og:title" content="标题"></head>' in page and META not in page
     plain = Shell.parse(html.replace(META, ""), canonical="")
     assert "meta" not in plain.slots

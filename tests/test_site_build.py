@@ -3,6 +3,7 @@
 Every expectation is computed from the library model (exemplars.library), then looked up in the parsed HTML.
 Builds are session-scoped and shared; only tests that need a library of their own build one.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -12,13 +13,23 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import FIXTURES, REPO
 from mkdocs.exceptions import Abort
+from sitebuild import (
+    build_site,
+    card_urls,
+    group_urls,
+    html_files,
+    listing_urls,
+    make_project,
+    page,
+    parse,
+    resolve_link,
+    site_url,
+    soup_of,
+)
 
 from exemplars.library import Library, load_library
-
-from conftest import FIXTURES, REPO
-from sitebuild import (build_site, card_urls, group_urls, html_files, listing_urls, make_project, page, parse,
-                       resolve_link, site_url, soup_of)
 
 KIND_LABELS = {"exemplar": "正面典型", "cautionary": "反面典型"}
 
@@ -46,6 +57,7 @@ UNPUBLISHED = {DRAFT_ID: "草稿", REVIEW_ID: "待审"}
 
 
 # --- session-scoped builds ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def fixture_lib(tmp_path_factory) -> Path:
@@ -90,6 +102,7 @@ def built(request) -> tuple[Library, Path]:
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
+
 def tiles(site: Path, url: str) -> list[tuple[str, str, int, int]]:
     file, soup = soup_of(site, url)
     grids = soup.select("ul.ex-tiles")
@@ -97,16 +110,24 @@ def tiles(site: Path, url: str) -> list[tuple[str, str, int, int]]:
     rows = []
     for tile in grids[0].select("li.ex-tile"):
         link = tile.select_one(".ex-tile__name a")
-        numbers = [int(re.search(r"\d+", tile.select_one(f".ex-count--{k}").get_text()).group())
-                   for k in ("exemplar", "cautionary")]
+        numbers = [
+            int(re.search(r"\d+", tile.select_one(f".ex-count--{k}").get_text()).group())
+            for k in ("exemplar", "cautionary")
+        ]
         rows.append((link.get_text(strip=True), site_url(site, file, link["href"]), *numbers))
     return rows
 
 
 def expected_tiles(library: Library) -> list[tuple[str, str, int, int]]:
-    return [(m.name, f"methods/{m.id}/", len(library.by_method(m.id, "exemplar")),
-             len(library.by_method(m.id, "cautionary")))
-            for m in sorted(library.methods, key=lambda m: (m.order, m.id))]
+    return [
+        (
+            m.name,
+            f"methods/{m.id}/",
+            len(library.by_method(m.id, "exemplar")),
+            len(library.by_method(m.id, "cautionary")),
+        )
+        for m in sorted(library.methods, key=lambda m: (m.order, m.id))
+    ]
 
 
 def texts_of_output(site: Path):
@@ -124,6 +145,7 @@ def texts_of_output(site: Path):
 
 
 # --- method pages -------------------------------------------------------------------------------------------
+
 
 def test_a_story_is_on_each_of_its_method_pages_in_its_own_group(built):
     library, site = built
@@ -155,8 +177,11 @@ def test_method_groups_show_their_count_and_newest_first(built):
 
 def test_sample_method_groups_are_not_trivial(sample_library):
     """The ordering test above means something only if groups hold several stories of different dates."""
-    assert any(len({s.date for s in sample_library.by_method(m.id, k)}) >= 3
-               for m in sample_library.methods for k in KIND_LABELS)
+    assert any(
+        len({s.date for s in sample_library.by_method(m.id, k)}) >= 3
+        for m in sample_library.methods
+        for k in KIND_LABELS
+    )
 
 
 @pytest.mark.parametrize("url", ["methods/", ""], ids=["methods-index", "home"])
@@ -167,23 +192,32 @@ def test_method_grid_lists_every_method_in_order_with_counts(built, url):
 
 # --- unpublished stories ------------------------------------------------------------------------------------
 
+
 def test_drafts_and_stories_under_review_are_nowhere_in_the_public_build(fixture_site, fixture_library):
     statuses = {s.id: s.status for s in fixture_library.stories}
     assert statuses[DRAFT_ID] == "draft" and statuses[REVIEW_ID] == "review"
     titles = {s.id: s.title for s in fixture_library.stories}
     for story_id in UNPUBLISHED:
         assert not (fixture_site / "stories" / story_id).exists(), story_id
-    leaks = [(file.relative_to(fixture_site).as_posix(), word)
-             for file, text in texts_of_output(fixture_site)
-             for story_id in UNPUBLISHED for word in (story_id, titles[story_id]) if word in text]
+    leaks = [
+        (file.relative_to(fixture_site).as_posix(), word)
+        for file, text in texts_of_output(fixture_site)
+        for story_id in UNPUBLISHED
+        for word in (story_id, titles[story_id])
+        if word in text
+    ]
     assert leaks == []
     for file in html_files(fixture_site):
         soup = parse(file)
         targets = {site_url(fixture_site, file, a["href"]) for a in soup.select("a[href]")}
         assert not targets & {f"stories/{i}/" for i in UNPUBLISHED}, file
     # Pages that exist only because of the unpublished stories are not built either.
-    for url in ("browse/region/河南省/郑州市/", "browse/year/2023/", "browse/year/2024/",
-                "browse/region/浙江省/杭州市/"):
+    for url in (
+        "browse/region/河南省/郑州市/",
+        "browse/year/2023/",
+        "browse/year/2024/",
+        "browse/region/浙江省/杭州市/",
+    ):
         assert not page(fixture_site, url).exists(), url
     home = parse(fixture_site / "index.html").select_one(".ex-home__stats").get_text()
     assert f"共收录 {len(fixture_library.public_stories())} 个故事" in home
@@ -198,8 +232,11 @@ def test_preview_shows_drafts_and_stories_under_review_with_a_banner(fixture_pre
         assert soup.select_one(".ex-story__head h1").get_text(strip=True) == story.title
         for method_id in story.methods:
             mfile, msoup = soup_of(fixture_preview, f"methods/{method_id}/")
-            cards = [c for c in msoup.select(f"section.ex-group--{story.kind} li.ex-card")
-                     if card_urls(fixture_preview, mfile, c) == [f"stories/{story_id}/"]]
+            cards = [
+                c
+                for c in msoup.select(f"section.ex-group--{story.kind} li.ex-card")
+                if card_urls(fixture_preview, mfile, c) == [f"stories/{story_id}/"]
+            ]
             assert len(cards) == 1, (story_id, method_id)
             assert cards[0].select_one(".ex-badge--state").get_text(strip=True) == state
     for story in fixture_library.public_stories():
@@ -208,6 +245,7 @@ def test_preview_shows_drafts_and_stories_under_review_with_a_banner(fixture_pre
 
 
 # --- old ids ------------------------------------------------------------------------------------------------
+
 
 def test_an_old_id_redirects_to_the_story(fixture_site, fixture_library):
     assert "laozhishu-2021" in fixture_library.story("hezuo-tiaojie-2021").aliases
@@ -218,12 +256,15 @@ def test_an_old_id_redirects_to_the_story(fixture_site, fixture_library):
     assert refresh is not None
     target = re.fullmatch(r"\s*0\s*;\s*url=(.+)", refresh["content"], re.IGNORECASE)
     assert target and target.group(1).strip() == "../hezuo-tiaojie-2021/"
-    assert resolve_link(fixture_site, file, target.group(1)) == (
-        fixture_site / "stories" / "hezuo-tiaojie-2021" / "index.html").resolve()
+    assert (
+        resolve_link(fixture_site, file, target.group(1))
+        == (fixture_site / "stories" / "hezuo-tiaojie-2021" / "index.html").resolve()
+    )
     assert soup.select_one('link[rel="canonical"]')["href"].endswith("/stories/hezuo-tiaojie-2021/")
 
 
 # --- broken libraries ---------------------------------------------------------------------------------------
+
 
 def test_a_broken_story_stops_the_build_with_the_checkers_message(library_copy, tmp_path):
     bad = (FIXTURES / "bad" / "invalid-date.md").read_text(encoding="utf-8")
@@ -259,6 +300,7 @@ def test_the_public_build_has_no_preview_furniture(fixture_site):
 
 # --- story pages --------------------------------------------------------------------------------------------
 
+
 def _facts(soup, label: str):
     for dt in soup.select("dl.ex-facts dt"):
         if dt.get_text(strip=True) == label:
@@ -292,7 +334,8 @@ def test_story_pages_show_the_story(built):
         assert [a.get_text(strip=True) for a in regions] == list(story.region), where
         for depth, a in enumerate(regions, start=1):
             assert site_url(site, file, a["href"]) == "browse/region/" + "".join(
-                f"{level}/" for level in story.region[:depth]), (where, a["href"])
+                f"{level}/" for level in story.region[:depth]
+            ), (where, a["href"])
             assert resolve_link(site, file, a["href"]).is_file(), (where, a["href"])
 
         time = _facts(soup, "时间").select_one("time")
@@ -323,6 +366,7 @@ def test_both_libraries_cover_sample_and_non_sample_stories(fixture_library, sam
 
 # --- browse pages -------------------------------------------------------------------------------------------
 
+
 def test_browse_pages_exist_and_count_their_stories(built):
     library, site = built
     stories = library.public_stories()
@@ -343,16 +387,19 @@ def test_browse_pages_exist_and_count_their_stories(built):
         for link in links:
             assert page(site, link).is_file(), link
     for year in {s.year for s in stories}:
-        assert listing_urls(site, f"browse/year/{year}/") == [
-            f"stories/{s.id}/" for s in stories if s.year == year], year
+        assert listing_urls(site, f"browse/year/{year}/") == [f"stories/{s.id}/" for s in stories if s.year == year], (
+            year
+        )
     domains = {d for s in stories for d in s.domains}
     assert domains
     for domain in domains:
         assert listing_urls(site, f"browse/domain/{domain}/") == [
-            f"stories/{s.id}/" for s in stories if domain in s.domains], domain
+            f"stories/{s.id}/" for s in stories if domain in s.domains
+        ], domain
 
 
 # --- the sample site as a whole -----------------------------------------------------------------------------
+
 
 def broken_links(site: Path) -> list[str]:
     """Every internal href/src of every HTML file that does not resolve to a file of the output.
@@ -388,7 +435,8 @@ def test_the_link_checker_sees_a_broken_link(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(
         '<a href="../b/">b</a><a href="../a/?q=1#x">self</a><img src="%E5%9B%BE.png"><a href="mailto:x@y">m</a>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "a" / "图.png").write_bytes(b"")
     assert broken_links(tmp_path) == ["a/index.html: href=../b/"]
 
@@ -449,9 +497,13 @@ def test_missing_site_url_stops_the_build_with_file_and_line(library_copy, tmp_p
     root = library_copy()
     config = make_project(root)
     text = config.read_text(encoding="utf-8")
-    config.write_text("\n".join('site_url: ""' if line.startswith("site_url:") else line
-                                for line in text.splitlines()) + "\n", encoding="utf-8")
-    line = next(n for n, t in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("site_url:"))
+    config.write_text(
+        "\n".join('site_url: ""' if line.startswith("site_url:") else line for line in text.splitlines()) + "\n",
+        encoding="utf-8",
+    )
+    line = next(
+        n for n, t in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("site_url:")
+    )
     with pytest.raises(Abort) as caught:
         build_site(root, tmp_path / "site")
     assert f"mkdocs.yml:{line}: 错误 E-SITE-URL" in str(caught.value)
@@ -468,7 +520,7 @@ def test_bold_that_ends_in_chinese_punctuation_is_bold_on_every_sample_story(sam
         article = parse(path).find("article") or parse(path)
         text = article.get_text()
         if "**" in text:
-            shown[path.parent.name] = text[text.index("**") - 8:text.index("**") + 10]
+            shown[path.parent.name] = text[text.index("**") - 8 : text.index("**") + 10]
     assert not shown, f"literal ** on story pages: {shown}"
     story = parse(sample_site / "stories" / "chaqing-yijia-2016" / "index.html")
     assert "先立规矩。" in [strong.get_text() for strong in story.find_all("strong")]

@@ -3,6 +3,7 @@
 A story page's weight apart from its own text must not grow with the library; listing pages are bounded by
 pagination. Build time and output size are printed for the record, not asserted (machines differ).
 """
+
 from __future__ import annotations
 
 import time
@@ -10,12 +11,11 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import REPO
+from sitebuild import build_site, group_urls, html_files, page, parse
 
 from exemplars.library import load_library
 from exemplars.synth import make_library
-
-from conftest import REPO
-from sitebuild import build_site, group_urls, html_files, page, parse
 
 STORIES = 1000
 STORY_PAGE_LIMIT = 60 * 1024  # bytes, the page minus the story's own rendered text
@@ -68,9 +68,11 @@ def test_a_thousand_story_site_stays_small_and_paginates(big, capsys):
 
     total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     with capsys.disabled():
-        print(f"\n[scale] {STORIES} stories: build {seconds:.1f} s, output {total / 1e6:.1f} MB "
-              f"({len(html_files(site))} HTML files); largest story page without its text {largest / 1024:.1f} KB, "
-              f"largest listing {max(f.stat().st_size for f in listings) / 1024:.1f} KB")
+        print(
+            f"\n[scale] {STORIES} stories: build {seconds:.1f} s, output {total / 1e6:.1f} MB "
+            f"({len(html_files(site))} HTML files); largest story page without its text {largest / 1024:.1f} KB, "
+            f"largest listing {max(f.stat().st_size for f in listings) / 1024:.1f} KB"
+        )
 
 
 def test_method_pages_show_the_newest_and_link_to_every_story(big):

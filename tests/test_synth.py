@@ -1,13 +1,14 @@
 """The bench's synthetic library (exemplars.synth): stories unchanged by the lessons, lessons that a trainer could
 use (published stories sharing the lesson's method, cited in the flow), and a library the checker passes."""
+
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from exemplars.library import load_library
 from exemplars.synth import STORIES_PER_LESSON, make_library
 

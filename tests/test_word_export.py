@@ -3,6 +3,7 @@ pages), and opt-in one .docx per story. Built for real (MkDocs + the exemplars p
 A4, Chinese fonts as East Asian fonts, the lesson header, flow, every cited story with its facts, sources, URL and a
 QR code that decodes to that URL, the discussion questions; same bytes on a rebuild; a story's own file only when
 `story_docx: true`. The HTML → Word converter is tested on its own for the general cases."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,14 +14,21 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
-
-from exemplars.site.word import (HandoutPart, HtmlToDocx, StoryPart, DocxJob, handout_docx, qr_png, story_docx,
-                                  write_docx_files)
-
 from conftest import FIXTURES, REPO
+from docx.oxml.ns import qn
 from sitebuild import build_site, resolve_link, soup_of
 from test_feeds_catalogue_qr import zbarimg
+
+from exemplars.site.word import (
+    DocxJob,
+    HandoutPart,
+    HtmlToDocx,
+    StoryPart,
+    handout_docx,
+    qr_png,
+    story_docx,
+    write_docx_files,
+)
 
 SITE = "https://exemplars.example.org/"
 RICH_ID = "biaoge-2022"
@@ -120,19 +128,33 @@ def texts(document, style_prefix: str = "") -> list[str]:
 
 # --- the handout in a build -----------------------------------------------------------------------------------
 
+
 def test_handout_docx_is_a4_with_the_lesson_header_flow_questions_and_every_story(handout):
     section = handout.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert texts(handout, "Title") == ["用表格议事"]
     body = "\n".join(p.text for p in handout.paragraphs)
-    for expected in ("对象：新任村干部", "时长：60 分钟", "民主协商法", "测试用的 Word 讲义课程。",
-                     "1. 能把方案列成表请群众打分", "2. 能说出公示的天数",
-                     "1. 打分低的方案怎么向群众解释？", "2. 公示期间有异议怎么办？",
-                     f"课程网址：{SITE}lessons/word-lesson/"):
+    for expected in (
+        "对象：新任村干部",
+        "时长：60 分钟",
+        "民主协商法",
+        "测试用的 Word 讲义课程。",
+        "1. 能把方案列成表请群众打分",
+        "2. 能说出公示的天数",
+        "1. 打分低的方案怎么向群众解释？",
+        "2. 公示期间有异议怎么办？",
+        f"课程网址：{SITE}lessons/word-lesson/",
+    ):
         assert expected in body
     # the flow's own "## 课程流程" stands in for the generic "教学流程" heading, one level up
-    assert texts(handout, "Heading 1") == ["教学目标", "案例", "课程流程", "讨论题",
-                                           "案例 1：带表格的议事记录", "案例 2：老支书调解宅基地纠纷"]
+    assert texts(handout, "Heading 1") == [
+        "教学目标",
+        "案例",
+        "课程流程",
+        "讨论题",
+        "案例 1：带表格的议事记录",
+        "案例 2：老支书调解宅基地纠纷",
+    ]
     for heading in handout.paragraphs:
         if heading.text.startswith("案例 "):
             assert heading.paragraph_format.page_break_before  # each case on a new printed page
@@ -197,8 +219,7 @@ def test_lesson_and_handout_pages_link_the_word_file(site):
 
 
 def test_stories_get_no_word_file_unless_opted_in(site):
-    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.docx")) == [
-        "lessons/word-lesson/handout.docx"]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.docx")) == ["lessons/word-lesson/handout.docx"]
     _, soup = soup_of(site, f"stories/{RICH_ID}/")
     assert not [a for a in soup.select("a[href]") if a["href"].endswith(".docx")]
 
@@ -207,8 +228,10 @@ def test_story_docx_opt_in_writes_one_file_per_published_story(tmp_path):
     lib = make_library(tmp_path / "lib", story_docx=True)
     site = build_site(lib, tmp_path / "site", search=False)
     written = sorted(p.relative_to(site).as_posix() for p in site.rglob("story.docx"))
-    assert written == [f"stories/{story}/story.docx" for story in ("biaoge-2022", "hezuo-tiaojie-2021",
-                                                                   "jieliu-2019", "qingshi-yishihui-2019")]
+    assert written == [
+        f"stories/{story}/story.docx"
+        for story in ("biaoge-2022", "hezuo-tiaojie-2021", "jieliu-2019", "qingshi-yishihui-2019")
+    ]
     file, soup = soup_of(site, f"stories/{RICH_ID}/")
     [link] = [a for a in soup.select("a[href]") if a["href"].endswith(".docx")]
     assert resolve_link(site, file, link["href"]) == site / "stories" / RICH_ID / "story.docx"
@@ -219,7 +242,8 @@ def test_story_docx_opt_in_writes_one_file_per_published_story(tmp_path):
     first = {p: p.read_bytes() for p in site.rglob("*.docx")}
     again = build_site(lib, tmp_path / "site2", search=False)
     assert {p.relative_to(site): b for p, b in first.items()} == {
-        p.relative_to(again): p.read_bytes() for p in again.rglob("*.docx")}
+        p.relative_to(again): p.read_bytes() for p in again.rglob("*.docx")
+    }
 
 
 def test_handout_docx_false_writes_no_word_file_and_links_none(tmp_path):
@@ -232,17 +256,36 @@ def test_handout_docx_false_writes_no_word_file_and_links_none(tmp_path):
 
 # --- the documents on their own -------------------------------------------------------------------------------
 
+
 def story_part(body: str = "<p>正文。</p>", **changes) -> StoryPart:
-    fields = dict(title="测试故事", kind_label="正面典型", summary="摘要。", methods="民主协商法",
-                  region="浙江省 / 湖州市", date="2022年4月5日", sources=("来源甲",),
-                  url=f"{SITE}stories/ceshi/", body=lambda: body, stamp=dt.date(2022, 6, 7))
+    fields = dict(
+        title="测试故事",
+        kind_label="正面典型",
+        summary="摘要。",
+        methods="民主协商法",
+        region="浙江省 / 湖州市",
+        date="2022年4月5日",
+        sources=("来源甲",),
+        url=f"{SITE}stories/ceshi/",
+        body=lambda: body,
+        stamp=dt.date(2022, 6, 7),
+    )
     return StoryPart(**{**fields, **changes})
 
 
 def handout_part(*stories: StoryPart) -> HandoutPart:
-    return HandoutPart(title="课", summary="", audience="干部", duration=30, methods="民主协商法",
-                       objectives=("目标",), questions=(), cases=tuple(s.title for s in stories),
-                       flow=lambda: "<p>流程。</p>", stories=stories)
+    return HandoutPart(
+        title="课",
+        summary="",
+        audience="干部",
+        duration=30,
+        methods="民主协商法",
+        objectives=("目标",),
+        questions=(),
+        cases=tuple(s.title for s in stories),
+        flow=lambda: "<p>流程。</p>",
+        stories=stories,
+    )
 
 
 def test_documents_are_byte_identical_with_fixed_dates_in_the_package():
@@ -251,7 +294,9 @@ def test_documents_are_byte_identical_with_fixed_dates_in_the_package():
     with zipfile.ZipFile(io.BytesIO(first)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     core = docx.Document(io.BytesIO(first)).core_properties
-    assert core.created.replace(tzinfo=None) == core.modified.replace(tzinfo=None) == dt.datetime(2022, 6, 7)  # the story's latest date, not the build's
+    assert (
+        core.created.replace(tzinfo=None) == core.modified.replace(tzinfo=None) == dt.datetime(2022, 6, 7)
+    )  # the story's latest date, not the build's
     assert handout_docx(handout_part(story_part())) == handout_docx(handout_part(story_part()))
     assert docx.Document(io.BytesIO(handout_docx(handout_part()))).core_properties.created.year == 2000
 
@@ -275,19 +320,26 @@ def test_no_url_means_no_qr_code():
     assert not any("网址" in p.text for p in document.paragraphs)
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<h2>甲</h2><h4>乙</h4><h6>丙</h6>", [("Heading 2", "甲"), ("Heading 4", "乙"), ("Heading 4", "丙")]),
-    ("<ol><li>一<ul><li>二<ol><li>三<ul><li>四</li></ul></li></ol></li></ul></li></ol>",
-     [("List Number", "一"), ("List Bullet 2", "二"), ("List Number 3", "三"), ("List Bullet 3", "四")]),
-    ("<blockquote><p>引一</p><p>引二</p></blockquote><p>后</p>",
-     [("Quote", "引一"), ("Quote", "引二"), ("Normal", "后")]),
-    ("<p>一行<br>二行</p>", [("Normal", "一行\n二行")]),
-    ("<p>图：<img src='a.png' alt='晒场'>完</p>", [("Normal", "图：［图：晒场］完")]),
-    ("<p>甲<script>alert(1)</script><svg><title>x</title></svg>乙</p>", [("Normal", "甲乙")]),
-    ("<p>注<sup>1</sup></p>", [("Normal", "注1")]),
-    ("<p>&lt;不是标签&gt; &amp; 全角　空格</p>", [("Normal", "<不是标签> & 全角　空格")]),
-    ("<div>没有段落的文字</div>", [("Normal", "没有段落的文字")]),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<h2>甲</h2><h4>乙</h4><h6>丙</h6>", [("Heading 2", "甲"), ("Heading 4", "乙"), ("Heading 4", "丙")]),
+        (
+            "<ol><li>一<ul><li>二<ol><li>三<ul><li>四</li></ul></li></ol></li></ul></li></ol>",
+            [("List Number", "一"), ("List Bullet 2", "二"), ("List Number 3", "三"), ("List Bullet 3", "四")],
+        ),
+        (
+            "<blockquote><p>引一</p><p>引二</p></blockquote><p>后</p>",
+            [("Quote", "引一"), ("Quote", "引二"), ("Normal", "后")],
+        ),
+        ("<p>一行<br>二行</p>", [("Normal", "一行\n二行")]),
+        ("<p>图：<img src='a.png' alt='晒场'>完</p>", [("Normal", "图：［图：晒场］完")]),
+        ("<p>甲<script>alert(1)</script><svg><title>x</title></svg>乙</p>", [("Normal", "甲乙")]),
+        ("<p>注<sup>1</sup></p>", [("Normal", "注1")]),
+        ("<p>&lt;不是标签&gt; &amp; 全角　空格</p>", [("Normal", "<不是标签> & 全角　空格")]),
+        ("<div>没有段落的文字</div>", [("Normal", "没有段落的文字")]),
+    ],
+)
 def test_html_to_docx_general_cases(html, expected):
     document = docx.Document()
     HtmlToDocx(document).feed_all(html)
@@ -305,8 +357,9 @@ def test_html_to_docx_heading_levels_do_not_drift_with_the_position_in_the_html(
 
 def test_html_to_docx_tables_of_uneven_rows_and_a_table_without_rows():
     document = docx.Document()
-    HtmlToDocx(document).feed_all("<table><tr><th>甲</th><th>乙</th><th>丙</th></tr><tr><td>1</td></tr></table>"
-                                  "<table></table><p>表后</p>")
+    HtmlToDocx(document).feed_all(
+        "<table><tr><th>甲</th><th>乙</th><th>丙</th></tr><tr><td>1</td></tr></table><table></table><p>表后</p>"
+    )
     [table] = document.tables
     assert [[c.text for c in row.cells] for row in table.rows] == [["甲", "乙", "丙"], ["1", "", ""]]
     assert [p.text for p in document.paragraphs] == ["表后"]
@@ -315,14 +368,24 @@ def test_html_to_docx_tables_of_uneven_rows_and_a_table_without_rows():
 def test_the_cache_key_follows_every_input_and_a_cached_document_is_reused(tmp_path):
     base = DocxJob("story", story_part())
     assert base.key() == DocxJob("story", story_part()).key()
-    for changed in (story_part("<p>正文改了。</p>"), story_part(title="新题"), story_part(url=None),
-                    story_part(sources=("来源乙",)), story_part(stamp=dt.date(2023, 1, 1))):
+    for changed in (
+        story_part("<p>正文改了。</p>"),
+        story_part(title="新题"),
+        story_part(url=None),
+        story_part(sources=("来源乙",)),
+        story_part(stamp=dt.date(2023, 1, 1)),
+    ):
         assert DocxJob("story", changed).key() != base.key()
-    assert DocxJob("handout", handout_part(story_part())).key() != DocxJob(
-        "handout", handout_part(story_part("<p>别的</p>"))).key()
+    assert (
+        DocxJob("handout", handout_part(story_part())).key()
+        != DocxJob("handout", handout_part(story_part("<p>别的</p>"))).key()
+    )
     jobs = {"stories/ceshi/story.docx": base}
     assert write_docx_files(jobs, tmp_path / "a", tmp_path / "cache") == 1
     assert write_docx_files(jobs, tmp_path / "b", tmp_path / "cache") == 0
-    assert (tmp_path / "a" / "stories/ceshi/story.docx").read_bytes() == (
-        tmp_path / "b" / "stories/ceshi/story.docx").read_bytes() == base.build()
+    assert (
+        (tmp_path / "a" / "stories/ceshi/story.docx").read_bytes()
+        == (tmp_path / "b" / "stories/ceshi/story.docx").read_bytes()
+        == base.build()
+    )
     assert write_docx_files(jobs, tmp_path / "c", None) == 1  # no cache: still written

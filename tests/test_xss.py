@@ -6,6 +6,7 @@ build stops on them — asserted below. Preview mode (what `make serve` uses) is
 with checker errors are still rendered, so it is exactly what a story that slipped past review looks like: the
 same renderer, sanitiser, templates and theme as the public build.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,9 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from conftest import FIXTURES, REPO
+from mkdocs.exceptions import Abort
 from sitebuild import build_site, html_files, page, parse
 
 PAYLOADS: list[dict] = json.loads((FIXTURES / "xss" / "payloads.json").read_text(encoding="utf-8"))
@@ -27,11 +27,50 @@ BREAKOUT = '"></title></textarea><script>alert(1)</script>'
 ENTITY_BREAKOUT = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 FRONT_MATTER_ID = "xss-front-matter"
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster", "xlink:href",
-                  "codebase", "cite", "lowsrc", "dynsrc", "ping", "manifest", "srcset"}
-EMBEDDING = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "input", "button",
-             "textarea", "select", "isindex", "link", "style", "meta", "svg", "math", "template", "noscript",
-             "video", "audio", "source", "marquee"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "srcdoc",
+    "background",
+    "poster",
+    "xlink:href",
+    "codebase",
+    "cite",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+    "manifest",
+    "srcset",
+}
+EMBEDDING = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "isindex",
+    "link",
+    "style",
+    "meta",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "video",
+    "audio",
+    "source",
+    "marquee",
+}
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
 
@@ -151,8 +190,11 @@ def executable_forms(site: Path, file: Path, soup, content_selector: str | None 
         src = script.get("src")
         if src is not None:
             target = ((site / src.lstrip("/")) if src.startswith("/") else (file.parent / src)).resolve()
-            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src.strip(), re.I) or not target.is_file() \
-                    or site.resolve() not in target.parents:
+            if (
+                re.match(r"^[a-z][a-z0-9+.-]*:|^//", src.strip(), re.I)
+                or not target.is_file()
+                or site.resolve() not in target.parents
+            ):
                 found.append(f"script src={src!r}")
         elif kind == "application/json" and script.get("id") == "__config":
             continue
@@ -219,7 +261,9 @@ def test_the_detector_sees_unsanitised_payloads(hostile_site):
     from exemplars.site.render import BodyRenderer
 
     inert = {
-        "md-code-span", "md-autolink", "md-title-attribute-break",  # Markdown renders them as text or a safe link
+        "md-code-span",
+        "md-autolink",
+        "md-title-attribute-break",  # Markdown renders them as text or a safe link
         "md-html-block-markdown",  # no md_in_html: the link inside stays literal text
         "img-onerror-slashes",  # HTML parses `x/onerror=alert(1)` as the src value
         "div-onclick-entity-name",  # entities are not decoded in attribute names
@@ -231,8 +275,9 @@ def test_the_detector_sees_unsanitised_payloads(hostile_site):
     missed = []
     for item in PAYLOADS:
         body = renderer.render(f"正文。\n\n{item['payload']}\n", "stories/x.md", "stories/x/")
-        raw = BeautifulSoup(shell.replace('<div class="ex-story__body">', '<div class="ex-story__body">' + body, 1),
-                            "lxml")
+        raw = BeautifulSoup(
+            shell.replace('<div class="ex-story__body">', '<div class="ex-story__body">' + body, 1), "lxml"
+        )
         if not executable_forms(hostile_site, file, raw, ".ex-story__body"):
             missed.append(item["name"])
     assert executable_forms(hostile_site, file, parse(file), ".ex-story__body") == []
@@ -286,9 +331,16 @@ def test_preview_diagnostics_show_payloads_as_text(hostile_site):
 
 def blocked_counts(site: Path) -> tuple[int, int]:
     """(payloads tried, payloads with no executable form on their page) — the figures for the closing note."""
-    blocked = sum(1 for index, _ in enumerate(PAYLOADS, 1)
-                  if not executable_forms(site, page(site, f"stories/{story_id(index)}/"),
-                                          parse(page(site, f"stories/{story_id(index)}/")), ".ex-story__body"))
+    blocked = sum(
+        1
+        for index, _ in enumerate(PAYLOADS, 1)
+        if not executable_forms(
+            site,
+            page(site, f"stories/{story_id(index)}/"),
+            parse(page(site, f"stories/{story_id(index)}/")),
+            ".ex-story__body",
+        )
+    )
     return len(PAYLOADS), blocked
 
 
@@ -347,8 +399,9 @@ def test_the_browser_check_can_fail(tmp_path, browser):
     """The instrumentation sees a script that does run (so a silent result above means something)."""
     from browser import serve
 
-    (tmp_path / "index.html").write_text("<!doctype html><p>x</p><img src=nothing.png onerror=alert(1)>",
-                                         encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><p>x</p><img src=nothing.png onerror=alert(1)>", encoding="utf-8"
+    )
     context = browser.new_context(bypass_csp=True)
     context.add_init_script(INSTRUMENT)
     try:

@@ -4,6 +4,7 @@ Both PyYAML loaders are exercised (libyaml when installed, and the pure-Python o
 diagnosis must not depend on which parser gave up where. A property test feeds many broken front matters and
 asserts every E-YAML-SYNTAX message starts in Chinese and points inside the front matter.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,12 @@ import re
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exemplars import load
 from exemplars.load import parse_record
-
-from conftest import FIXTURES
 
 GOOD = (FIXTURES / "library" / "stories" / "henan" / "jieliu-2019.md").read_text(encoding="utf-8")
 HEAD, BODY = GOOD.split("---\n")[1], "---\n".join(GOOD.split("---\n")[2:])
@@ -41,7 +41,7 @@ def parser(request, monkeypatch):
 def with_line(index: int, line: str, replace: bool = True) -> str:
     """The good story with front-matter line `index` (0-based) replaced by (or preceded by) `line`."""
     lines = list(HEAD_LINES)
-    lines[index:index + 1 if replace else index] = [line]
+    lines[index : index + 1 if replace else index] = [line]
     return "---\n" + "\n".join(lines) + "\n---\n" + BODY
 
 
@@ -56,24 +56,41 @@ LAST = len(HEAD_LINES) - 1
 CASES = {
     "tab-indented list": (
         "---\nid: tab-2019\ntitle: 标题\nmethods:\n\t- minzhu-xieshang\n\t- 为民谋利法\nkind: exemplar\n---\n",
-        5, ["Tab", "空格"]),
+        5,
+        ["Tab", "空格"],
+    ),
     "tab before a nested key": (
         "---\nid: tab-2019\nsources:\n  - title: 来源\n\t  url: https://x.cn/\nkind: exemplar\n---\n",
-        5, ["Tab", "空格"]),
+        5,
+        ["Tab", "空格"],
+    ),
     "full-width colon after title": (with_line(TITLE, "title：石桥村调解室"), TITLE + 2, ["`title`", "全角冒号"]),
     "full-width colon on the first line": (with_line(0, "id：abc-2019"), 2, ["`id`", "全角冒号"]),
-    "full-width colon on the last line": (with_line(LAST + 1, "author：林晓", replace=False), LAST + 3,
-                                          ["`author`", "全角冒号"]),
+    "full-width colon on the last line": (
+        with_line(LAST + 1, "author：林晓", replace=False),
+        LAST + 3,
+        ["`author`", "全角冒号"],
+    ),
     "full-width colon after a Chinese key": (with_line(TITLE, "标题：石桥村"), TITLE + 2, ["`标题`", "全角冒号"]),
     "no space after the colon": (with_line(TITLE, "title:石桥村调解室"), TITLE + 2, ["`title:`", "空格"]),
     "no space on the last line": (with_line(LAST + 1, "author:林晓", replace=False), LAST + 3, ["`author:`", "空格"]),
     "no space, the only line": ("---\ntitle:石桥村\n---\n正文\n", 2, ["`title:`", "空格"]),
-    "unquoted colon-space in a value": (with_line(TITLE, "title: 石桥村: 一次调解"), TITLE + 2, ["`title`", "引号", "“: ”"]),
+    "unquoted colon-space in a value": (
+        with_line(TITLE, "title: 石桥村: 一次调解"),
+        TITLE + 2,
+        ["`title`", "引号", "“: ”"],
+    ),
     "unquoted colon-space in a list item": (
-        "---\nid: q-2019\nsources:\n  - title: 人民日报: 头版\nkind: exemplar\n---\n", 4, ["`title`", "引号"]),
+        "---\nid: q-2019\nsources:\n  - title: 人民日报: 头版\nkind: exemplar\n---\n",
+        4,
+        ["`title`", "引号"],
+    ),
     "value only partly quoted": (with_line(TITLE, 'title: "石桥村"调解室'), TITLE + 2, ["`title`", "引号", "调解室"]),
     "full-width space as indentation": (
-        "---\nid: w-2019\nmethods:\n\u3000- minzhu-xieshang\nkind: exemplar\n---\n", 4, ["全角空格"]),
+        "---\nid: w-2019\nmethods:\n\u3000- minzhu-xieshang\nkind: exemplar\n---\n",
+        4,
+        ["全角空格"],
+    ),
     "a key indented too far": (with_line(TITLE, "  title: 石桥村"), TITLE + 2, ["缩进", "`title`"]),
     "unclosed double quote": (with_line(TITLE, 'title: "石桥村调解室'), TITLE + 2, ["引号"]),
     "unclosed bracket": (with_line(TITLE, "tags: [调解, 村规"), TITLE + 2, ["方括号"]),
@@ -112,16 +129,39 @@ def test_the_old_fixture_still_points_at_the_unclosed_quote(parser):
 
 
 # --- every syntax error: Chinese first, a line inside the front matter ----------------------------------------
-MUTATIONS = st.sampled_from([
-    lambda l: "\t" + l, lambda l: l.replace(": ", "：", 1), lambda l: l.replace(": ", ":", 1),
-    lambda l: l + ": 多余", lambda l: l.replace(": ", ': "', 1), lambda l: l.replace(": ", ": [", 1),
-    lambda l: l.replace(": ", ": {", 1), lambda l: "  " + l, lambda l: l + ' "x"', lambda l: l.replace(": ", ": @", 1),
-    lambda l: l.replace(": ", ": `", 1), lambda l: l.replace(": ", ": %", 1), lambda l: l.replace(": ", ": &", 1),
-    lambda l: l.replace(": ", ": *", 1), lambda l: l.replace(": ", ": !", 1), lambda l: l.replace(": ", ": |x", 1),
-    lambda l: l.replace(": ", ': "\\q', 1), lambda l: "- " + l, lambda l: "? " + l, lambda l: "\u3000" + l,
-    lambda l: l + "\x07", lambda l: "---", lambda l: "...", lambda l: "%YAML 1.1", lambda l: l.replace(":", ""),
-    lambda l: l + "\n\t", lambda l: l.replace("- ", "-\t", 1), lambda l: l + " #", lambda l: "]" + l,
-])
+MUTATIONS = st.sampled_from(
+    [
+        lambda l: "\t" + l,
+        lambda l: l.replace(": ", "：", 1),
+        lambda l: l.replace(": ", ":", 1),
+        lambda l: l + ": 多余",
+        lambda l: l.replace(": ", ': "', 1),
+        lambda l: l.replace(": ", ": [", 1),
+        lambda l: l.replace(": ", ": {", 1),
+        lambda l: "  " + l,
+        lambda l: l + ' "x"',
+        lambda l: l.replace(": ", ": @", 1),
+        lambda l: l.replace(": ", ": `", 1),
+        lambda l: l.replace(": ", ": %", 1),
+        lambda l: l.replace(": ", ": &", 1),
+        lambda l: l.replace(": ", ": *", 1),
+        lambda l: l.replace(": ", ": !", 1),
+        lambda l: l.replace(": ", ": |x", 1),
+        lambda l: l.replace(": ", ': "\\q', 1),
+        lambda l: "- " + l,
+        lambda l: "? " + l,
+        lambda l: "\u3000" + l,
+        lambda l: l + "\x07",
+        lambda l: "---",
+        lambda l: "...",
+        lambda l: "%YAML 1.1",
+        lambda l: l.replace(":", ""),
+        lambda l: l + "\n\t",
+        lambda l: l.replace("- ", "-\t", 1),
+        lambda l: l + " #",
+        lambda l: "]" + l,
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -152,11 +192,14 @@ def comment_warnings(text: str) -> list:
     return [(p.line, p.message) for p in record.problems if p.code == "W-YAML-COMMENT"], record
 
 
-@pytest.mark.parametrize("line, kept, dropped", [
-    ("title: 石桥村#1号调解室 #调解", "石桥村#1号调解室", "#调解"),
-    ("title: 余村议事会 # 第二期", "余村议事会", "# 第二期"),
-    ("summary: 他们先开会，再表决 #第二期", "他们先开会，再表决", "#第二期"),
-])
+@pytest.mark.parametrize(
+    "line, kept, dropped",
+    [
+        ("title: 石桥村#1号调解室 #调解", "石桥村#1号调解室", "#调解"),
+        ("title: 余村议事会 # 第二期", "余村议事会", "# 第二期"),
+        ("summary: 他们先开会，再表决 #第二期", "他们先开会，再表决", "#第二期"),
+    ],
+)
 def test_text_cut_at_space_hash_warns(parser, line, kept, dropped):
     warnings, record = comment_warnings(with_line(TITLE, line))
     assert [w[0] for w in warnings] == [TITLE + 2]
@@ -171,15 +214,18 @@ def test_a_value_that_is_all_comment_warns_too(parser):
     assert record.meta["title"] is None  # check then also says the title is empty
 
 
-@pytest.mark.parametrize("head", [
-    'title: "石桥村 #1号调解室"',  # quoted: nothing is cut
-    "title: '石桥村 #1号调解室'",
-    "title: 石桥村#1号调解室",  # no space before #: part of the text
-    "# 整行注释\ntitle: 石桥村",  # a comment line of its own
-    "title: 石桥村\n# 注释",
-    "title: 石桥村\nduration_note: 120 # 分钟",  # a number: nothing textual is lost
-    "title: 石桥村\ndate_note: 2019-06-12 # 大约",  # a date
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        'title: "石桥村 #1号调解室"',  # quoted: nothing is cut
+        "title: '石桥村 #1号调解室'",
+        "title: 石桥村#1号调解室",  # no space before #: part of the text
+        "# 整行注释\ntitle: 石桥村",  # a comment line of its own
+        "title: 石桥村\n# 注释",
+        "title: 石桥村\nduration_note: 120 # 分钟",  # a number: nothing textual is lost
+        "title: 石桥村\ndate_note: 2019-06-12 # 大约",  # a date
+    ],
+)
 def test_no_warning_where_nothing_is_cut(parser, head):
     text = "---\n" + head + "\n---\n正文\n"
     warnings, record = comment_warnings(text)
@@ -187,8 +233,13 @@ def test_no_warning_where_nothing_is_cut(parser, head):
 
 
 def test_comment_cut_through_the_cli(library_copy, cli):
-    root = library_copy({"stories/zhejiang/cut.md": with_line(TITLE, "title: 石桥村#1号调解室 #调解")
-                         .replace("id: jieliu-2019", "id: cut-2019")})
+    root = library_copy(
+        {
+            "stories/zhejiang/cut.md": with_line(TITLE, "title: 石桥村#1号调解室 #调解").replace(
+                "id: jieliu-2019", "id: cut-2019"
+            )
+        }
+    )
     result = cli("check", "--root", str(root), "stories/zhejiang/cut.md", cwd=root)
     assert result.returncode == 0  # a warning
     assert f"stories/zhejiang/cut.md:{TITLE + 2}: 警告 W-YAML-COMMENT:" in result.stdout

@@ -6,6 +6,7 @@ the English text for a phrase it does not know (a newer Python's new wording), s
 test (tests/test_cli_chinese.py) runs the real command and fails on any stock argparse phrase it sees.
 The phrases are argparse's exact msgids (Python 3.10–3.13); %-placeholders are kept as they are.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ ZH = {
     "ignored explicit argument %r": "忽略了显式给出的值 %r",
     "unexpected option string: %s": "意外的选项：%s",
     "unknown parser %(parser_name)r (choices: %(choices)s)": "没有命令 %(parser_name)r（可用命令：%(choices)s）",
-    "argument \"-\" with mode %r": "模式为 %r 的参数“-”",
+    'argument "-" with mode %r': "模式为 %r 的参数“-”",
     "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
     "%r is not callable": "%r 不可调用",
 }

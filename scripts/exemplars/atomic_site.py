@@ -5,6 +5,7 @@ it was and removes its temporary folder. The build itself is `mkdocs build --str
 never imports MkDocs. The swap is two renames within one folder: the old site is moved aside, the new one moved in,
 and only then is the old one deleted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,22 @@ def build_site_atomically(root: Path, site: Path, extra_args: tuple[str, ...] = 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-                                  "-d", str(temp), *extra_args], cwd=root, env=env)
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-f",
+                str(root / "mkdocs.yml"),
+                "-d",
+                str(temp),
+                *extra_args,
+            ],
+            cwd=root,
+            env=env,
+        )
         status = child.wait()
         child = None
         if status != 0:
@@ -85,7 +100,9 @@ def _swap(new: Path, site: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build-site", description="构建公开网站：先构建到临时目录，成功后才替换 site/。")
+    parser = argparse.ArgumentParser(
+        prog="build-site", description="构建公开网站：先构建到临时目录，成功后才替换 site/。"
+    )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="含 mkdocs.yml 的目录（默认：当前目录）")
     parser.add_argument("--site", type=Path, help="输出目录（默认：ROOT/site）")
     args = parser.parse_args(argv)

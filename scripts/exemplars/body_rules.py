@@ -3,6 +3,7 @@
 Lines inside fenced code blocks and inline code spans are skipped by the markup rules: Markdown renders them as
 escaped text. Personal numbers are looked for on every line: escaped text is still read.
 """
+
 from __future__ import annotations
 
 import html

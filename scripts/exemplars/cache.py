@@ -8,6 +8,7 @@ out of its key breaks that promise; old entries are never evicted, only orphaned
 cannot be opened or written (read-only checkout, full disk, corrupt file) is skipped, never fatal: it only ever
 makes builds faster.
 """
+
 from __future__ import annotations
 
 import hashlib

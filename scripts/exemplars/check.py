@@ -1,4 +1,5 @@
 """`exemplars check`: every rule over a loaded Library, as a list of Diagnostics. Read-only, never raises."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -38,8 +39,16 @@ def _method_clashes(library: Library) -> list[Diagnostic]:
         for what, ref in [("id", method.id), ("名称", method.name), *(("别名", a) for a in method.aliases)]:
             if ref in owner and owner[ref][0] != method.id:
                 other_id, other_path = owner[ref]
-                diags.append(Diagnostic.make("E-METHOD-NAME-CLASH", method.path, 1, what=what, value=ref,
-                                             other=f"{other_path} 的方法 `{other_id}`"))
+                diags.append(
+                    Diagnostic.make(
+                        "E-METHOD-NAME-CLASH",
+                        method.path,
+                        1,
+                        what=what,
+                        value=ref,
+                        other=f"{other_path} 的方法 `{other_id}`",
+                    )
+                )
             owner.setdefault(ref, (method.id, method.path))
     return diags
 
@@ -58,8 +67,16 @@ def _story_references(library: Library) -> list[Diagnostic]:
             method_id = library.resolve_method(ref)
             if method_id is None:
                 guess = closest(ref, list(library.method_refs))
-                diags.append(Diagnostic.make("E-METHOD-UNKNOWN", record.path, line, value=ref,
-                                             suggestion=did_you_mean(guess), choices=choices))
+                diags.append(
+                    Diagnostic.make(
+                        "E-METHOD-UNKNOWN",
+                        record.path,
+                        line,
+                        value=ref,
+                        suggestion=did_you_mean(guess),
+                        choices=choices,
+                    )
+                )
             elif method_id in seen:
                 diags.append(Diagnostic.make("E-METHOD-DUPLICATE", record.path, line, value=ref))
             else:
@@ -69,8 +86,15 @@ def _story_references(library: Library) -> list[Diagnostic]:
             if ref == values.get("id") or ref in values.get("aliases", ()):
                 diags.append(Diagnostic.make("E-RELATED-SELF", record.path, line))
             elif ref not in known_ids:
-                diags.append(Diagnostic.make("E-RELATED-UNKNOWN", record.path, line, value=ref,
-                                             suggestion=did_you_mean(closest(ref, sorted(known_ids)))))
+                diags.append(
+                    Diagnostic.make(
+                        "E-RELATED-UNKNOWN",
+                        record.path,
+                        line,
+                        value=ref,
+                        suggestion=did_you_mean(closest(ref, sorted(known_ids))),
+                    )
+                )
     return diags
 
 
@@ -93,8 +117,9 @@ def _duplicate_ids(library: Library) -> list[Diagnostic]:
             others = [f"{r.path}:{ln} 的 {w}" for r, w, ln in holders if (r.path, ln) != (record.path, line)]
             if not others:
                 continue
-            diags.append(Diagnostic.make("E-ID-DUPLICATE", record.path, line, what=what, value=value,
-                                         other="、".join(others)))
+            diags.append(
+                Diagnostic.make("E-ID-DUPLICATE", record.path, line, what=what, value=value, other="、".join(others))
+            )
     return diags
 
 
@@ -136,27 +161,40 @@ def _source_is_public(library: Library, record: Record) -> tuple[bool, str]:
     return values.get("status") == "published", f"已发布的{what}"
 
 
-def _cited(library: Library, names: _Names, record: Record, kind: str, ref: str, line: int,
-           unknown: tuple[str, dict]) -> list[Diagnostic]:
+def _cited(
+    library: Library, names: _Names, record: Record, kind: str, ref: str, line: int, unknown: tuple[str, dict]
+) -> list[Diagnostic]:
     """The rules every reference to a story or lesson obeys, wherever it is written."""
     found = names.resolve(kind, ref)
     if found is None:
         code, args = unknown
-        return [Diagnostic.make(code, record.path, line, value=ref, what=_WHAT[kind],
-                                suggestion=names.suggestion(kind, ref), **args)]
+        return [
+            Diagnostic.make(
+                code, record.path, line, value=ref, what=_WHAT[kind], suggestion=names.suggestion(kind, ref), **args
+            )
+        ]
     current, status = found
     diags = []
     if current != ref:
-        diags.append(Diagnostic.make("W-CITE-ALIAS", record.path, line, value=ref, current=current,
-                                     what=_WHAT[kind]))
+        diags.append(Diagnostic.make("W-CITE-ALIAS", record.path, line, value=ref, current=current, what=_WHAT[kind]))
     if status == "withdrawn":
         diags.append(Diagnostic.make("W-CITE-WITHDRAWN", record.path, line, value=current))
     elif status in ("draft", "review"):
         public, source = _source_is_public(library, record)
         if public:
             label = (STATUSES if kind == "story" else LESSON_STATUSES)[status]
-            diags.append(Diagnostic.make("E-CITE-UNPUBLISHED", record.path, line, source=source, what=_WHAT[kind],
-                                         value=current, status=status, status_label=label))
+            diags.append(
+                Diagnostic.make(
+                    "E-CITE-UNPUBLISHED",
+                    record.path,
+                    line,
+                    source=source,
+                    what=_WHAT[kind],
+                    value=current,
+                    status=status,
+                    status_label=label,
+                )
+            )
     return diags
 
 
@@ -217,9 +255,16 @@ def _region_spellings(library: Library) -> list[Diagnostic]:
         for name in ranked[1:]:
             for story in users[(parent, name)]:
                 record_line = _line_for(library, story.path, "region")
-                diags.append(Diagnostic.make(
-                    "W-REGION-SPELLING", story.path, record_line, value="/".join((*parent, name)),
-                    other="/".join((*parent, preferred)), where=example.path))
+                diags.append(
+                    Diagnostic.make(
+                        "W-REGION-SPELLING",
+                        story.path,
+                        record_line,
+                        value="/".join((*parent, name)),
+                        other="/".join((*parent, preferred)),
+                        where=example.path,
+                    )
+                )
     return diags
 
 
@@ -236,8 +281,9 @@ def _review_rules(library: Library) -> list[Diagnostic]:
                 continue
             diags.append(Diagnostic.make("E-REVIEW-MISSING", record.path, record.line_of("status")))
         elif values.get("author") and _same_person(reviewer, values["author"]):
-            diags.append(Diagnostic.make("E-REVIEW-SELF", record.path, record.line_of("reviewed_by"),
-                                         reviewer=reviewer))
+            diags.append(
+                Diagnostic.make("E-REVIEW-SELF", record.path, record.line_of("reviewed_by"), reviewer=reviewer)
+            )
         diags.extend(_publication_date_rules(record, values))
     return diags
 
@@ -250,8 +296,15 @@ def _publication_date_rules(record, values: dict) -> list[Diagnostic]:
             return []
         return [Diagnostic.make("W-PUBLISHED-MISSING", record.path, record.line_of("status"))]
     if happened is not None and published < happened:
-        return [Diagnostic.make("E-PUBLISHED-BEFORE-DATE", record.path, record.line_of("published"),
-                                value=published.isoformat(), date=happened.isoformat())]
+        return [
+            Diagnostic.make(
+                "E-PUBLISHED-BEFORE-DATE",
+                record.path,
+                record.line_of("published"),
+                value=published.isoformat(),
+                date=happened.isoformat(),
+            )
+        ]
     return []
 
 
@@ -267,12 +320,28 @@ def _cautionary_rules(library: Library) -> list[Diagnostic]:
         region = values.get("region")
         if region and below_city(region):
             allowed = "直辖市或特别行政区本身（只写一级）" if city_level(region) == 1 else "地市级（写两级）"
-            diags.append(Diagnostic.make(f"{prefix}-CAUTIONARY-REGION", record.path, record.line_of("region"),
-                                         value="/".join(region), allowed=allowed, cut=cut_to_city(region)))
+            diags.append(
+                Diagnostic.make(
+                    f"{prefix}-CAUTIONARY-REGION",
+                    record.path,
+                    record.line_of("region"),
+                    value="/".join(region),
+                    allowed=allowed,
+                    cut=cut_to_city(region),
+                )
+            )
         for field in ("title", "summary"):
             for name in full_names(values.get(field) or ""):
-                diags.append(Diagnostic.make(f"{prefix}-CAUTIONARY-NAME", record.path, record.line_of(field),
-                                             field=field, value=name, anonymous=name[0] + "某某"))
+                diags.append(
+                    Diagnostic.make(
+                        f"{prefix}-CAUTIONARY-NAME",
+                        record.path,
+                        record.line_of(field),
+                        field=field,
+                        value=name,
+                        anonymous=name[0] + "某某",
+                    )
+                )
     return diags
 
 

@@ -5,6 +5,7 @@ One parser for everyone: the checker verifies what it finds, `exemplars mv` rewr
 citations as cards. What Markdown shows as code (fenced blocks, inline code spans) is not a citation.
 Scanning is a single pass over the text (plus a C-speed pre-check), because it runs on every file.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -56,8 +57,16 @@ def find_citations(text: str) -> list[Citation]:
             continue
         for match in CITATION.finditer(line):
             offset = starts[line_no - 1] + match.start()
-            found.append(Citation(kind=match.group(1), id=match.group(2), line=line_no, col=match.start() + 1,
-                                  start=offset, end=offset + len(match.group(0))))
+            found.append(
+                Citation(
+                    kind=match.group(1),
+                    id=match.group(2),
+                    line=line_no,
+                    col=match.start() + 1,
+                    start=offset,
+                    end=offset + len(match.group(0)),
+                )
+            )
     return found
 
 

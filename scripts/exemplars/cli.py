@@ -1,4 +1,5 @@
 """The `exemplars` command: a thin layer over the library model. Editors read its output, so it speaks Chinese."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,6 @@ from .check import check_library, filter_to_paths
 from .diagnostics import format_diagnostics, summary_line
 from .filenames import unchecked_paths
 from .fsutil import create_exclusive, replace_atomic
-
 from .library import closest, find_root, load_library
 from .messages import codes_table, did_you_mean
 from .preview_address import preview_address
@@ -46,8 +46,9 @@ class _CommandListFormatter(argparse.HelpFormatter):
         super().add_argument(action)
         if action.help is not argparse.SUPPRESS and hasattr(action, "_get_subactions"):
             longest = max((len(self._format_action_invocation(sub)) for sub in action._get_subactions()), default=0)
-            self._action_max_length = max(self._action_max_length,
-                                          longest + self._current_indent + self._indent_increment)
+            self._action_max_length = max(
+                self._action_max_length, longest + self._current_indent + self._indent_increment
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,23 +69,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_zh.install()  # before the first parser: its "-h" help and section titles are translated on creation
-    parser = ChineseParser(prog="exemplars", description="典型示范故事库：检查、新建故事和课程，导出字段规范。",
-                           formatter_class=_CommandListFormatter)
+    parser = ChineseParser(
+        prog="exemplars",
+        description="典型示范故事库：检查、新建故事和课程，导出字段规范。",
+        formatter_class=_CommandListFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"exemplars {__version__}", help="显示版本号并退出")
     parser.add_argument("--root", type=Path, help="故事库根目录（默认：向上查找含 mkdocs.yml 或 stories/ 的目录）")
     common = ChineseParser(add_help=False)
     common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="故事库根目录")
     sub = parser.add_subparsers(title="命令", metavar="命令", parser_class=ChineseParser)
 
-    check = sub.add_parser("check", parents=[common], help="检查故事库（只读，不修改任何文件）", description="检查全部或指定的文件；引用仍对照全库解析。")
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="检查故事库（只读，不修改任何文件）",
+        description="检查全部或指定的文件；引用仍对照全库解析。",
+    )
     check.add_argument("paths", nargs="*", type=Path, help="只报告这些文件或目录的问题")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="输出格式：text（默认）、json、github（GitHub Actions 注解）")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="输出格式：text（默认）、json、github（GitHub Actions 注解）",
+    )
     check.add_argument("--strict", action="store_true", help="有警告也以失败退出")
-    check.add_argument("--watch", action="store_true", help="保存文件后自动重新检查（监视 stories/、methods/、lessons/；Ctrl-C 退出）")
+    check.add_argument(
+        "--watch", action="store_true", help="保存文件后自动重新检查（监视 stories/、methods/、lessons/；Ctrl-C 退出）"
+    )
     check.set_defaults(handler=cmd_check)
 
-    new = sub.add_parser("new", parents=[common], help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。")
+    new = sub.add_parser(
+        "new", parents=[common], help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。"
+    )
     new.add_argument("--title", help="标题")
     new.add_argument("--kind", help="exemplar（正面典型）或 cautionary（反面典型）")
     new.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复")
@@ -94,8 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--author", help="作者（默认取 git 的 user.name）")
     new.set_defaults(handler=cmd_new)
 
-    lesson = sub.add_parser("new-lesson", parents=[common], help="新建一个课程（教案）草稿",
-                            description="按字段规范生成课程文件，正文按讲授顺序为每个故事插入一张卡片；缺少的参数会逐项询问。")
+    lesson = sub.add_parser(
+        "new-lesson",
+        parents=[common],
+        help="新建一个课程（教案）草稿",
+        description="按字段规范生成课程文件，正文按讲授顺序为每个故事插入一张卡片；缺少的参数会逐项询问。",
+    )
     lesson.add_argument("--title", help="课程标题")
     lesson.add_argument("--audience", help="培训对象，如 新任村（社区）党组织书记")
     lesson.add_argument("--duration", help="时长（分钟）")
@@ -110,9 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
     schema.add_argument("-o", "--output", type=Path, help="写入文件（默认输出到终端）")
     schema.set_defaults(handler=cmd_schema)
-    mv = sub.add_parser("mv", parents=[common], help="安全地修改故事或课程的 id（保留旧标识，改写全部引用）",
-                        description="把故事或课程的 id 从 OLD 改为 NEW：旧 id 加入 aliases（旧网址继续跳转），"
-                                    "库中所有引用随之改写，文件以 id 命名时一并改名；其余每个字节保持不变。")
+    mv = sub.add_parser(
+        "mv",
+        parents=[common],
+        help="安全地修改故事或课程的 id（保留旧标识，改写全部引用）",
+        description="把故事或课程的 id 从 OLD 改为 NEW：旧 id 加入 aliases（旧网址继续跳转），"
+        "库中所有引用随之改写，文件以 id 命名时一并改名；其余每个字节保持不变。",
+    )
     mv.add_argument("old", metavar="OLD", help="现在的 id")
     mv.add_argument("new", metavar="NEW", help="新的 id")
     mv.add_argument("--kind", choices=("story", "lesson"), help="只在故事（story）或课程（lesson）中查找 OLD")
@@ -121,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     codes = sub.add_parser("codes", help="列出全部检查代码及含义")
     codes.set_defaults(handler=lambda args: print(codes_table()) or EXIT_OK)
     from . import import_cmd, publish, stats, status  # editors' workflow commands register themselves
+
     status.register(sub, common)
     publish.register(sub, common)
     stats.register(sub, common)
@@ -143,14 +169,16 @@ def cmd_check(args) -> int:
             raise UsageError(f"找不到 {path}")
     if getattr(args, "watch", False):
         from .watch import watch_check
+
         return watch_check(root, args.paths, args.format)
     library = load_library(root)
     diags = check_library(library)
     files = len(library.all_records)
     if args.paths:
         diags = filter_to_paths(diags, root, args.paths)
-        diags += unchecked_paths(root, args.paths, {r.path for r in library.all_records},
-                                 {d.path for d in library.misnamed})  # a file it ignored is never "no problems"
+        diags += unchecked_paths(
+            root, args.paths, {r.path for r in library.all_records}, {d.path for d in library.misnamed}
+        )  # a file it ignored is never "no problems"
     output = format_diagnostics(diags, args.format)
     if output:
         print(output)
@@ -178,8 +206,9 @@ def cmd_new(args) -> int:
 
     title = ask.value(args.title, "--title", "标题", _valid_title)
     kind = ask.value(args.kind, "--kind", "类型（exemplar 正面典型 / cautionary 反面典型）", _valid_kind)
-    methods = ask.many(args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）",
-                       lambda v: _valid_method(v, library))
+    methods = ask.many(
+        args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）", lambda v: _valid_method(v, library)
+    )
     region = ask.value(args.region, "--region", "地区（如 浙江省/湖州市/安吉县）", _valid_region)
     date = ask.value(args.date, "--date", "发生日期（YYYY-MM-DD）", _valid_date)
     ask.finish()
@@ -188,8 +217,15 @@ def cmd_new(args) -> int:
 
     story_id = args.story_id or slug_from_title(title, date.year)
     _check_new_id(story_id, library.story(story_id))
-    story = NewStory(title=title, kind=kind, methods=methods, region=region, date=date, story_id=story_id,
-                     author=args.author or _git_user(root))
+    story = NewStory(
+        title=title,
+        kind=kind,
+        methods=methods,
+        region=region,
+        date=date,
+        story_id=story_id,
+        author=args.author or _git_user(root),
+    )
     rel = _create(root, story_path(root, story), render(story, library))
     print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
     _print_next_steps(rel, "摘要、来源、正文", preview_address(root).where(f"stories/{story_id}/"))
@@ -230,19 +266,31 @@ def cmd_new_lesson(args) -> int:
     title = ask.value(args.title, "--title", "课程标题", _valid_title)
     audience = ask.value(args.audience, "--audience", "培训对象（如 新任村（社区）党组织书记）", _valid_audience)
     duration = ask.value(args.duration, "--duration", "时长（分钟）", _valid_duration)
-    methods = ask.many(args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）",
-                       lambda v: _valid_method(v, library))
-    stories = ask.many(args.stories, "--story", "引用的故事 id（按讲授顺序，多个用逗号分隔）",
-                       lambda v: _valid_story(v, library), empty="至少填一个故事")
+    methods = ask.many(
+        args.methods, "--method", "方法（id、名称或别名，多个用逗号分隔）", lambda v: _valid_method(v, library)
+    )
+    stories = ask.many(
+        args.stories,
+        "--story",
+        "引用的故事 id（按讲授顺序，多个用逗号分隔）",
+        lambda v: _valid_story(v, library),
+        empty="至少填一个故事",
+    )
     ask.finish()
 
     from .ids import slug_from_title  # pypinyin loads its dictionaries on import: only the scaffolds need them
 
     lesson_id = args.lesson_id or slug_from_title(title, fallback="lesson")
     _check_new_id(lesson_id, library.resolve_lesson(lesson_id) or library.story(lesson_id))
-    lesson = NewLesson(title=title, audience=audience, duration=duration, methods=methods,
-                       stories=list(dict.fromkeys(stories)), lesson_id=lesson_id,
-                       author=args.author or _git_user(root))
+    lesson = NewLesson(
+        title=title,
+        audience=audience,
+        duration=duration,
+        methods=methods,
+        stories=list(dict.fromkeys(stories)),
+        lesson_id=lesson_id,
+        author=args.author or _git_user(root),
+    )
     rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
     _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", preview_address(root).where(f"lessons/{lesson_id}/"))
@@ -271,9 +319,14 @@ class _Asker:
     def many(self, given, flag, label, validate, empty="至少填一个方法"):
         if given:
             return [validate(v) for item in given for v in item.replace("，", ",").split(",") if v.strip()]
-        return self.value(None, flag, label, lambda text: [validate(v.strip()) for v in
-                                                            text.replace("，", ",").split(",") if v.strip()] or
-                          _raise(empty))
+        return self.value(
+            None,
+            flag,
+            label,
+            lambda text: (
+                [validate(v.strip()) for v in text.replace("，", ",").split(",") if v.strip()] or _raise(empty)
+            ),
+        )
 
     def finish(self) -> None:
         if self.missing:
@@ -340,7 +393,9 @@ def _valid_audience(text: str) -> str:
 
 def _valid_duration(text: str) -> int:
     digits = text.strip().removesuffix("分钟").strip()
-    value, problems = LESSON.field("duration").type.validate(int(digits) if digits.isascii() and digits.isdigit() else text)
+    value, problems = LESSON.field("duration").type.validate(
+        int(digits) if digits.isascii() and digits.isdigit() else text
+    )
     if problems:
         raise UsageError(f"时长 `{text}` 无效：写分钟数（正整数），例如 90")
     return value

@@ -17,6 +17,7 @@ levels; it stores the one string the checker reads, and the checker's pattern st
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,24 @@ import yaml
 
 from .model import Method
 from .regions import PROVINCES
-from .schema import (LESSON, SLUG_PATTERN, STORY, Boolean, Choice, Contract, Date, Field, Integer, ListOf,
-                     MethodRef, Record, Region, Slug, Text, Url)
+from .schema import (
+    LESSON,
+    SLUG_PATTERN,
+    STORY,
+    Boolean,
+    Choice,
+    Contract,
+    Date,
+    Field,
+    Integer,
+    ListOf,
+    MethodRef,
+    Record,
+    Region,
+    Slug,
+    Text,
+    Url,
+)
 
 MEDIA_FOLDER = "media"  # the readers' image folder (media.py); covers are written as `media/x.jpg`
 EDITOR_STATUSES = ("draft", "review")  # what an editor may choose; published/withdrawn are the reviewer's
@@ -51,8 +68,10 @@ HIDDEN: dict[str, dict[str, str]] = {
     },
 }
 
-ID_HINT = ("只用小写字母、数字和连字符（-），如 yucun-yishihui-2019：用地名和事情的拼音，不带声调，"
-           "词之间用连字符，末尾加年份。保存后不能再改（它是网址和文件名）。")
+ID_HINT = (
+    "只用小写字母、数字和连字符（-），如 yucun-yishihui-2019：用地名和事情的拼音，不带声调，"
+    "词之间用连字符，末尾加年份。保存后不能再改（它是网址和文件名）。"
+)
 BODY_HINTS = {"story": "故事的经过、做法和结果。", "lesson": "课程的讲授安排、要点和讨论。"}
 REGION_HINT = "先选省级地区，再在右边填下级地区，用 / 分隔，如 湖州市/安吉县；反面典型只写到地市级。"
 
@@ -75,24 +94,39 @@ def widget(f: Field, methods: list[Method]) -> dict:
     t = f.type
     out: dict = {"name": f.name, "label": f.label, "hint": f.help, "required": bool(f.required)}
     if f.name == "id" and isinstance(t, Slug):
-        out.update(widget="string", hint=ID_HINT, pattern=[SLUG_PATTERN, "只能用小写字母、数字和连字符，如 yucun-yishihui-2019"])
+        out.update(
+            widget="string",
+            hint=ID_HINT,
+            pattern=[SLUG_PATTERN, "只能用小写字母、数字和连字符，如 yucun-yishihui-2019"],
+        )
     elif isinstance(t, Choice):
         allowed = EDITOR_STATUSES if f.name == "status" else tuple(t.choices)
         labels = [t.choices[k] for k in allowed if k in t.choices]
         hint = "从下拉框中选择：" + "或".join(labels) + "。"  # the schema's help names the English values
         if f.name == "status":
             hint += "写完送审时选“待审”；发布由审核人来做（exemplars publish）。"
-        out.update(widget="select", hint=hint, default=allowed[0],
-                   options=[{"label": t.choices[k], "value": k} for k in allowed if k in t.choices])
+        out.update(
+            widget="select",
+            hint=hint,
+            default=allowed[0],
+            options=[{"label": t.choices[k], "value": k} for k in allowed if k in t.choices],
+        )
     elif isinstance(t, Region):  # admin/region-widget.js: a province select plus the lower levels, one string
-        out.update(widget="region", hint=REGION_HINT, provinces=[name for name, _, _ in PROVINCES],
-                   pattern=[t.json_schema()["pattern"], "第一级须为省级全称，如 浙江省/湖州市/安吉县（用半角 /，不留空格）"])
+        out.update(
+            widget="region",
+            hint=REGION_HINT,
+            provinces=[name for name, _, _ in PROVINCES],
+            pattern=[t.json_schema()["pattern"], "第一级须为省级全称，如 浙江省/湖州市/安吉县（用半角 /，不留空格）"],
+        )
     elif isinstance(t, Date):
-        out.update(widget="datetime", time_format=False, date_format="YYYY-MM-DD", format="YYYY-MM-DD",
-                   picker_utc=True)
+        out.update(widget="datetime", time_format=False, date_format="YYYY-MM-DD", format="YYYY-MM-DD", picker_utc=True)
     elif isinstance(t, ListOf) and isinstance(t.item, MethodRef):
-        out.update(widget="select", multiple=True, min=1 if t.non_empty else 0,
-                   options=[{"label": m.name, "value": m.id} for m in methods])
+        out.update(
+            widget="select",
+            multiple=True,
+            min=1 if t.non_empty else 0,
+            options=[{"label": m.name, "value": m.id} for m in methods],
+        )
     elif isinstance(t, ListOf) and isinstance(t.item, Record):
         out.update(widget="list", fields=[widget(sub, methods) for sub in t.item.fields])
         if t.non_empty:
@@ -124,12 +158,26 @@ def widget(f: Field, methods: list[Method]) -> dict:
 def collection(contract: Contract, label: str, methods: list[Method]) -> dict:
     hidden = HIDDEN.get(contract.name, {})
     fields = [widget(f, methods) for f in contract.fields if f.name not in hidden]
-    fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": False,
-                   "hint": BODY_HINTS.get(contract.name, "") + "可以用小标题、列表和引用。"})
+    fields.append(
+        {
+            "name": "body",
+            "label": "正文",
+            "widget": "markdown",
+            "required": False,
+            "hint": BODY_HINTS.get(contract.name, "") + "可以用小标题、列表和引用。",
+        }
+    )
     return {
-        "name": contract.folder, "label": label, "label_singular": label[:-1] if label.endswith("库") else label,
-        "folder": contract.folder, "create": True, "extension": "md", "format": "frontmatter",
-        "identifier_field": "id", "slug": "{{slug}}", "summary": "{{title}}（{{status}}）",
+        "name": contract.folder,
+        "label": label,
+        "label_singular": label[:-1] if label.endswith("库") else label,
+        "folder": contract.folder,
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "identifier_field": "id",
+        "slug": "{{slug}}",
+        "summary": "{{title}}（{{status}}）",
         # Two levels, as the library's folders are (stories/zhejiang/x.md): Decap lists entries as deep as `path`.
         **({"path": f"{INBOX}/{{{{slug}}}}"} if contract is STORY else {}),
         "fields": fields,
@@ -157,8 +205,14 @@ def backend(settings: Settings) -> dict:
 
 
 def config(settings: Settings, methods: list[Method]) -> dict:
-    cfg: dict = {"backend": backend(settings), "locale": "zh_Hans", "media_folder": MEDIA_FOLDER,
-                 "public_folder": MEDIA_FOLDER, "site_url": "/", "display_url": "/"}
+    cfg: dict = {
+        "backend": backend(settings),
+        "locale": "zh_Hans",
+        "media_folder": MEDIA_FOLDER,
+        "public_folder": MEDIA_FOLDER,
+        "site_url": "/",
+        "display_url": "/",
+    }
     if settings.backend in ("gitlab", "forgejo", "github"):  # drafts go through merge requests
         cfg["publish_mode"] = "editorial_workflow"
     if settings.local:
@@ -183,4 +237,3 @@ def connect_sources(settings: Settings) -> list[str]:
     if settings.local:
         origins += [f"http://localhost:{settings.local_port}", f"http://127.0.0.1:{settings.local_port}"]
     return origins
-

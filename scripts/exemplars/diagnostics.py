@@ -1,4 +1,5 @@
 """A Diagnostic is data; printers turn a list of them into text, JSON or GitHub annotations."""
+
 from __future__ import annotations
 
 import json
@@ -50,16 +51,20 @@ class Diagnostic:
     def as_github(self) -> str:
         # GitHub workflow commands: properties and data need %, CR, LF (and , : in properties) escaped.
         def prop(value: str) -> str:
-            return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                    .replace(":", "%3A").replace(",", "%2C"))
+            return (
+                value.replace("%", "%25")
+                .replace("\r", "%0D")
+                .replace("\n", "%0A")
+                .replace(":", "%3A")
+                .replace(",", "%2C")
+            )
 
         def data(value: str) -> str:
             return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
         level = "error" if self.is_error else "warning"
         tail = f"（{self.hint}）" if self.hint else ""
-        return (f"::{level} file={prop(self.path)},line={self.line},title={prop(self.code)}::"
-                f"{data(self.message + tail)}")
+        return f"::{level} file={prop(self.path)},line={self.line},title={prop(self.code)}::{data(self.message + tail)}"
 
 
 def sort_key(diag: Diagnostic) -> tuple:

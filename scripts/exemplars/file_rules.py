@@ -1,13 +1,13 @@
 """Rules that need only one file (its body and placeholders). They run where the file is read — in the
 worker processes for large libraries — so `check` spends its single-threaded time on cross-file rules only.
 They also collect the body's citations onto the Record, for check.py to look up."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from .body_rules import (is_local_markdown, markdown_links, personal_numbers, placeholder_lines, resolve_link,
-                         scan_body)
+from .body_rules import is_local_markdown, markdown_links, personal_numbers, placeholder_lines, resolve_link, scan_body
 from .citations import find_citations, story_links
 from .diagnostics import Diagnostic
 from .load import Record
@@ -23,8 +23,13 @@ def story_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
     collect_citations(record)
-    return (_body_rules(root, record) + _placeholders(record) + _guessed(record) + _empty_body(record)
-            + front_matter_numbers(record))
+    return (
+        _body_rules(root, record)
+        + _placeholders(record)
+        + _guessed(record)
+        + _empty_body(record)
+        + front_matter_numbers(record)
+    )
 
 
 def lesson_file_rules(root: Path, record: Record) -> list[Diagnostic]:
@@ -38,11 +43,15 @@ def method_file_rules(root: Path, record: Record) -> list[Diagnostic]:
     if not record.readable:
         return []
     collect_citations(record)
-    diags = [Diagnostic.make("E-LINK-MISSING", record.path, line, target=target)
-             for line, target in markdown_links(record.body, record.body_line)
-             if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file()]
-    diags += [Diagnostic.make(code, record.path, line, **args)
-              for code, line, args in personal_numbers(record.body, record.body_line)]
+    diags = [
+        Diagnostic.make("E-LINK-MISSING", record.path, line, target=target)
+        for line, target in markdown_links(record.body, record.body_line)
+        if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file()
+    ]
+    diags += [
+        Diagnostic.make(code, record.path, line, **args)
+        for code, line, args in personal_numbers(record.body, record.body_line)
+    ]
     return diags + front_matter_numbers(record)
 
 
@@ -51,15 +60,21 @@ FILE_RULES = {"story": story_file_rules, "lesson": lesson_file_rules, "method": 
 
 def collect_citations(record: Record) -> None:
     offset = record.body_line - 1
-    record.citations = [(c.kind, c.id, c.line + offset, record.body[c.start:c.end])
-                        for c in find_citations(record.body)]
-    record.citations += [(link.kind, link.id, link.line + offset, link.target)
-                         for link in story_links(record.body, record.path) if link.id is not None]
+    record.citations = [
+        (c.kind, c.id, c.line + offset, record.body[c.start : c.end]) for c in find_citations(record.body)
+    ]
+    record.citations += [
+        (link.kind, link.id, link.line + offset, link.target)
+        for link in story_links(record.body, record.path)
+        if link.id is not None
+    ]
 
 
 def _body_rules(root: Path, record: Record) -> list[Diagnostic]:
-    diags = [Diagnostic.make(code, record.path, line, **args)
-             for code, line, args in scan_body(record.body, record.body_line)]
+    diags = [
+        Diagnostic.make(code, record.path, line, **args)
+        for code, line, args in scan_body(record.body, record.body_line)
+    ]
     for line, target in markdown_links(record.body, record.body_line):
         if is_local_markdown(target) and not resolve_link(root, record.path, target).is_file():
             diags.append(Diagnostic.make("E-LINK-MISSING", record.path, line, target=target))
@@ -88,8 +103,11 @@ def _empty_body(record: Record) -> list[Diagnostic]:
     if status == "draft":
         return [Diagnostic.make("W-BODY-EMPTY", record.path, record.body_line - 1)]
     what = "课程" if record.path.startswith("lessons/") else "故事"
-    return [Diagnostic.make("E-BODY-EMPTY", record.path, record.body_line - 1, what=what, status=status,
-                            status_label=STATUSES[status])]
+    return [
+        Diagnostic.make(
+            "E-BODY-EMPTY", record.path, record.body_line - 1, what=what, status=status, status_label=STATUSES[status]
+        )
+    ]
 
 
 def _placeholders(record: Record) -> list[Diagnostic]:
@@ -97,8 +115,11 @@ def _placeholders(record: Record) -> list[Diagnostic]:
     and questions …) or the body: a warning in a draft, an error once the file is sent for review or published."""
     meta = record.meta
     code = "W-PLACEHOLDER" if meta.get("status") == "draft" else "E-PLACEHOLDER"
-    diags = [Diagnostic.make(code, record.path, record.line_of(*path), field=path[0], value=text[:30])
-             for path, text in _leaves(meta, ()) if is_placeholder(text)]
+    diags = [
+        Diagnostic.make(code, record.path, record.line_of(*path), field=path[0], value=text[:30])
+        for path, text in _leaves(meta, ())
+        if is_placeholder(text)
+    ]
     for line, text in placeholder_lines(record.body, record.body_line):
         diags.append(Diagnostic.make(code, record.path, line, field="正文", value=text))
     return diags
@@ -117,8 +138,9 @@ def _guessed(record: Record) -> list[Diagnostic]:
         if isinstance(name, str) and name:
             value = meta.get(name)
             shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
-            diags.append(Diagnostic.make(code, record.path, record.line_of("guessed", index), field=name,
-                                         value=shown[:30]))
+            diags.append(
+                Diagnostic.make(code, record.path, record.line_of("guessed", index), field=name, value=shown[:30])
+            )
     return diags
 
 
@@ -138,12 +160,17 @@ def front_matter_numbers(record: Record) -> list[Diagnostic]:
     """Personal numbers in any front-matter value (titles, summaries, ids, region, sources, tags, lesson
     objectives …, known field or not, text or number), reported on the line of the key or list item; and in the
     file's name, which readers see in the page's edit link (a file is usually named after its id)."""
-    diags = [Diagnostic.make(found.code, record.path, 1, value=found.masked, where="文件名")
-             for found in find_numbers(record.path)]
+    diags = [
+        Diagnostic.make(found.code, record.path, 1, value=found.masked, where="文件名")
+        for found in find_numbers(record.path)
+    ]
     for path, text in _number_texts(record.meta):
         for found in find_numbers(text):
-            diags.append(Diagnostic.make(found.code, record.path, record.line_of(*path), value=found.masked,
-                                         where=_field_name(path)))
+            diags.append(
+                Diagnostic.make(
+                    found.code, record.path, record.line_of(*path), value=found.masked, where=_field_name(path)
+                )
+            )
     return diags
 
 

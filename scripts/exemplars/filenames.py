@@ -6,6 +6,7 @@ those was meant to be published, so silently skipping it is the bug: they are er
 Media and other attachments beside the stories (images, PDFs) are legitimately not stories and stay silent;
 any other file gets a warning, because nothing in these folders except stories is published.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,27 @@ from .schema import CONTRACTS  # the one place that names the library's folders
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # exactly these spellings are read
 _TEXT_SUFFIXES = (".txt", ".text")  # Notepad and friends: `故事.md.txt`, `故事.txt`
 _WORD_SUFFIXES = (".doc", ".docx", ".wps", ".wpt", ".rtf", ".odt", ".pages")
-_MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".tif", ".tiff", ".heic",
-                   ".mp3", ".m4a", ".wav", ".ogg", ".mp4", ".webm", ".mov", ".pdf")
+_MEDIA_SUFFIXES = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".heic",
+    ".mp3",
+    ".m4a",
+    ".wav",
+    ".ogg",
+    ".mp4",
+    ".webm",
+    ".mov",
+    ".pdf",
+)
 _SYSTEM_JUNK = ("thumbs.db", "desktop.ini", "ehthumbs.db")
 _BACKUP_SUFFIXES = ("~", ".bak", ".swp", ".swo", ".tmp", ".orig")
 

@@ -9,6 +9,7 @@ one-process build: same output bytes.
 Fork before starting threads or subprocesses whose state the helper must not share (the search service).
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -30,8 +31,11 @@ class HelperFailed(RuntimeError):
 
 def can_fork() -> bool:
     """Two or more cores, fork available, and not switched off with EXEMPLARS_JOBS=1 (e.g. to profile a build)."""
-    return (os.environ.get("EXEMPLARS_JOBS", "").strip() != "1" and (os.cpu_count() or 1) >= 2
-            and "fork" in multiprocessing.get_all_start_methods())
+    return (
+        os.environ.get("EXEMPLARS_JOBS", "").strip() != "1"
+        and (os.cpu_count() or 1) >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 class SharedMap:
@@ -44,20 +48,32 @@ class SharedMap:
     one-core machines, systems without fork and `share=False` run everything here.
     """
 
-    def __init__(self, items: Sequence[T], work: Callable[[T], R], *, share: bool = True,
-                 on_fork: Callable[[], None] | None = None, on_exit: Callable[[], None] | None = None,
-                 min_items: int = MIN_ITEMS, block: int = BLOCK) -> None:
+    def __init__(
+        self,
+        items: Sequence[T],
+        work: Callable[[T], R],
+        *,
+        share: bool = True,
+        on_fork: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
+        min_items: int = MIN_ITEMS,
+        block: int = BLOCK,
+    ) -> None:
         self.work = work
         self.helper = None
         self.finished = False
         if not share or len(items) < min_items or not can_fork():
             self.blocks = [list(items)] if items else []
             return
-        self.blocks = [items[start:start + block] for start in range(0, len(items), block)]
+        self.blocks = [items[start : start + block] for start in range(0, len(items), block)]
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
-        helper = context.Process(target=_help, args=(self.blocks[1::2], work, sender, self.receiver, on_fork, on_exit),
-                                 name="exemplars-helper", daemon=True)
+        helper = context.Process(
+            target=_help,
+            args=(self.blocks[1::2], work, sender, self.receiver, on_fork, on_exit),
+            name="exemplars-helper",
+            daemon=True,
+        )
         try:
             helper.start()
         except OSError:  # no memory or process slot for a fork: the work still gets done, here
@@ -78,7 +94,9 @@ class SharedMap:
                 status, payload = self.receiver.recv()
             except EOFError:
                 self.helper.join()
-                raise HelperFailed(f"helper process exited (code {self.helper.exitcode}) before its work was done") from None
+                raise HelperFailed(
+                    f"helper process exited (code {self.helper.exitcode}) before its work was done"
+                ) from None
             if status == "error":
                 error, text = payload
                 failure = HelperFailed(text)

@@ -1,4 +1,5 @@
 """Writing into the library safely: never overwrite by accident, never leave half a file."""
+
 from __future__ import annotations
 
 import os

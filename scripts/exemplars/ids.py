@@ -10,6 +10,7 @@ longer than the bound on its own is shortened, at a syllable boundary.
 Ids are made only for new files (`exemplars new`, `exemplars new-lesson`); ids already in files are never
 recomputed. Importing this module loads pypinyin's and jieba's dictionaries: import it only where an id is made.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,7 +55,9 @@ def _words(title: str) -> list[tuple[str, str]]:
             if not _HAN.fullmatch(piece):
                 words.append((piece.lower(), piece.lower()[:MAX_LENGTH]))
                 continue
-            syllables = [re.sub(r"[^a-z]", "", s.lower().replace("ü", "v")) for s in lazy_pinyin(piece, style=Style.NORMAL)]
+            syllables = [
+                re.sub(r"[^a-z]", "", s.lower().replace("ü", "v")) for s in lazy_pinyin(piece, style=Style.NORMAL)
+            ]
             syllables = [s for s in syllables if s]
             if not syllables:
                 continue

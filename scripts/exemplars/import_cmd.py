@@ -1,5 +1,6 @@
 """`exemplars import FILE.docx… | FOLDER`: one story draft per Word document, written where `exemplars new` would
 write it; a summary line per file says where, what was guessed and what the editor still owes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,22 +8,30 @@ import os
 from pathlib import Path
 
 from .messages import render as render_message
-from .schema import PLACEHOLDER, SLUG_RE, STORY
-from .scaffold import _yaml_line
-from .word_import import UnreadableDocument
 from .regions import PROVINCE_SLUGS
+from .scaffold import _yaml_line
+from .schema import PLACEHOLDER, SLUG_RE, STORY
+from .word_import import UnreadableDocument
 
 _WORDISH = (".docx", ".doc", ".wps", ".docm", ".dotx", ".wpt", ".dot")
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("import", parents=[common], help="把 Word（.docx）事迹材料导入为故事草稿",
-                            description="每个 .docx 文档生成一个故事草稿（status: draft），写到 exemplars new 会写的位置；"
-                                        "正文中的图片放在故事旁边。猜出的字段列在 guessed 中，手机号和身份证号会被删除或打码并报告。"
-                                        "已有的文件从不覆盖。")
+    parser = sub.add_parser(
+        "import",
+        parents=[common],
+        help="把 Word（.docx）事迹材料导入为故事草稿",
+        description="每个 .docx 文档生成一个故事草稿（status: draft），写到 exemplars new 会写的位置；"
+        "正文中的图片放在故事旁边。猜出的字段列在 guessed 中，手机号和身份证号会被删除或打码并报告。"
+        "已有的文件从不覆盖。",
+    )
     parser.add_argument("paths", nargs="+", type=Path, metavar="FILE", help=".docx 文件，或包含 .docx 文件的文件夹")
-    parser.add_argument("--kind", choices=("exemplar", "cautionary"), help="类型（默认从正文猜：有“通报”“查处”等词为 cautionary）")
-    parser.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复（默认从正文找方法名称）")
+    parser.add_argument(
+        "--kind", choices=("exemplar", "cautionary"), help="类型（默认从正文猜：有“通报”“查处”等词为 cautionary）"
+    )
+    parser.add_argument(
+        "--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复（默认从正文找方法名称）"
+    )
     parser.add_argument("--id", dest="story_id", help="自定义标识（只导入一个文档时可用）")
     parser.add_argument("--author", help="作者（默认取 git 的 user.name）")
     parser.set_defaults(handler=cmd_import)
@@ -60,8 +69,11 @@ def _collect(paths: list[Path], usage_error) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _WORDISH
-                           and not p.name.startswith("~$"))  # ~$x.docx: Word's lock file while x.docx is open
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in _WORDISH and not p.name.startswith("~$")
+            )  # ~$x.docx: Word's lock file while x.docx is open
             if not found:
                 raise usage_error(f"文件夹 {path} 中没有 Word 文档（.docx）")
             files += found
@@ -72,8 +84,9 @@ def _collect(paths: list[Path], usage_error) -> list[Path]:
     return files
 
 
-def _import_one(root: Path, path: Path, library, known: dict[str, str], methods: list[str], args,
-                taken_ids: set[str]) -> str:
+def _import_one(
+    root: Path, path: Path, library, known: dict[str, str], methods: list[str], args, taken_ids: set[str]
+) -> str:
     from .ids import slug_from_title
     from .word_import import convert
 
@@ -95,8 +108,9 @@ def _import_one(root: Path, path: Path, library, known: dict[str, str], methods:
     story_id = args.story_id or slug_from_title(draft.title, draft.date.year if draft.date else None)
     holder = library.story(story_id)
     if holder is not None or story_id in taken_ids:  # the id is taken even where the file lies elsewhere
-        raise UnreadableDocument("E-IMPORT-ID-TAKEN", story_id=story_id,
-                                 holder=holder.path if holder else "本次导入的另一个文档")
+        raise UnreadableDocument(
+            "E-IMPORT-ID-TAKEN", story_id=story_id, holder=holder.path if holder else "本次导入的另一个文档"
+        )
     folder = root / STORY.folder / PROVINCE_SLUGS.get(draft.region or "", "other")
     target = folder / f"{story_id}.md"
     image_names = [f"{story_id}-{n}.{ext}" for n, (ext, _) in enumerate(draft.images, 1)]
@@ -114,8 +128,9 @@ def _import_one(root: Path, path: Path, library, known: dict[str, str], methods:
     return _summary_line(root, path, target, draft, guessed, image_names, first_body_line)
 
 
-def render_draft(draft, story_id: str, body: str, image_names: list[str], guessed: list[str],
-                 author: str | None) -> str:
+def render_draft(
+    draft, story_id: str, body: str, image_names: list[str], guessed: list[str], author: str | None
+) -> str:
     front: dict = {
         "id": story_id,
         "title": draft.title[:80],
@@ -156,8 +171,9 @@ def _write(root: Path, folder: Path, target: Path, text: str, images: list[tuple
         raise UnreadableDocument("E-IMPORT-EXISTS", target=Path(exc.filename or target).name) from None
     except OSError as exc:
         _undo(made)
-        raise UnreadableDocument("E-IMPORT-WRITE", target=target.relative_to(root).as_posix(),
-                                 reason=exc.strerror or str(exc)) from None
+        raise UnreadableDocument(
+            "E-IMPORT-WRITE", target=target.relative_to(root).as_posix(), reason=exc.strerror or str(exc)
+        ) from None
 
 
 def _undo(paths: list[Path]) -> None:
@@ -168,11 +184,17 @@ def _undo(paths: list[Path]) -> None:
 _LABELS = {"title": "标题", "kind": "类型", "methods": "方法", "region": "地区", "date": "日期"}
 
 
-def _summary_line(root: Path, source: Path, target: Path, draft, guessed: list[str], images: list[str],
-                  first_body_line: int) -> str:
+def _summary_line(
+    root: Path, source: Path, target: Path, draft, guessed: list[str], images: list[str], first_body_line: int
+) -> str:
     rel = target.relative_to(root).as_posix()
-    values = {"title": draft.title, "kind": draft.kind, "methods": "、".join(draft.methods), "region": draft.region,
-              "date": draft.date.isoformat() if isinstance(draft.date, dt.date) else ""}
+    values = {
+        "title": draft.title,
+        "kind": draft.kind,
+        "methods": "、".join(draft.methods),
+        "region": draft.region,
+        "date": draft.date.isoformat() if isinstance(draft.date, dt.date) else "",
+    }
     said = "，".join(f"{_LABELS[name]} {values[name]}" for name in guessed) or "无"
     owed = ["摘要", "来源"]
     owed += [label for name, label in (("region", "地区"), ("date", "日期")) if not getattr(draft, name)]
@@ -180,9 +202,11 @@ def _summary_line(root: Path, source: Path, target: Path, draft, guessed: list[s
         owed.append("方法")
     if draft.region:
         owed.append("地区的市、县两级")
-    parts = [f"{source} → 已写入 {rel}（草稿）",
-             f"猜出：{said}（已列在 guessed 中，核实后删掉）",
-             f"需编辑补充：{'、'.join(owed)}"]
+    parts = [
+        f"{source} → 已写入 {rel}（草稿）",
+        f"猜出：{said}（已列在 guessed 中，核实后删掉）",
+        f"需编辑补充：{'、'.join(owed)}",
+    ]
     if images:
         parts.append(f"图片 {len(images)} 张放在故事旁边，第一张作封面")
     for line, code, value, removed in draft.numbers:

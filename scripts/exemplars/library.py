@@ -3,6 +3,7 @@
 Plain Python: nothing here imports MkDocs. Loading never raises on bad input; problems ride along as
 Diagnostics and `exemplars check` adds the rules that need the whole library (check.py).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -60,8 +61,9 @@ class Library:
         return self._lessons_by_id.get(lesson_id)
 
     def resolve_lesson(self, id_or_alias: str) -> Lesson | None:
-        return self._lessons_by_id.get(id_or_alias) or \
-            self._lessons_by_id.get(self._lesson_alias_to_id.get(id_or_alias, ""))
+        return self._lessons_by_id.get(id_or_alias) or self._lessons_by_id.get(
+            self._lesson_alias_to_id.get(id_or_alias, "")
+        )
 
     def resolve_method(self, ref: str) -> str | None:
         return self.method_refs.get(ref)
@@ -107,8 +109,10 @@ class Library:
         """Published stories by when they went up on the site (`Story.published_on`), last published first; the
         same day, the newer event first, then by id. Feeds use this order (and search shards may): it costs one
         sort over fields already loaded, and the same commit gives the same order in any clone."""
-        return sorted((s for s in self.stories if s.is_public),
-                      key=lambda s: (-s.published_on.toordinal(), -s.date.toordinal(), s.id))
+        return sorted(
+            (s for s in self.stories if s.is_public),
+            key=lambda s: (-s.published_on.toordinal(), -s.date.toordinal(), s.id),
+        )
 
     def by_method(self, method_id: str, kind: str | None = None, public_only: bool = True) -> list[Story]:
         pool = self.public_stories() if public_only else self.stories
@@ -119,7 +123,7 @@ class Library:
         groups: dict = defaultdict(list)
         for story in self.public_stories():
             value = key(story)
-            for v in (value if isinstance(value, (list, tuple, set)) else (value,)):
+            for v in value if isinstance(value, (list, tuple, set)) else (value,):
                 groups[v].append(story)
         return dict(groups)
 
@@ -200,17 +204,28 @@ def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None)
     for name, contract in CONTRACTS.items():
         paths, misnamed = scan_folder(root, contract)
         library.misnamed.extend(misnamed)
-        pairs = _read_reusing(root, contract, paths, jobs, reuse) if reuse is not None else \
-            _read_many(root, contract, paths, jobs)
+        pairs = (
+            _read_reusing(root, contract, paths, jobs, reuse)
+            if reuse is not None
+            else _read_many(root, contract, paths, jobs)
+        )
         library.records[name] = [record for record, _ in pairs]
         validated.update((record.path, values) for record, values in pairs)
     for record in library.records["method"]:
         values = validated[record.path]
         if values is not None and {"id", "name", "order", "summary"} <= values.keys():
-            library.methods.append(Method(
-                id=values["id"], name=values["name"], order=values["order"], summary=values["summary"],
-                aliases=tuple(values.get("aliases", ())), body=record.body, path=record.path,
-                body_line=record.body_line))
+            library.methods.append(
+                Method(
+                    id=values["id"],
+                    name=values["name"],
+                    order=values["order"],
+                    summary=values["summary"],
+                    aliases=tuple(values.get("aliases", ())),
+                    body=record.body,
+                    path=record.path,
+                    body_line=record.body_line,
+                )
+            )
             library.values[record.path] = values
     for method in sorted(library.methods, key=lambda m: (m.order, m.id)):
         for ref in method.refs:
@@ -273,7 +288,7 @@ def _read_many(root: Path, contract: Contract, paths: list[str], jobs: int | Non
     except ValueError:  # no fork on this platform: stay sequential rather than pay spawn's start-up
         return _read_and_validate(root, contract.name, paths)
     size = -(-len(paths) // (workers * 4))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = pool.map(_read_and_validate, [root] * len(chunks), [contract.name] * len(chunks), chunks)
         return [pair for chunk in results for pair in chunk]
@@ -307,8 +322,10 @@ def closest(word: str, candidates: Iterable[str] | dict[str, str]) -> str | None
     if word.lower() in lowered and lowered[word.lower()] != word:
         return lowered[word.lower()]
     # A typo keeps the length (民主协商发 → 民主协商法), so equal length wins a near tie.
-    scored = [(difflib.SequenceMatcher(None, word, c).ratio() + (0.1 if len(c) == len(word) else 0), c)
-              for c in difflib.get_close_matches(word, list(mapping), n=5, cutoff=0.5)]
+    scored = [
+        (difflib.SequenceMatcher(None, word, c).ratio() + (0.1 if len(c) == len(word) else 0), c)
+        for c in difflib.get_close_matches(word, list(mapping), n=5, cutoff=0.5)
+    ]
     if scored:
         return mapping[max(scored)[1]]
     contained = [k for k in mapping if word and (word in k or k in word)]
@@ -323,16 +340,31 @@ def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> S
         return None
     methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
     return Story(
-        id=values["id"], title=values["title"], kind=values["kind"], methods=methods,
-        summary=values.get("summary", ""), region=values["region"], date=values["date"], status=values["status"],
+        id=values["id"],
+        title=values["title"],
+        kind=values["kind"],
+        methods=methods,
+        summary=values.get("summary", ""),
+        region=values["region"],
+        date=values["date"],
+        status=values["status"],
         sources=tuple(Source(**s) for s in values.get("sources", ()) if "title" in s),
-        body=record.body, path=record.path, body_line=record.body_line,
-        domains=tuple(values.get("domains", ())), tags=tuple(values.get("tags", ())),
-        aliases=tuple(values.get("aliases", ())), related=tuple(values.get("related", ())),
-        updated=values.get("updated"), published=values.get("published"), cover=values.get("cover"), cover_alt=values.get("cover_alt"),
+        body=record.body,
+        path=record.path,
+        body_line=record.body_line,
+        domains=tuple(values.get("domains", ())),
+        tags=tuple(values.get("tags", ())),
+        aliases=tuple(values.get("aliases", ())),
+        related=tuple(values.get("related", ())),
+        updated=values.get("updated"),
+        published=values.get("published"),
+        cover=values.get("cover"),
+        cover_alt=values.get("cover_alt"),
         author=values.get("author"),
-        reviewed_by=values.get("reviewed_by"), featured=values.get("featured", False),
-        sample=values.get("sample", False), digest=record.digest,
+        reviewed_by=values.get("reviewed_by"),
+        featured=values.get("featured", False),
+        sample=values.get("sample", False),
+        digest=record.digest,
     )
 
 
@@ -344,10 +376,21 @@ def _build_lesson(record: Record, values: dict, method_refs: dict[str, str]) -> 
         return None
     methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
     return Lesson(
-        id=values["id"], title=values["title"], audience=values["audience"], duration=values["duration"],
-        methods=methods, stories=tuple(values["stories"]), objectives=tuple(values["objectives"]),
-        status=values["status"], body=record.body, path=record.path, body_line=record.body_line,
-        questions=tuple(values.get("questions", ())), aliases=tuple(values.get("aliases", ())),
-        summary=values.get("summary", ""), author=values.get("author"), sample=values.get("sample", False),
+        id=values["id"],
+        title=values["title"],
+        audience=values["audience"],
+        duration=values["duration"],
+        methods=methods,
+        stories=tuple(values["stories"]),
+        objectives=tuple(values["objectives"]),
+        status=values["status"],
+        body=record.body,
+        path=record.path,
+        body_line=record.body_line,
+        questions=tuple(values.get("questions", ())),
+        aliases=tuple(values.get("aliases", ())),
+        summary=values.get("summary", ""),
+        author=values.get("author"),
+        sample=values.get("sample", False),
         digest=record.digest,
     )

@@ -17,17 +17,19 @@ tests/test_preview_reload.py fails the same way): `LiveReloadServer._inject_js_i
 overridden on the one server instance, and `_SCRIPT_TEMPLATE_STR`, whose call line we replace. Public builds
 never reach this module: it runs from the plugin's `on_serve`.
 """
+
 from __future__ import annotations
 
 import inspect
 
-from mkdocs.livereload import LiveReloadServer, _SCRIPT_TEMPLATE_STR, _timestamp
+from mkdocs.livereload import _SCRIPT_TEMPLATE_STR, LiveReloadServer, _timestamp
 
 SCRIPT_PATH = "/livereload/exemplars.js"  # absolute like MkDocs' own /livereload/ polling, whatever the mount path
 _CALL = "livereload(${epoch}, ${request_id});"
 # A statement like MkDocs' own call (a line starting with "(" would continue the expression above it)
-_OUR_CALL = ("livereload(Number(document.currentScript.dataset.epoch), "
-             "Number(document.currentScript.dataset.requestId));")
+_OUR_CALL = (
+    "livereload(Number(document.currentScript.dataset.epoch), Number(document.currentScript.dataset.requestId));"
+)
 
 
 class LiveReloadShapeChanged(RuntimeError):
@@ -52,8 +54,9 @@ def script() -> bytes:
 
 
 def script_tag(epoch: int, request_id: int) -> bytes:
-    return (f'<script src="{SCRIPT_PATH}" data-epoch="{int(epoch)}" data-request-id="{int(request_id)}">'
-            "</script>").encode("ascii")
+    return (
+        f'<script src="{SCRIPT_PATH}" data-epoch="{int(epoch)}" data-request-id="{int(request_id)}"></script>'
+    ).encode("ascii")
 
 
 def inject(content: bytes, epoch: int) -> bytes:
@@ -73,8 +76,14 @@ def install(server: LiveReloadServer) -> None:
 
     def serve_script(environ, start_response):
         if environ.get("PATH_INFO") == SCRIPT_PATH:
-            start_response("200 OK", [("Content-Type", "application/javascript"),
-                                      ("Content-Length", str(len(served))), ("Cache-Control", "no-store")])
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "application/javascript"),
+                    ("Content-Length", str(len(served))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [served]
         return app(environ, start_response)
 

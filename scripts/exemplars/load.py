@@ -4,6 +4,7 @@ Never raises on bad input and never writes: every problem becomes a Diagnostic o
 with the safe (libyaml when available) loader and turned into plain values by our own walk, which is what lets us
 report duplicate keys, refuse tags and cap alias expansion, and remember where each value stood.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,6 +30,8 @@ class BaseLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
 
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
+
+
 _constructor = yaml.constructor.SafeConstructor()
 
 MAX_FILE_BYTES = 1024 * 1024  # a story is a few KB; anything near a megabyte is a mistake
@@ -90,8 +93,9 @@ def read_record(root: Path, path: Path | str) -> Record:
         with open(abs_path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                record.problems.append(Diagnostic.make(
-                    "E-FILE-TOO-LARGE", rel, 1, size=_human(size), limit=_human(MAX_FILE_BYTES)))
+                record.problems.append(
+                    Diagnostic.make("E-FILE-TOO-LARGE", rel, 1, size=_human(size), limit=_human(MAX_FILE_BYTES))
+                )
                 return record
             raw = handle.read()
     except OSError as exc:
@@ -119,7 +123,7 @@ def parse_record(rel: str, raw: bytes, record: Record | None = None) -> Record:
         record.problems.append(Diagnostic.make("E-FM-UNCLOSED", rel, 1))
         return record
     front = "\n".join(lines[1:end])
-    record.body = "\n".join(lines[end + 1:])
+    record.body = "\n".join(lines[end + 1 :])
     record.body_line = end + 2
     soft: list[_Refused] = []
     try:
@@ -226,9 +230,10 @@ def _syntax_error(text: str, first_line: int, exc: yaml.MarkedYAMLError) -> _Ref
         return _Refused("E-YAML-SYNTAX", first_line + mistake[0], problem=mistake[1])
     character = ""
     if exc.problem_mark and exc.problem_mark.line < len(rows):
-        character = rows[exc.problem_mark.line][exc.problem_mark.column:exc.problem_mark.column + 1]
-    return _Refused("E-YAML-SYNTAX", first_line + at,
-                    problem=translate(exc.problem or "", exc.context or "", character))
+        character = rows[exc.problem_mark.line][exc.problem_mark.column : exc.problem_mark.column + 1]
+    return _Refused(
+        "E-YAML-SYNTAX", first_line + at, problem=translate(exc.problem or "", exc.context or "", character)
+    )
 
 
 _OPENER_CONTEXTS = ("flow sequence", "flow mapping", "quoted scalar")
@@ -240,7 +245,7 @@ _ALLOWED_EXPLICIT = _PLAIN_SCALAR_TAGS | {_Y + "timestamp"}
 
 
 def _written_tag(tag: str) -> str:
-    return "!!" + tag[len(_Y):] if tag.startswith(_Y) else tag
+    return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
 
 
 class _Builder:
@@ -306,23 +311,35 @@ class _Builder:
         mark = node.end_mark
         if mark.line >= len(self.rows):
             return
-        rest = self.rows[mark.line][mark.column:]
+        rest = self.rows[mark.line][mark.column :]
         stripped = rest.lstrip(" \t")
         if stripped.startswith("#") and len(stripped) < len(rest):
-            self.soft.append(_Refused("W-YAML-COMMENT", self.first_line + mark.line,
-                                      comment=stripped.rstrip()[:40], value=node.value[-40:],
-                                      quoted=f'"{node.value} {stripped.rstrip()}"'[:90]))
+            self.soft.append(
+                _Refused(
+                    "W-YAML-COMMENT",
+                    self.first_line + mark.line,
+                    comment=stripped.rstrip()[:40],
+                    value=node.value[-40:],
+                    quoted=f'"{node.value} {stripped.rstrip()}"'[:90],
+                )
+            )
 
     def comment_instead_of_value(self, key_node: yaml.Node) -> None:
         """`title: #1号调解室`: the whole value was read as a comment, leaving the field empty."""
         mark = key_node.end_mark
         if mark.line >= len(self.rows):
             return
-        rest = re.match(r"\s*:[ \t]+(#.*)$", self.rows[mark.line][mark.column:])
+        rest = re.match(r"\s*:[ \t]+(#.*)$", self.rows[mark.line][mark.column :])
         if rest:
-            self.soft.append(_Refused("W-YAML-COMMENT", self.first_line + mark.line,
-                                      comment=rest.group(1).rstrip()[:40], value="（空）",
-                                      quoted=f'"{rest.group(1).rstrip()}"'[:90]))
+            self.soft.append(
+                _Refused(
+                    "W-YAML-COMMENT",
+                    self.first_line + mark.line,
+                    comment=rest.group(1).rstrip()[:40],
+                    value="（空）",
+                    quoted=f'"{rest.group(1).rstrip()}"'[:90],
+                )
+            )
 
     @staticmethod
     def typed(node: yaml.ScalarNode, tag: str) -> Any:
@@ -339,8 +356,11 @@ class _Builder:
         lines, first = self.lines, self.first_line
         for key_node, value_node in node.value:
             key_line = first + key_node.start_mark.line
-            key = self.build(key_node, path + ("<key>",), depth + 1) if type(key_node) is not yaml.ScalarNode \
+            key = (
+                self.build(key_node, path + ("<key>",), depth + 1)
+                if type(key_node) is not yaml.ScalarNode
                 else self.scalar(key_node)
+            )
             if isinstance(key, (list, dict)) or key is None:
                 raise _Refused("E-YAML-KEY-TYPE", key_line, key=str(key_node.value)[:40])
             if not isinstance(key, str):
@@ -373,7 +393,7 @@ def _describe(value: Any) -> str:
 
 def _relative(root: Path, path: str) -> str:
     prefix = os.path.join(root, "")
-    rel = path[len(prefix):] if path.startswith(prefix) else path
+    rel = path[len(prefix) :] if path.startswith(prefix) else path
     return rel.replace(os.sep, "/")
 
 

@@ -12,6 +12,7 @@ so a check stays cheap. The site layer (site/images.py) makes the published copi
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -140,8 +141,15 @@ def probe(root: Path, path: str) -> ImageInfo:
             width, height = image.size
             orientation = image.getexif().get(0x0112, 1) if kind in FORMATS else 1
     except Image.DecompressionBombError:  # hundreds of megapixels: refused before decoding
-        raise ImageProblem("E-IMAGE-DIMENSIONS", value=path, width="?", height="?", low=MIN_SIDE, high=MAX_SIDE,
-                           megapixels=MAX_PIXELS // 1_000_000) from None
+        raise ImageProblem(
+            "E-IMAGE-DIMENSIONS",
+            value=path,
+            width="?",
+            height="?",
+            low=MIN_SIDE,
+            high=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
+        ) from None
     except Exception:  # noqa: BLE001 - whatever a decoder raises on a malformed file, the editor gets one message
         raise ImageProblem("E-IMAGE-FORMAT", value=path, found=_what_it_is(data)) from None
     if kind not in FORMATS:
@@ -149,8 +157,15 @@ def probe(root: Path, path: str) -> ImageInfo:
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: shown with width and height swapped
         width, height = height, width
     if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS or min(width, height) < MIN_SIDE:
-        raise ImageProblem("E-IMAGE-DIMENSIONS", value=path, width=width, height=height, low=MIN_SIDE,
-                           high=MAX_SIDE, megapixels=MAX_PIXELS // 1_000_000)
+        raise ImageProblem(
+            "E-IMAGE-DIMENSIONS",
+            value=path,
+            width=width,
+            height=height,
+            low=MIN_SIDE,
+            high=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
+        )
     return ImageInfo(path=path, format=kind, width=width, height=height, digest=hashlib.sha256(data).hexdigest())
 
 

@@ -1,4 +1,5 @@
 """Typed, validated values the site and the CLI read. Built only from front matter that passed the schema."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -8,6 +8,7 @@ Markdown links to the file when it is renamed to NEW.md. Edits are line-level te
 Safety: refuses outside git, when a file it would touch has uncommitted changes, or when NEW is taken; plans
 every edit and re-reads every edited file before writing anything; writes each file atomically.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -67,7 +68,9 @@ class MoveReport:
 
     def as_text(self) -> str:
         verb = "将要" if self.dry_run else "已"
-        lines = [f"{verb}把{KINDS[self.kind]} `{self.old_id}` 改名为 `{self.new_id}`（旧标识保留在 aliases 中，旧网址继续有效）："]
+        lines = [
+            f"{verb}把{KINDS[self.kind]} `{self.old_id}` 改名为 `{self.new_id}`（旧标识保留在 aliases 中，旧网址继续有效）："
+        ]
         if self.renamed:
             lines.append(f"  重命名 {self.path} → {self.new_path}")
         for edit in self.edits:
@@ -98,8 +101,9 @@ def move(root: Path, kind: str | None, old_id: str, new_id: str, dry_run: bool =
         if edit is not None:
             edits.append(edit)
     _ensure_clean(root, [e.path for e in edits] + ([target_path] if target_path != record.path else []))
-    report = MoveReport(kind=kind, old_id=old_id, new_id=new_id, path=record.path, new_path=target_path,
-                        edits=edits, dry_run=dry_run)
+    report = MoveReport(
+        kind=kind, old_id=old_id, new_id=new_id, path=record.path, new_path=target_path, edits=edits, dry_run=dry_run
+    )
     if not dry_run:
         _apply(root, report)
     return report
@@ -218,8 +222,9 @@ def _replace_value(text: _Text, record: Record, line: int, old: str, new: str, a
     text.set_content(index, content[:start] + part + content[end:])
 
 
-def _plan_file(root: Path, record: Record, kind: str, old: str, new: str, moved_path: str, target_path: str,
-               is_target: bool) -> FileEdit | None:
+def _plan_file(
+    root: Path, record: Record, kind: str, old: str, new: str, moved_path: str, target_path: str, is_target: bool
+) -> FileEdit | None:
     if not record.readable:
         return None
     raw = (root / record.path).read_bytes()
@@ -246,8 +251,13 @@ def _plan_file(root: Path, record: Record, kind: str, old: str, new: str, moved_
     if after == raw:
         return None
     _verify(record, after, kind, old, new, is_target)
-    return FileEdit(path=record.path, before=raw, after=after, changes=sorted(changes),
-                    new_path=target_path if is_target and target_path != record.path else None)
+    return FileEdit(
+        path=record.path,
+        before=raw,
+        after=after,
+        changes=sorted(changes),
+        new_path=target_path if is_target and target_path != record.path else None,
+    )
 
 
 def _add_alias(text: _Text, record: Record, old: str) -> tuple[int, str]:
@@ -273,13 +283,13 @@ def _add_alias(text: _Text, record: Record, old: str) -> tuple[int, str]:
         text.insert_after(last_line - 1, f"{prefix.group(0)}{old}{text.ending(last_line - 1)}")
         return last_line + 1, f"aliases: 加入 {old}"
     content = text.content(key_line - 1)  # flow list on the key's own line: `aliases: [a, b]`
-    code = content[:_code_part(content)]
+    code = content[: _code_part(content)]
     close = code.rfind("]")
     if close == -1 or "[" not in code:
         raise MoveError("E-MV-ALIASES-FORMAT", file=record.path)
     head = code[:close].rstrip()
     addition = old if head.endswith("[") else f", {old}"
-    text.set_content(key_line - 1, head + addition + content[len(head):])
+    text.set_content(key_line - 1, head + addition + content[len(head) :])
     return key_line, f"aliases: 加入 {old}"
 
 
@@ -292,18 +302,20 @@ def _list_prefix(text: _Text, record: Record) -> str:
     return "  - "
 
 
-def _rewrite_body(text: _Text, record: Record, kind: str, old: str, new: str, moved_path: str,
-                  target_path: str) -> list[tuple[int, str]]:
+def _rewrite_body(
+    text: _Text, record: Record, kind: str, old: str, new: str, moved_path: str, target_path: str
+) -> list[tuple[int, str]]:
     offset = record.body_line - 1  # file line of body line 1, minus one
     changes = []
     edits: dict[int, list[tuple[int, int, str]]] = {}  # file line index → [(start col, end col, replacement)]
     for cite in find_citations(record.body):
         if cite.kind == kind and cite.id == old:
-            written = record.body[cite.start:cite.end]
+            written = record.body[cite.start : cite.end]
             colon = written.index(":")
-            replacement = written[:colon + 1] + _token(old).sub(new, written[colon + 1:], count=1)
-            edits.setdefault(cite.line + offset - 1, []).append((cite.col - 1, cite.col - 1 + len(written),
-                                                                 replacement))
+            replacement = written[: colon + 1] + _token(old).sub(new, written[colon + 1 :], count=1)
+            edits.setdefault(cite.line + offset - 1, []).append(
+                (cite.col - 1, cite.col - 1 + len(written), replacement)
+            )
             changes.append((cite.line + offset, f"{written} → {replacement}"))
     renamed = target_path != moved_path
     for line, target in markdown_links(record.body, record.body_line):

@@ -12,6 +12,7 @@ around it (`138 5711 2345`, `138-5711-2345`, `138 — 5711 — 2345`) or one lin
 number followed by an amount word (元, 万, 人 …) is a quantity; digits glued to letters, to more digits or to a
 decimal point are part of something else (an order number, a decimal, a longer number).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,9 @@ from dataclasses import dataclass
 # Cheap first look, on the raw text: at least seven digits (any form) in a run that may hold separators. Text
 # without one holds no personal number, so most strings of a library skip the rest entirely.
 _DIGIT = r"\d\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u2468\u24ea\u2776-\u2792"
-_PREFILTER = re.compile(rf"[{_DIGIT}][{_DIGIT} \t\n\u00a0\u2000-\u200a\u202f\u205f\u3000\-－—–‐‑‒―−﹘﹣]{{5,}}[{_DIGIT}]")
+_PREFILTER = re.compile(
+    rf"[{_DIGIT}][{_DIGIT} \t\n\u00a0\u2000-\u200a\u202f\u205f\u3000\-－—–‐‑‒―−﹘﹣]{{5,}}[{_DIGIT}]"
+)
 
 
 def _nfkc_table() -> dict[int, str]:
@@ -30,9 +33,17 @@ def _nfkc_table() -> dict[int, str]:
     ＋ and －, the ideographic and other wide spaces, mathematical and segmented digits, circled and super-/
     subscript single digits; plus every dash-like character → `-`. Applied with str.translate (C speed), it keeps
     each character where it stood, so a match in the normalised text is a span of the original."""
-    blocks = [range(0xFF01, 0xFF5F), range(0x1D7CE, 0x1D800), range(0x1FBF0, 0x1FBFA), range(0x2000, 0x200B),
-              range(0x2070, 0x20A0), range(0x2460, 0x2474), range(0x24EA, 0x24EB), range(0x2776, 0x2794),
-              (0x00A0, 0x00B2, 0x00B3, 0x00B9, 0x202F, 0x205F, 0x3000)]
+    blocks = [
+        range(0xFF01, 0xFF5F),
+        range(0x1D7CE, 0x1D800),
+        range(0x1FBF0, 0x1FBFA),
+        range(0x2000, 0x200B),
+        range(0x2070, 0x20A0),
+        range(0x2460, 0x2474),
+        range(0x24EA, 0x24EB),
+        range(0x2776, 0x2794),
+        (0x00A0, 0x00B2, 0x00B3, 0x00B9, 0x202F, 0x205F, 0x3000),
+    ]
     table = {}
     for block in blocks:
         for code in block:
@@ -72,8 +83,10 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # Mobile numbers: 11 digits from 13x–19x, optionally after +86 / 86. Not glued to a preceding letter, digit or
 # point, nor followed by another digit (directly or after a dash), a letter or a decimal part.
-_MOBILE = re.compile(rf"(?<![0-9A-Za-z_.])(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_D}){{9}})"
-                     r"(?![0-9A-Za-z_])(?![ ]?-[ ]?[0-9])(?![.,][0-9])")
+_MOBILE = re.compile(
+    rf"(?<![0-9A-Za-z_.])(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_D}){{9}})"
+    r"(?![0-9A-Za-z_])(?![ ]?-[ ]?[0-9])(?![.,][0-9])"
+)
 _AMOUNT_AFTER = re.compile(r"\s*(元|万|亿|美元|人|户|次|吨|斤|公斤|千克|平方|米|亩|件|个|份|%)")
 _NOT_DIGIT = re.compile(r"[^0-9Xx]")
 
@@ -152,7 +165,7 @@ def mask_found(text: str, found: list, fill: str = "*") -> str:
     """`text` with the numbers `find_numbers(text)` returned replaced by their masked forms."""
     parts, last = [], 0
     for item in found:
-        parts += [text[last:item.start], mask(item.digits, fill).lower() if fill == "x" else mask(item.digits, fill)]
+        parts += [text[last : item.start], mask(item.digits, fill).lower() if fill == "x" else mask(item.digits, fill)]
         last = item.end
     parts.append(text[last:])
     return "".join(parts)

@@ -2,6 +2,7 @@
 
 Everything the site shows is decided in `exemplars.site`; this module only knows MkDocs' events.
 """
+
 from __future__ import annotations
 
 import gc
@@ -19,40 +20,40 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import livereload, preview_address
 from .cache import CACHE_DIR, ContentCache
 from .check import check_library
-from .diagnostics import Diagnostic, format_diagnostics
-from .forked import SharedMap
-from . import livereload, preview_address
-from .library import load_library
-from .privacy import mask_diagnostics, mask_library
-from .site import urls
-from .site.blocks import BlockRenderer, BulkPage
-from .site.cards import CardRenderer
-from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
-from .site.cite import CitationIndex
 from .cms import BACKENDS
 from .cms import Settings as CmsSettings
-from .site.admin import write_admin
-from .site.csp import add_csp
-from .site.feeds import write_feeds
-from .site.markers import expand
-from .site.pages import PageSpec, Site, build_site
-from .site.qr import write_qr_files
-from .site.word import write_docx_files
-from .site.redirects import redirect_html
-from .site.sitemap import sitemap_entries, write_robots, write_sitemap
-from .site.render import BodyRenderer, LinkMap
-from .site.sanitize import sanitize
-from .site.headers import write_headers_file
-from .site.images import MediaIndex, used_images
-from .site.share_meta import share_meta
-from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from .diagnostics import Diagnostic, format_diagnostics
+from .forked import SharedMap
+from .library import load_library
+from .privacy import mask_diagnostics, mask_library
 from .search.background import BackgroundIndexer
 from .search.indexer import SearchIndexer, SearchIndexError
 from .search.normalise import browser_module, browser_table_module
 from .search.records import SearchRecord, record_for
 from .search.vocabulary import vocabulary_json
+from .site import urls
+from .site.admin import write_admin
+from .site.blocks import BlockRenderer, BulkPage
+from .site.cards import CardRenderer
+from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
+from .site.cite import CitationIndex
+from .site.csp import add_csp
+from .site.feeds import write_feeds
+from .site.headers import write_headers_file
+from .site.images import MediaIndex, used_images
+from .site.markers import expand
+from .site.pages import PageSpec, Site, build_site
+from .site.qr import write_qr_files
+from .site.redirects import redirect_html
+from .site.render import BodyRenderer, LinkMap
+from .site.sanitize import sanitize
+from .site.share_meta import share_meta
+from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from .site.sitemap import sitemap_entries, write_robots, write_sitemap
+from .site.word import write_docx_files
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -67,6 +68,8 @@ class _Phases:
         now = time.perf_counter()
         log.debug(f"耗时 {name}：{now - self.last:.2f} 秒")
         self.last = now
+
+
 MAX_ERRORS_SHOWN = 50
 
 
@@ -135,8 +138,18 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             site_base(config.site_url)
         except SiteUrlError:
             path = Path(config.config_file_path)
-            line = next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                         if text.startswith("site_url:")), 1) if path.is_file() else 1
+            line = (
+                next(
+                    (
+                        n
+                        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                        if text.startswith("site_url:")
+                    ),
+                    1,
+                )
+                if path.is_file()
+                else 1
+            )
             shown = f"“{config.site_url}”" if config.site_url else "空"
             raise PluginError(Diagnostic.make("E-SITE-URL", path.name, line, value=shown).as_text()) from None
         return config
@@ -154,8 +167,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if errors and not self.preview:
             shown = format_diagnostics(errors[:MAX_ERRORS_SHOWN], "text")
             more = f"\n……另有 {len(errors) - MAX_ERRORS_SHOWN} 个错误未列出。" if len(errors) > MAX_ERRORS_SHOWN else ""
-            raise PluginError(f"故事库检查未通过（{len(errors)} 个错误），已停止构建：\n{shown}{more}"
-                              "\n\n修正以上问题后重新构建（运行 `exemplars check` 可查看全部问题）。")
+            raise PluginError(
+                f"故事库检查未通过（{len(errors)} 个错误），已停止构建：\n{shown}{more}"
+                "\n\n修正以上问题后重新构建（运行 `exemplars check` 可查看全部问题）。"
+            )
         for diag in errors:
             log.warning(diag.as_text())
         if self.preview:  # it builds despite errors: whatever it writes reads masked personal numbers
@@ -167,18 +182,28 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         # Library bodies skip MkDocs' `toc`: their pages show no table of contents, and it was a quarter of the
         # Markdown time (heading ids nobody links to).
         self.images = MediaIndex(self.root)
-        renderer = BodyRenderer(links, images=self.images, extensions=[e for e in config["markdown_extensions"] if e != "toc"],
-                                extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
-                                postprocess=sanitize,
-                                citations=CitationIndex(library, self.preview))
+        renderer = BodyRenderer(
+            links,
+            images=self.images,
+            extensions=[e for e in config["markdown_extensions"] if e != "toc"],
+            extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
+            postprocess=sanitize,
+            citations=CitationIndex(library, self.preview),
+        )
         if self.cache is None:
             self.cache = ContentCache(self.root, "bodies")
         renderer.use_cache(self.cache)
         self.phases.done("准备渲染")
-        self.site = build_site(library, renderer.render, preview=self.preview,
-                               diagnostics=diagnostics if self.preview else None,
-                               site_base=site_base(config.site_url), images=self.images,
-                               handout_docx=self.config.handout_docx, story_docx=self.config.story_docx)
+        self.site = build_site(
+            library,
+            renderer.render,
+            preview=self.preview,
+            diagnostics=diagnostics if self.preview else None,
+            site_base=site_base(config.site_url),
+            images=self.images,
+            handout_docx=self.config.handout_docx,
+            story_docx=self.config.story_docx,
+        )
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.command == "serve":
@@ -186,9 +211,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.bulk]
         self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
-        self.shell_depths = {shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})}
-        shells = [PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html",
-                           description=DESCRIPTION) for uri in self.shell_depths]
+        self.shell_depths = {
+            shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})
+        }
+        shells = [
+            PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html", description=DESCRIPTION)
+            for uri in self.shell_depths
+        ]
         for spec in [*self.site.pages, *shells]:
             src_uri = spec.url + "index.md"
             if files.get_file_from_path(src_uri) is not None:
@@ -208,18 +237,32 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 if file.src_uri not in self.specs:
                     Path(file.abs_dest_path).unlink(missing_ok=True)
         # The search page's normalisation table (the index's own, normalise.py) and did-you-mean words.
-        files.append(File.generated(config, "assets/javascripts/fold.js", content=browser_module(),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(
+            File.generated(
+                config, "assets/javascripts/fold.js", content=browser_module(), inclusion=InclusionLevel.NOT_IN_NAV
+            )
+        )
         # Its full table, loaded only for text holding a character that folds
-        files.append(File.generated(config, "assets/javascripts/fold-table.js", content=browser_table_module(),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
-        files.append(File.generated(config, "search/vocabulary.json", content=vocabulary_json(library),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(
+            File.generated(
+                config,
+                "assets/javascripts/fold-table.js",
+                content=browser_table_module(),
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+        )
+        files.append(
+            File.generated(
+                config, "search/vocabulary.json", content=vocabulary_json(library), inclusion=InclusionLevel.NOT_IN_NAV
+            )
+        )
         for old, new in self.site.redirects.items():
-            html = redirect_html(urls.relative(old, new), site_base(config.site_url) + new,
-                                 icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None)
-            files.append(File.generated(config, old + "index.html", content=html,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            html = redirect_html(
+                urls.relative(old, new),
+                site_base(config.site_url) + new,
+                icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None,
+            )
+            files.append(File.generated(config, old + "index.html", content=html, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[PageSpec]:
@@ -250,8 +293,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return expand(markdown)  # a hand-written page: fill in generated tables
-        page.meta.update(title=spec.title, description=spec.description, template=spec.template,
-                         hide=["navigation", "toc"])
+        page.meta.update(
+            title=spec.title, description=spec.description, template=spec.template, hide=["navigation", "toc"]
+        )
         page.edit_url = self._edit_url(spec) or page.edit_url
         return markdown
 
@@ -337,23 +381,26 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         log.debug(f"正文缓存（{process}）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
         self.cache.hits = self.cache.misses = 0
 
-    def _write_bulk_pages(self, out: Path, config, specs: list[PageSpec], share: bool = False,
-                          bodies: list[str] | None = None) -> None:
+    def _write_bulk_pages(
+        self, out: Path, config, specs: list[PageSpec], share: bool = False, bodies: list[str] | None = None
+    ) -> None:
         """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
 
         `bodies` (from _bodies_and_records, same order as `specs`) saves rendering them again. With `share`, a build
         shares the pages with a forked helper process. In `mkdocs serve` a page whose inputs (its view model, the
         shell, the templates) are what they were at the previous rebuild is neither rendered nor written again:
         saving one story re-renders the few pages that show it, not the whole library."""
-        blocks = BlockRenderer(self.env, shared={"config": config, "x_preview": self.preview,
-                                                 "x_error_count": self.error_count})
+        blocks = BlockRenderer(
+            self.env, shared={"config": config, "x_preview": self.preview, "x_error_count": self.error_count}
+        )
         base = site_base(config.site_url)
         if self.command == "serve":
             self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
             return
         items = list(zip(specs, bodies if bodies is not None else [None] * len(specs)))
-        with SharedMap(items, lambda item: self._render_page(out, *item, blocks, base), share=share,
-                       **self._helper_hooks()) as pages:
+        with SharedMap(
+            items, lambda item: self._render_page(out, *item, blocks, base), share=share, **self._helper_hooks()
+        ) as pages:
             for _ in pages:
                 pass
 
@@ -362,24 +409,45 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         depth = depth_of(spec.url)
         if body is None:
             body = spec.render_body() if spec.render_body is not None else ""
-        page = BulkPage(url=spec.url, title=spec.title, content=body, edit_url=self._edit_url(spec),
-                        meta={"title": spec.title, "description": spec.description})
+        page = BulkPage(
+            url=spec.url,
+            title=spec.title,
+            content=body,
+            edit_url=self._edit_url(spec),
+            meta={"title": spec.title, "description": spec.description},
+        )
         content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
-        html = self.shells[depth].fill(title=spec.title, description=spec.description,
-                                       canonical=base + spec.url, content=content,
-                                       meta=self._share_meta(spec.title, spec.description, spec.url, spec))
+        html = self.shells[depth].fill(
+            title=spec.title,
+            description=spec.description,
+            canonical=base + spec.url,
+            content=content,
+            meta=self._share_meta(spec.title, spec.description, spec.url, spec),
+        )
         target = out / spec.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(html.encode("utf-8"))
 
-    def _write_changed_pages(self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str,
-                             unchanged: int) -> None:
+    def _write_changed_pages(
+        self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str, unchanged: int
+    ) -> None:
         for spec in specs:
             # The body is part of the key: a citation card in it shows another story's title, which can change
             # while this page's own file does not (bodies come from the content cache, so this is cheap).
             body = spec.render_body() if spec.render_body is not None else ""
-            key = hash((unchanged, depth_of(spec.url), spec.url, spec.title, spec.description, spec.template,
-                        spec.source_path, repr(spec.context), body))
+            key = hash(
+                (
+                    unchanged,
+                    depth_of(spec.url),
+                    spec.url,
+                    spec.title,
+                    spec.description,
+                    spec.template,
+                    spec.source_path,
+                    repr(spec.context),
+                    body,
+                )
+            )
             previous = self.rendered.get(spec.url)
             if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
                 if previous[1] is not None:
@@ -395,8 +463,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         """What every bulk page depends on besides its own view model: shells, templates, preview state."""
         custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         templates = sorted((str(path), path.read_bytes()) for path in custom.rglob("*.html")) if custom else []
-        return hash((tuple(sorted((d, shell.parts) for d, shell in self.shells.items())), tuple(templates),
-                     self.preview, self.error_count, config.site_url))
+        return hash(
+            (
+                tuple(sorted((d, shell.parts) for d, shell in self.shells.items())),
+                tuple(templates),
+                self.preview,
+                self.error_count,
+                config.site_url,
+            )
+        )
 
     def _write_sitemap(self, out: Path, config) -> None:
         hidden = {spec.url for spec in self.site.pages if spec.context.get("noindex")} if self.site else set()
@@ -407,8 +482,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def cms_settings(self) -> CmsSettings:
         c = self.config
         local = c.cms_local if c.cms_local is not None else self.preview
-        return CmsSettings(backend=c.cms_backend, repo=c.cms_repo, base_url=c.cms_base_url, app_id=c.cms_app_id,
-                           branch=c.cms_branch, local=local, local_port=c.cms_local_port)
+        return CmsSettings(
+            backend=c.cms_backend,
+            repo=c.cms_repo,
+            base_url=c.cms_base_url,
+            app_id=c.cms_app_id,
+            branch=c.cms_branch,
+            local=local,
+            local_port=c.cms_local_port,
+        )
 
     def on_pre_build(self, *, config) -> None:
         self.page_urls = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
@@ -533,17 +615,24 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if page.file.src_uri in self.shell_depths:
             context["x_share_meta"] = META  # filled per bulk page (_render_page)
         else:
-            description = (spec.description if spec else (page.meta or {}).get("description")) or config.site_description
+            description = (
+                spec.description if spec else (page.meta or {}).get("description")
+            ) or config.site_description
             title = spec.title if spec else (config.site_name if page.is_homepage else page.title or config.site_name)
-            context["x_share_meta"] = self._share_meta(title,
-                                                       description or "", page.url, spec)
+            context["x_share_meta"] = self._share_meta(title, description or "", page.url, spec)
         return context
 
     def _share_meta(self, title: str, description: str, url: str, spec: PageSpec | None) -> str:
         config = self.mkdocs_config
-        return share_meta(title=title, description=description, url=url, site_name=config.site_name,
-                          base=site_base(config.site_url), article=bool(spec and spec.article),
-                          image=spec.context.get("share_image") if spec else None)
+        return share_meta(
+            title=title,
+            description=description,
+            url=url,
+            site_name=config.site_name,
+            base=site_base(config.site_url),
+            article=bool(spec and spec.article),
+            image=spec.context.get("share_image") if spec else None,
+        )
 
     def on_serve(self, server, *, config, builder):
         for folder in ("stories", "methods", "lessons"):
@@ -553,8 +642,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         try:
             livereload.install(server)
         except livereload.LiveReloadShapeChanged as exc:
-            log.warning(f"预览保存后不会自动刷新（请手动刷新页面）：本项目对 MkDocs 自动刷新脚本的适配与所装的 "
-                        f"MkDocs 版本不符（{exc}）。请按 constraints.txt 重新安装依赖：make install。")
+            log.warning(
+                f"预览保存后不会自动刷新（请手动刷新页面）：本项目对 MkDocs 自动刷新脚本的适配与所装的 "
+                f"MkDocs 版本不符（{exc}）。请按 constraints.txt 重新安装依赖：make install。"
+            )
         preview_address.record(self.root, server.url)
         return server
 
@@ -564,8 +655,10 @@ class DirtyBuildNote(logging.Filter):
     dirty on purpose (only what a save changed, our pages included, see _write_changed_pages); editors get one
     line in Chinese, at the first build, saying so, and none after."""
 
-    MESSAGE = ("预览只重写保存后有变化的页面（mkdocs serve --dirty），所以保存后几秒内就能看到改动；"
-               "公开网站由 make site 完整构建，不受影响。")
+    MESSAGE = (
+        "预览只重写保存后有变化的页面（mkdocs serve --dirty），所以保存后几秒内就能看到改动；"
+        "公开网站由 make site 完整构建，不受影响。"
+    )
 
     def __init__(self) -> None:
         super().__init__()

@@ -7,6 +7,7 @@ wording says so (`make serve PORT=…` picks another port).
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ class PreviewAddress:
         """Chinese: where to look, saying where the address comes from."""
         if self.running:
             return f"在 {self.page(path)} 预览（正在运行的预览地址）"
-        return (f"在 {self.page(path)} 预览（make serve 的默认端口 8000；"
-                "用 make serve PORT=端口号 启动时换成那个端口）")
+        return f"在 {self.page(path)} 预览（make serve 的默认端口 8000；用 make serve PORT=端口号 启动时换成那个端口）"
 
 
 def record(root: Path, url: str, pid: int | None = None) -> None:

@@ -13,6 +13,7 @@ Text is masked as editors are told to mask (138****5678). Ids, which become URLs
 stories, method ids, body citations) is masked the same way, so links still meet. A `[[story:…]]` citation
 written with a number-bearing id inside a body is masked as text, and so shows as unresolved in the preview.
 """
+
 from __future__ import annotations
 
 import functools
@@ -97,8 +98,11 @@ def _record(record: Record) -> Record:
     """The site reads a record's citations (lessons citing a story) by its path: mask both like the model."""
     if not might_hold_number(record.path) and not any(might_hold_number(ref) for _, ref, _, _ in record.citations):
         return record
-    return replace(record, path=_text(record.path), citations=[(kind, _slug(ref), line, _text(written))
-                                                               for kind, ref, line, written in record.citations])
+    return replace(
+        record,
+        path=_text(record.path),
+        citations=[(kind, _slug(ref), line, _text(written)) for kind, ref, line, written in record.citations],
+    )
 
 
 def _text(value: str) -> str:

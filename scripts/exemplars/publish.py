@@ -7,6 +7,7 @@ is written); on any problem the file is left as it was. A story the web form sav
 to its province's folder (stories/zhejiang/…), where `exemplars new` would have put it. CI's `check` still guards
 the merge request.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,13 +63,16 @@ def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = No
     if not reviewer:
         raise PublishError("请用 --reviewer 写明审核人的姓名")
     library = load_library(root)
-    story = next((s for s in library.stories if s.id == story_id), None) or \
-        next((s for s in library.stories if story_id in s.aliases), None)
+    story = next((s for s in library.stories if s.id == story_id), None) or next(
+        (s for s in library.stories if story_id in s.aliases), None
+    )
     if story is None:
         raise PublishError(f"库中没有 id 为 {story_id} 的故事（运行 exemplars status 查看待审的故事）")
     if story.status != "review":
-        raise PublishError(f"{story.path}：故事的状态是 {story.status}，只有待审（review）的故事可以发布："
-                           "请作者先把 status 改为 review 并发起合并请求")
+        raise PublishError(
+            f"{story.path}：故事的状态是 {story.status}，只有待审（review）的故事可以发布："
+            "请作者先把 status 改为 review 并发起合并请求"
+        )
     if story.author and story.author.strip() == reviewer:
         message, hint = CATALOGUE["E-REVIEW-SELF"]
         raise PublishError(f"{story.path}：{message.format(reviewer=reviewer)}（E-REVIEW-SELF）。{hint}")
@@ -107,15 +111,27 @@ def _out_of_inbox(root: Path, path: str, region: tuple[str, ...]) -> str:
 
 def _quoted(text: str) -> str:
     """A YAML scalar for a name: plain when safe, else double-quoted (a name like `yes` or `张三: 李四`)."""
-    if re.fullmatch(r"[\w\u00b7\u4e00-\u9fff·.（）()-]+( [\w\u4e00-\u9fff·.-]+)*", text) and \
-            text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~"):
+    if re.fullmatch(r"[\w\u00b7\u4e00-\u9fff·.（）()-]+( [\w\u4e00-\u9fff·.-]+)*", text) and text.lower() not in (
+        "yes",
+        "no",
+        "true",
+        "false",
+        "null",
+        "on",
+        "off",
+        "~",
+    ):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("publish", parents=[common], help="审核人发布一个待审的故事（写入 status、reviewed_by、published）",
-                            description="把待审（review）的故事改为已发布：写入审核人和发布日期，只改这三行，并检查结果。")
+    parser = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="审核人发布一个待审的故事（写入 status、reviewed_by、published）",
+        description="把待审（review）的故事改为已发布：写入审核人和发布日期，只改这三行，并检查结果。",
+    )
     parser.add_argument("id", help="故事的 id")
     parser.add_argument("--reviewer", required=True, help="审核人姓名（不能是作者本人）")
     parser.set_defaults(handler=cmd_publish)

@@ -3,6 +3,7 @@
 Each entry: full official name, folder slug (used by `exemplars new` for `stories/<slug>/`), and the short
 forms editors commonly type, so the checker can say "did you mean".
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,25 @@ _SHORT_TO_FULL.update({slug: name for name, slug, _ in PROVINCES})
 # Suffixes that editors drop or add when they spell the same place two ways (湖州 / 湖州市).
 # Longest first so that 自治县 is stripped before 县.
 _PLACE_SUFFIXES = (
-    "特别行政区", "自治州", "自治县", "自治旗", "自治区", "地区", "林区", "新区", "街道",
-    "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村",
+    "特别行政区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "自治区",
+    "地区",
+    "林区",
+    "新区",
+    "街道",
+    "省",
+    "市",
+    "县",
+    "区",
+    "州",
+    "盟",
+    "旗",
+    "镇",
+    "乡",
+    "村",
 )
 
 

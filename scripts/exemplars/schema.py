@@ -4,6 +4,7 @@ A schema is a tuple of Field specs. Each field has a value Type that validates o
 (code, args, key-suffix) triples), exports its JSON Schema fragment, and names itself in Chinese for the docs.
 Rules that need the whole library (methods exist, ids unique, region spellings) live in check.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -132,9 +133,17 @@ class Choice(Type):
             # Files hold the English value (what a web form writes, what JSON Schema lists); the Chinese label an
             # editor may type (正面典型, 已发布) is answered with the exact value to write.
             candidates = {**{label: key for key, label in self.choices.items()}, **{k: k for k in self.choices}}
-            return None, [("E-FIELD-CHOICE", {"value": value, "candidates": candidates,
-                                              "choices": "、".join(f"{k}（{v}）" for k, v in self.choices.items())},
-                           ())]
+            return None, [
+                (
+                    "E-FIELD-CHOICE",
+                    {
+                        "value": value,
+                        "candidates": candidates,
+                        "choices": "、".join(f"{k}（{v}）" for k, v in self.choices.items()),
+                    },
+                    (),
+                )
+            ]
         return value, []
 
     def from_label(self, text: str) -> str | None:
@@ -252,7 +261,11 @@ class MethodRef(Type):
         return value.strip(SPACES), []
 
     def json_schema(self):
-        return {"type": "string", "minLength": 1, "pattern": f"[^{SPACE_CLASS}]"}  # json_schema(contract, method_refs) adds the enum
+        return {
+            "type": "string",
+            "minLength": 1,
+            "pattern": f"[^{SPACE_CLASS}]",
+        }  # json_schema(contract, method_refs) adds the enum
 
 
 class ListOf(Type):
@@ -355,108 +368,309 @@ def mapping_json_schema(fields: tuple[Field, ...], draft_aware: bool) -> dict:
     if content:
         # Drafts may still lack content fields or hold placeholders; anything past draft may not.
         not_placeholder = {"not": {"pattern": f"^[{SPACE_CLASS}]*{PLACEHOLDER}"}}  # file_rules.is_placeholder
-        schema["allOf"] = [{
-            "if": {"not": {"properties": {"status": {"const": "draft"}}, "required": ["status"]}},
-            "then": {
-                "required": [f.name for f in content],
-                "properties": {
-                    f.name: (not_placeholder if isinstance(f.type, Text)
-                             else {"items": {"properties": {"title": not_placeholder}}})
-                    for f in content
+        schema["allOf"] = [
+            {
+                "if": {"not": {"properties": {"status": {"const": "draft"}}, "required": ["status"]}},
+                "then": {
+                    "required": [f.name for f in content],
+                    "properties": {
+                        f.name: (
+                            not_placeholder
+                            if isinstance(f.type, Text)
+                            else {"items": {"properties": {"title": not_placeholder}}}
+                        )
+                        for f in content
+                    },
                 },
-            },
-        }]
+            }
+        ]
     return schema
 
 
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("title", Text(), "来源名称", "报道、文件或档案的名称，如“《湖州日报》2019年6月12日第3版”。",
-          "《湖州日报》2019年6月12日第3版", required=True, placeholder=f"{PLACEHOLDER}：报道或文件的名称"),
+    Field(
+        "title",
+        Text(),
+        "来源名称",
+        "报道、文件或档案的名称，如“《湖州日报》2019年6月12日第3版”。",
+        "《湖州日报》2019年6月12日第3版",
+        required=True,
+        placeholder=f"{PLACEHOLDER}：报道或文件的名称",
+    ),
     Field("url", Url(), "链接", "可公开访问的网址，必须是 http 或 https。", "https://www.example.gov.cn/news/123.html"),
     Field("date", Date(), "发布日期", "来源发布的日期。", "2019-06-12"),
 )
 
 STORY_FIELDS: tuple[Field, ...] = (
-    Field("id", Slug(), "标识", "全库唯一、永不改变的英文标识，构成网址 /stories/<id>/，课程靠它引用故事。",
-          "yucun-yishihui-2019", required=True, aliases=("slug", "ID", "Id")),
-    Field("title", Text(max_length=80), "标题", "故事标题，具体而不空泛。", "余村“板凳议事会”定下垃圾分类方案",
-          required=True, aliases=("name", "标题", "titel")),
-    Field("kind", Choice(KINDS), "类型", "exemplar 为正面典型，cautionary 为反面典型。", "exemplar",
-          required=True, aliases=("type", "类型")),
-    Field("methods", ListOf(MethodRef(), non_empty=True), "群众工作方法",
-          "本故事体现的方法：写方法的 id、中文名称或别名，至少一个。", "[minzhu-xieshang, 为民谋利法]",
-          required=True, aliases=("method", "方法")),
-    Field("summary", Text(max_length=300), "摘要", "一两句话说明谁做了什么、结果如何；显示在卡片、订阅和搜索结果中。",
-          "余村用“板凳议事会”让村民商定垃圾分类办法，三个月后分类准确率超过九成。", required=True, content=True,
-          placeholder=f"{PLACEHOLDER}：用一两句话说明谁做了什么、结果如何", aliases=("description", "abstract", "摘要")),
-    Field("region", Region(), "地区", "用 / 分隔的行政区划，第一级为省级全称；反面典型只写到地市级（直辖市只写一级，如 北京市）。",
-          "浙江省/湖州市/安吉县", required=True, aliases=("location", "place", "area", "地区")),
-    Field("date", Date(), "发生日期", "事情发生（或主要做法开始）的日期。", "2019-06-12",
-          required=True, aliases=("time", "日期")),
-    Field("status", Choice(STATUSES), "状态", "draft 草稿、review 待审、published 已发布、withdrawn 已撤回；只有已发布的故事进入公开网站。",
-          "draft", required=True, aliases=("state", "状态")),
-    Field("sources", ListOf(Record(SOURCE_FIELDS, "来源（title 必填，url、date 可选）"), non_empty=True), "来源",
-          "可以核实本故事的出处，至少一条：报道、文件、档案。", "[{title: 《湖州日报》2019年6月12日第3版}]",
-          required=True, content=True, aliases=("source", "references", "来源")),
-    Field("domains", ListOf(Text()), "领域", "涉及的民生领域，如 " + "、".join(DOMAINS_SUGGESTED) + "。", "[环境, 治理]",
-          aliases=("domain", "fields", "领域")),
-    Field("tags", ListOf(Text()), "标签", "自由标签，方便浏览。", "[垃圾分类, 村规民约]", aliases=("tag", "keywords", "标签")),
-    Field("aliases", ListOf(Slug()), "旧标识", "故事改过 id 时，旧 id 留在这里，旧网址会自动跳转。", "[old-story-id]",
-          aliases=("alias", "redirect_from")),
+    Field(
+        "id",
+        Slug(),
+        "标识",
+        "全库唯一、永不改变的英文标识，构成网址 /stories/<id>/，课程靠它引用故事。",
+        "yucun-yishihui-2019",
+        required=True,
+        aliases=("slug", "ID", "Id"),
+    ),
+    Field(
+        "title",
+        Text(max_length=80),
+        "标题",
+        "故事标题，具体而不空泛。",
+        "余村“板凳议事会”定下垃圾分类方案",
+        required=True,
+        aliases=("name", "标题", "titel"),
+    ),
+    Field(
+        "kind",
+        Choice(KINDS),
+        "类型",
+        "exemplar 为正面典型，cautionary 为反面典型。",
+        "exemplar",
+        required=True,
+        aliases=("type", "类型"),
+    ),
+    Field(
+        "methods",
+        ListOf(MethodRef(), non_empty=True),
+        "群众工作方法",
+        "本故事体现的方法：写方法的 id、中文名称或别名，至少一个。",
+        "[minzhu-xieshang, 为民谋利法]",
+        required=True,
+        aliases=("method", "方法"),
+    ),
+    Field(
+        "summary",
+        Text(max_length=300),
+        "摘要",
+        "一两句话说明谁做了什么、结果如何；显示在卡片、订阅和搜索结果中。",
+        "余村用“板凳议事会”让村民商定垃圾分类办法，三个月后分类准确率超过九成。",
+        required=True,
+        content=True,
+        placeholder=f"{PLACEHOLDER}：用一两句话说明谁做了什么、结果如何",
+        aliases=("description", "abstract", "摘要"),
+    ),
+    Field(
+        "region",
+        Region(),
+        "地区",
+        "用 / 分隔的行政区划，第一级为省级全称；反面典型只写到地市级（直辖市只写一级，如 北京市）。",
+        "浙江省/湖州市/安吉县",
+        required=True,
+        aliases=("location", "place", "area", "地区"),
+    ),
+    Field(
+        "date",
+        Date(),
+        "发生日期",
+        "事情发生（或主要做法开始）的日期。",
+        "2019-06-12",
+        required=True,
+        aliases=("time", "日期"),
+    ),
+    Field(
+        "status",
+        Choice(STATUSES),
+        "状态",
+        "draft 草稿、review 待审、published 已发布、withdrawn 已撤回；只有已发布的故事进入公开网站。",
+        "draft",
+        required=True,
+        aliases=("state", "状态"),
+    ),
+    Field(
+        "sources",
+        ListOf(Record(SOURCE_FIELDS, "来源（title 必填，url、date 可选）"), non_empty=True),
+        "来源",
+        "可以核实本故事的出处，至少一条：报道、文件、档案。",
+        "[{title: 《湖州日报》2019年6月12日第3版}]",
+        required=True,
+        content=True,
+        aliases=("source", "references", "来源"),
+    ),
+    Field(
+        "domains",
+        ListOf(Text()),
+        "领域",
+        "涉及的民生领域，如 " + "、".join(DOMAINS_SUGGESTED) + "。",
+        "[环境, 治理]",
+        aliases=("domain", "fields", "领域"),
+    ),
+    Field(
+        "tags",
+        ListOf(Text()),
+        "标签",
+        "自由标签，方便浏览。",
+        "[垃圾分类, 村规民约]",
+        aliases=("tag", "keywords", "标签"),
+    ),
+    Field(
+        "aliases",
+        ListOf(Slug()),
+        "旧标识",
+        "故事改过 id 时，旧 id 留在这里，旧网址会自动跳转。",
+        "[old-story-id]",
+        aliases=("alias", "redirect_from"),
+    ),
     Field("updated", Date(), "更新日期", "内容最后一次实质更新的日期。", "2024-03-01", aliases=("modified", "lastmod")),
-    Field("published", Date(), "发布日期",
-          "故事在本站发布的日期，由审核人改为 published 时填写当天；订阅按它由新到旧排列。",
-          "2024-03-15", aliases=("publish_date", "published_at", "pubdate", "发布日期")),
-    Field("cover", Text(), "封面图",
-          "图片在仓库中的路径：从仓库根目录写起（图片放在 media/ 文件夹），图片在故事文件旁边时只写文件名；JPEG、PNG 或 WebP。显示在故事页顶部，也是分享到微信等处时的配图。",
-          "media/yucun.jpg", aliases=("image", "img")),
-    Field("cover_alt", Text(), "封面图说明",
-          "用一句话说明封面图上是什么，供读屏软件朗读、图片加载失败时显示；不填时用标题。",
-          "村民围坐在村委会门前的板凳上商量垃圾分类办法", aliases=("alt", "image_alt", "cover_caption")),
-    Field("related", ListOf(Slug()), "相关故事", "相关故事的 id。", "[another-story-2020]", aliases=("see_also", "links")),
+    Field(
+        "published",
+        Date(),
+        "发布日期",
+        "故事在本站发布的日期，由审核人改为 published 时填写当天；订阅按它由新到旧排列。",
+        "2024-03-15",
+        aliases=("publish_date", "published_at", "pubdate", "发布日期"),
+    ),
+    Field(
+        "cover",
+        Text(),
+        "封面图",
+        "图片在仓库中的路径：从仓库根目录写起（图片放在 media/ 文件夹），图片在故事文件旁边时只写文件名；JPEG、PNG 或 WebP。显示在故事页顶部，也是分享到微信等处时的配图。",
+        "media/yucun.jpg",
+        aliases=("image", "img"),
+    ),
+    Field(
+        "cover_alt",
+        Text(),
+        "封面图说明",
+        "用一句话说明封面图上是什么，供读屏软件朗读、图片加载失败时显示；不填时用标题。",
+        "村民围坐在村委会门前的板凳上商量垃圾分类办法",
+        aliases=("alt", "image_alt", "cover_caption"),
+    ),
+    Field(
+        "related", ListOf(Slug()), "相关故事", "相关故事的 id。", "[another-story-2020]", aliases=("see_also", "links")
+    ),
     Field("author", Text(), "作者", "撰稿人或投稿单位。", "林晓", aliases=("authors", "作者")),
     Field("reviewed_by", Text(), "审核人", "审核发布的编辑。", "周文澜", aliases=("reviewer", "reviewed", "审核")),
     Field("featured", Boolean(), "推荐", "为 true 时在首页推荐。", "true", aliases=("feature", "pinned")),
-    Field("guessed", ListOf(Text()), "待核实",
-          "导入 Word 文档（exemplars import）时从正文猜出、尚待核实的字段名（如 date、region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
-          "[date, region]"),
+    Field(
+        "guessed",
+        ListOf(Text()),
+        "待核实",
+        "导入 Word 文档（exemplars import）时从正文猜出、尚待核实的字段名（如 date、region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
+        "[date, region]",
+    ),
     Field("sample", Boolean(), "虚构示例", "为 true 表示这是演示用的虚构故事，页面会显示“虚构示例”提示。", "true"),
 )
 
 METHOD_FIELDS: tuple[Field, ...] = (
     Field("id", Slug(), "标识", "方法的英文标识，构成网址 /methods/<id>/。", "jiaoyu-shudao", required=True),
-    Field("name", Text(max_length=20), "名称", "方法的中文名称，故事的 methods 可以直接写它。", "教育疏导法", required=True),
+    Field(
+        "name",
+        Text(max_length=20),
+        "名称",
+        "方法的中文名称，故事的 methods 可以直接写它。",
+        "教育疏导法",
+        required=True,
+    ),
     Field("order", Integer(minimum=0), "顺序", "在方法列表中的位置，小的在前。", "1", required=True),
-    Field("summary", Text(max_length=200), "摘要", "一句话说明这个方法。", "以平等的沟通讲清道理、解开心结。", required=True),
+    Field(
+        "summary",
+        Text(max_length=200),
+        "摘要",
+        "一句话说明这个方法。",
+        "以平等的沟通讲清道理、解开心结。",
+        required=True,
+    ),
     Field("aliases", ListOf(Text()), "别名", "故事中也可以用来指这个方法的其他叫法。", "[教育疏导, 说服疏导]"),
 )
 
 
 LESSON_FIELDS: tuple[Field, ...] = (
-    Field("id", Slug(), "标识", "全库唯一、永不改变的英文标识，构成网址 /lessons/<id>/；不能与任何故事的 id 相同。",
-          "qunzhong-yijian-rumen", required=True, aliases=("slug", "ID", "Id")),
-    Field("title", Text(max_length=80), "标题", "课程标题。", "把议事会开到群众家门口", required=True,
-          aliases=("name", "标题")),
-    Field("audience", Text(max_length=80), "培训对象", "这门课讲给谁听。", "新任村（社区）党组织书记",
-          required=True, aliases=("audiences", "对象", "学员")),
-    Field("duration", Integer(minimum=1), "时长（分钟）", "整堂课的时长，以分钟计的正整数。", "90",
-          required=True, aliases=("length", "minutes", "时长")),
-    Field("methods", ListOf(MethodRef(), non_empty=True), "群众工作方法",
-          "本课讲授的方法：写方法的 id、中文名称或别名，至少一个。", "[minzhu-xieshang]",
-          required=True, aliases=("method", "方法")),
-    Field("stories", ListOf(Slug(), non_empty=True), "引用的故事",
-          "课上用到的故事 id，按讲授顺序排列，至少一个；已发布的课程只能引用已发布（或已撤回）的故事。",
-          "[banden-yishihui-2019, fupin-buzhu-jieliu-2019]", required=True, aliases=("story", "cases", "案例")),
-    Field("objectives", ListOf(Text(), non_empty=True), "教学目标", "学完这门课，学员应当能做到什么，至少一条。",
-          "[能组织一次村民议事会]", required=True, aliases=("objective", "goals", "目标")),
-    Field("questions", ListOf(Text()), "讨论题", "课上或课后讨论的问题。", "[议事会上有人始终不表态，怎么办？]",
-          aliases=("question", "discussion", "讨论")),
-    Field("status", Choice(LESSON_STATUSES), "状态", "draft 草稿、review 待审、published 已发布；只有已发布的课程进入公开网站。",
-          "draft", required=True, aliases=("state", "状态")),
-    Field("summary", Text(max_length=300), "摘要", "一两句话介绍这门课，显示在课程列表中。",
-          "用两个正面典型和一个反面典型，讲清议事会从召集到落实的每一步。", aliases=("description", "摘要")),
-    Field("aliases", ListOf(Slug()), "旧标识", "课程改过 id 时，旧 id 留在这里，旧网址会自动跳转（exemplars mv 会自动添加）。",
-          "[old-lesson-id]", aliases=("alias", "redirect_from")),
+    Field(
+        "id",
+        Slug(),
+        "标识",
+        "全库唯一、永不改变的英文标识，构成网址 /lessons/<id>/；不能与任何故事的 id 相同。",
+        "qunzhong-yijian-rumen",
+        required=True,
+        aliases=("slug", "ID", "Id"),
+    ),
+    Field(
+        "title",
+        Text(max_length=80),
+        "标题",
+        "课程标题。",
+        "把议事会开到群众家门口",
+        required=True,
+        aliases=("name", "标题"),
+    ),
+    Field(
+        "audience",
+        Text(max_length=80),
+        "培训对象",
+        "这门课讲给谁听。",
+        "新任村（社区）党组织书记",
+        required=True,
+        aliases=("audiences", "对象", "学员"),
+    ),
+    Field(
+        "duration",
+        Integer(minimum=1),
+        "时长（分钟）",
+        "整堂课的时长，以分钟计的正整数。",
+        "90",
+        required=True,
+        aliases=("length", "minutes", "时长"),
+    ),
+    Field(
+        "methods",
+        ListOf(MethodRef(), non_empty=True),
+        "群众工作方法",
+        "本课讲授的方法：写方法的 id、中文名称或别名，至少一个。",
+        "[minzhu-xieshang]",
+        required=True,
+        aliases=("method", "方法"),
+    ),
+    Field(
+        "stories",
+        ListOf(Slug(), non_empty=True),
+        "引用的故事",
+        "课上用到的故事 id，按讲授顺序排列，至少一个；已发布的课程只能引用已发布（或已撤回）的故事。",
+        "[banden-yishihui-2019, fupin-buzhu-jieliu-2019]",
+        required=True,
+        aliases=("story", "cases", "案例"),
+    ),
+    Field(
+        "objectives",
+        ListOf(Text(), non_empty=True),
+        "教学目标",
+        "学完这门课，学员应当能做到什么，至少一条。",
+        "[能组织一次村民议事会]",
+        required=True,
+        aliases=("objective", "goals", "目标"),
+    ),
+    Field(
+        "questions",
+        ListOf(Text()),
+        "讨论题",
+        "课上或课后讨论的问题。",
+        "[议事会上有人始终不表态，怎么办？]",
+        aliases=("question", "discussion", "讨论"),
+    ),
+    Field(
+        "status",
+        Choice(LESSON_STATUSES),
+        "状态",
+        "draft 草稿、review 待审、published 已发布；只有已发布的课程进入公开网站。",
+        "draft",
+        required=True,
+        aliases=("state", "状态"),
+    ),
+    Field(
+        "summary",
+        Text(max_length=300),
+        "摘要",
+        "一两句话介绍这门课，显示在课程列表中。",
+        "用两个正面典型和一个反面典型，讲清议事会从召集到落实的每一步。",
+        aliases=("description", "摘要"),
+    ),
+    Field(
+        "aliases",
+        ListOf(Slug()),
+        "旧标识",
+        "课程改过 id 时，旧 id 留在这里，旧网址会自动跳转（exemplars mv 会自动添加）。",
+        "[old-lesson-id]",
+        aliases=("alias", "redirect_from"),
+    ),
     Field("author", Text(), "作者", "编写课程的培训者或单位。", "林晓", aliases=("authors", "作者")),
     Field("sample", Boolean(), "虚构示例", "为 true 表示这是演示用的虚构课程。", "true"),
 )
@@ -508,9 +722,11 @@ CHECK_ONLY_RULES: dict[str, dict[str, str]] = {
         "aliases": "方法的 id、名称和别名在所有方法中唯一",
     },
 }
-_CHECK_ONLY_FILE = ("另有只能由 exemplars check 检查的规则：文件头任何字段和正文都不得含身份证号或手机号（全角数字也算）；"
-                    "正文不得含脚本、嵌入框架和 javascript: 链接，链接和 [[story:…]] 引用须指向存在的内容；"
-                    "送审（review）或已发布（published）的正文不能为空；不带引号的值在“ #”处被截断成注释时给出警告。")
+_CHECK_ONLY_FILE = (
+    "另有只能由 exemplars check 检查的规则：文件头任何字段和正文都不得含身份证号或手机号（全角数字也算）；"
+    "正文不得含脚本、嵌入框架和 javascript: 链接，链接和 [[story:…]] 引用须指向存在的内容；"
+    "送审（review）或已发布（published）的正文不能为空；不带引号的值在“ #”处被截断成注释时给出警告。"
+)
 
 
 def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dict:
@@ -518,9 +734,12 @@ def json_schema(contract: Contract, method_refs: list[str] | None = None) -> dic
     schema = mapping_json_schema(contract.fields, contract.draft_aware)
     if contract is STORY:
         # check.py's review rule (E-REVIEW-MISSING): a published story names its reviewer.
-        schema.setdefault("allOf", []).append({
-            "if": {"properties": {"status": {"const": "published"}}, "required": ["status"]},
-            "then": {"required": ["reviewed_by"]}})
+        schema.setdefault("allOf", []).append(
+            {
+                "if": {"properties": {"status": {"const": "published"}}, "required": ["status"]},
+                "then": {"required": ["reviewed_by"]},
+            }
+        )
     for name, rule in CHECK_ONLY_RULES.get(contract.name, {}).items():
         prop = schema["properties"][name]
         prop["description"] = f"{prop['description']}{rule}{_CHECK_ONLY_NOTE}"

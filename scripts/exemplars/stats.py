@@ -7,6 +7,7 @@ always gives the same dashboard. Charts are inline SVG strings (no script, no ex
 
 `exemplars stats` prints the same figures as text tables; `dashboard()` hands a template everything it needs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,6 +66,7 @@ class Figures:
 
     def as_dict(self) -> dict:
         """JSON-ready: dates as YYYY-MM-DD, stories as small records."""
+
         def method(row: MethodRow) -> dict:
             return {"id": row.id, "name": row.name, **row.counts, "total": row.total}
 
@@ -111,8 +113,9 @@ def figures(library: Library, reference_date: dt.date | None = None, min_exempla
         few_exemplars=[row for row in methods if row.counts["exemplar"] < min_exemplars],
         stale=[s for s in oldest_first if stale_before and s.date < stale_before and s.updated is None],
         single_source=[s for s in oldest_first if len(s.sources) == 1],
-        by_source_count={n: sum(1 for s in stories if min(len(s.sources), SOURCE_BANDS) == n)
-                         for n in range(1, SOURCE_BANDS + 1)},
+        by_source_count={
+            n: sum(1 for s in stories if min(len(s.sources), SOURCE_BANDS) == n) for n in range(1, SOURCE_BANDS + 1)
+        },
     )
 
 
@@ -128,8 +131,16 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _story_record(story: Story) -> dict:
-    return {"id": story.id, "title": story.title, "path": story.path, "url": story.url, "kind": story.kind,
-            "date": story.date.isoformat(), "updated": _iso(story.updated), "sources": len(story.sources)}
+    return {
+        "id": story.id,
+        "title": story.title,
+        "path": story.path,
+        "url": story.url,
+        "kind": story.kind,
+        "date": story.date.isoformat(),
+        "updated": _iso(story.updated),
+        "sources": len(story.sources),
+    }
 
 
 def _worth_listing(stories: list[Story], total: int) -> bool:
@@ -144,12 +155,16 @@ def dashboard(library: Library, reference_date: dt.date | None = None, min_exemp
     fig = figures(library, reference_date, min_exemplars)
     kinds = list(KINDS)
     heatmap = svg_heatmap(
-        rows=[row.name for row in fig.methods], columns=[KINDS[k] for k in kinds],
+        rows=[row.name for row in fig.methods],
+        columns=[KINDS[k] for k in kinds],
         values=[[row.counts[k] for k in kinds] for row in fig.methods],
-        title="各方法的正面典型与反面典型数量", ident="ex-chart-methods")
+        title="各方法的正面典型与反面典型数量",
+        ident="ex-chart-methods",
+    )
     provinces = svg_bars(fig.provinces, title="各省份已发布的故事数量", ident="ex-chart-provinces")
-    years = svg_line([(str(y), n) for y, n in fig.years], title="各年份的故事数量（按发生日期）",
-                     ident="ex-chart-years")
+    years = svg_line(
+        [(str(y), n) for y, n in fig.years], title="各年份的故事数量（按发生日期）", ident="ex-chart-years"
+    )
     return {
         "figures": fig,
         "data": fig.as_dict(),
@@ -203,11 +218,20 @@ def _ident(ident: str | None, *parts: object) -> str:
 
 
 def _svg(ident: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="ex-chart" id={quoteattr(ident)} '
-            f'aria-labelledby="{ident}-title {ident}-desc" width="{_n(width)}" height="{_n(height)}" '
-            f'viewBox="0 0 {_n(width)} {_n(height)}" font-size="{FONT}" fill="currentColor">')
-    return "\n".join([head, f'<title id="{ident}-title">{escape(title)}</title>',
-                      f'<desc id="{ident}-desc">{escape(desc)}</desc>', *body, "</svg>"])
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="ex-chart" id={quoteattr(ident)} '
+        f'aria-labelledby="{ident}-title {ident}-desc" width="{_n(width)}" height="{_n(height)}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" font-size="{FONT}" fill="currentColor">'
+    )
+    return "\n".join(
+        [
+            head,
+            f'<title id="{ident}-title">{escape(title)}</title>',
+            f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
 
 
 def _text(x: float, y: float, text: object, anchor: str = "start", **attrs: str) -> str:
@@ -215,8 +239,9 @@ def _text(x: float, y: float, text: object, anchor: str = "start", **attrs: str)
     return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(str(text))}</text>'
 
 
-def svg_heatmap(rows: list[str], columns: list[str], values: list[list[int]], title: str,
-                ident: str | None = None) -> str:
+def svg_heatmap(
+    rows: list[str], columns: list[str], values: list[list[int]], title: str, ident: str | None = None
+) -> str:
     """A table of counts as coloured cells, each with its number written in it (colour is never the only cue)."""
     ident = _ident(ident, "heatmap", rows, columns, values, title)
     cell_w = max([64.0] + [text_width(c) + 16 for c in columns])
@@ -225,8 +250,9 @@ def svg_heatmap(rows: list[str], columns: list[str], values: list[list[int]], ti
     width = label_w + cell_w * len(columns) + pad
     height = head_h + cell_h * len(rows) + pad
     peak = max([0] + [v for row in values for v in row])
-    body = [_text(label_w + cell_w * (j + 0.5), head_h - 9, c, "middle", font_weight="bold")
-            for j, c in enumerate(columns)]
+    body = [
+        _text(label_w + cell_w * (j + 0.5), head_h - 9, c, "middle", font_weight="bold") for j, c in enumerate(columns)
+    ]
     for i, (label, row) in enumerate(zip(rows, values)):
         y = head_h + cell_h * i
         body.append(_text(label_w - 8, y + cell_h / 2 + FONT * 0.35, label, "end"))
@@ -234,14 +260,25 @@ def svg_heatmap(rows: list[str], columns: list[str], values: list[list[int]], ti
             x = label_w + cell_w * j
             strength = 0.0 if peak == 0 else value / peak
             opacity = 0.06 if value == 0 else 0.15 + 0.75 * strength
-            body.append(f'<g><title>{escape(f"{label}・{columns[j]}：{value} 篇")}</title>'
-                        f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_w - 2)}" height="{_n(cell_h - 2)}" '
-                        f'rx="3" fill="{HUE}" fill-opacity="{opacity:.2f}"/>'
-                        + _text(x + cell_w / 2, y + cell_h / 2 + FONT * 0.35, value, "middle",
-                                **({"fill": "#ffffff"} if opacity > 0.72 else {}))
-                        + "</g>")
-    desc = "；".join(f"{label}：" + "，".join(f"{c} {v} 篇" for c, v in zip(columns, row))
-                    for label, row in zip(rows, values)) or "没有数据"
+            body.append(
+                f"<g><title>{escape(f'{label}・{columns[j]}：{value} 篇')}</title>"
+                f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_w - 2)}" height="{_n(cell_h - 2)}" '
+                f'rx="3" fill="{HUE}" fill-opacity="{opacity:.2f}"/>'
+                + _text(
+                    x + cell_w / 2,
+                    y + cell_h / 2 + FONT * 0.35,
+                    value,
+                    "middle",
+                    **({"fill": "#ffffff"} if opacity > 0.72 else {}),
+                )
+                + "</g>"
+            )
+    desc = (
+        "；".join(
+            f"{label}：" + "，".join(f"{c} {v} 篇" for c, v in zip(columns, row)) for label, row in zip(rows, values)
+        )
+        or "没有数据"
+    )
     return _svg(ident, width, height, title, desc, body)
 
 
@@ -258,12 +295,14 @@ def svg_bars(items: list[tuple[str, int]], title: str, ident: str | None = None)
     for i, (label, value) in enumerate(items):
         y = pad + row_h * i
         length = 0.0 if peak == 0 else bar_w * value / peak
-        body.append(f'<g><title>{escape(f"{label}：{value} 篇")}</title>'
-                    + _text(label_w - 8, y + row_h / 2 + FONT * 0.35, label, "end")
-                    + f'<rect x="{_n(label_w)}" y="{_n(y + 4)}" width="{_n(length)}" height="{_n(row_h - 8)}" '
-                      f'rx="2" fill="{HUE}" fill-opacity="0.8"/>'
-                    + _text(label_w + length + 6, y + row_h / 2 + FONT * 0.35, value)
-                    + "</g>")
+        body.append(
+            f"<g><title>{escape(f'{label}：{value} 篇')}</title>"
+            + _text(label_w - 8, y + row_h / 2 + FONT * 0.35, label, "end")
+            + f'<rect x="{_n(label_w)}" y="{_n(y + 4)}" width="{_n(length)}" height="{_n(row_h - 8)}" '
+            f'rx="2" fill="{HUE}" fill-opacity="0.8"/>'
+            + _text(label_w + length + 6, y + row_h / 2 + FONT * 0.35, value)
+            + "</g>"
+        )
     desc = "；".join(f"{label} {value} 篇" for label, value in items) or "没有数据"
     return _svg(ident, width, height, title, desc, body)
 
@@ -282,18 +321,22 @@ def svg_line(points: list[tuple[str, int]], title: str, ident: str | None = None
         return base - (0.0 if peak == 0 else plot_h * value / peak)
 
     coords = [(left + step * i, y_of(value)) for i, (_, value) in enumerate(points)]
-    body = [f'<line x1="{_n(left)}" y1="{_n(base)}" x2="{_n(width - left / 2)}" y2="{_n(base)}" '
-            f'stroke="currentColor" stroke-opacity="0.4"/>']
+    body = [
+        f'<line x1="{_n(left)}" y1="{_n(base)}" x2="{_n(width - left / 2)}" y2="{_n(base)}" '
+        f'stroke="currentColor" stroke-opacity="0.4"/>'
+    ]
     if len(coords) > 1:
         path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{HUE}" stroke-width="2"/>')
     for i, ((label, value), (x, y)) in enumerate(zip(points, coords)):
         shown = i % every == 0 or i == len(points) - 1
-        body.append(f'<g><title>{escape(f"{label}：{value} 篇")}</title>'
-                    f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{HUE}"/>'
-                    + _text(x, y - 7, value, "middle")
-                    + (_text(x, base + 18, label, "middle") if shown else "")
-                    + "</g>")
+        body.append(
+            f"<g><title>{escape(f'{label}：{value} 篇')}</title>"
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{HUE}"/>'
+            + _text(x, y - 7, value, "middle")
+            + (_text(x, base + 18, label, "middle") if shown else "")
+            + "</g>"
+        )
     desc = "；".join(f"{label} {value} 篇" for label, value in points) or "没有数据"
     return _svg(ident, width, height, title, desc, body)
 
@@ -323,20 +366,37 @@ def format_text(fig: Figures) -> str:
     out = [f"已发布的故事：{fig.total} 篇（" + "，".join(f"{KINDS[k]} {fig.kinds[k]} 篇" for k in kinds) + "）"]
     if fig.reference_date:
         out.append(f"基准日期：{fig.reference_date.isoformat()}（最新一篇已发布故事的日期，或 --reference-date 指定）")
-    out += ["", "一、各方法的故事数", text_table(
-        ["方法", *(KINDS[k] for k in kinds), "合计"],
-        [[row.name, *(row.counts[k] for k in kinds), row.total] for row in fig.methods],
-        numeric=frozenset(range(1, len(kinds) + 2)))]
-    out += ["", "二、各省份", text_table(["省份", "篇数"], [list(p) for p in fig.provinces], numeric={1})
-            if fig.provinces else "  （无）"]
-    out += ["", "三、各年份（按发生日期）", text_table(["年份", "篇数"], [list(y) for y in fig.years], numeric={1})
-            if fig.years else "  （无）"]
-    out += ["", "四、需要补充的方法",
-            "  没有反面典型：" + ("、".join(row.name for row in fig.no_cautionary) or "无"),
-            f"  正面典型少于 {fig.min_exemplars} 篇：" + ("、".join(f"{row.name}（{row.counts['exemplar']} 篇）"
-                                                          for row in fig.few_exemplars) or "无")]
-    stale_title = (f"五、超过 {STALE_YEARS} 年未更新的故事（发生在 {fig.stale_before.isoformat()} 之前且没有 updated）"
-                   if fig.stale_before else f"五、超过 {STALE_YEARS} 年未更新的故事")
+    out += [
+        "",
+        "一、各方法的故事数",
+        text_table(
+            ["方法", *(KINDS[k] for k in kinds), "合计"],
+            [[row.name, *(row.counts[k] for k in kinds), row.total] for row in fig.methods],
+            numeric=frozenset(range(1, len(kinds) + 2)),
+        ),
+    ]
+    out += [
+        "",
+        "二、各省份",
+        text_table(["省份", "篇数"], [list(p) for p in fig.provinces], numeric={1}) if fig.provinces else "  （无）",
+    ]
+    out += [
+        "",
+        "三、各年份（按发生日期）",
+        text_table(["年份", "篇数"], [list(y) for y in fig.years], numeric={1}) if fig.years else "  （无）",
+    ]
+    out += [
+        "",
+        "四、需要补充的方法",
+        "  没有反面典型：" + ("、".join(row.name for row in fig.no_cautionary) or "无"),
+        f"  正面典型少于 {fig.min_exemplars} 篇："
+        + ("、".join(f"{row.name}（{row.counts['exemplar']} 篇）" for row in fig.few_exemplars) or "无"),
+    ]
+    stale_title = (
+        f"五、超过 {STALE_YEARS} 年未更新的故事（发生在 {fig.stale_before.isoformat()} 之前且没有 updated）"
+        if fig.stale_before
+        else f"五、超过 {STALE_YEARS} 年未更新的故事"
+    )
     out += ["", stale_title, _story_table(fig.stale)]
     out += ["", "六、只有一条来源的故事", _story_table(fig.single_source)]
     return "\n".join(out)
@@ -350,13 +410,21 @@ def _story_table(stories: list[Story]) -> str:
 
 # --- `exemplars stats` ----------------------------------------------------------------------------------------
 def register(sub, common) -> None:
-    parser = sub.add_parser("stats", parents=[common], help="统计已发布的故事：方法、省份、年份和需要补充之处",
-                            description="只统计已发布（published）的故事；“超过五年”相对基准日期计算，不看今天的日期。")
+    parser = sub.add_parser(
+        "stats",
+        parents=[common],
+        help="统计已发布的故事：方法、省份、年份和需要补充之处",
+        description="只统计已发布（published）的故事；“超过五年”相对基准日期计算，不看今天的日期。",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
-    parser.add_argument("--min-exemplars", type=int, default=MIN_EXEMPLARS, metavar="N",
-                        help=f"正面典型少于 N 篇的方法列为需要补充（默认 {MIN_EXEMPLARS}）")
-    parser.add_argument("--reference-date", metavar="YYYY-MM-DD",
-                        help="基准日期（默认：最新一篇已发布故事的发生日期）")
+    parser.add_argument(
+        "--min-exemplars",
+        type=int,
+        default=MIN_EXEMPLARS,
+        metavar="N",
+        help=f"正面典型少于 N 篇的方法列为需要补充（默认 {MIN_EXEMPLARS}）",
+    )
+    parser.add_argument("--reference-date", metavar="YYYY-MM-DD", help="基准日期（默认：最新一篇已发布故事的发生日期）")
     parser.set_defaults(handler=cmd_stats)
 
 

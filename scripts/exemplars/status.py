@@ -3,6 +3,7 @@
 "Since when" is the date of the last commit touching the file (`git log -1 --format=%cs -- <path>`); a file that
 git does not know yet is "未提交"; outside a git repository the file's modification date stands in for it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,15 @@ class Pending:
         return self.since.isoformat() + ("（文件时间）" if self.source == "mtime" else "")
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "id": self.id, "title": self.title, "author": self.author, "status": self.status,
-                "since": self.since.isoformat() if self.since else None, "since_source": self.source}
+        return {
+            "path": self.path,
+            "id": self.id,
+            "title": self.title,
+            "author": self.author,
+            "status": self.status,
+            "since": self.since.isoformat() if self.since else None,
+            "since_source": self.source,
+        }
 
 
 def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
@@ -51,8 +59,17 @@ def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
             source = "git" if since else "untracked"
         else:
             since, source = _mtime_date(library.root / story.path), "mtime"
-        items.append(Pending(path=story.path, id=story.id, title=story.title, author=story.author,
-                             status=story.status, since=since, source=source))
+        items.append(
+            Pending(
+                path=story.path,
+                id=story.id,
+                title=story.title,
+                author=story.author,
+                status=story.status,
+                since=since,
+                source=source,
+            )
+        )
     return sorted(items, key=lambda p: (p.since is None, p.since or dt.date.min, p.path))
 
 
@@ -100,8 +117,12 @@ def format_text(items: list[Pending], include_drafts: bool) -> str:
 
 # --- `exemplars status` ---------------------------------------------------------------------------------------
 def register(sub, common) -> None:
-    parser = sub.add_parser("status", parents=[common], help="列出待审的故事（--all 连同草稿），最早的在前",
-                            description="列出状态为 review（待审）的故事及其最后一次提交的日期；--all 连同草稿。")
+    parser = sub.add_parser(
+        "status",
+        parents=[common],
+        help="列出待审的故事（--all 连同草稿），最早的在前",
+        description="列出状态为 review（待审）的故事及其最后一次提交的日期；--all 连同草稿。",
+    )
     parser.add_argument("--all", action="store_true", dest="include_drafts", help="连同草稿（draft）一起列出")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
     parser.set_defaults(handler=cmd_status)

@@ -5,6 +5,7 @@ figures, so that text, segmentation and search behave as they would on a real li
 each citing 3-5 stories that share its method) come from their own random stream: adding them left every story
 file byte-identical to what the same seed gave before.
 """
+
 from __future__ import annotations
 
 import random
@@ -12,8 +13,8 @@ import re
 import shutil
 from pathlib import Path
 
-from .library import discover, load_library
 from .cautionary import cut_to_city
+from .library import discover, load_library
 from .regions import PROVINCES
 from .schema import STORY
 
@@ -67,25 +68,50 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
         province, slug = rng.choice(provinces)
         city = rng.choice(cities[province])
         # a cautionary case goes no lower than the city level, which for a municipality is the municipality itself
-        region = cut_to_city((province, city)) if kind == "cautionary" else f"{province}/{city}/{rng.choice(counties[city])}"
+        region = (
+            cut_to_city((province, city)) if kind == "cautionary" else f"{province}/{city}/{rng.choice(counties[city])}"
+        )
         year = rng.randint(2012, 2025)
         person, village = _name(rng, kind == "cautionary"), _place(rng, "村")
-        title = f"{person}与{village}的{rng.choice(DOMAINS)}故事" if kind == "exemplar" else f"{person}{rng.choice(('截留补助', '推诿群众', '弄虚作假', '态度粗暴'))}被查处"
+        title = (
+            f"{person}与{village}的{rng.choice(DOMAINS)}故事"
+            if kind == "exemplar"
+            else f"{person}{rng.choice(('截留补助', '推诿群众', '弄虚作假', '态度粗暴'))}被查处"
+        )
         story_methods = rng.sample(methods, k=min(len(methods), rng.choice((1, 2, 2, 3))))
         paragraphs = []
-        for heading in (("背景", "做法", "成效", "启示") if kind == "exemplar" else ("问题", "查处", "警示")):
+        for heading in ("背景", "做法", "成效", "启示") if kind == "exemplar" else ("问题", "查处", "警示"):
             body = "".join(rng.choice(sentences) for _ in range(rng.randint(5, 8)))
-            body = body.replace("。", f"。{person}说，{village}的事要大家一起办。", 1) if heading in ("做法", "问题") else body
+            body = (
+                body.replace("。", f"。{person}说，{village}的事要大家一起办。", 1)
+                if heading in ("做法", "问题")
+                else body
+            )
             paragraphs.append(f"## {heading}\n\n{body}")
         summary = f"{village}{person}用群众工作方法解决{rng.choice(DOMAINS)}难题，投入{rng.randint(2, 90)}万元，惠及{rng.randint(20, 900)}户群众。"
-        front = "\n".join([
-            "---", f"id: synth-{index:05d}", f"title: {title}", f"kind: {kind}",
-            f"methods: [{', '.join(story_methods)}]", f"summary: {summary}", f"region: {region}",
-            f"date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "status: published",
-            # published the year after the event, on a day spread by index (no draw: the same stories as before)
-            f"published: {year + 1}-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
-            f"domains: [{rng.choice(DOMAINS)}]", "author: 基准作者", "reviewed_by: 基准审核", "sample: true", "sources:", "  - title: 虚构示例：基准测试生成", "---", "",
-        ])
+        front = "\n".join(
+            [
+                "---",
+                f"id: synth-{index:05d}",
+                f"title: {title}",
+                f"kind: {kind}",
+                f"methods: [{', '.join(story_methods)}]",
+                f"summary: {summary}",
+                f"region: {region}",
+                f"date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "status: published",
+                # published the year after the event, on a day spread by index (no draw: the same stories as before)
+                f"published: {year + 1}-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
+                f"domains: [{rng.choice(DOMAINS)}]",
+                "author: 基准作者",
+                "reviewed_by: 基准审核",
+                "sample: true",
+                "sources:",
+                "  - title: 虚构示例：基准测试生成",
+                "---",
+                "",
+            ]
+        )
         path = dest / "stories" / slug / f"synth-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(front + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
@@ -96,16 +122,25 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
 
 STORIES_PER_LESSON = 30
 AUDIENCES = ("新任村（社区）党组织书记", "乡镇（街道）干部", "社区网格员", "基层纪检监察干部", "驻村第一书记")
-OBJECTIVES = ("能说出{m}的基本步骤和适用情形", "能结合本地实际设计一次{m}的工作方案",
-              "能从反面案例中找出违背{m}要求的做法", "能向群众讲清楚一项政策的来龙去脉",
-              "能为一件群众反映的难事列出办理时限和反馈方式")
-QUESTIONS = ("{s}里，哪一步最值得你所在的地方借鉴？为什么？", "如果你是{s}里的干部，开头一个月会做哪三件事？",
-             "群众意见不一致时，{m}应当怎样往下推进？", "有的干部说“群众工作费时间”，你怎么看？",
-             "把今天的案例和你身边的一件事对照，差在哪里？")
+OBJECTIVES = (
+    "能说出{m}的基本步骤和适用情形",
+    "能结合本地实际设计一次{m}的工作方案",
+    "能从反面案例中找出违背{m}要求的做法",
+    "能向群众讲清楚一项政策的来龙去脉",
+    "能为一件群众反映的难事列出办理时限和反馈方式",
+)
+QUESTIONS = (
+    "{s}里，哪一步最值得你所在的地方借鉴？为什么？",
+    "如果你是{s}里的干部，开头一个月会做哪三件事？",
+    "群众意见不一致时，{m}应当怎样往下推进？",
+    "有的干部说“群众工作费时间”，你怎么看？",
+    "把今天的案例和你身边的一件事对照，差在哪里？",
+)
 
 
-def _write_lessons(dest: Path, stories: list[tuple[str, str, str, list[str]]], method_names: dict[str, str],
-                   rng: random.Random) -> None:
+def _write_lessons(
+    dest: Path, stories: list[tuple[str, str, str, list[str]]], method_names: dict[str, str], rng: random.Random
+) -> None:
     """One published lesson per STORIES_PER_LESSON stories: a method, 3-5 stories that use it (exemplars first,
     then cautionary cases, as trainers order them), objectives, questions and a teaching flow with story cards."""
     by_method: dict[str, list[tuple[str, str]]] = {}
@@ -120,17 +155,38 @@ def _write_lessons(dest: Path, stories: list[tuple[str, str, str, list[str]]], m
         cited = sorted(rng.sample(pool, k=min(len(pool), rng.randint(3, 5))), key=lambda s: (s[1] != "exemplar", s[0]))
         ids = [story_id for story_id, _ in cited]
         name, first = method_names[method], f"《{titles[ids[0]]}》"
-        steps = [f"{n}. **{'正面案例' if kind == 'exemplar' else '反面案例'}（{rng.choice((10, 15, 20))} 分钟）**：\n\n"
-                 f"   [[story:{story_id}]]\n" for n, (story_id, kind) in enumerate(cited, start=2)]
-        lines = ["---", f"id: synth-lesson-{index:03d}", f"title: {name}专题课（第 {index + 1} 讲）",
-                 f"audience: {rng.choice(AUDIENCES)}", f"duration: {rng.choice((60, 90, 120))}", f"methods: [{method}]",
-                 "stories:", *(f"  - {story_id}" for story_id in ids), "objectives:",
-                 *(f"  - {o.format(m=name)}" for o in rng.sample(OBJECTIVES, k=rng.randint(2, 3))), "questions:",
-                 *(f"  - {q.format(m=name, s=first)}" for q in rng.sample(QUESTIONS, k=rng.randint(2, 4))),
-                 "status: published", f"summary: 用 {len(ids)} 个案例讲清{name}的做与不做。",
-                 "author: 基准作者", "sample: true", "---", "", "## 课程流程", "",
-                 "1. **导入（10 分钟）**：请学员说说自己最近办成的一件群众的事。", "", *steps,
-                 f"{len(cited) + 2}. **小结（15 分钟）**：共同整理一张方法清单。", ""]
+        steps = [
+            f"{n}. **{'正面案例' if kind == 'exemplar' else '反面案例'}（{rng.choice((10, 15, 20))} 分钟）**：\n\n"
+            f"   [[story:{story_id}]]\n"
+            for n, (story_id, kind) in enumerate(cited, start=2)
+        ]
+        lines = [
+            "---",
+            f"id: synth-lesson-{index:03d}",
+            f"title: {name}专题课（第 {index + 1} 讲）",
+            f"audience: {rng.choice(AUDIENCES)}",
+            f"duration: {rng.choice((60, 90, 120))}",
+            f"methods: [{method}]",
+            "stories:",
+            *(f"  - {story_id}" for story_id in ids),
+            "objectives:",
+            *(f"  - {o.format(m=name)}" for o in rng.sample(OBJECTIVES, k=rng.randint(2, 3))),
+            "questions:",
+            *(f"  - {q.format(m=name, s=first)}" for q in rng.sample(QUESTIONS, k=rng.randint(2, 4))),
+            "status: published",
+            f"summary: 用 {len(ids)} 个案例讲清{name}的做与不做。",
+            "author: 基准作者",
+            "sample: true",
+            "---",
+            "",
+            "## 课程流程",
+            "",
+            "1. **导入（10 分钟）**：请学员说说自己最近办成的一件群众的事。",
+            "",
+            *steps,
+            f"{len(cited) + 2}. **小结（15 分钟）**：共同整理一张方法清单。",
+            "",
+        ]
         path = dest / "lessons" / f"synth-lesson-{index:03d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines), encoding="utf-8")

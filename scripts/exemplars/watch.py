@@ -3,6 +3,7 @@
 Editors' saves arrive as bursts of file events (temporary file, write, rename), so events are collected until
 the folders have been quiet for a moment, then the whole library is checked once. Ctrl-C stops cleanly (exit 0).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,9 @@ def watch(root: Path, run_check: Callable[[], tuple[str, str]], out=None) -> int
     out = out or sys.stdout
     folders = watched_folders(root)
     if not folders:
-        names = "、".join(dict.fromkeys([*(f"{c.folder}/" for c in CONTRACTS.values()),
-                                         *(f"{name}/" for name in EXTRA_FOLDERS)]))
+        names = "、".join(
+            dict.fromkeys([*(f"{c.folder}/" for c in CONTRACTS.values()), *(f"{name}/" for name in EXTRA_FOLDERS)])
+        )
         print(f"错误：{root} 下没有 {names} 中的任何一个目录，无法监视。", file=sys.stderr)
         return 2
     changed = threading.Event()
@@ -88,9 +90,11 @@ def watch(root: Path, run_check: Callable[[], tuple[str, str]], out=None) -> int
             runs += 1
             report, summary = run_check()
             stamp = dt.datetime.now().strftime("%H:%M:%S")
-            parts = [clear + (report + "\n" if report else ""),
-                     f"[{stamp}] 第 {runs} 次检查：{summary}",
-                     f"正在监视 {names} 的改动，保存文件后自动重新检查；按 Ctrl-C 退出。"]
+            parts = [
+                clear + (report + "\n" if report else ""),
+                f"[{stamp}] 第 {runs} 次检查：{summary}",
+                f"正在监视 {names} 的改动，保存文件后自动重新检查；按 Ctrl-C 退出。",
+            ]
             if not clear:
                 parts.insert(0, "-" * 60)
             print("\n".join(parts), file=out, flush=True)

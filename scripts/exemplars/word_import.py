@@ -6,6 +6,7 @@ style map knows. BeautifulSoup then tidies the HTML (first-line indents, stray s
 writes the Markdown. Guessed front matter is listed under `guessed`, which the checker reports until an editor
 has verified it; personal numbers are masked and reported. Nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,9 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \u3000\u00a0]+(?=[{_CJK}])")
 _CONTACT_LINE = re.compile(r"^\s*(?:\*\*)?\s*(联系电话|联系方式|电话|手机|联系人|身份证)")
 # Words that only a cautionary case uses (a 事迹材料 may well cite a 通报 or 整治 in passing).
-_CAUTIONARY = re.compile("警示教育|违纪违法|严重违纪|违反.{0,6}纪律|开除党籍|党内.{0,2}警告处分|立案审查|被查处|受到.{0,8}处分")
+_CAUTIONARY = re.compile(
+    "警示教育|违纪违法|严重违纪|违反.{0,6}纪律|开除党籍|党内.{0,2}警告处分|立案审查|被查处|受到.{0,8}处分"
+)
 
 
 class UnreadableDocument(Exception):
@@ -98,8 +101,13 @@ def sniff(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
-                found = ("是 Excel 表格" if "xl/workbook.xml" in names else
-                         "是 PowerPoint 演示文稿" if "ppt/presentation.xml" in names else "是其他压缩包")
+                found = (
+                    "是 Excel 表格"
+                    if "xl/workbook.xml" in names
+                    else "是 PowerPoint 演示文稿"
+                    if "ppt/presentation.xml" in names
+                    else "是其他压缩包"
+                )
                 raise UnreadableDocument("E-IMPORT-NOT-WORD", found=found)
             if archive.testzip() is not None:
                 raise UnreadableDocument("E-IMPORT-CORRUPT")
@@ -131,14 +139,21 @@ def convert(path: Path, methods_known: dict[str, str]) -> Draft:
 
     try:
         with path.open("rb") as handle:
-            result = mammoth.convert_to_html(handle, style_map=STYLE_MAP, transform_document=_mark_headings,
-                                             convert_image=mammoth.images.img_element(keep_image))
+            result = mammoth.convert_to_html(
+                handle,
+                style_map=STYLE_MAP,
+                transform_document=_mark_headings,
+                convert_image=mammoth.images.img_element(keep_image),
+            )
     except Exception:  # mammoth raises many kinds (KeyError, XML errors …) on a damaged package
         raise UnreadableDocument("E-IMPORT-CORRUPT") from None
     title, markdown = html_to_markdown(result.value)
     for n, kind in enumerate(skipped, 1):  # the image element becomes a line the editor cannot miss
-        markdown = markdown.replace(f"![\x00skipped{n}\x00]()", f"{PLACEHOLDER}：这里原有一张 {kind} 格式的图片，无法转换；"
-                                    "请在 Word/WPS 中把它另存为 PNG 或 JPEG，放在故事旁边并引用")
+        markdown = markdown.replace(
+            f"![\x00skipped{n}\x00]()",
+            f"{PLACEHOLDER}：这里原有一张 {kind} 格式的图片，无法转换；"
+            "请在 Word/WPS 中把它另存为 PNG 或 JPEG，放在故事旁边并引用",
+        )
     draft = Draft(title=title or path.stem, body="", images=images, title_found=bool(title))
     draft.body = _mask_personal(markdown, draft)
     draft.title = _mask_inline(draft.title, draft)

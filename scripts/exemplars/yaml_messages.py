@@ -7,6 +7,7 @@ a value only partly in quotes, a full-width space in the indentation); only when
 own message translated. Every message PyYAML (libyaml and the pure-Python loader) can give for a front matter
 has a Chinese text with the fix; an unforeseen one still gets a Chinese sentence, with the English as a detail.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,15 +39,20 @@ def diagnose_lines(lines: list[str], upto: int) -> tuple[int, str] | None:
         cause = _diagnose_line(line)
         value = _VALUE.match(line) if not line.lstrip().startswith("-") else None
         if cause is None and value and previous and previous[1] and indent > previous[0]:
-            cause = (f"这一行比上一个字段多缩进了 {indent - previous[0]} 格：同一层的字段要左对齐。"
-                     f"请删去 `{value.group('key')}` 前面多出的空格")
+            cause = (
+                f"这一行比上一个字段多缩进了 {indent - previous[0]} 格：同一层的字段要左对齐。"
+                f"请删去 `{value.group('key')}` 前面多出的空格"
+            )
         if cause is not None:
             found = (index, cause)
         if value and value.group("value").strip()[:1] in ("|", ">"):
             in_block = indent
         bare = re.match(_LEAD + rf"{_KEY}:[ \t]*$", line)
-        previous = (indent, bool(value and value.group("value").strip()[:1] not in ("", "#", "|", ">"))) \
-            if (value or bare) else previous
+        previous = (
+            (indent, bool(value and value.group("value").strip()[:1] not in ("", "#", "|", ">")))
+            if (value or bare)
+            else previous
+        )
     return found
 
 
@@ -60,8 +66,10 @@ def _diagnose_line(line: str) -> str | None:
     match = _WIDE_COLON.match(line)
     if match and ":" not in line[: match.end()]:
         key = match.group("key")
-        return (f"字段名 `{key}` 后面用的是全角冒号“：”：YAML 只认半角冒号。请改成半角冒号加一个空格，"
-                f"例如 `{key}: …`（切换到英文输入法再输入冒号）")
+        return (
+            f"字段名 `{key}` 后面用的是全角冒号“：”：YAML 只认半角冒号。请改成半角冒号加一个空格，"
+            f"例如 `{key}: …`（切换到英文输入法再输入冒号）"
+        )
     match = _NO_SPACE.match(line)
     if match:
         key = match.group("key")
@@ -72,11 +80,15 @@ def _diagnose_line(line: str) -> str | None:
         if value[:1] in ('"', "'"):
             partly = _PARTLY_QUOTED.match(value)
             if partly:
-                return (f"`{key}` 的值只有一部分在引号里（引号之后还有“{partly.group('after')[:20]}”）：引号必须包住整个值。"
-                        f"值里需要引号时请用中文引号“”，或在外面改用另一种引号")
+                return (
+                    f"`{key}` 的值只有一部分在引号里（引号之后还有“{partly.group('after')[:20]}”）：引号必须包住整个值。"
+                    f"值里需要引号时请用中文引号“”，或在外面改用另一种引号"
+                )
         elif value[:1] not in ("[", "{", "|", ">", "&", "*", "!", "#") and _INNER_COLON.search(value):
-            return (f"`{key}` 的值里有“: ”（冒号加空格），YAML 会把它当成又一个“字段: 值”。请给整个值加引号，"
-                    f"例如 `{key}: \"…\"`，或把值里的冒号改成中文冒号“：”")
+            return (
+                f"`{key}` 的值里有“: ”（冒号加空格），YAML 会把它当成又一个“字段: 值”。请给整个值加引号，"
+                f'例如 `{key}: "…"`，或把值里的冒号改成中文冒号“：”'
+            )
     return None
 
 
@@ -84,10 +96,19 @@ def _diagnose_line(line: str) -> str | None:
 _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("found a tab character", "这里有 Tab 字符：YAML 的缩进只能用空格，请把 Tab 换成空格"),
     ("character '\\t' that cannot start", "这里有 Tab 字符：YAML 的缩进只能用空格，请把 Tab 换成空格"),
-    ("mapping values are not allowed", "这里多了一个“: ”（冒号加空格），多半是值里含冒号：请给整个值加引号，或改用中文冒号“：”"),
+    (
+        "mapping values are not allowed",
+        "这里多了一个“: ”（冒号加空格），多半是值里含冒号：请给整个值加引号，或改用中文冒号“：”",
+    ),
     ("mapping keys are not allowed", "这里不能出现“? ”开头的键：请删去问号，或给值加引号"),
-    ("block sequence entries are not allowed", "这里不能开始“- ”列表：列表要从下一行开始，每项缩进一致；值本身以 - 开头时请加引号"),
-    ("could not find expected ':'", "上一个字段没有写成“字段名: 值”：检查冒号是否为半角、冒号后是否有空格，多行的值是否缩进"),
+    (
+        "block sequence entries are not allowed",
+        "这里不能开始“- ”列表：列表要从下一行开始，每项缩进一致；值本身以 - 开头时请加引号",
+    ),
+    (
+        "could not find expected ':'",
+        "上一个字段没有写成“字段名: 值”：检查冒号是否为半角、冒号后是否有空格，多行的值是否缩进",
+    ),
     ("found unexpected ':'", "这里的冒号位置不对：含冒号的值请整个加引号"),
     ("expected <block end>", "缩进不一致：同一层的字段和列表项要左对齐，用空格缩进"),
     ("did not find expected key", "缩进不一致，或值只有一部分在引号里：同一层的字段要左对齐；引号必须包住整个值"),

@@ -4,6 +4,7 @@
 
 Wall time and peak RSS come from /usr/bin/time -v when present, else from resource accounting of the child.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,15 +50,21 @@ def main() -> int:
         mb = sum(p.stat().st_size for p in lib.rglob("*.md")) / 1e6
         runs = [measure([*exe, "check", "--root", str(lib)]) for _ in range(args.repeat)]
         walls = sorted(r[0] for r in runs)
-        rows.append((size, mb, walls[len(walls) // 2], walls[-1], max(r[1] for r in runs) / 1024,
-                     max(r[2] for r in runs)))
-    print(f"{'stories':>8} | {'library MB':>10} | {'check s (median)':>16} | {'check s (max)':>13} | {'peak RSS MB':>11} | exit")
+        rows.append(
+            (size, mb, walls[len(walls) // 2], walls[-1], max(r[1] for r in runs) / 1024, max(r[2] for r in runs))
+        )
+    print(
+        f"{'stories':>8} | {'library MB':>10} | {'check s (median)':>16} | {'check s (max)':>13} | {'peak RSS MB':>11} | exit"
+    )
     print("-" * 80)
     for size, mb, median, worst, rss, code in rows:
         print(f"{size:>8} | {mb:>10.1f} | {median:>16.2f} | {worst:>13.2f} | {rss:>11.0f} | {code}")
     print(f"\nmachine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    print("reproduce: .venv/bin/python tests/benchmarks/bench_check.py --sizes " + " ".join(map(str, args.sizes))
-          + f" --repeat {args.repeat}")
+    print(
+        "reproduce: .venv/bin/python tests/benchmarks/bench_check.py --sizes "
+        + " ".join(map(str, args.sizes))
+        + f" --repeat {args.repeat}"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ cards, replaces its title with a unique marker (atomically: temp file + rename, 
 polls /stories/<id>/ every 50 ms until the marker is there, then the method page until its card shows it.
 Restores the file (and waits until the page is back) before the next run; stops the server it started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,12 +33,12 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import lxml.html  # noqa: E402
+from sitebench import BIN, copy_site_setup  # noqa: E402
 
 from exemplars.fsutil import replace_atomic  # noqa: E402
 from exemplars.library import load_library  # noqa: E402
 from exemplars.site import urls  # noqa: E402
 from exemplars.synth import make_library  # noqa: E402
-from sitebench import BIN, copy_site_setup  # noqa: E402
 
 POLL = 0.05
 
@@ -123,8 +124,7 @@ def stop(process: subprocess.Popen) -> None:
             continue
 
 
-def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout: float, keep: bool,
-        log=print) -> dict:
+def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout: float, keep: bool, log=print) -> dict:
     project = workdir / "project"
     log(f"serve bench: generating {stories} stories in {project}")
     make_library(project, stories, REPO)
@@ -132,13 +132,26 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
     library = load_library(project)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    cmd = [str(BIN / "mkdocs"), "serve", "-f", str(project / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}",
-           *serve_args]
+    cmd = [
+        str(BIN / "mkdocs"),
+        "serve",
+        "-f",
+        str(project / "mkdocs.yml"),
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+        *serve_args,
+    ]
     log("serve bench: " + " ".join(cmd))
     server_log = (workdir / "serve.log").open("wb")
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=project, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    process = subprocess.Popen(
+        cmd,
+        cwd=project,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     runs: list[dict] = []
     originals: dict[Path, bytes] = {}
     try:
@@ -179,10 +192,15 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
             shutil.rmtree(project, ignore_errors=True)
     timed = [r["story_page_s"] for r in runs if r["story_page_s"] is not None]
     method_timed = [r["method_page_s"] for r in runs if r["method_page_s"] is not None]
-    return {"stories": stories, "serve_args": serve_args, "startup_s": startup, "runs": runs,
-            "story_page_median_s": statistics.median(timed) if timed else None,
-            "method_page_median_s": statistics.median(method_timed) if method_timed else None,
-            "timeouts": sum(r["story_page_s"] is None or r["method_page_s"] is None for r in runs)}
+    return {
+        "stories": stories,
+        "serve_args": serve_args,
+        "startup_s": startup,
+        "runs": runs,
+        "story_page_median_s": statistics.median(timed) if timed else None,
+        "method_page_median_s": statistics.median(method_timed) if method_timed else None,
+        "timeouts": sum(r["story_page_s"] is None or r["method_page_s"] is None for r in runs),
+    }
 
 
 def _s(value) -> str:
@@ -190,9 +208,13 @@ def _s(value) -> str:
 
 
 def table(result: dict) -> str:
-    lines = [f"edit-to-reload, mkdocs serve {' '.join(result['serve_args'])}".rstrip()
-             + f", {result['stories']} stories (first serve after {result['startup_s']:.1f} s)", "",
-             "| run | story | story page, s | method page shows it, s |", "|---:|---|---:|---:|"]
+    lines = [
+        f"edit-to-reload, mkdocs serve {' '.join(result['serve_args'])}".rstrip()
+        + f", {result['stories']} stories (first serve after {result['startup_s']:.1f} s)",
+        "",
+        "| run | story | story page, s | method page shows it, s |",
+        "|---:|---|---:|---:|",
+    ]
     for n, r in enumerate(result["runs"], 1):
         lines.append(f"| {n} | {r['story']} | {_s(r['story_page_s'])} | {_s(r['method_page_s'])} |")
     lines.append(f"| median | | {_s(result['story_page_median_s'])} | {_s(result['method_page_median_s'])} |")
@@ -204,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-out" / "serve")
-    parser.add_argument("--serve-args", nargs=argparse.REMAINDER, default=["--dirty"],
-                        help="arguments for mkdocs serve (must come last); default --dirty, as `make serve`")
+    parser.add_argument(
+        "--serve-args",
+        nargs=argparse.REMAINDER,
+        default=["--dirty"],
+        help="arguments for mkdocs serve (must come last); default --dirty, as `make serve`",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for the server / a change")
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ that MkDocs and its Pagefind child are resident at the same time. Here a sampler
 every `interval` seconds and keeps (a) the main process's peak and (b) the peak of the summed tree. Samples can
 miss a spike shorter than the interval; /usr/bin/time -v, when present, wraps the command as a cross-check.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,8 +56,15 @@ def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
     return own, total
 
 
-def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, interval: float = 0.05,
-                 timeout: float | None = None, use_gnu_time: bool = True) -> RunStats:
+def run_measured(
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    interval: float = 0.05,
+    timeout: float | None = None,
+    use_gnu_time: bool = True,
+) -> RunStats:
     """Run `cmd` to completion (output captured, stderr's tail kept) and return what it cost."""
     wrap = use_gnu_time and GNU_TIME.is_file() and os.access(GNU_TIME, os.X_OK)
     full = ["/usr/bin/time", "-v", *cmd] if wrap else list(cmd)
@@ -108,10 +116,18 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict | None = 
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         gnu = int(match.group(1)) * 1024 if match else None
         text = text.split("\tCommand being timed:")[0]
-    return RunStats(command=list(cmd), exit_code=popen.returncode, wall_s=wall, main_peak_rss=peaks["main"],
-                    tree_peak_rss=peaks["tree"], gnu_time_max_rss=gnu, samples=peaks["samples"],
-                    load_before=load, cpu_s=cpu,
-                    stderr_tail=text[-2000:])
+    return RunStats(
+        command=list(cmd),
+        exit_code=popen.returncode,
+        wall_s=wall,
+        main_peak_rss=peaks["main"],
+        tree_peak_rss=peaks["tree"],
+        gnu_time_max_rss=gnu,
+        samples=peaks["samples"],
+        load_before=load,
+        cpu_s=cpu,
+        stderr_tail=text[-2000:],
+    )
 
 
 def have_gnu_time() -> bool:

@@ -7,6 +7,7 @@ With --word-compare it only compares cold builds with and without the Word expor
 Nothing here is a target check: it measures and prints. Builds run as subprocesses (`.venv/bin/mkdocs build`),
 measured by procmon.run_measured (wall time, sampled RSS of mkdocs and of its whole process tree, GNU time).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,10 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from exemplars.synth import make_library  # noqa: E402
-from procmon import have_gnu_time  # noqa: E402
 import sitebench  # noqa: E402
+from procmon import have_gnu_time  # noqa: E402
+
+from exemplars.synth import make_library  # noqa: E402
 
 MB = 1024 * 1024
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,14 +69,17 @@ def word_compare(n: int, args, log: Log) -> dict:
     runs: dict[str, list[dict]] = {"with": [], "without": []}
     handouts: dict[str, int] = {}
     for round_ in range(args.rounds):
-        for label in (("with", "without") if round_ % 2 == 0 else ("without", "with")):
+        for label in ("with", "without") if round_ % 2 == 0 else ("without", "with"):
             log(f"N={n}: round {round_ + 1}/{args.rounds}, cold build {label} the Word export ...")
-            stats = sitebench.mkdocs_build(project, strict=True, cold=True,
-                                           config="mkdocs.yml" if label == "with" else without)
+            stats = sitebench.mkdocs_build(
+                project, strict=True, cold=True, config="mkdocs.yml" if label == "with" else without
+            )
             handouts[label] = len(list((project / "site" / "lessons").glob("*/handout.docx")))
             runs[label].append(stats.as_dict())
-            log(f"N={n}:   {stats.wall_s:.1f} s wall, {stats.cpu_s:.1f} s CPU, load {stats.load_before:.1f}, "
-                f"{handouts[label]} handouts")
+            log(
+                f"N={n}:   {stats.wall_s:.1f} s wall, {stats.cpu_s:.1f} s CPU, load {stats.load_before:.1f}, "
+                f"{handouts[label]} handouts"
+            )
     if not args.keep:
         shutil.rmtree(project, ignore_errors=True)
     return {"stories": n, "lessons": lessons, "rounds": args.rounds, "handouts": handouts, "runs": runs}
@@ -82,20 +87,28 @@ def word_compare(n: int, args, log: Log) -> dict:
 
 def word_table(r: dict) -> str:
     """Best of N with and without the export, wall and CPU, and the growth; every run listed beside."""
-    best = {label: {key: min(run[key] for run in runs) for key in ("wall_s", "cpu_s")}
-            for label, runs in r["runs"].items()}
-    lines = [f"### Word export at {r['stories']} stories ({r['lessons']} lessons; "
-             f"handouts written: with {r['handouts']['with']}, without {r['handouts']['without']})", "",
-             "| cold build | best wall s | best CPU s | every run: wall s / CPU s (load average) |", "|---|---:|---:|---|"]
+    best = {
+        label: {key: min(run[key] for run in runs) for key in ("wall_s", "cpu_s")} for label, runs in r["runs"].items()
+    }
+    lines = [
+        f"### Word export at {r['stories']} stories ({r['lessons']} lessons; "
+        f"handouts written: with {r['handouts']['with']}, without {r['handouts']['without']})",
+        "",
+        "| cold build | best wall s | best CPU s | every run: wall s / CPU s (load average) |",
+        "|---|---:|---:|---|",
+    ]
     for label in ("with", "without"):
-        every = ", ".join(f"{run['wall_s']:.1f} / {run['cpu_s']:.1f} ({run['load_before']:.1f})"
-                          for run in r["runs"][label])
+        every = ", ".join(
+            f"{run['wall_s']:.1f} / {run['cpu_s']:.1f} ({run['load_before']:.1f})" for run in r["runs"][label]
+        )
         lines.append(f"| {label} the export | {best[label]['wall_s']:.2f} | {best[label]['cpu_s']:.2f} | {every} |")
     ratio = {key: best["with"][key] / best["without"][key] for key in ("wall_s", "cpu_s")}
     loads = [run["load_before"] for runs in r["runs"].values() for run in runs]
-    lines.append(f"\nwith / without, best of {r['rounds']}: wall ×{ratio['wall_s']:.3f} "
-                 f"({100 * (ratio['wall_s'] - 1):+.1f}%), CPU ×{ratio['cpu_s']:.3f} ({100 * (ratio['cpu_s'] - 1):+.1f}%); "
-                 f"load average (1 min) at the starts {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores")
+    lines.append(
+        f"\nwith / without, best of {r['rounds']}: wall ×{ratio['wall_s']:.3f} "
+        f"({100 * (ratio['wall_s'] - 1):+.1f}%), CPU ×{ratio['cpu_s']:.3f} ({100 * (ratio['cpu_s'] - 1):+.1f}%); "
+        f"load average (1 min) at the starts {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores"
+    )
     return "\n".join(lines)
 
 
@@ -130,9 +143,14 @@ def bench_size(n: int, args, log: Log) -> dict:
 
             log(f"N={n}: search quality ({args.queries} queries) and first-search bytes ({args.byte_queries})")
             try:  # a broken search must not cost the build figures of a long run
-                result["search"] = search_quality.run_search_bench(project / "site", project, queries=args.queries,
-                                                                   byte_queries=args.byte_queries, seed=args.seed,
-                                                                   progress=log)
+                result["search"] = search_quality.run_search_bench(
+                    project / "site",
+                    project,
+                    queries=args.queries,
+                    byte_queries=args.byte_queries,
+                    seed=args.seed,
+                    progress=log,
+                )
             except Exception as error:  # noqa: BLE001 - reported in the table and results.json
                 log(f"WARNING: search bench failed: {type(error).__name__}: {error}")
                 result["search"] = {"error": f"{type(error).__name__}: {str(error)[:500]}"}
@@ -145,8 +163,7 @@ def bench_size(n: int, args, log: Log) -> dict:
         log(f"N={n}: the same stories with Material's search plugin and a small nav (lunr index size) ...")
         material = sitebench.make_material_index_project(project, workdir / "material-index")
         stats = sitebench.mkdocs_build(material, strict=False, cold=True)
-        result["material_index"] = {"build": stats.as_dict(),
-                                    **sitebench.material_index_figures(material / "site")}
+        result["material_index"] = {"build": stats.as_dict(), **sitebench.material_index_figures(material / "site")}
         if not args.keep:
             shutil.rmtree(material, ignore_errors=True)
 
@@ -202,56 +219,84 @@ def size_table(r: dict) -> str:
     build_row("cold build, s (site + search index)", "wall_s", _s)
     add("warm build (cache kept), s", _s(ours["warm"]["wall_s"]))
     build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
-    add("load average (1 min) when the cold build started", f"{ours['cold'].get('load_before', 0):.1f}",
-        f"{stock['cold'].get('load_before', 0):.1f}" if stock else "")
+    add(
+        "load average (1 min) when the cold build started",
+        f"{ours['cold'].get('load_before', 0):.1f}",
+        f"{stock['cold'].get('load_before', 0):.1f}" if stock else "",
+    )
     if r.get("pagefind_alone"):
         p = r["pagefind_alone"]
-        add("reference: Pagefind's CLI alone on the built story pages, s / CPU s / peak RSS MB",
-            f"{_s(p['wall_s'])} / {_s(p.get('cpu_s'))} / {_mb(p['tree_peak_rss'])}")
+        add(
+            "reference: Pagefind's CLI alone on the built story pages, s / CPU s / peak RSS MB",
+            f"{_s(p['wall_s'])} / {_s(p.get('cpu_s'))} / {_mb(p['tree_peak_rss'])}",
+        )
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
     add("warm build peak RSS, tree, MB", _mb(ours["warm"]["tree_peak_rss"]))
-    for label, key, fmt in (("output, MB (whole site dir)", "site_bytes", _mb), ("HTML files", "html_files", str),
-                            ("story page HTML, largest, KB", "story_html_largest", _kb),
-                            ("story page HTML, median, KB", "story_html_median", _kb)):
+    for label, key, fmt in (
+        ("output, MB (whole site dir)", "site_bytes", _mb),
+        ("HTML files", "html_files", str),
+        ("story page HTML, largest, KB", "story_html_largest", _kb),
+        ("story page HTML, median, KB", "story_html_median", _kb),
+    ):
         o = ours[key]
         s = stock[key] if stock else None
         add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
     search = ours["search"]
-    add("search index (site/pagefind), MB", _mb(search["total"]),
-        f"{_mb(stock['material_index'].get('bytes'))} (lunr)" if stock else "")
-    add("  index / fragment / filter / meta+js+wasm, MB",
-        " / ".join(_mb(search[k]) for k in ("index", "fragment", "filter")) + " / "
-        + _mb(search["meta"] + search["other"]))
-    add("  files: index / fragment / filter",
-        " / ".join(str(search["files"][k]) for k in ("index", "fragment", "filter")))
+    add(
+        "search index (site/pagefind), MB",
+        _mb(search["total"]),
+        f"{_mb(stock['material_index'].get('bytes'))} (lunr)" if stock else "",
+    )
+    add(
+        "  index / fragment / filter / meta+js+wasm, MB",
+        " / ".join(_mb(search[k]) for k in ("index", "fragment", "filter"))
+        + " / "
+        + _mb(search["meta"] + search["other"]),
+    )
+    add(
+        "  files: index / fragment / filter",
+        " / ".join(str(search["files"][k]) for k in ("index", "fragment", "filter")),
+    )
     if r.get("material_index", {}).get("present"):
         m = r["material_index"]
-        add("Material's lunr index, same stories, small nav (search_index.json), MB",
-            f"{_mb(m['bytes'])} (gzip {_mb(m['gzip_bytes'])}); build {_s(m['build']['wall_s'])} s")
+        add(
+            "Material's lunr index, same stories, small nav (search_index.json), MB",
+            f"{_mb(m['bytes'])} (gzip {_mb(m['gzip_bytes'])}); build {_s(m['build']['wall_s'])} s",
+        )
         add("  pages in it: all / stories", f"{m['pages']} / {m['story_pages']}")
     add("checker (exemplars check), s", _s(r["check"]["wall_s"]))
     sq = r.get("search", {})
     if "quality" in sq:
         q, f = sq["quality"], sq["first_search"]
-        add(f"search recall, micro / macro ({q['queries']} queries)",
-            f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}")
+        add(
+            f"search recall, micro / macro ({q['queries']} queries)",
+            f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}",
+        )
         add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
         add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
-        add("search precision@10: Pagefind raw / UI as rendered / UI mirrored",
-            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}")
-        add("  UI first page full (min(10, true stories) shown)", f"{q['ui_first_page_full']} of {q['queries_with_truth']}")
-        add(f"first-search bytes, median / p95, KB ({f['queries']} queries)",
-            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}")
-        add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items()
-                                                if k != "other"))
+        add(
+            "search precision@10: Pagefind raw / UI as rendered / UI mirrored",
+            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}",
+        )
+        add(
+            "  UI first page full (min(10, true stories) shown)",
+            f"{q['ui_first_page_full']} of {q['queries_with_truth']}",
+        )
+        add(
+            f"first-search bytes, median / p95, KB ({f['queries']} queries)",
+            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}",
+        )
+        add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items() if k != "other"))
         add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
         add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
         if f.get("direct"):
             d = f["direct"]
-            add(f"direct /search/?q= link, fresh browser, every byte, median / p95, KB ({d['queries']} queries)",
-                f"{_kb(d['median_bytes'])} / {_kb(d['p95_bytes'])}")
+            add(
+                f"direct /search/?q= link, fresh browser, every byte, median / p95, KB ({d['queries']} queries)",
+                f"{_kb(d['median_bytes'])} / {_kb(d['p95_bytes'])}",
+            )
             add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in d["median_by_kind"].items()))
     elif sq.get("skipped") or sq.get("error"):
         add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
@@ -264,66 +309,106 @@ def size_table(r: dict) -> str:
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
         speed = stock["cold"]["wall_s"] / ours["cold"]["wall_s"]
         cpu = stock["cold"].get("cpu_s", 0) / ours["cold"]["cpu_s"] if ours["cold"].get("cpu_s") else 0
-        lines.append(f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
-                     f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)")
+        lines.append(
+            f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
+            f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)"
+        )
     else:
         lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
     return head + "\n".join(lines)
 
 
 def summary_table(results: list[dict]) -> str:
-    lines = ["| stories | cold s | cold CPU s | warm s | Pagefind alone s / MB | RSS mkdocs MB | RSS tree MB | output MB | "
-             "story median KB | search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| stories | cold s | cold CPU s | warm s | Pagefind alone s / MB | RSS mkdocs MB | RSS tree MB | output MB | "
+        "story median KB | search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         o = r["ours"]
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
-        lines.append(" | ".join([
-            f"| {r['stories']}", _s(o["cold"]["wall_s"]), _s(o["cold"].get("cpu_s")), _s(o["warm"]["wall_s"]),
-            (f"{_s(r['pagefind_alone']['wall_s'])} / {_mb(r['pagefind_alone']['tree_peak_rss'])}"
-             if r.get("pagefind_alone") else "–"),
-            _mb(o["cold"]["main_peak_rss"]),
-            _mb(o["cold"]["tree_peak_rss"]), _mb(o["site_bytes"]), _kb(o["story_html_median"]),
-            _mb(o["search"]["total"]), _s(r["check"]["wall_s"]),
-            _pct(q["recall_micro"]) if q else "–", _pct(f["precision_ui_dom"]) if f else "–",
-            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}" if f else "–"]) + " |")
+        lines.append(
+            " | ".join(
+                [
+                    f"| {r['stories']}",
+                    _s(o["cold"]["wall_s"]),
+                    _s(o["cold"].get("cpu_s")),
+                    _s(o["warm"]["wall_s"]),
+                    (
+                        f"{_s(r['pagefind_alone']['wall_s'])} / {_mb(r['pagefind_alone']['tree_peak_rss'])}"
+                        if r.get("pagefind_alone")
+                        else "–"
+                    ),
+                    _mb(o["cold"]["main_peak_rss"]),
+                    _mb(o["cold"]["tree_peak_rss"]),
+                    _mb(o["site_bytes"]),
+                    _kb(o["story_html_median"]),
+                    _mb(o["search"]["total"]),
+                    _s(r["check"]["wall_s"]),
+                    _pct(q["recall_micro"]) if q else "–",
+                    _pct(f["precision_ui_dom"]) if f else "–",
+                    f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}" if f else "–",
+                ]
+            )
+            + " |"
+        )
     if len(results) >= 2:
         small, big = results[0], results[-1]
         factor = big["stories"] / small["stories"]
         t = big["ours"]["cold"]["wall_s"] / small["ours"]["cold"]["wall_s"]
         size = big["ours"]["site_bytes"] / small["ours"]["site_bytes"]
-        cpu = (big["ours"]["cold"].get("cpu_s", 0) / small["ours"]["cold"]["cpu_s"]
-               if small["ours"]["cold"].get("cpu_s") else 0)
-        lines.append(f"\ngrowth {small['stories']} → {big['stories']} stories ({factor:.0f}× the stories): "
-                     f"cold build time ×{t:.2f}" + (f" (CPU ×{cpu:.2f})" if cpu else "")
-                     + f", output size ×{size:.2f}")
+        cpu = (
+            big["ours"]["cold"].get("cpu_s", 0) / small["ours"]["cold"]["cpu_s"]
+            if small["ours"]["cold"].get("cpu_s")
+            else 0
+        )
+        lines.append(
+            f"\ngrowth {small['stories']} → {big['stories']} stories ({factor:.0f}× the stories): "
+            f"cold build time ×{t:.2f}" + (f" (CPU ×{cpu:.2f})" if cpu else "") + f", output size ×{size:.2f}"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
     parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
-    parser.add_argument("--no-search-quality", dest="search_quality", action="store_false",
-                        help="skip recall/precision/first-search bytes (needs chromium)")
+    parser.add_argument(
+        "--no-search-quality",
+        dest="search_quality",
+        action="store_false",
+        help="skip recall/precision/first-search bytes (needs chromium)",
+    )
     parser.add_argument("--queries", type=int, default=200, help="queries for recall and precision")
-    parser.add_argument("--byte-queries", type=int, default=100,
-                        help="of those, how many get a fresh-browser first-search byte count")
-    parser.add_argument("--material-index", action="store_true",
-                        help="also build the same stories with Material's search plugin and a small nav, for the "
-                             "size of its lunr index")
+    parser.add_argument(
+        "--byte-queries", type=int, default=100, help="of those, how many get a fresh-browser first-search byte count"
+    )
+    parser.add_argument(
+        "--material-index",
+        action="store_true",
+        help="also build the same stories with Material's search plugin and a small nav, for the "
+        "size of its lunr index",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
     parser.add_argument("--seed", type=int, default=7, help="library and query seed")
-    parser.add_argument("--word-compare", action="store_true",
-                        help="only compare cold builds with and without the Word export (lesson handouts), "
-                             "alternating, best of --rounds, at each size")
+    parser.add_argument(
+        "--word-compare",
+        action="store_true",
+        help="only compare cold builds with and without the Word export (lesson handouts), "
+        "alternating, best of --rounds, at each size",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="cold builds of each kind for --word-compare")
-    parser.add_argument("--report", type=Path, metavar="RESULTS_JSON",
-                        help="only print the tables of an earlier run's results.json (or partial-N.json)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="only print the tables of an earlier run's results.json (or partial-N.json)",
+    )
     args = parser.parse_args(argv)
     if args.report:
         data = json.loads(args.report.read_text(encoding="utf-8"))
@@ -339,8 +424,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     log = Log()
-    log(f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
-        f"GNU time {'yes' if have_gnu_time() else 'no'}")
+    log(
+        f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
+        f"GNU time {'yes' if have_gnu_time() else 'no'}"
+    )
     results = []
     if args.word_compare:
         for n in args.sizes:
@@ -361,14 +448,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _partial(args, result: dict) -> None:
     """The figures of the size in progress, so a crash later in a long run loses nothing measured."""
-    (args.out / f"partial-{result['stories']}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
-                                                               encoding="utf-8")
+    (args.out / f"partial-{result['stories']}.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def _write(args, results, log: Log) -> None:
-    payload = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
-               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-               "total_s": time.perf_counter() - log.t0, "sizes": results}
+    payload = {
+        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "total_s": time.perf_counter() - log.t0,
+        "sizes": results,
+    }
     (args.out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -17,6 +17,7 @@
 - The static server gzips text responses like a production host; Pagefind's own files are served as stored
   (they are already compressed).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,14 +47,27 @@ from exemplars.site.render import DEFAULT_EXTENSIONS, BodyRenderer
 from exemplars.site.sanitize import sanitize
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 FIRST = 10  # results per page in the UI, and the precision cut-off
 DIRECT_QUERIES = 20  # of the byte queries, how many are also opened as a direct link in a fresh browser
 DATA_CHECKED = 20  # results per query whose data() is loaded in the browser to cross-check the fragment files
-GZIP_TYPES = {".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-              ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain"}
+GZIP_TYPES = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+}
 
 
 # ---------------------------------------------------------------- ground truth
@@ -66,8 +80,10 @@ class Corpus:
 
     def __post_init__(self) -> None:
         # title, text and each fact apart, as search.js `contains` sees them
-        self.forms = {url: BREAK.join(match_form(x) for x in [*text.split("\n", 1), *self.extras.get(url, [])])
-                      for url, text in self.texts.items()}
+        self.forms = {
+            url: BREAK.join(match_form(x) for x in [*text.split("\n", 1), *self.extras.get(url, [])])
+            for url, text in self.texts.items()
+        }
 
     def truth(self, query: str) -> set[str]:
         form = match_form(query)
@@ -112,7 +128,7 @@ def draw_queries(corpus: Corpus, count: int, seed: int = 20240501) -> list[str]:
         run = rng.choice(runs[rng.choice(candidates)])
         length = rng.randint(2, min(4, len(run)))
         start = rng.randrange(0, len(run) - length + 1)
-        query = run[start:start + length]
+        query = run[start : start + length]
         if query not in seen:
             seen.add(query)
             queries.append(query)
@@ -140,16 +156,16 @@ def read_fragments(site: Path) -> dict[str, Record]:
     for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         if raw.startswith(b"pagefind_dcd"):
-            raw = raw[len(b"pagefind_dcd"):]
+            raw = raw[len(b"pagefind_dcd") :]
         data = json.loads(raw)
         meta = data.get("meta") or {}
         title = meta.get("title", "")
         content = data.get("content", "")
         cut = content.rfind(EXTRAS)  # search.js pageText: the text as written, then what it is also found by
-        shown, extras = (content, "") if cut < 0 else (content[:cut], readable_text(content[cut + 1:]))
+        shown, extras = (content, "") if cut < 0 else (content[:cut], readable_text(content[cut + 1 :]))
         # the UI reads the text back from the stored tokens and undoes the folding
         text = restore(readable_text(shown), json.loads(meta.get("restore") or "{}")).strip()
-        text = text[len(title):].lstrip() if title and text.startswith(title) else text
+        text = text[len(title) :].lstrip() if title and text.startswith(title) else text
         records[path.stem] = Record(url=data["url"], title=title, text=text, extras=extras)
     return records
 
@@ -181,8 +197,10 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
             if body is None:
                 body = self.cache[key] = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
-        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text") or "json" in kind
-                                                 or "xml" in kind else ""))
+        self.send_header(
+            "Content-Type",
+            kind + ("; charset=utf-8" if kind.startswith("text") or "json" in kind or "xml" in kind else ""),
+        )
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
@@ -253,8 +271,7 @@ class QueryOutcome:
     search_ms: float
 
 
-def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str],
-                    progress=print) -> dict:
+def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str], progress=print) -> dict:
     fragments = read_fragments(site)
     page = browser.new_page()
     errors: list[str] = []
@@ -282,10 +299,19 @@ def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries:
         hits = {r.url for r in records if r.contains(query)}
         raw = records[:FIRST]
         shown = [r for r in records if _ui_keeps(r, got.get("forms", []))][:FIRST]
-        outcomes.append(QueryOutcome(
-            query=query, truth=len(truth), results=len(records), hits_in_truth=len(hits & truth),
-            raw_first=len(raw), raw_first_exact=sum(r.contains(query) for r in raw),
-            ui_first=len(shown), ui_first_exact=sum(r.contains(query) for r in shown), search_ms=got.get("ms", 0)))
+        outcomes.append(
+            QueryOutcome(
+                query=query,
+                truth=len(truth),
+                results=len(records),
+                hits_in_truth=len(hits & truth),
+                raw_first=len(raw),
+                raw_first_exact=sum(r.contains(query) for r in raw),
+                ui_first=len(shown),
+                ui_first_exact=sum(r.contains(query) for r in shown),
+                search_ms=got.get("ms", 0),
+            )
+        )
     page.close()
     return summarise_quality(outcomes, mismatches, unknown_ids, errors, len(fragments), corpus, fragments)
 
@@ -294,17 +320,20 @@ def _share(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def summarise_quality(outcomes: list[QueryOutcome], mismatches, unknown_ids, errors, fragment_count, corpus,
-                      fragments) -> dict:
+def summarise_quality(
+    outcomes: list[QueryOutcome], mismatches, unknown_ids, errors, fragment_count, corpus, fragments
+) -> dict:
     with_truth = [o for o in outcomes if o.truth]
     raw = [o for o in outcomes if o.raw_first]
     ui = [o for o in outcomes if o.ui_first]
     # the ground truth is computed from a mirror of the plugin's record text: say how well the mirror matches
     by_url = {r.url: r for r in fragments.values()}
     # (white space aside: the text read back from the index keeps no spaces beside Chinese characters)
-    text_mismatch = sum(1 for url, text in corpus.texts.items()
-                        if url not in by_url or "".join((by_url[url].title + by_url[url].text).split())
-                        != "".join(text.split()))
+    text_mismatch = sum(
+        1
+        for url, text in corpus.texts.items()
+        if url not in by_url or "".join((by_url[url].title + by_url[url].text).split()) != "".join(text.split())
+    )
     return {
         "queries": len(outcomes),
         "queries_with_truth": len(with_truth),
@@ -319,9 +348,11 @@ def summarise_quality(outcomes: list[QueryOutcome], mismatches, unknown_ids, err
         "results_median": statistics.median(o.results for o in outcomes) if outcomes else 0,
         "search_ms_median": statistics.median(o.search_ms for o in outcomes) if outcomes else 0,
         "data_checked_per_query": DATA_CHECKED,
-        "data_mismatches": len(mismatches), "data_mismatch_examples": mismatches[:5],
+        "data_mismatches": len(mismatches),
+        "data_mismatch_examples": mismatches[:5],
         "unknown_result_ids": unknown_ids,
-        "truth_text_mismatches": text_mismatch, "stories_in_truth_corpus": len(corpus.texts),
+        "truth_text_mismatches": text_mismatch,
+        "stories_in_truth_corpus": len(corpus.texts),
         "indexed_pages": fragment_count,
         "page_errors": errors[:5],
         "worst": [o.__dict__ for o in sorted(with_truth, key=lambda o: o.hits_in_truth / o.truth)[:5]],
@@ -363,8 +394,21 @@ def byte_kind(url: str) -> str:
     return "other"
 
 
-SEARCH_KINDS = ("search-page", "search-js", "fold-js", "fold-table", "vocabulary", "pagefind-js", "wasm", "entry", "meta", "index", "filter", "fragment",
-                "pagefind-other")
+SEARCH_KINDS = (
+    "search-page",
+    "search-js",
+    "fold-js",
+    "fold-table",
+    "vocabulary",
+    "pagefind-js",
+    "wasm",
+    "entry",
+    "meta",
+    "index",
+    "filter",
+    "fragment",
+    "pagefind-other",
+)
 
 
 @dataclass
@@ -411,8 +455,9 @@ new MutationObserver((_, observer) => {
 """
 
 
-def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms: int = 60000,
-                 direct: bool = False) -> FirstSearch:
+def first_search(
+    browser, base_url: str, query: str, start_url: str, timeout_ms: int = 60000, direct: bool = False
+) -> FirstSearch:
     # Playwright's context-level network events include the requests of Pagefind's web worker (index chunks,
     # wasm, fragments), which a page-level CDP session does not see.
     context = browser.new_context()
@@ -449,8 +494,9 @@ def first_search(browser, base_url: str, query: str, start_url: str, timeout_ms:
         result.ms = (time.perf_counter() - started) * 1000
         counting["on"] = False
         rendered_at = page.evaluate("() => window.__exRenderedAt || null")
-        result.shown = page.eval_on_selector_all(".ex-search__results li .ex-result__title a",
-                                                 "els => els.map((a) => a.href)")
+        result.shown = page.eval_on_selector_all(
+            ".ex-search__results li .ex-result__title a", "els => els.map((a) => a.href)"
+        )
         bytes_by_kind: Counter = Counter()
         count_by_kind: Counter = Counter()
         for request in started_requests:
@@ -479,8 +525,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure_first_search(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str], seed: int = 11,
-                         progress=print) -> dict:
+def measure_first_search(
+    browser, base_url: str, site: Path, corpus: Corpus, queries: list[str], seed: int = 11, progress=print
+) -> dict:
     rng = random.Random(seed)
     story_urls = sorted(corpus.texts)
     by_url = {r.url: r for r in read_fragments(site).values()}
@@ -510,22 +557,34 @@ def measure_first_search(browser, base_url: str, site: Path, corpus: Corpus, que
         "started_after_render": sum(r.after_render for r in runs),
         "precision_ui_dom": _share(exact, len(shown)),
         "ui_results_shown": len(shown),
-        "runs": [{"query": r.query, "start": r.start_page, "bytes": r.search_bytes, "by_kind": r.bytes_by_kind,
-                  "ms": round(r.ms), "outcome": r.outcome} for r in runs],
+        "runs": [
+            {
+                "query": r.query,
+                "start": r.start_page,
+                "bytes": r.search_bytes,
+                "by_kind": r.bytes_by_kind,
+                "ms": round(r.ms),
+                "outcome": r.outcome,
+            }
+            for r in runs
+        ],
         # a /search/?q= link in a fresh browser: every byte until the first results (page, styles, scripts too)
         "direct": {
             "queries": len(direct),
             "median_bytes": statistics.median(direct_totals) if direct_totals else 0,
             "p95_bytes": _percentile(direct_totals, 0.95),
-            "median_by_kind": {k: statistics.median(r.bytes_by_kind.get(k, 0) for r in direct)
-                               for k in sorted({k for r in direct for k in r.bytes_by_kind})},
+            "median_by_kind": {
+                k: statistics.median(r.bytes_by_kind.get(k, 0) for r in direct)
+                for k in sorted({k for r in direct for k in r.bytes_by_kind})
+            },
             "outcomes": dict(Counter(r.outcome for r in direct)),
         },
     }
 
 
-def run_search_bench(site: Path, project: Path, *, queries: int, byte_queries: int, seed: int = 20240501,
-                     progress=print) -> dict:
+def run_search_bench(
+    site: Path, project: Path, *, queries: int, byte_queries: int, seed: int = 20240501, progress=print
+) -> dict:
     """Everything above for one built site; needs /usr/bin/chromium."""
     from playwright.sync_api import sync_playwright
 
@@ -536,7 +595,9 @@ def run_search_bench(site: Path, project: Path, *, queries: int, byte_queries: i
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         try:
             quality = measure_quality(browser, base_url, site, corpus, drawn, progress=progress)
-            progress(f"    first-search bytes over {min(byte_queries, len(drawn))} queries, a fresh browser context each")
+            progress(
+                f"    first-search bytes over {min(byte_queries, len(drawn))} queries, a fresh browser context each"
+            )
             first = measure_first_search(browser, base_url, site, corpus, drawn[:byte_queries], progress=progress)
         finally:
             browser.close()

@@ -1,10 +1,10 @@
 """Site build measurements for the bench: project set-up (ours, stock, ours + Material's search), measured builds
 and the output's figures (bytes, page sizes, search index split)."""
+
 from __future__ import annotations
 
 import gzip
 import json
-import re
 import shutil
 import statistics
 import sys
@@ -83,7 +83,9 @@ def write_config_without_word(project: Path) -> str:
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     plain = "plugins:\n  - exemplars\n"
     if plain not in text:
-        raise RuntimeError(f"{project / 'mkdocs.yml'}: no plain `plugins: - exemplars` entry to give handout_docx: false")
+        raise RuntimeError(
+            f"{project / 'mkdocs.yml'}: no plain `plugins: - exemplars` entry to give handout_docx: false"
+        )
     off = text.replace(plain, "plugins:\n  - exemplars:\n      handout_docx: false\n", 1)
     (project / WITHOUT_WORD_YML).write_text(off, encoding="utf-8")
     return WITHOUT_WORD_YML
@@ -119,8 +121,18 @@ def pagefind_alone(site: Path, dest: Path) -> RunStats:
     from exemplars.search.indexer import pagefind_binary
 
     shutil.rmtree(dest, ignore_errors=True)
-    cmd = [pagefind_binary(), "--site", str(site), "--glob", "stories/*/index.html", "--root-selector", "article",
-           "--output-path", str(dest), "--silent"]
+    cmd = [
+        pagefind_binary(),
+        "--site",
+        str(site),
+        "--glob",
+        "stories/*/index.html",
+        "--root-selector",
+        "article",
+        "--output-path",
+        str(dest),
+        "--silent",
+    ]
     stats = run_measured(cmd, cwd=site)
     indexed = len(list((dest / "fragment").glob("*.pf_fragment"))) if dest.is_dir() else 0
     shutil.rmtree(dest, ignore_errors=True)
@@ -136,8 +148,13 @@ def _size(path: Path) -> int:
 def pagefind_split(site: Path) -> dict:
     """Bytes of site/pagefind by kind (files as stored: Pagefind's chunks are already gzip-compressed)."""
     root = site / "pagefind"
-    split = {"total": _size(root), "index": _size(root / "index"), "fragment": _size(root / "fragment"),
-             "filter": _size(root / "filter"), "files": {"index": 0, "fragment": 0, "filter": 0}}
+    split = {
+        "total": _size(root),
+        "index": _size(root / "index"),
+        "fragment": _size(root / "fragment"),
+        "filter": _size(root / "filter"),
+        "files": {"index": 0, "fragment": 0, "filter": 0},
+    }
     for kind in ("index", "fragment", "filter"):
         folder = root / kind
         split["files"][kind] = sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
@@ -188,6 +205,12 @@ def material_index_figures(site: Path) -> dict:
     raw = path.read_bytes()
     docs = json.loads(raw).get("docs", [])
     pages = {d["location"].split("#")[0] for d in docs}
-    return {"present": True, "bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 6)), "entries": len(docs),
-            "pages": len(pages), "story_pages": sum(1 for p in pages if p.startswith("stories/")),
-            "method_pages": sum(1 for p in pages if p.startswith("methods/") and p != "methods/")}
+    return {
+        "present": True,
+        "bytes": len(raw),
+        "gzip_bytes": len(gzip.compress(raw, 6)),
+        "entries": len(docs),
+        "pages": len(pages),
+        "story_pages": sum(1 for p in pages if p.startswith("stories/")),
+        "method_pages": sum(1 for p in pages if p.startswith("methods/") and p != "methods/"),
+    }

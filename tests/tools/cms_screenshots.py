@@ -5,6 +5,7 @@
 SITE_DIR is a preview build whose admin/config.yml has `local_backend` (cms_local: true), with decap-server
 running in `fs` mode on the port it names. Saves OUT_DIR/form-1280.png and form-390.png: a new story, half filled.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browser import LAUNCH_ARGS, serve  # noqa: E402
-
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 

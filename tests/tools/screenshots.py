@@ -5,6 +5,7 @@
 Serves SITE_DIR on 127.0.0.1 and saves OUT_DIR/<name>-1280.png and -390.png for each PATH (default: home,
 the methods index, one method page and one story page).
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,8 +17,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -12,6 +12,7 @@ The scratch and the replaced bundle live beside the site folder, never in it, an
 runs (the plugin pauses swaps from on_pre_build to the end of the build): MkDocs cleans the site folder by listing
 it and deleting each entry, and a folder renamed between the two made the rebuild fail.
 """
+
 from __future__ import annotations
 
 import logging

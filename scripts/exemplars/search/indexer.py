@@ -7,6 +7,7 @@ A build hands records over as it renders the page bodies (indexing overlaps that
 the pages themselves while Pagefind writes its bundle; a bounded number of requests in flight keeps memory flat.
 Only small search records cross the pipe, never whole pages.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,9 @@ class PagefindService:
     """A minimal synchronous client of `pagefind --service`."""
 
     def __init__(self) -> None:
-        self._process = subprocess.Popen([pagefind_binary(), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            [pagefind_binary(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
         self._futures: dict[int, Future] = {}
         self._lock = threading.Lock()
         self._next_id = 0
@@ -123,9 +125,18 @@ def _sizes(folder: Path) -> dict[str, int]:
 
 
 # What Pagefind 1.5 writes besides the index itself; it answers WriteFiles before some of these are on disk.
-BUNDLE_ASSETS = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "pagefind-highlight.js",
-                 "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                 "pagefind-component-ui.js", "pagefind-component-ui.css")
+BUNDLE_ASSETS = (
+    "pagefind-entry.json",
+    "pagefind.js",
+    "pagefind-worker.js",
+    "pagefind-highlight.js",
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+)
 
 
 def _assets_present(folder: Path) -> bool:
@@ -176,9 +187,17 @@ class SearchIndexer:
 
     def add_html(self, url: str, html: str) -> None:
         """Queue a record already made into its HTML (`SearchRecord.html`, e.g. by a helper process)."""
-        self._pending.append(self._service.request({
-            "type": "AddFile", "index_id": self._index_id, "url": "/" + url.lstrip("/"),
-            "file_contents": html, "file_path": None}))
+        self._pending.append(
+            self._service.request(
+                {
+                    "type": "AddFile",
+                    "index_id": self._index_id,
+                    "url": "/" + url.lstrip("/"),
+                    "file_contents": html,
+                    "file_path": None,
+                }
+            )
+        )
         self.count += 1
         if len(self._pending) >= self._max_pending:
             self._drain(self._max_pending // 2)
@@ -197,8 +216,9 @@ class SearchIndexer:
         def write() -> None:
             try:
                 self._drain()
-                written = self._service.request({"type": "WriteFiles", "index_id": self._index_id,
-                                                 "output_path": str(output)}).result(timeout=1800)
+                written = self._service.request(
+                    {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)}
+                ).result(timeout=1800)
                 wait_until_settled(Path(output))
                 done.set_result(written)
             except BaseException as exc:  # handed to whoever waits in finish()

@@ -14,6 +14,7 @@ index at 10,000 stories; a pair is rare enough that the chunks holding a query's
 paid at build time: more distinct words per page (Pagefind's memory and time grow with them; see the README's
 性能 section). Other words (Latin letters, digits) are indexed as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,12 @@ def encode_char(ch: str) -> str:
     code = ord(ch)
     if code >= ASTRAL:
         value = code - ASTRAL
-        return DIGITS[ASTRAL_LEAD + value // 46656] + DIGITS[value // 1296 % 36] + DIGITS[value // 36 % 36] + \
-            DIGITS[value % 36]
+        return (
+            DIGITS[ASTRAL_LEAD + value // 46656]
+            + DIGITS[value // 1296 % 36]
+            + DIGITS[value // 36 % 36]
+            + DIGITS[value % 36]
+        )
     value = code - COMPAT + (0xA000 - BASE) if code >= COMPAT else code - BASE
     return DIGITS[value // 1296] + DIGITS[value // 36 % 36] + DIGITS[value % 36]
 
@@ -53,7 +58,7 @@ def _pairs(run: str) -> list[str]:
     """Each character's code followed by the next one's (END after the last)."""
     if _ASTRAL_RUN.search(run) is None:  # the common case: fixed three-digit codes, sliced in one pass
         codes = run.translate(_CODES) + END
-        return [codes[i:i + 6] for i in range(0, len(codes) - 3, 3)]
+        return [codes[i : i + 6] for i in range(0, len(codes) - 3, 3)]
     codes = [encode_char(c) for c in run] + [END]
     return [codes[i] + codes[i + 1] for i in range(len(run))]
 
@@ -104,7 +109,7 @@ def part_terms(part: str) -> list[str]:
     terms = []
     last = 0
     for match in CJK_RUN.finditer(part):
-        terms += [w.lower() for w in _WORD.findall(part[last:match.start()])]
+        terms += [w.lower() for w in _WORD.findall(part[last : match.start()])]
         terms.append(run_terms(match.group(0)))
         last = match.end()
     terms += [w.lower() for w in _WORD.findall(part[last:])]
@@ -114,4 +119,5 @@ def part_terms(part: str) -> list[str]:
 def query_terms(query: str) -> list[str]:
     """Every Pagefind term for what a reader typed (the Python twin of the browser's rewrite, for tests/bench)."""
     from .normalise import fold
+
     return [term for part in fold(query).split() for term in part_terms(part)]

@@ -15,6 +15,7 @@ Three layers, from the text that is stored to what is compared:
 The browser gets the same table and rules as a module generated from here at build time (`browser_module`), so
 the two cannot drift; tests run both on the same strings.
 """
+
 from __future__ import annotations
 
 import functools
@@ -99,7 +100,7 @@ def latin_joins_folded(folded: str) -> list[str]:
     for run in _LATIN_RUN.findall(folded):
         words = [w.lower() for w in _LATIN_WORD.findall(run)]
         for size in range(2, min(MAX_JOINED_WORDS, len(words)) + 1):
-            joins += ["".join(words[i:i + size]) for i in range(len(words) - size + 1)]
+            joins += ["".join(words[i : i + size]) for i in range(len(words) - size + 1)]
     return list(dict.fromkeys(joins))
 
 

@@ -3,6 +3,7 @@ page's folded title and text (normalise.fold; the browser reads the text back fr
 undoes the folding with the `restore` metadata), then, after EXTRAS, the words a page is found by without showing
 them: its region at every level, its year, domains and tags, and the joined spellings of its Latin words. The
 title, display facts, filter values and sort keys are metadata. The published page itself carries none of it."""
+
 from __future__ import annotations
 
 import json
@@ -41,16 +42,20 @@ class SearchRecord:
     def html(self) -> str:
         title, text = fold(self.title), fold(self.text)
         found_by = [fold(e).replace(EXTRAS, " ") for e in self.extras] + latin_joins_folded(f"{title} {text}")
-        parts = ['<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
-                 f'<h1 data-pagefind-weight="7">{escape(index_text(title))}</h1>',
-                 f"<p>{escape(index_text(text))}</p>",
-                 # each fact apart (BREAK), so a query cannot match across two of them
-                 f"<p>{EXTRAS} {escape(index_text(f' {BREAK} '.join(found_by)))}</p></main>",
-                 f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>']
+        parts = [
+            '<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
+            f'<h1 data-pagefind-weight="7">{escape(index_text(title))}</h1>',
+            f"<p>{escape(index_text(text))}</p>",
+            # each fact apart (BREAK), so a query cannot match across two of them
+            f"<p>{EXTRAS} {escape(index_text(f' {BREAK} '.join(found_by)))}</p></main>",
+            f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>',
+        ]
         restoring = restore_map(self.title + self.text, title + text)
         if restoring:  # only for text that folding changed (traditional characters, full-width letters)
-            parts.append('<span data-pagefind-meta="restore" hidden>'
-                         f'{escape(json.dumps(restoring, ensure_ascii=False, separators=(",", ":")))}</span>')
+            parts.append(
+                '<span data-pagefind-meta="restore" hidden>'
+                f"{escape(json.dumps(restoring, ensure_ascii=False, separators=(',', ':')))}</span>"
+            )
         for name, values in sorted(self.filters.items()):
             parts += [f'<span data-pagefind-filter="{escape(name)}" hidden>{escape(v)}</span>' for v in values]
         for name, value in sorted(self.meta.items()):
@@ -74,5 +79,12 @@ def plain_text(*parts: str) -> str:
 
 
 def record_for(url: str, title: str, summary: str, body_html: str, fields: SearchFields) -> SearchRecord:
-    return SearchRecord(url=url, title=title, text=plain_text(summary, body_html), filters=fields.filters,
-                        meta=fields.meta, sort=fields.sort, extras=fields.extras)
+    return SearchRecord(
+        url=url,
+        title=title,
+        text=plain_text(summary, body_html),
+        filters=fields.filters,
+        meta=fields.meta,
+        sort=fields.sort,
+        extras=fields.extras,
+    )

@@ -10,6 +10,7 @@ order of values does not change what a search returns.
 
 If a file does not have the expected shape (a Pagefind upgrade), the bundle is left exactly as Pagefind wrote it.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -34,7 +35,7 @@ def _decode(data: bytes, i: int = 0):
         n = info
     elif info in (24, 25, 26, 27):
         size = 1 << (info - 24)
-        n = int.from_bytes(data[i:i + size], "big")
+        n = int.from_bytes(data[i : i + size], "big")
         i += size
     elif major == 7 and info in (20, 21, 22):
         return {20: False, 21: True, 22: None}[info], i
@@ -43,7 +44,7 @@ def _decode(data: bytes, i: int = 0):
     if major == 0:
         return n, i
     if major in (2, 3):
-        raw = data[i:i + n]
+        raw = data[i : i + n]
         return (raw if major == 2 else raw.decode("utf-8")), i + n
     if major == 4:
         items = []
@@ -93,7 +94,7 @@ def _read(path: Path):
     if not data.startswith(SIGNATURE):
         raise _Unexpected(f"{path.name}: no signature")
     value, end = _decode(data, len(SIGNATURE))
-    if end != len(data) or _encode(value) != data[len(SIGNATURE):]:
+    if end != len(data) or _encode(value) != data[len(SIGNATURE) :]:
         raise _Unexpected(f"{path.name}: does not round-trip")  # we would not write what Pagefind wrote
     return value
 

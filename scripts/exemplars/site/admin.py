@@ -9,6 +9,7 @@ blank, tests/test_cms_browser.py::test_admin_does_not_start_without_unsafe_eval)
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,16 +27,18 @@ ADMIN_DIR = "admin"
 def admin_policy(settings: Settings) -> str:
     """The /admin/ policy: BASE_POLICY's shape, with the exceptions Decap needs and nothing more."""
     connect = " ".join(["'self'", "blob:", *connect_sources(settings)])  # blob: Decap's local draft backup
-    return "; ".join((
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-eval'",  # ajv's compiled validators (see the module docstring); no inline script
-        "style-src 'self' 'unsafe-inline'",  # the only page that allows inline styles: Decap's emotion <style>s
-        "img-src 'self' data: blob:",  # previews of an image before it is saved
-        f"connect-src {connect}",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-eval'",  # ajv's compiled validators (see the module docstring); no inline script
+            "style-src 'self' 'unsafe-inline'",  # the only page that allows inline styles: Decap's emotion <style>s
+            "img-src 'self' data: blob:",  # previews of an image before it is saved
+            f"connect-src {connect}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        )
+    )
 
 
 def admin_page(settings: Settings) -> str:

@@ -8,6 +8,7 @@ per page, with the page's context so that context filters such as `url` see the 
 
 Plain Python over Jinja: the environment is passed in (MkDocs' theme environment in a build).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,8 +43,11 @@ class BlockRenderer:
             if self.block not in template.blocks:
                 raise ValueError(f"template {name} has no {{% block {self.block} %}}")
             source = self.env.loader.get_source(self.env, name)[0]
-            imports = [(node.template.value, node.target) for node in self.env.parse(source).body
-                       if isinstance(node, nodes.Import) and isinstance(node.template, nodes.Const)]
+            imports = [
+                (node.template.value, node.target)
+                for node in self.env.parse(source).body
+                if isinstance(node, nodes.Import) and isinstance(node.template, nodes.Const)
+            ]
             found = self._templates[name] = (template, imports)
         return found
 

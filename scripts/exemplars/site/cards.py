@@ -6,6 +6,7 @@ with a placeholder for the path to the site root and that placeholder is replace
 
 Plain Python over Jinja (the environment is passed in).
 """
+
 from __future__ import annotations
 
 from jinja2 import Environment, pass_context
@@ -15,7 +16,9 @@ ROOT = "\x00root\x00"  # cannot occur in a rendered card: text is escaped and NU
 
 
 class CardRenderer:
-    def __init__(self, env: Environment, template: str = "exemplars/card.html", previous: "CardRenderer | None" = None) -> None:
+    def __init__(
+        self, env: Environment, template: str = "exemplars/card.html", previous: "CardRenderer | None" = None
+    ) -> None:
         self.env = env
         self.template_name = template
         self.source = env.loader.get_source(env, template)[0]

@@ -7,6 +7,7 @@ deterministic: the same library and site URL give the same bytes (no build time,
 Plain Python: nothing here imports MkDocs. Regenerate the checked-in schema file (stories.schema.json beside this
 module) and print the docs table with `python -m exemplars.site.catalogue`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,8 @@ def site_base(site_url: str | None) -> str:
         raise SiteUrlError(
             f"mkdocs.yml：site_url 为{shown}，不是完整的网址。订阅源、故事目录 stories.json 和二维码里的链接"
             f"都要用网站的完整地址。请在 mkdocs.yml 中填写，例如 site_url: https://exemplars.example.org/ "
-            f"[{SiteUrlError.code}]")
+            f"[{SiteUrlError.code}]"
+        )
     return value if value.endswith("/") else value + "/"
 
 
@@ -67,29 +69,46 @@ _SLUGS = {"type": "array", "items": _SLUG, "uniqueItems": True}
 FIELDS: tuple[CatalogueField, ...] = (
     CatalogueField("id", _SLUG, "字符串", "故事的永久编号，由小写字母、数字和连字符组成；网址和引用都用它。"),
     CatalogueField("title", _TEXT, "字符串", "故事标题。"),
-    CatalogueField("kind", {"enum": list(KINDS)}, "字符串",
-                   "故事类型：`exemplar` 为正面典型，`cautionary` 为反面典型。"),
+    CatalogueField(
+        "kind", {"enum": list(KINDS)}, "字符串", "故事类型：`exemplar` 为正面典型，`cautionary` 为反面典型。"
+    ),
     CatalogueField("kind_label", {"enum": list(KINDS.values())}, "字符串", "类型的中文名：正面典型或反面典型。"),
-    CatalogueField("methods", {**_SLUGS, "minItems": 1}, "字符串列表",
-                   "故事体现的群众工作方法的编号，顺序与故事文件一致。"),
-    CatalogueField("method_names", {**_TEXTS, "minItems": 1}, "字符串列表",
-                   "与 `methods` 一一对应的方法名称，例如“民主协商法”。"),
-    CatalogueField("region", {"type": "array", "items": _TEXT, "minItems": 1}, "字符串列表",
-                   "发生地区，从省级到最细一级逐级列出，例如 [\"浙江省\", \"湖州市\", \"安吉县\"]。"),
+    CatalogueField(
+        "methods", {**_SLUGS, "minItems": 1}, "字符串列表", "故事体现的群众工作方法的编号，顺序与故事文件一致。"
+    ),
+    CatalogueField(
+        "method_names", {**_TEXTS, "minItems": 1}, "字符串列表", "与 `methods` 一一对应的方法名称，例如“民主协商法”。"
+    ),
+    CatalogueField(
+        "region",
+        {"type": "array", "items": _TEXT, "minItems": 1},
+        "字符串列表",
+        '发生地区，从省级到最细一级逐级列出，例如 ["浙江省", "湖州市", "安吉县"]。',
+    ),
     CatalogueField("date", _DATE, "日期（YYYY-MM-DD）", "事情发生或报道的日期；目录按它由新到旧排列。"),
-    CatalogueField("updated", {"anyOf": [_DATE, {"type": "null"}]}, "日期或 null",
-                   "故事内容最近一次修订的日期；从未修订为 `null`。"),
-    CatalogueField("published", _DATE, "日期（YYYY-MM-DD）",
-                   "故事在本站发布的日期：故事文件的 `published`；没有填写时取 `updated`，再没有取 `date`。"
-                   "订阅（feed）按它由新到旧排列，要找新发布的故事就按它排序。"),
+    CatalogueField(
+        "updated",
+        {"anyOf": [_DATE, {"type": "null"}]},
+        "日期或 null",
+        "故事内容最近一次修订的日期；从未修订为 `null`。",
+    ),
+    CatalogueField(
+        "published",
+        _DATE,
+        "日期（YYYY-MM-DD）",
+        "故事在本站发布的日期：故事文件的 `published`；没有填写时取 `updated`，再没有取 `date`。"
+        "订阅（feed）按它由新到旧排列，要找新发布的故事就按它排序。",
+    ),
     CatalogueField("summary", {"type": "string"}, "字符串", "一两句话的摘要，可以为空字符串。"),
     CatalogueField("url", _URL, "网址", "故事页面的完整网址，永久不变，可用于课件、讲义和二维码。"),
-    CatalogueField("aliases", _SLUGS, "字符串列表",
-                   "故事用过的旧编号；旧编号的网址会自动跳转到 `url`。没有则为空列表。"),
+    CatalogueField(
+        "aliases", _SLUGS, "字符串列表", "故事用过的旧编号；旧编号的网址会自动跳转到 `url`。没有则为空列表。"
+    ),
     CatalogueField("domains", _TEXTS, "字符串列表", "涉及的民生领域，例如“就业”“养老”；没有则为空列表。"),
     CatalogueField("tags", _TEXTS, "字符串列表", "自由标签；没有则为空列表。"),
-    CatalogueField("sample", {"type": "boolean"}, "布尔值",
-                   "为 `true` 表示这是演示用的虚构故事，不能当作真实案例引用。"),
+    CatalogueField(
+        "sample", {"type": "boolean"}, "布尔值", "为 `true` 表示这是演示用的虚构故事，不能当作真实案例引用。"
+    ),
 )
 
 _GENERATED_FROM = {
@@ -104,16 +123,32 @@ _GENERATED_FROM = {
 }
 
 TOP_FIELDS: tuple[CatalogueField, ...] = (
-    CatalogueField("version", {"const": VERSION}, "整数",
-                   f"格式版本，目前为 {VERSION}。字段的含义改变或删除字段时才会加一；只增加字段不改版本。"),
-    CatalogueField("generated_from", _GENERATED_FROM, "对象",
-                   "生成依据：`site_url` 网站地址，`story_count` 故事数，`digest` 全部故事条目的 SHA-256 "
-                   "摘要（`sha256:` 加 64 位十六进制）。内容不变，摘要就不变，可用来判断目录是否有更新。"),
-    CatalogueField("updated", {"anyOf": [_DATE, {"type": "null"}]}, "日期或 null",
-                   "全部故事中最新的 `date`、`updated` 或 `published`，每发布或修订一个故事都会向后移；"
-                   "没有故事时为 `null`。不是生成文件的时间。"),
-    CatalogueField("stories", {"type": "array", "items": {"$ref": "#/$defs/story"}}, "列表",
-                   "已发布的故事，按 `date` 由新到旧排列，同一天的按 `id` 排列。每个故事的字段见下表。"),
+    CatalogueField(
+        "version",
+        {"const": VERSION},
+        "整数",
+        f"格式版本，目前为 {VERSION}。字段的含义改变或删除字段时才会加一；只增加字段不改版本。",
+    ),
+    CatalogueField(
+        "generated_from",
+        _GENERATED_FROM,
+        "对象",
+        "生成依据：`site_url` 网站地址，`story_count` 故事数，`digest` 全部故事条目的 SHA-256 "
+        "摘要（`sha256:` 加 64 位十六进制）。内容不变，摘要就不变，可用来判断目录是否有更新。",
+    ),
+    CatalogueField(
+        "updated",
+        {"anyOf": [_DATE, {"type": "null"}]},
+        "日期或 null",
+        "全部故事中最新的 `date`、`updated` 或 `published`，每发布或修订一个故事都会向后移；"
+        "没有故事时为 `null`。不是生成文件的时间。",
+    ),
+    CatalogueField(
+        "stories",
+        {"type": "array", "items": {"$ref": "#/$defs/story"}},
+        "列表",
+        "已发布的故事，按 `date` 由新到旧排列，同一天的按 `id` 排列。每个故事的字段见下表。",
+    ),
 )
 
 
@@ -188,8 +223,11 @@ def catalogue(library: Library, site_url: str) -> dict:
     changes = [d for s in stories for d in (s["date"], s["updated"], s["published"]) if d]
     return {
         "version": VERSION,
-        "generated_from": {"site_url": base, "story_count": len(stories),
-                           "digest": "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()},
+        "generated_from": {
+            "site_url": base,
+            "story_count": len(stories),
+            "digest": "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        },
         "updated": max(changes) if changes else None,
         "stories": stories,
     }

@@ -8,6 +8,7 @@ marker (only a preview gets that far: the checker refuses the public build).
 The HTML is built here, escaped, with page-relative links, and goes through the sanitiser with the rest of the
 body. Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -73,20 +74,41 @@ class CitationIndex:
 
 def story_target(story, library: Library) -> CiteTarget:
     methods = "、".join(library.method(m).name for m in story.methods)
-    return CiteTarget(kind="story", id=story.id, title=story.title, url=urls.story(story.id), badge=story.kind,
-                      badge_label=story.kind_label, summary=story.summary,
-                      meta=" · ".join(p for p in (" · ".join(story.region), format_date(story.date), methods) if p))
+    return CiteTarget(
+        kind="story",
+        id=story.id,
+        title=story.title,
+        url=urls.story(story.id),
+        badge=story.kind,
+        badge_label=story.kind_label,
+        summary=story.summary,
+        meta=" · ".join(p for p in (" · ".join(story.region), format_date(story.date), methods) if p),
+    )
 
 
 def withdrawn_target(story) -> CiteTarget:
-    return CiteTarget(kind="story", id=story.id, title=story.title, url=None, badge="withdrawn",
-                      badge_label=WITHDRAWN_LABEL, withdrawn=True)
+    return CiteTarget(
+        kind="story",
+        id=story.id,
+        title=story.title,
+        url=None,
+        badge="withdrawn",
+        badge_label=WITHDRAWN_LABEL,
+        withdrawn=True,
+    )
 
 
 def lesson_target(lesson, library: Library) -> CiteTarget:
-    return CiteTarget(kind="lesson", id=lesson.id, title=lesson.title, url=urls.lesson(lesson.id), badge="lesson",
-                      badge_label=LESSON_LABEL, summary=lesson.summary or "；".join(lesson.objectives[:1]),
-                      meta=lesson_facts(lesson, library))
+    return CiteTarget(
+        kind="lesson",
+        id=lesson.id,
+        title=lesson.title,
+        url=urls.lesson(lesson.id),
+        badge="lesson",
+        badge_label=LESSON_LABEL,
+        summary=lesson.summary or "；".join(lesson.objectives[:1]),
+        meta=lesson_facts(lesson, library),
+    )
 
 
 def lesson_facts(lesson, library: Library) -> str:
@@ -103,18 +125,25 @@ def _badge(target: CiteTarget) -> str:
 def block_html(target: CiteTarget | None, kind: str, ref: str, page_url: str) -> str:
     """A card on a line of its own (a <div>, so Markdown does not wrap it in a paragraph)."""
     if target is None:
-        return (f'<div class="ex-cite ex-cite--missing"><p class="ex-cite__title">未找到：'
-                f'<code>{escape(kind)}:{escape(ref)}</code></p><p class="ex-cite__summary">没有这个编号的'
-                f'{"故事" if kind == "story" else "课程"}（也不是任何旧编号），请检查拼写。</p></div>')
+        return (
+            f'<div class="ex-cite ex-cite--missing"><p class="ex-cite__title">未找到：'
+            f'<code>{escape(kind)}:{escape(ref)}</code></p><p class="ex-cite__summary">没有这个编号的'
+            f"{'故事' if kind == 'story' else '课程'}（也不是任何旧编号），请检查拼写。</p></div>"
+        )
     if target.withdrawn:
-        return (f'<div class="ex-cite ex-cite--withdrawn"><p class="ex-cite__top">{_badge(target)}</p>'
-                f'<p class="ex-cite__title">{escape(target.title)}</p>'
-                f'<p class="ex-cite__summary">此故事已撤回，不再作为教学案例使用。</p></div>')
+        return (
+            f'<div class="ex-cite ex-cite--withdrawn"><p class="ex-cite__top">{_badge(target)}</p>'
+            f'<p class="ex-cite__title">{escape(target.title)}</p>'
+            f'<p class="ex-cite__summary">此故事已撤回，不再作为教学案例使用。</p></div>'
+        )
     href = escape(urls.relative(page_url, target.url), quote=True)
-    parts = [f'<div class="ex-cite ex-cite--{target.badge}">',
-             f'<p class="ex-cite__top">{_badge(target)}'
-             + (f'<span class="ex-cite__meta">{escape(target.meta)}</span>' if target.meta else "") + "</p>",
-             f'<p class="ex-cite__title"><a href="{href}">{escape(target.title)}</a></p>']
+    parts = [
+        f'<div class="ex-cite ex-cite--{target.badge}">',
+        f'<p class="ex-cite__top">{_badge(target)}'
+        + (f'<span class="ex-cite__meta">{escape(target.meta)}</span>' if target.meta else "")
+        + "</p>",
+        f'<p class="ex-cite__title"><a href="{href}">{escape(target.title)}</a></p>',
+    ]
     if target.summary:
         parts.append(f'<p class="ex-cite__summary">{escape(target.summary)}</p>')
     parts.append("</div>")
@@ -126,8 +155,9 @@ def inline_html(target: CiteTarget | None, kind: str, ref: str, page_url: str) -
     if target is None:
         return f'<span class="ex-cite-inline ex-cite-inline--missing">未找到：<code>{escape(kind)}:{escape(ref)}</code></span>'
     if target.withdrawn:
-        return (f'<span class="ex-cite-inline ex-cite-inline--withdrawn">{_badge(target)}'
-                f'{escape(target.title)}</span>')
+        return f'<span class="ex-cite-inline ex-cite-inline--withdrawn">{_badge(target)}{escape(target.title)}</span>'
     href = escape(urls.relative(page_url, target.url), quote=True)
-    return (f'<a class="ex-cite-inline ex-cite-inline--{target.badge}" href="{href}">{_badge(target)}'
-            f'{escape(target.title)}</a>')
+    return (
+        f'<a class="ex-cite-inline ex-cite-inline--{target.badge}" href="{href}">{_badge(target)}'
+        f"{escape(target.title)}</a>"
+    )

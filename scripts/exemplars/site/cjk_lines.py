@@ -5,6 +5,7 @@ stray gap on the page ("银杏树下 议事会") and breaks the phrase for searc
 space. Code (inline and blocks) is left as written. Used for story, method and lesson bodies (site/render.py) and
 hand-written pages (mkdocs.yml); pymdownx has no such extension, and the one-off packages that do are unmaintained.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 # Han characters (every block, extensions included), CJK and full-width punctuation, Chinese quotes, — and ….
-CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2014\u2026" \
-      "\U00020000-\U0003ffff"
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2014\u2026\U00020000-\U0003ffff"
 _INSIDE = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
 _ENDS = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*$")
 _STARTS = re.compile(rf"^[ \t]*\n[ \t]*(?=[{CJK}])")

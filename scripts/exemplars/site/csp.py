@@ -11,6 +11,7 @@ policy, so it is not written: deployers add it as an HTTP header (deploy/, site/
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import base64
@@ -71,4 +72,4 @@ def add_csp(html: str) -> str:
     if head is None:
         return html
     tag = f'<meta http-equiv="Content-Security-Policy" content="{escape(policy(html), quote=False)}">'
-    return html[: head.end()] + "\n    " + tag + html[head.end():]
+    return html[: head.end()] + "\n    " + tag + html[head.end() :]

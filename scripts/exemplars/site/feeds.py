@@ -13,6 +13,7 @@ generator carries no version. Same library, same bytes.
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ def feed_title(method_name: str | None = None) -> str:
     return f"{SITE_TITLE} · {method_name}" if method_name else SITE_TITLE
 
 
-def write_feeds(library: Library, out_dir: Path, site_url: str, *, limit: int = 50,
-                updated: dt.date | None = None) -> list[Path]:
+def write_feeds(
+    library: Library, out_dir: Path, site_url: str, *, limit: int = 50, updated: dt.date | None = None
+) -> list[Path]:
     """Write the site-wide feeds at `out_dir` and each method's under methods/<id>/; returns the paths written.
 
     Each feed lists at most `limit` published stories, newest first. Every method gets feeds, even one without
@@ -64,8 +66,9 @@ def write_feeds(library: Library, out_dir: Path, site_url: str, *, limit: int = 
     return written
 
 
-def _write_pair(library: Library, out_dir: Path, base: str, method, stories: list[Story],
-                updated: dt.date) -> list[Path]:
+def _write_pair(
+    library: Library, out_dir: Path, base: str, method, stories: list[Story], updated: dt.date
+) -> list[Path]:
     page = base + (urls.method(method.id) if method else "")
     description = _xml(method.summary) if method and method.summary.strip() else SITE_SUBTITLE
     fg = FeedGenerator()
@@ -81,9 +84,17 @@ def _write_pair(library: Library, out_dir: Path, base: str, method, stories: lis
     written = []
     for fmt in FORMATS:
         # feedgen takes the RSS channel <link> from the last link given, so the page comes last.
-        fg.link([{"href": base + feed_url(fmt, method.id if method else None), "rel": "self",
-                  "type": "application/atom+xml" if fmt == "atom" else "application/rss+xml"},
-                 {"href": page, "rel": "alternate", "type": "text/html"}], replace=True)
+        fg.link(
+            [
+                {
+                    "href": base + feed_url(fmt, method.id if method else None),
+                    "rel": "self",
+                    "type": "application/atom+xml" if fmt == "atom" else "application/rss+xml",
+                },
+                {"href": page, "rel": "alternate", "type": "text/html"},
+            ],
+            replace=True,
+        )
         data = (fg.atom_str if fmt == "atom" else fg.rss_str)(pretty=True, encoding="UTF-8", xml_declaration=True)
         path = out_dir / feed_url(fmt, method.id if method else None)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,8 +112,10 @@ def _entry(story: Story, library: Library, base: str) -> FeedEntry:
     fe.summary(_xml(story.summary or story.title))  # also the RSS item description
     fe.published(_moment(story.published_on))  # also the RSS pubDate: when it went up here, not the event's date
     fe.updated(_moment(story.last_changed))
-    categories = [{"term": _xml(library.method(m).name), "scheme": base + urls.method(m),
-                   "label": _xml(library.method(m).name)} for m in story.methods]
+    categories = [
+        {"term": _xml(library.method(m).name), "scheme": base + urls.method(m), "label": _xml(library.method(m).name)}
+        for m in story.methods
+    ]
     categories.append({"term": story.kind_label, "scheme": base + urls.kind(story.kind), "label": story.kind_label})
     fe.category(categories)
     return fe

@@ -11,6 +11,7 @@ deploy/nginx-security-headers.conf is the same list for nginx; GitHub Pages cann
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,6 +16,7 @@ them.
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,9 +34,11 @@ WIDTHS = (480, 960, 1600)  # phone, tablet / phone at 2x, desktop at 2x
 SHARE_WIDTH = 1200  # WeChat, Weibo and Open Graph crawlers' preferred size, within a 1200×1200 box (a portrait photo
 # stays whole rather than cropped); always a JPEG (WebP is not shown everywhere)
 OUTPUT_FOLDER = "media"
-QUALITY = {"JPEG": {"quality": 82, "optimize": True, "progressive": True},
-           "PNG": {"optimize": True},
-           "WEBP": {"quality": 80, "method": 4}}
+QUALITY = {
+    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 80, "method": 4},
+}
 
 
 BODY_SIZES = "(min-width: 1220px) 800px, 94vw"  # the story column is at most ~800 px wide (screenshots at 1280)
@@ -116,8 +119,10 @@ class MediaIndex:
             published = by_digest.get(match.group("digest"))
             if published is None:
                 return match.group(0)
-            return (f'<img srcset="{published.srcset(page_url)}" sizes="{BODY_SIZES}" decoding="async"'
-                    + match.group(0)[len("<img"):])
+            return (
+                f'<img srcset="{published.srcset(page_url)}" sizes="{BODY_SIZES}" decoding="async"'
+                + match.group(0)[len("<img") :]
+            )
 
         return _OUR_IMG.sub(add, html)
 
@@ -201,8 +206,14 @@ def cover_view(published: Published | None, page_url: str, alt: str) -> CoverVie
     if published is None:
         return None
     default = published.default()
-    return CoverView(src=urls.relative(page_url, default.url), srcset=published.srcset(page_url), sizes=COVER_SIZES,
-                     width=default.width, height=default.height, alt=alt)
+    return CoverView(
+        src=urls.relative(page_url, default.url),
+        srcset=published.srcset(page_url),
+        sizes=COVER_SIZES,
+        width=default.width,
+        height=default.height,
+        alt=alt,
+    )
 
 
 def used_images(index: MediaIndex, library, paths: set[str]) -> None:

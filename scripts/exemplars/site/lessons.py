@@ -7,6 +7,7 @@ cited story, each story on a new printed page.
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,9 +76,15 @@ class LessonSite:
 
 
 def lesson_card(lesson: Lesson, library: Library) -> LessonCard:
-    return LessonCard(id=lesson.id, url=urls.lesson(lesson.id), title=lesson.title,
-                      summary=lesson.summary or "；".join(lesson.objectives[:1]), facts=lesson_facts(lesson, library),
-                      status=lesson.status, story_count=len(lesson.stories))
+    return LessonCard(
+        id=lesson.id,
+        url=urls.lesson(lesson.id),
+        title=lesson.title,
+        summary=lesson.summary or "；".join(lesson.objectives[:1]),
+        facts=lesson_facts(lesson, library),
+        status=lesson.status,
+        story_count=len(lesson.stories),
+    )
 
 
 def cited_story_ids(lesson: Lesson, library: Library) -> list[str]:
@@ -92,16 +99,27 @@ def cited_story_ids(lesson: Lesson, library: Library) -> list[str]:
     return list(found)
 
 
-def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[str, str, str], str],
-                  preview: bool = False, base: str | None = None, problems: dict | None = None,
-                  handout_docx: bool = True) -> LessonSite:
+def build_lessons(
+    library: Library,
+    cards: dict[str, Card],
+    render: Callable[[str, str, str], str],
+    preview: bool = False,
+    base: str | None = None,
+    problems: dict | None = None,
+    handout_docx: bool = True,
+) -> LessonSite:
     """Every lesson page. `cards` holds the stories shown on this site (published; in preview drafts too).
     With `handout_docx` each lesson also gets its handout as a Word file (site/word.py)."""
     from .pages import PageSpec  # pages.py imports this module; the spec type lives there
 
-    shown = sorted((lesson for lesson in library.lessons
-                    if lesson.is_public or (preview and lesson.status in ("draft", "review"))),
-                   key=lambda lesson: (lesson.title, lesson.id))
+    shown = sorted(
+        (
+            lesson
+            for lesson in library.lessons
+            if lesson.is_public or (preview and lesson.status in ("draft", "review"))
+        ),
+        key=lambda lesson: (lesson.title, lesson.id),
+    )
     lesson_cards = {lesson.id: lesson_card(lesson, library) for lesson in shown}
     by_story: dict[str, list[LessonCard]] = defaultdict(list)
     by_method: dict[str, list[LessonCard]] = defaultdict(list)
@@ -124,15 +142,27 @@ def build_lessons(library: Library, cards: dict[str, Card], render: Callable[[st
         pages.append(_lesson_page(PageSpec, lesson, library, context, render))
         pages.append(_handout_page(PageSpec, lesson, library, context, cards, render, base))
         if handout_docx:
-            docx[handout_docx_path(lesson.id)] = DocxJob("handout",
-                                                         _handout_part(lesson, library, context, render, base))
+            docx[handout_docx_path(lesson.id)] = DocxJob(
+                "handout", _handout_part(lesson, library, context, render, base)
+            )
 
-    pages.append(PageSpec(
-        url=urls.lessons_index(), title="课程", template="exemplars/lessons.html",
-        description=f"培训者编写的 {len(shown)} 个课程：每课讲一种或几种群众工作方法，用正反两面的故事作教学案例。",
-        context={"lessons": [lesson_cards[lesson.id] for lesson in shown]}))
-    return LessonSite(pages=pages, redirects=redirects, by_story=dict(by_story), by_method=dict(by_method),
-                      qr_codes=qr_codes, docx=docx)
+    pages.append(
+        PageSpec(
+            url=urls.lessons_index(),
+            title="课程",
+            template="exemplars/lessons.html",
+            description=f"培训者编写的 {len(shown)} 个课程：每课讲一种或几种群众工作方法，用正反两面的故事作教学案例。",
+            context={"lessons": [lesson_cards[lesson.id] for lesson in shown]},
+        )
+    )
+    return LessonSite(
+        pages=pages,
+        redirects=redirects,
+        by_story=dict(by_story),
+        by_method=dict(by_method),
+        qr_codes=qr_codes,
+        docx=docx,
+    )
 
 
 def handout_docx_path(lesson_id: str) -> str:
@@ -153,15 +183,24 @@ def _handout_part(lesson: Lesson, library: Library, context: dict, render, base:
         else:
             cases.append(f"未找到：story:{entry.ref}")
     return HandoutPart(
-        title=lesson.title, summary=lesson.summary, audience=lesson.audience, duration=lesson.duration,
-        methods="、".join(link.text for link in context["methods"]), objectives=lesson.objectives,
-        questions=lesson.questions, cases=tuple(cases), flow=lambda: str(render(lesson.body, lesson.path, url)),
-        stories=tuple(stories), url=(base + urls.lesson(lesson.id)) if base else None,
-        flow_heading=context["flow_heading"])
+        title=lesson.title,
+        summary=lesson.summary,
+        audience=lesson.audience,
+        duration=lesson.duration,
+        methods="、".join(link.text for link in context["methods"]),
+        objectives=lesson.objectives,
+        questions=lesson.questions,
+        cases=tuple(cases),
+        flow=lambda: str(render(lesson.body, lesson.path, url)),
+        stories=tuple(stories),
+        url=(base + urls.lesson(lesson.id)) if base else None,
+        flow_heading=context["flow_heading"],
+    )
 
 
-def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], share: ShareBox | None,
-                    problems: list) -> dict:
+def _lesson_context(
+    lesson: Lesson, library: Library, cards: dict[str, Card], share: ShareBox | None, problems: list
+) -> dict:
     cited = []
     for ref in lesson.stories:
         story = library.resolve_story(ref)
@@ -185,35 +224,50 @@ def _lesson_context(lesson: Lesson, library: Library, cards: dict[str, Card], sh
 def _lesson_page(PageSpec, lesson: Lesson, library: Library, context: dict, render) -> object:
     url = urls.lesson(lesson.id)
     return PageSpec(
-        url=url, title=lesson.title, template="exemplars/lesson.html",
+        url=url,
+        title=lesson.title,
+        template="exemplars/lesson.html",
         description=lesson.summary or f"面向{lesson.audience}的 {lesson.duration} 分钟课程。",
-        context=context, render_body=lambda: render(lesson.body, lesson.path, url), source_path=lesson.path,
-        article=True, search=SearchFields(
+        context=context,
+        render_body=lambda: render(lesson.body, lesson.path, url),
+        source_path=lesson.path,
+        article=True,
+        search=SearchFields(
             filters={"方法": [library.method(m).name for m in lesson.methods], "类型": [LESSON_LABEL]},
             meta={"kind": "lesson", "audience": lesson.audience, "duration": f"{lesson.duration} 分钟"},
-            sort={"date": LESSON_SORT_DATE}))
+            sort={"date": LESSON_SORT_DATE},
+        ),
+    )
 
 
-def _handout_page(PageSpec, lesson: Lesson, library: Library, context: dict, cards: dict[str, Card], render,
-                  base: str | None) -> object:
+def _handout_page(
+    PageSpec, lesson: Lesson, library: Library, context: dict, cards: dict[str, Card], render, base: str | None
+) -> object:
     url = urls.lesson_handout(lesson.id)
     texts = []
     for entry in context["cited"]:
         if entry.card is None:
             continue
         story = library.resolve_story(entry.card.id)
-        texts.append({
-            "story": story,
-            "card": entry.card,
-            "methods": [Link(library.method(m).name, urls.method(m)) for m in story.methods],
-            "region": region_links(story.region),
-            "date": format_date(story.date),
-            "body": StoryText(render, story, url),
-            "url": (base + urls.story(story.id)) if base else None,
-            "qr": urls.story(story.id) + "qr.svg" if base else None,
-        })
+        texts.append(
+            {
+                "story": story,
+                "card": entry.card,
+                "methods": [Link(library.method(m).name, urls.method(m)) for m in story.methods],
+                "region": region_links(story.region),
+                "date": format_date(story.date),
+                "body": StoryText(render, story, url),
+                "url": (base + urls.story(story.id)) if base else None,
+                "qr": urls.story(story.id) + "qr.svg" if base else None,
+            }
+        )
     return PageSpec(
-        url=url, title=f"{lesson.title}（讲义）", template="exemplars/handout.html",
+        url=url,
+        title=f"{lesson.title}（讲义）",
+        template="exemplars/handout.html",
         description=f"课程“{lesson.title}”的讲义：课程内容和 {len(texts)} 个案例的全文，适合打印。",
         context={**context, "texts": texts, "lesson_url": url and urls.lesson(lesson.id)},
-        render_body=lambda: render(lesson.body, lesson.path, url), source_path=lesson.path, article=True)
+        render_body=lambda: render(lesson.body, lesson.path, url),
+        source_path=lesson.path,
+        article=True,
+    )

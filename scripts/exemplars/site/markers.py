@@ -1,5 +1,6 @@
 """Generated blocks inside hand-written pages: `<!-- exemplars:fields -->` becomes the field table, so the
 contribution guide can never drift from the checker."""
+
 from __future__ import annotations
 
 from ..messages import codes_table

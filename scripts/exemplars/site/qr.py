@@ -9,6 +9,7 @@ it on screen. Dark on an opaque white background, so it scans in dark mode and o
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,7 +36,7 @@ def qr_matrix(url: str) -> list[bytes]:
     image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))  # 0 dark, 255 light
     pixels = image.tobytes().translate(_DARK)
     width = image.shape[1]
-    return [pixels[row:row + width] for row in range(0, len(pixels), width)]
+    return [pixels[row : row + width] for row in range(0, len(pixels), width)]
 
 
 _DARK = bytes([1] + [0] * 255)  # translate table: black pixel → 1, anything else → 0
@@ -43,8 +44,11 @@ _ROW_END = b"\x02"
 _RUNS = re.compile(rb"\x01+|\x00+|\x02")
 # Path commands for every run a symbol can have (version 40 is 177 modules wide), looked up rather than
 # formatted: the path of a 10,000-story build's codes is then built in C, not one f-string per run.
-_COMMANDS = {_ROW_END: "\n", **{b"\x01" * n: f"h{n}" for n in range(1, 178)},
-             **{b"\x00" * n: f"m{n} 0" for n in range(1, 178)}}
+_COMMANDS = {
+    _ROW_END: "\n",
+    **{b"\x01" * n: f"h{n}" for n in range(1, 178)},
+    **{b"\x00" * n: f"m{n} 0" for n in range(1, 178)},
+}
 
 
 @functools.lru_cache(maxsize=8192)  # `mkdocs serve` rebuilds reuse them
@@ -58,10 +62,12 @@ def qr_svg(url: str) -> str:
     size = width + 2 * BORDER
     runs = _RUNS.findall(_ROW_END.join(matrix))
     path = "".join(map(_COMMANDS.__getitem__, runs)).replace("\n", f"m-{width} 1")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * MODULE_MM}mm" height="{size * MODULE_MM}mm" '
-            f'viewBox="0 0 {size} {size}" class="{SVG_CLASS}"><title>{escape(url)}</title>'
-            f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
-            f'<path stroke="#000" d="M{BORDER} {BORDER + 0.5}{path}"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * MODULE_MM}mm" height="{size * MODULE_MM}mm" '
+        f'viewBox="0 0 {size} {size}" class="{SVG_CLASS}"><title>{escape(url)}</title>'
+        f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
+        f'<path stroke="#000" d="M{BORDER} {BORDER + 0.5}{path}"/></svg>'
+    )
 
 
 def write_qr(url: str, path: Path) -> Path:
@@ -85,8 +91,7 @@ def cached_svg_path(url: str, cache_dir: Path) -> Path:
 PARALLEL_FROM = 1000  # codes to draw; below this a process pool costs more than it saves
 
 
-def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None = None,
-                   jobs: int | None = None) -> int:
+def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
     """Write one standalone SVG per entry of `codes` (site-relative file path → URL it encodes) under `out_dir`.
 
     With `cache_dir` (e.g. `.cache/qr/`), codes drawn by an earlier build are linked or copied from there instead

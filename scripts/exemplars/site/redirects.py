@@ -2,6 +2,7 @@
 
 The icon link (the site's own favicon) keeps browsers from asking for /favicon.ico during the instant the page
 is shown (a 404 in the console, seen intermittently by the CSP browser test)."""
+
 from __future__ import annotations
 
 from html import escape

@@ -1,15 +1,16 @@
 """Story, lesson and method bodies: Markdown → HTML, once per content version, with links to library files
 rewritten to their permanent URLs and `[[story:<id>]]` / `[[lesson:<id>]]` citations drawn as cards (site/cite.py). One Markdown instance is reused (reset between documents): building one per page
 is what makes naive builds slow."""
+
 from __future__ import annotations
 
 import hashlib
 import posixpath
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -25,8 +26,16 @@ from .cite import CiteTarget, block_html, inline_html
 
 # No pymdownx.betterem: it leaves `**先立规矩。**合作社` (bold closing between Chinese punctuation and a character,
 # how reports mark a lead-in) as literal asterisks; Python-Markdown's own emphasis handles it.
-DEFAULT_EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "footnotes", "pymdownx.tilde",
-                      "pymdownx.mark", "exemplars.site.cjk_lines"]
+DEFAULT_EXTENSIONS = [
+    "tables",
+    "admonition",
+    "attr_list",
+    "sane_lists",
+    "footnotes",
+    "pymdownx.tilde",
+    "pymdownx.mark",
+    "exemplars.site.cjk_lines",
+]
 
 
 @dataclass
@@ -66,7 +75,6 @@ class _RewriteLinks(Treeprocessor):
             if target is not None:
                 path, _, fragment = target.partition("#")
                 element.set(attribute, urls.relative(page_url, path) + (f"#{fragment}" if fragment else ""))
-
 
     def _published_image(self, element: etree.Element) -> bool:
         """A library image: pointed at its middle-width copy (site/images.py), lazy, with its size to keep the
@@ -112,30 +120,37 @@ class _Citations(Preprocessor):
             line_end = text.find("\n", citation.end)
             line_end = len(text) if line_end < 0 else line_end
             line = text[line_start:line_end]
-            if line.strip() == text[citation.start:citation.end]:  # alone on its line: a block card
+            if line.strip() == text[citation.start : citation.end]:  # alone on its line: a block card
                 indent = line[: len(line) - len(line.lstrip())]
                 html = block_html(target, citation.kind, citation.id, page_url)
                 text = f"{text[:line_start]}\n{indent}{self.md.htmlStash.store(html)}\n{text[line_end:]}"
             else:
                 html = inline_html(target, citation.kind, citation.id, page_url)
-                text = text[: citation.start] + self.md.htmlStash.store(html) + text[citation.end:]
+                text = text[: citation.start] + self.md.htmlStash.store(html) + text[citation.end :]
         return text.split("\n")
 
 
 class BodyRenderer:
     """Render Markdown bodies for pages at known URLs; `postprocess` (e.g. the HTML sanitiser) runs last."""
 
-    def __init__(self, links: LinkMap | None = None, extensions: list | None = None,
-                 extension_configs: dict | None = None, postprocess: Callable[[str], str] | None = None,
-                 citations: Callable[[str, str], CiteTarget | None] | None = None, images=None) -> None:
+    def __init__(
+        self,
+        links: LinkMap | None = None,
+        extensions: list | None = None,
+        extension_configs: dict | None = None,
+        postprocess: Callable[[str], str] | None = None,
+        citations: Callable[[str, str], CiteTarget | None] | None = None,
+        images=None,
+    ) -> None:
         self.links = links or LinkMap()
         self.images = images  # a site.images.MediaIndex: library images → their published copies
         self.citations = citations  # (kind, id or alias) → what the citation shows; None: every citation 未找到
         self.current: tuple[str, str] | None = None
         self.postprocess = postprocess
         self._setup = (list(extensions or DEFAULT_EXTENSIONS), extension_configs or {})
-        self.md = markdown.Markdown(extensions=list(extensions or DEFAULT_EXTENSIONS),
-                                    extension_configs=extension_configs or {})
+        self.md = markdown.Markdown(
+            extensions=list(extensions or DEFAULT_EXTENSIONS), extension_configs=extension_configs or {}
+        )
         self.md.treeprocessors.register(_RewriteLinks(self.md, self), "exemplars_links", 1)
         self.md.preprocessors.register(_Citations(self.md, self), "exemplars_citations", 29)
 
@@ -145,14 +160,16 @@ class BodyRenderer:
         versions of the libraries that shape the HTML, so no entry can go stale."""
         links = "\n".join(f"{k}\t{v}" for k, v in sorted(self.links.by_path.items()))
         self._cache = cache
-        self._signature = digest(code_signature(), links, repr(self._setup),
-                                 repr(getattr(self.postprocess, "__qualname__", None)))
+        self._signature = digest(
+            code_signature(), links, repr(self._setup), repr(getattr(self.postprocess, "__qualname__", None))
+        )
 
     def render(self, body: str, source_path: str, page_url: str) -> str:
         cache = getattr(self, "_cache", None)
         if cache is not None:
-            key = digest(self._signature, source_path, page_url, body, self._cited(body),
-                         self._pictured(body, source_path))
+            key = digest(
+                self._signature, source_path, page_url, body, self._cited(body), self._pictured(body, source_path)
+            )
             html = cache.get(key)
             if html is None:
                 html = self._render(body, source_path, page_url)
@@ -200,8 +217,11 @@ def code_signature() -> str:
     runs, and `mkdocs serve` keeps running the code it imported even if a file changes under it."""
     package = Path(__file__).resolve().parent.parent  # site/ → the exemplars package
     h = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                       and p.suffix not in (".pyc", ".pyo")):
+    for path in sorted(
+        p
+        for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    ):
         rel = path.relative_to(package).as_posix().encode("utf-8")
         data = path.read_bytes()
         h.update(len(rel).to_bytes(8, "little") + rel + len(data).to_bytes(8, "little") + data)

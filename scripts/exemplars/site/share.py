@@ -6,6 +6,7 @@ fills in (assets/javascripts/share.js): a build never writes the clock into a pa
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,6 +10,7 @@ The picture is the story's cover at share size (site/images.py), else one site i
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,9 @@ def site_image() -> ShareImage:
     return ShareImage(SITE_IMAGE, *SITE_IMAGE_SIZE, alt=SITE_IMAGE_ALT, type="image/png")
 
 
-def share_meta(*, title: str, description: str, url: str, site_name: str, base: str, article: bool,
-               image: ShareImage | None = None) -> str:
+def share_meta(
+    *, title: str, description: str, url: str, site_name: str, base: str, article: bool, image: ShareImage | None = None
+) -> str:
     """The tags for one page. `url` is site-relative, `base` the site's absolute address ending in "/"."""
     image = image or site_image()
     description = " ".join(description.split())
@@ -61,5 +63,6 @@ def share_meta(*, title: str, description: str, url: str, site_name: str, base: 
         ("name", "twitter:image", image_url),
         ("name", "twitter:image:alt", image.alt),
     ]
-    return "\n  ".join(f'<meta {attribute}="{name}" content="{escape(value, quote=True)}">'
-                       for attribute, name, value in tags)
+    return "\n  ".join(
+        f'<meta {attribute}="{name}" content="{escape(value, quote=True)}">' for attribute, name, value in tags
+    )

@@ -8,6 +8,7 @@ markers replaced: the output is what the theme would have written, at a few micr
 
 Plain Python: nothing here imports MkDocs or Jinja.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,13 @@ class Shell:
 
     def fill(self, *, title: str, description: str, canonical: str, content: str, meta: str = "") -> str:
         """`content` and `meta` are HTML, written as they are; the other values are text, escaped here."""
-        values = {"title": escape(title, quote=True), "description": escape(description, quote=True),
-                  "canonical": escape(canonical, quote=True), "content": content, "meta": meta}
+        values = {
+            "title": escape(title, quote=True),
+            "description": escape(description, quote=True),
+            "canonical": escape(canonical, quote=True),
+            "content": content,
+            "meta": meta,
+        }
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:]):
             out.append(values[slot])

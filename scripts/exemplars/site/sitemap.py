@@ -7,6 +7,7 @@ commit, or has no lastmod outside git.
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,7 @@ def write_sitemap(out_dir: Path, site_url: str, entries: list[Entry]) -> None:
     chosen: dict[str, dt.date | None] = {}
     for url, lastmod in entries:
         chosen[url] = max(filter(None, (chosen.get(url), lastmod)), default=None)
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url in sorted(chosen):
         lines.append(f"    <url>\n         <loc>{escape(base + url.lstrip('/'))}</loc>")
         if chosen[url]:
@@ -57,8 +57,9 @@ def sitemap_entries(page_urls: list[str], library: Library, root: Path) -> list[
 def latest_commit_date(root: Path) -> dt.date | None:
     """The committer date (in UTC) of HEAD in the repository holding `root`; None outside git."""
     try:
-        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                timeout=30)
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     stamp = result.stdout.strip()

@@ -9,6 +9,7 @@ on narrow screens; on wider screens the table is an ordinary table. Attributes o
     markdown_extensions:
       - exemplars.site.table_labels
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree

@@ -1,5 +1,6 @@
 """Every public URL in one place. URLs are site-relative directory paths ("stories/<id>/"); templates make
 them page-relative. Story and lesson URLs are permanent: they are cited from lessons, slides and other sites."""
+
 from __future__ import annotations
 
 import posixpath

@@ -1,4 +1,5 @@
 """View models: the plain values templates render. Built per page from a Library, never by walking all of it."""
+
 from __future__ import annotations
 
 import functools
@@ -38,11 +39,19 @@ class Card:
 
 def card(story: Story, library: Library) -> Card:
     return Card(
-        id=story.id, url=urls.story(story.id), title=story.title, kind=story.kind, kind_label=story.kind_label,
-        summary=story.summary, region=" · ".join(story.region), date=format_date(story.date), iso_date=story.date.isoformat(),
+        id=story.id,
+        url=urls.story(story.id),
+        title=story.title,
+        kind=story.kind,
+        kind_label=story.kind_label,
+        summary=story.summary,
+        region=" · ".join(story.region),
+        date=format_date(story.date),
+        iso_date=story.date.isoformat(),
         year=story.year,
         methods=tuple(Link(library.method(m).name, urls.method(m)) for m in story.methods),
-        status=story.status)
+        status=story.status,
+    )
 
 
 def format_date(value) -> str:
@@ -78,11 +87,16 @@ def paginate(items: list, base_url: str, size: int = PAGE_SIZE) -> list[ListingP
     for number in range(1, count + 1):
         window = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
         pager = Pager(
-            number=number, count=count, total=len(items),
+            number=number,
+            count=count,
+            total=len(items),
             pages=tuple(Link(str(n), urls.paged(base_url, n)) for n in window),
             previous=urls.paged(base_url, number - 1) if number > 1 else None,
-            next=urls.paged(base_url, number + 1) if number < count else None)
-        pages.append(ListingPage(urls.paged(base_url, number), number, items[(number - 1) * size: number * size], pager))
+            next=urls.paged(base_url, number + 1) if number < count else None,
+        )
+        pages.append(
+            ListingPage(urls.paged(base_url, number), number, items[(number - 1) * size : number * size], pager)
+        )
     return pages
 
 
@@ -147,5 +161,14 @@ class MethodTile:
 
 
 def method_tiles(library: Library, counts: dict) -> list[MethodTile]:
-    return [MethodTile(m.id, m.name, urls.method(m.id), m.summary, counts.get((m.id, "exemplar"), 0),
-                       counts.get((m.id, "cautionary"), 0)) for m in library.methods]
+    return [
+        MethodTile(
+            m.id,
+            m.name,
+            urls.method(m.id),
+            m.summary,
+            counts.get((m.id, "exemplar"), 0),
+            counts.get((m.id, "cautionary"), 0),
+        )
+        for m in library.methods
+    ]

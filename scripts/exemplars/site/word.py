@@ -16,6 +16,7 @@ code, so a second build copies instead of building (a document costs 15–40 ms 
 
 Plain Python: nothing here imports MkDocs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,18 @@ class StoryPart:
     stamp: dt.date  # latest date the story carries: the document's created/modified date
 
     def key_parts(self) -> tuple[str, ...]:
-        return (self.title, self.kind_label, self.summary, self.methods, self.region, self.date,
-                *self.sources, self.url or "", str(self.body()), self.stamp.isoformat())
+        return (
+            self.title,
+            self.kind_label,
+            self.summary,
+            self.methods,
+            self.region,
+            self.date,
+            *self.sources,
+            self.url or "",
+            str(self.body()),
+            self.stamp.isoformat(),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,10 +93,23 @@ class HandoutPart:
     url: str | None = None
     flow_heading: bool = True  # False when the flow has its own "## …" sections: they become the Heading 1s
 
-
     def key_parts(self) -> tuple[str, ...]:
-        parts = [self.title, self.summary, self.audience, str(self.duration), self.methods, *self.objectives, "|",
-                 *self.questions, "|", *self.cases, "|", str(self.flow()), self.url or "", str(self.flow_heading)]
+        parts = [
+            self.title,
+            self.summary,
+            self.audience,
+            str(self.duration),
+            self.methods,
+            *self.objectives,
+            "|",
+            *self.questions,
+            "|",
+            *self.cases,
+            "|",
+            str(self.flow()),
+            self.url or "",
+            str(self.flow_heading),
+        ]
         for story in self.stories:
             parts += ["|story|", *story.key_parts()]
         return tuple(parts)
@@ -153,21 +177,24 @@ def _facts(doc, facts: list[tuple[str, str]]) -> None:
         paragraph.add_run(value)
 
 
-def story_part(story, library, render: Callable[[str, str, str], str], page_url: str,
-               base: str | None) -> StoryPart:
+def story_part(story, library, render: Callable[[str, str, str], str], page_url: str, base: str | None) -> StoryPart:
     """A story as Word shows it; `render` and `page_url` as for the page the body also appears on (the body
     cache then serves it)."""
     from . import urls
     from .views import format_date
 
     return StoryPart(
-        title=story.title, kind_label=story.kind_label, summary=story.summary,
-        methods="、".join(library.method(m).name for m in story.methods), region=" / ".join(story.region),
+        title=story.title,
+        kind_label=story.kind_label,
+        summary=story.summary,
+        methods="、".join(library.method(m).name for m in story.methods),
+        region=" / ".join(story.region),
         date=format_date(story.date),
         sources=tuple(_source_text(s) for s in story.sources),
         url=(base + urls.story(story.id)) if base else None,
         body=_Lazy(lambda: render(story.body, story.path, page_url)),
-        stamp=max(d for d in (story.date, story.updated, story.published) if d is not None))
+        stamp=max(d for d in (story.date, story.updated, story.published) if d is not None),
+    )
 
 
 def _source_text(source) -> str:
@@ -194,6 +221,7 @@ class _Lazy:
 # --- page, fonts, package -----------------------------------------------------------------------------------
 def _mm(value: float):
     from docx.shared import Mm
+
     return Mm(value)
 
 
@@ -232,6 +260,7 @@ def _template() -> bytes:
 @functools.lru_cache(maxsize=1)
 def _style_ids() -> dict[str, str]:
     import docx
+
     return {style.name: style.style_id for style in docx.Document(io.BytesIO(_template())).styles}
 
 
@@ -310,8 +339,32 @@ def qr_png(url: str) -> bytes:
 
 
 # --- HTML → docx ----------------------------------------------------------------------------------------------
-_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "pre", "div", "blockquote",
-           "section", "article", "ul", "ol", "table", "tr", "figure", "aside", "header", "footer"}
+_BLOCKS = {
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "dt",
+    "dd",
+    "pre",
+    "div",
+    "blockquote",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "figure",
+    "aside",
+    "header",
+    "footer",
+}
 _SKIP = {"script", "style", "template", "svg", "button"}
 
 
@@ -458,8 +511,16 @@ class HtmlToDocx(HTMLParser):
 
 # --- writing with a cache -------------------------------------------------------------------------------------
 # Everything that shapes the bytes besides the content: a change to any of it must miss the cache.
-CODE_KEY = "|".join(["docx-1", version("python-docx"), version("lxml"), version("Pillow"), version("zxing-cpp"),
-                     hashlib.sha256(Path(__file__).read_bytes()).hexdigest()])
+CODE_KEY = "|".join(
+    [
+        "docx-1",
+        version("python-docx"),
+        version("lxml"),
+        version("Pillow"),
+        version("zxing-cpp"),
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+    ]
+)
 
 
 @dataclass(frozen=True)
