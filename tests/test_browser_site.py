@@ -53,7 +53,7 @@ class PageWatch:
 
     def offsite_requests(self) -> list[str]:
         bad = []
-        for kind, url in self.requests:
+        for _kind, url in self.requests:
             parts = urlsplit(url)
             if parts.scheme in ("data", "blob", "about"):
                 continue  # inline resources never leave the page

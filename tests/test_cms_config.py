@@ -173,7 +173,7 @@ def test_the_form_lists_exactly_the_librarys_stories_and_lessons():
 
     library = load_library(REPO)
     cfg = cms.config(cms.Settings(), METHODS)
-    loaded = {"stories": {s.path for s in library.stories}, "lessons": {l.path for l in library.lessons}}
+    loaded = {"stories": {s.path for s in library.stories}, "lessons": {lesson.path for lesson in library.lessons}}
     for collection in cfg["collections"]:
         listed = _listed_by_decap(REPO, collection)
         assert listed and listed == loaded[collection["name"]], listed ^ loaded[collection["name"]]

@@ -44,7 +44,7 @@ def test_check_answers_a_chinese_label_with_the_exact_value(library_copy, cli, f
     root = library_copy(files)
     result, diags = check(cli, root, *files)
     assert result.returncode == 1
-    line = GOOD.split("\n").index(next(l for l in GOOD.split("\n") if l.startswith(f"{field}:"))) + 1
+    line = GOOD.split("\n").index(next(t for t in GOOD.split("\n") if t.startswith(f"{field}:"))) + 1
     for i, (value, label) in enumerate(labels.items()):
         mine = [d for d in diags if d["path"] == f"stories/zhejiang/label-{i}.md" and d["code"] == "E-FIELD-CHOICE"]
         assert [d["line"] for d in mine] == [line], (label, diags)

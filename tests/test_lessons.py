@@ -83,7 +83,7 @@ def test_published_lesson_citing_a_draft_is_an_error_naming_its_status(library_c
     root = library_copy({"lessons/yishihui-ke.md": lesson(stories=("draft-caogao-2024", "jieliu-2019"))})
     result = cli("check", "--root", str(root))
     assert result.returncode == 1
-    line = next(l for l in result.stdout.splitlines() if "E-CITE-UNPUBLISHED" in l)
+    line = next(t for t in result.stdout.splitlines() if "E-CITE-UNPUBLISHED" in t)
     assert line.startswith("lessons/yishihui-ke.md:8:")
     assert "草稿（draft）" in line and "draft-caogao-2024" in line
     # The same lesson as a draft may cite a draft: it is not on the public site.

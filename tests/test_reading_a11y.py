@@ -203,7 +203,8 @@ def test_skip_link_first_every_control_reached_by_tab_and_focus_always_visible(b
             if not (focused["outline"] or focused["shadow"]):
                 unseen.append(focused["key"])
         assert not unseen, f"focused without a visible outline: {unseen}"
-        controls = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input:not([type=checkbox]), select, textarea')]
+        controls = page.evaluate("""() => [...document.querySelectorAll(
+                'a[href], button, input:not([type=checkbox]), select, textarea')]
             .filter(e => e.offsetParent !== null && !e.closest('[hidden], .md-sidebar'))
             .map(e => e.tagName + '|' + (e.getAttribute('href') || '') + '|' + e.textContent.trim().slice(0, 20))""")
         missing = [c for c in controls if c not in reached]

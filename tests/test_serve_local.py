@@ -43,7 +43,7 @@ def test_the_makefile_pins_the_address_even_with_host_in_the_environment():
     dry = subprocess.run(
         ["make", "-n", "serve", "PORT=8123"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
-    line = next(l for l in dry.stdout.splitlines() if "mkdocs serve" in l)
+    line = next(t for t in dry.stdout.splitlines() if "mkdocs serve" in t)
     assert "--dev-addr 127.0.0.1:8123" in line and "0.0.0.0" not in line
 
 

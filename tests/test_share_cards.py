@@ -59,7 +59,7 @@ def test_every_story_method_and_lesson_page_has_a_correct_share_card(sample_site
     pages = article_urls(library)
     assert {"story", "method", "lesson"} <= set(pages.values())
     covers = 0
-    for url, what in pages.items():
+    for url in pages:
         soup = parse(page(sample_site, url))
         tags = meta(soup)
         for key, values in tags.items():

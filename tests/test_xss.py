@@ -316,8 +316,8 @@ def test_front_matter_values_are_shown_as_text(hostile_site):
     tag_pages = [f for f in html_files(hostile_site) if "/tag/" in f.as_posix() and "img" in f.as_posix()]
     assert tag_pages, "the hostile tag has no page"
     assert HOSTILE in parse(tag_pages[0]).find("h1").get_text()
-    for file in [file, *tag_pages, page(hostile_site, "methods/xss-method/"), page(hostile_site, "methods/")]:
-        assert "<img src=x" not in file.read_text(encoding="utf-8"), file
+    for checked in [file, *tag_pages, page(hostile_site, "methods/xss-method/"), page(hostile_site, "methods/")]:
+        assert "<img src=x" not in checked.read_text(encoding="utf-8"), checked
 
 
 def test_preview_diagnostics_show_payloads_as_text(hostile_site):

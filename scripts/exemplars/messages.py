@@ -21,16 +21,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     ),
     "E-FILE-UTF16": (
         "文件是 UTF-16 编码（{variant}；记事本里叫“Unicode”或“Unicode big endian”），不是 UTF-8",
-        "用记事本打开，选“另存为”，把下方的“编码”改成 UTF-8 后保存；WPS/Word 请“另存为”纯文本并选 UTF-8（Unicode (UTF-8)）；"
+        "用记事本打开，选“另存为”，把下方的“编码”改成 UTF-8 后保存；"
+        "WPS/Word 请“另存为”纯文本并选 UTF-8（Unicode (UTF-8)）；"
         "或运行 `iconv -f UTF-16 -t UTF-8 原文件 > 新文件` 转换后替换",
     ),
     "E-FILE-NAME": (
         "`{name}` 不会被当作 {folder}/ 的内容读取和发布：{why}",
-        "把文件改名为 `{target}`（扩展名必须是小写的 .md）。Windows 资源管理器默认隐藏扩展名：先在“查看”中勾选“文件扩展名”再改名",
+        "把文件改名为 `{target}`（扩展名必须是小写的 .md）。"
+        "Windows 资源管理器默认隐藏扩展名：先在“查看”中勾选“文件扩展名”再改名",
     ),
     "E-FILE-WORD": (
         "`{name}` 是 Word/WPS 等文字处理软件的文档（{suffix}），网站无法读取，不会发布",
-        "把文档移出 {folder}/，再运行 `exemplars import 文档.docx` 把它导入为故事草稿（.doc、.wps 先在 Word/WPS 中另存为 .docx）；"
+        "把文档移出 {folder}/，再运行 `exemplars import 文档.docx` 把它导入为故事草稿（.doc、"
+        ".wps 先在 Word/WPS 中另存为 .docx）；"
         "或用 `exemplars new` 生成故事文件，把 Word 里的正文复制进去",
     ),
     "W-FILE-IGNORED": (
@@ -131,7 +134,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     "E-LESSON-STORY-DUPLICATE": ("故事 `{value}` 在 stories 中重复列出", "每个故事只列一次，按讲授顺序排列"),
     "E-CITE-UNKNOWN": (
         "正文中的引用 `{written}`：{what} `{value}` 不存在{suggestion}",
-        "写成 `[[story:故事id]]` 或 `[[lesson:课程id]]`，id 须是库中现有的 id 或旧 id；改 id 请用 `exemplars mv`，旧 id 会自动保留",
+        "写成 `[[story:故事id]]` 或 `[[lesson:课程id]]`，"
+        "id 须是库中现有的 id 或旧 id；改 id 请用 `exemplars mv`，旧 id 会自动保留",
     ),
     "E-LINK-PAGE-UNKNOWN": (
         "链接 `{target}` 指向的{what} `{value}` 不存在{suggestion}",
@@ -143,7 +147,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     ),
     "E-CITE-UNPUBLISHED": (
         "{source}引用了{status_label}（{status}）状态的{what} `{value}`",
-        "公开页面只能引用已发布的内容：等该{what}发布后再发布本文件（先把 status 改回 review 或 draft），或改引用已发布的{what}",
+        "公开页面只能引用已发布的内容："
+        "等该{what}发布后再发布本文件（先把 status 改回 review 或 draft），或改引用已发布的{what}",
     ),
     "W-CITE-WITHDRAWN": (
         "引用的故事 `{value}` 已撤回（withdrawn），页面上只剩撤回说明",
@@ -245,7 +250,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     # --- images --------------------------------------------------------------------------------------
     "E-IMAGE-MISSING": (
         "{where}引用的图片 `{value}` 不存在{suggestion}",
-        "把图片放进仓库的 media/ 文件夹（或故事文件旁边）并检查路径拼写：`cover` 写从仓库根目录起的路径（如 `cover: media/yucun.jpg`），"
+        "把图片放进仓库的 media/ 文件夹（或故事文件旁边）并检查路径拼写："
+        "`cover` 写从仓库根目录起的路径（如 `cover: media/yucun.jpg`），"
         "图片在故事旁边时只写文件名；正文中的图片写相对于本文件的路径（如 `![说明](../../media/yucun.jpg)`）",
     ),
     "E-IMAGE-OUTSIDE": (
@@ -263,7 +269,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
         "用修图软件把图片缩小（长边 3000 像素以内足够）或压缩后再放进仓库；网站会自动生成适合手机的小图",
     ),
     "E-IMAGE-DIMENSIONS": (
-        "{where}引用的图片 `{value}` 尺寸为 {width}×{height} 像素，不在 {low}–{high} 像素之间（总计不超过 {megapixels} 百万像素）",
+        "{where}引用的图片 `{value}` 尺寸为 {width}×{height} 像素，"
+        "不在 {low}–{high} 像素之间（总计不超过 {megapixels} 百万像素）",
         "换一张清晰的原图，或用修图软件把过大的图片缩小到长边 3000 像素左右",
     ),
     # --- guesses left by `exemplars import` ----------------------------------------------------------
@@ -286,7 +293,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {  # code → (message, hint)
     ),
     "E-IMPORT-ENCRYPTED": (
         "文档设置了打开密码（已加密），无法读取",
-        "在 Word 或 WPS 中输入密码打开，在“文件 → 信息 → 保护文档”（WPS：“文件 → 文档加密”）中清除密码，另存为 .docx 后再导入",
+        "在 Word 或 WPS 中输入密码打开，在“文件 → 信息 → 保护文档”（WPS："
+        "“文件 → 文档加密”）中清除密码，另存为 .docx 后再导入",
     ),
     "E-IMPORT-CORRUPT": (
         "文档已损坏（.docx 压缩包不完整或内容无法解析），无法导入",

@@ -523,7 +523,8 @@ STORY_FIELDS: tuple[Field, ...] = (
         "cover",
         Text(),
         "封面图",
-        "图片在仓库中的路径：从仓库根目录写起（图片放在 media/ 文件夹），图片在故事文件旁边时只写文件名；JPEG、PNG 或 WebP。显示在故事页顶部，也是分享到微信等处时的配图。",
+        "图片在仓库中的路径：从仓库根目录写起（图片放在 media/ 文件夹），图片在故事文件旁边时只写文件名；"
+        "JPEG、PNG 或 WebP。显示在故事页顶部，也是分享到微信等处时的配图。",
         "media/yucun.jpg",
         aliases=("image", "img"),
     ),
@@ -545,7 +546,8 @@ STORY_FIELDS: tuple[Field, ...] = (
         "guessed",
         ListOf(Text()),
         "待核实",
-        "导入 Word 文档（exemplars import）时从正文猜出、尚待核实的字段名（如 date、region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
+        "导入 Word 文档（exemplars import）时从正文猜出、尚待核实的字段名（如 date、"
+        "region）；核实后删掉对应的项，全部核实后删掉整行。草稿中为警告，送审后为错误。",
         "[date, region]",
     ),
     Field("sample", Boolean(), "虚构示例", "为 true 表示这是演示用的虚构故事，页面会显示“虚构示例”提示。", "true"),

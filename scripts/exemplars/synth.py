@@ -88,7 +88,10 @@ def make_library(dest: Path, count: int, repo: Path, seed: int = 7) -> Path:
                 else body
             )
             paragraphs.append(f"## {heading}\n\n{body}")
-        summary = f"{village}{person}用群众工作方法解决{rng.choice(DOMAINS)}难题，投入{rng.randint(2, 90)}万元，惠及{rng.randint(20, 900)}户群众。"
+        summary = (
+            f"{village}{person}用群众工作方法解决{rng.choice(DOMAINS)}难题，"
+            f"投入{rng.randint(2, 90)}万元，惠及{rng.randint(20, 900)}户群众。"
+        )
         front = "\n".join(
             [
                 "---",

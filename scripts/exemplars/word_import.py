@@ -75,7 +75,7 @@ class Draft:
 
 
 def sniff(path: Path) -> None:
-    """Raise UnreadableDocument for anything mammoth should not be handed: old Word, WPS, encrypted, corrupt, not Word."""
+    """Raise UnreadableDocument for what mammoth should not be handed: old Word, WPS, encrypted, corrupt, not Word."""
     suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:

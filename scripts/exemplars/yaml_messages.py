@@ -60,7 +60,10 @@ def _diagnose_line(line: str) -> str | None:
     if not line.strip() or line.lstrip().startswith("#"):
         return None
     if _TAB_INDENT.match(line):
-        return "这一行的缩进里有 Tab 字符：YAML 的缩进只能用空格，不能用 Tab。请把行首的 Tab 全部换成空格（列表项通常缩进两个空格）"
+        return (
+            "这一行的缩进里有 Tab 字符：YAML 的缩进只能用空格，不能用 Tab。"
+            "请把行首的 Tab 全部换成空格（列表项通常缩进两个空格）"
+        )
     if _WIDE_SPACE_INDENT.match(line):
         return "这一行开头有全角空格“　”：YAML 的缩进只能用半角空格。请删除全角空格，改用半角空格"
     match = _WIDE_COLON.match(line)
@@ -81,7 +84,8 @@ def _diagnose_line(line: str) -> str | None:
             partly = _PARTLY_QUOTED.match(value)
             if partly:
                 return (
-                    f"`{key}` 的值只有一部分在引号里（引号之后还有“{partly.group('after')[:20]}”）：引号必须包住整个值。"
+                    f"`{key}` 的值只有一部分在引号里（引号之后还有“{partly.group('after')[:20]}”）"
+                    "：引号必须包住整个值。"
                     f"值里需要引号时请用中文引号“”，或在外面改用另一种引号"
                 )
         elif value[:1] not in ("[", "{", "|", ">", "&", "*", "!", "#") and _INNER_COLON.search(value):

@@ -54,7 +54,8 @@ def main() -> int:
             (size, mb, walls[len(walls) // 2], walls[-1], max(r[1] for r in runs) / 1024, max(r[2] for r in runs))
         )
     print(
-        f"{'stories':>8} | {'library MB':>10} | {'check s (median)':>16} | {'check s (max)':>13} | {'peak RSS MB':>11} | exit"
+        f"{'stories':>8} | {'library MB':>10} | {'check s (median)':>16} | {'check s (max)':>13} | "
+        f"{'peak RSS MB':>11} | exit"
     )
     print("-" * 80)
     for size, mb, median, worst, rss, code in rows:

@@ -171,15 +171,15 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
             method_url = base + urls.method(method_id)
             t0 = time.perf_counter()
             replace_atomic(path, with_title(original.decode("utf-8"), marker).encode("utf-8"))
-            story_s = wait_for(story_url, lambda text: marker in text, timeout)
+            story_s = wait_for(story_url, lambda text, marker=marker: marker in text, timeout)
             method_s = None
             if story_s is not None:
-                rest = wait_for(method_url, lambda text: marker in text, timeout)
+                rest = wait_for(method_url, lambda text, marker=marker: marker in text, timeout)
                 method_s = time.perf_counter() - t0 if rest is not None else None
             runs.append({"story": story_id, "method": method_id, "story_page_s": story_s, "method_page_s": method_s})
             log(f"serve bench: run {n}: {story_id} page {_s(story_s)} s, {method_id} page {_s(method_s)} s")
             replace_atomic(path, original)
-            if wait_for(story_url, lambda text: marker not in text, timeout) is None:
+            if wait_for(story_url, lambda text, marker=marker: marker not in text, timeout) is None:
                 log(f"serve bench: {story_id} still shows the marker {timeout:.0f} s after restoring it")
             time.sleep(1)  # let the watcher settle before the next save
     finally:

@@ -1,7 +1,8 @@
 """The site bench behind `scripts/bench` / `make bench`: synthetic libraries of N stories, built as the real site
 (cold and warm), Pagefind's own CLI over the built story pages (a reference: the floor Pagefind sets, and how fast
 the machine was at that moment), the stock MkDocs + Material set-up on the same 1,000-story library, and the
-search's recall, precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes results.json.
+search's recall, precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes
+results.json.
 With --word-compare it only compares cold builds with and without the Word export (lesson handouts), alternating.
 
 Nothing here is a target check: it measures and prints. Builds run as subprocesses (`.venv/bin/mkdocs build`),

@@ -4,8 +4,9 @@ The Decap bundle is vendored (scripts/exemplars/vendor/decap-cms/, `scripts/upda
 to build, and no request leaves the site while the form loads. /admin/ carries its own Content-Security-Policy,
 the one page that allows inline styles (Decap's styling library injects <style> elements) and 'unsafe-eval'
 (Decap checks config.yml with ajv, which compiles its validators with `new Function`: without it the page stays
-blank, tests/test_cms_browser.py::test_admin_does_not_start_without_unsafe_eval); it also lets the form talk to the forge's API and, for
-`make cms`, to decap-server on localhost. It is `noindex` and never in the sitemap (only rendered pages are).
+blank, tests/test_cms_browser.py::test_admin_does_not_start_without_unsafe_eval); it also lets the form talk to
+the forge's API and, for `make cms`, to decap-server on localhost. It is `noindex` and never in the sitemap (only
+rendered pages are).
 
 Plain Python: nothing here imports MkDocs.
 """
