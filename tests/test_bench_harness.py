@@ -22,6 +22,18 @@ import search_quality  # noqa: E402
 from procmon import run_measured  # noqa: E402
 
 
+def run_bench(out: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """`scripts/bench ARGS --out OUT`, which must succeed; returns the run and the first size's results.json."""
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench"), *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc, json.loads((out / "results.json").read_text(encoding="utf-8"))["sizes"][0]
+
+
 def test_queries_are_short_chinese_substrings_and_truth_is_every_story_holding_them():
     corpus = search_quality.Corpus(
         {
@@ -87,29 +99,9 @@ def test_the_process_monitor_sees_children_in_the_tree_peak():
 @pytest.mark.browser
 def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Path, chromium_path):
     out = tmp_path / "bench-out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "bench"),
-            "--sizes",
-            "30",
-            "--queries",
-            "20",
-            "--byte-queries",
-            "3",
-            "--stock-at",
-            "30",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    proc, result = run_bench(out, "--sizes", "30", "--queries", "20", "--byte-queries", "3", "--stock-at", "30")
     assert "### 30 stories" in proc.stdout and "### summary" in proc.stdout
     assert "| cold build, s (site + search index) |" in proc.stdout
-    result = json.loads((out / "results.json").read_text(encoding="utf-8"))["sizes"][0]
     ours = result["ours"]
     assert ours["cold"]["wall_s"] > 0 and ours["warm"]["wall_s"] > 0
     assert ours["cold"]["tree_peak_rss"] > ours["cold"]["main_peak_rss"] > 0, "Pagefind's child must be in the tree"
@@ -136,24 +128,7 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
 
 def test_the_word_comparison_builds_with_and_without_the_handouts_in_one_run(tmp_path: Path):
     out = tmp_path / "bench-out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "bench"),
-            "--sizes",
-            "60",
-            "--word-compare",
-            "--rounds",
-            "1",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    result = json.loads((out / "results.json").read_text(encoding="utf-8"))["sizes"][0]
+    proc, result = run_bench(out, "--sizes", "60", "--word-compare", "--rounds", "1")
     assert result["lessons"] == 2 and result["handouts"] == {"with": 2, "without": 0}, result["handouts"]
     for label in ("with", "without"):
         (run,) = result["runs"][label]

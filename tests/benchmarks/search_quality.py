@@ -7,10 +7,11 @@
   normalisation as the search (normalise.match_form: traditional folded to simplified, so e.g. 乾 and 干 are one
   character for search, and a literal `in` would call a right hit false).
 - Recall / precision: on one loaded /search/ page, the site's `rewrite` (assets/javascripts/search.js) turns the
-  query into Pagefind terms and the site's `searchTerms` runs them (one search a term, intersected). Every result is judged by the page record it points
-  at: its fragment file (site/pagefind/fragment/<id>.pf_fragment, the bytes `data()` decodes) is read here in
-  Python for all results, so no result goes unjudged; in the browser `data()` is loaded for the first
-  DATA_CHECKED results of each query and compared with the fragment, as a cross-check of that shortcut.
+  query into Pagefind terms and the site's `searchTerms` runs them (one search a term, intersected). Every result
+  is judged by the page record it points at: its fragment file (site/pagefind/fragment/<id>.pf_fragment, the
+  bytes `data()` decodes) is read here in Python for all results, so no result goes unjudged; in the browser
+  `data()` is loaded for the first DATA_CHECKED results of each query and compared with the fragment, as a
+  cross-check of that shortcut.
 - First-search bytes: per query a fresh browser context opens a story page, types the query into the header
   search and presses Enter; every byte transferred from then until the first results (or the "没有找到" status)
   render is counted (CDP Network.loadingFinished encodedDataLength: compressed body + headers), split by kind.
@@ -20,8 +21,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
 import http.server
 import io
@@ -29,6 +28,7 @@ import json
 import random
 import re
 import statistics
+import sys
 import threading
 import time
 from collections import Counter
@@ -46,14 +46,10 @@ from exemplars.site import urls
 from exemplars.site.render import DEFAULT_EXTENSIONS, BodyRenderer
 from exemplars.site.sanitize import sanitize
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The tests' browser helpers (tests/browser.py): the same chromium, launch flags and static server as the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from browser import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402
+
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 FIRST = 10  # results per page in the UI, and the precision cut-off
 DIRECT_QUERIES = 20  # of the byte queries, how many are also opened as a direct link in a fresh browser
@@ -213,20 +209,9 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return super().guess_type(path)
 
 
-@contextlib.contextmanager
 def serve_gzip(root: Path):
-    """Serve `root` on 127.0.0.1 at a free port; yields the base URL ending in '/'."""
-    handler = type("Handler", (_GzipHandler,), {"cache": {}})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve `root` on 127.0.0.1 at a free port, gzipping like a production host; yields the base URL ending in '/'."""
+    return serve(root, type("Handler", (_GzipHandler,), {"cache": {}}))
 
 
 # ---------------------------------------------------------------- recall and precision
