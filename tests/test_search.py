@@ -10,13 +10,12 @@ from html import unescape
 import pytest
 from browser import serve
 from conftest import REPO, add_eighth_method
+from search_truth import found_by
 from sitebuild import build_site
 
 from exemplars.library import load_library
 from exemplars.search.ngrams import CJK_RUN, END, encode_char, index_text, query_terms, readable_text
-from exemplars.search.normalise import match_form
-from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
-from exemplars.site.render import BodyRenderer
+from exemplars.search.records import SearchFields, plain_text, record_for
 
 TOKEN_NOISE = re.compile(r"\b[qQ][0-9a-z]{6}\b")
 QUERIES = ["调解", "解员", "老支书", "议事会", "QQ 群", "2019年 村民", "垃圾分类办法", "换位思考", "某某", "群"]
@@ -90,25 +89,6 @@ def _page(browser, **options):
     return page
 
 
-def _texts(library):
-    """What a story is found by, in match form: its text, and its region, year, domains and tags (issue 23)."""
-    renderer = BodyRenderer()
-    return {
-        s.id: BREAK.join(
-            match_form(x)
-            for x in [
-                s.title,
-                plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
-                *s.region,
-                f"{s.year}年",
-                *s.domains,
-                *s.tags,
-            ]
-        )
-        for s in library.public_stories()
-    }
-
-
 def _run_search(page, base: str, query: str | None = None, chips: tuple = ()) -> list[str]:
     page.goto(base + "search/" + (f"?q={query}" if query else ""))
     for group, value in chips:
@@ -149,7 +129,7 @@ def test_browser_rewrite_matches_python(sample_site, browser):  # noqa: F811
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["调解", "解员", "老支书", "议事会", "换位思考", "群"])
 def test_header_search_finds_every_story_containing_the_query(sample_site, browser, library, query):  # noqa: F811
-    texts = _texts(library)
+    texts = found_by(library)
     expected = {sid for sid, text in texts.items() if query in text}
     assert expected, f"the sample library should contain {query}"
     with serve(sample_site) as base:
@@ -174,7 +154,7 @@ def test_header_search_finds_every_story_containing_the_query(sample_site, brows
 
 @pytest.mark.browser
 def test_method_filter_narrows_results(sample_site, browser, library):  # noqa: F811
-    texts = _texts(library)
+    texts = found_by(library)
     method = library.method("yiqing-dongren")
     with serve(sample_site) as base:
         page = _page(browser)

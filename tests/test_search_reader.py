@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import serve
+from search_truth import found_by
 from sitebuild import build_site
 
 from exemplars.library import load_library
@@ -102,24 +103,11 @@ def reader_site(tmp_path_factory):
     return root, site
 
 
-def _truth(root: Path) -> dict[str, str]:
-    """Story id → what the search must find in it, in match form: title, text, region levels, year, domains, tags."""
-    library = load_library(root)
-    renderer = BodyRenderer()
-    return {
-        s.id: BREAK.join(
-            match_form(x)
-            for x in [
-                s.title,
-                plain_text(s.summary, renderer.render(s.body, s.path, s.url)),
-                *s.region,
-                f"{s.year}年",
-                *s.domains,
-                *s.tags,
-            ]
-        )
-        for s in library.public_stories()
-    }
+@pytest.fixture(scope="module")
+def reader_base(reader_site):
+    """The reader site served on 127.0.0.1 for the module's browser tests; its base URL."""
+    with serve(reader_site[1]) as base:
+        yield base
 
 
 # --- one normalisation, Python and browser --------------------------------------------------------------------
@@ -338,157 +326,146 @@ MISSED = {  # reordered mixed-script queries: the characters are all there, not 
 
 
 @pytest.mark.browser
-def test_reader_queries_find_exactly_the_normalised_matches(reader_site, browser):  # noqa: F811
-    root, site = reader_site
-    truth = _truth(root)
-    with serve(site) as base:
-        page, errors = _page(browser)
-        for query, must in FOUND.items():
-            found = _search(page, base, query)
-            assert must <= set(found), query
-            assert found == _expected(truth, query), query
-        for query, story in MISSED.items():
-            found = _search(page, base, query)
-            assert story not in found and found == _expected(truth, query), query
-        assert _search(page, base, "换位思考 网络互动") == ["liangci-2021"], "two 4-character words: AND"
-        assert errors == []
-        page.close()
+def test_reader_queries_find_exactly_the_normalised_matches(reader_site, reader_base, browser):  # noqa: F811
+    root, _ = reader_site
+    truth = found_by(load_library(root))
+    page, errors = _page(browser)
+    for query, must in FOUND.items():
+        found = _search(page, reader_base, query)
+        assert must <= set(found), query
+        assert found == _expected(truth, query), query
+    for query, story in MISSED.items():
+        found = _search(page, reader_base, query)
+        assert story not in found and found == _expected(truth, query), query
+    assert _search(page, reader_base, "换位思考 网络互动") == ["liangci-2021"], "two 4-character words: AND"
+    assert errors == []
+    page.close()
 
 
 @pytest.mark.browser
-def test_excerpts_show_the_text_as_written_with_breaks_and_the_right_highlight(reader_site, browser):  # noqa: F811
-    _, site = reader_site
-    with serve(site) as base:
-        page, errors = _page(browser)
-        _search(page, base, "调解")
-        item = page.locator(".ex-result", has=page.locator("a[href*='fanti-2021']"))
-        assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["調解"], "original text"
-        assert "經過" in item.locator(".ex-result__excerpt").inner_text()
-        assert item.locator(".ex-result__break").count() >= 1, "a heading and its paragraph stay apart"
+def test_excerpts_show_the_text_as_written_with_breaks_and_the_right_highlight(reader_base, browser):  # noqa: F811
+    page, errors = _page(browser)
+    _search(page, reader_base, "调解")
+    item = page.locator(".ex-result", has=page.locator("a[href*='fanti-2021']"))
+    assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["調解"], "original text"
+    assert "經過" in item.locator(".ex-result__excerpt").inner_text()
+    assert item.locator(".ex-result__break").count() >= 1, "a heading and its paragraph stay apart"
 
-        _search(page, base, "2023")
-        item = page.locator(".ex-result", has=page.locator("a[href*='quanjiao-2021']"))
-        assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["２０２３"], "full width, as written"
+    _search(page, reader_base, "2023")
+    item = page.locator(".ex-result", has=page.locator("a[href*='quanjiao-2021']"))
+    assert item.locator(".ex-result__excerpt mark").all_inner_texts() == ["２０２３"], "full width, as written"
 
-        _search(page, base, f"王{EXT_B}明")
-        excerpt = page.locator(".ex-result__excerpt").first
-        marks = excerpt.locator("mark").all_inner_texts()
-        assert marks and all(m == f"王{EXT_B}明" for m in marks), "the matched occurrence, not 明 of 实践证明"
-        assert "\ufffd" not in excerpt.inner_text()
+    _search(page, reader_base, f"王{EXT_B}明")
+    excerpt = page.locator(".ex-result__excerpt").first
+    marks = excerpt.locator("mark").all_inner_texts()
+    assert marks and all(m == f"王{EXT_B}明" for m in marks), "the matched occurrence, not 明 of 实践证明"
+    assert "\ufffd" not in excerpt.inner_text()
 
-        _search(page, base, "议事会")
-        text = page.locator(".ex-result", has=page.locator("a[href*='ruanhang-2021']")).inner_text()
-        assert "银杏树下议事会" in text
-        page.goto(base + "stories/ruanhang-2021/")
-        assert "银杏树下议事会" in page.locator("article").inner_text(), "the story page has no stray space either"
+    _search(page, reader_base, "议事会")
+    text = page.locator(".ex-result", has=page.locator("a[href*='ruanhang-2021']")).inner_text()
+    assert "银杏树下议事会" in text
+    page.goto(reader_base + "stories/ruanhang-2021/")
+    assert "银杏树下议事会" in page.locator("article").inner_text(), "the story page has no stray space either"
 
-        # a cut anywhere in a text of extension B characters never leaves half a character
-        cuts = page.evaluate(
-            """async (ch) => {
-          const s = await import('../../assets/javascripts/search.js');
-          const text = ('甲' + ch).repeat(40) + '目标' + (ch + '乙').repeat(40);
-          const out = [];
-          for (let n = 90; n < 100; n++) out.push(s.excerpt(text, s.rewrite('目标'), n));
-          return out;
-        }""",
-            EXT_B,
-        )
-        lone = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
-        assert all(
-            not lone.search(c.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) and "\ufffd" not in c
-            for c in cuts
-        )
-        assert errors == []
-        page.close()
+    # a cut anywhere in a text of extension B characters never leaves half a character
+    cuts = page.evaluate(
+        """async (ch) => {
+      const s = await import('../../assets/javascripts/search.js');
+      const text = ('甲' + ch).repeat(40) + '目标' + (ch + '乙').repeat(40);
+      const out = [];
+      for (let n = 90; n < 100; n++) out.push(s.excerpt(text, s.rewrite('目标'), n));
+      return out;
+    }""",
+        EXT_B,
+    )
+    lone = re.compile(r"[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
+    assert all(
+        not lone.search(c.encode("utf-16", "surrogatepass").decode("utf-16", "replace")) and "\ufffd" not in c
+        for c in cuts
+    )
+    assert errors == []
+    page.close()
 
 
 @pytest.mark.browser
-def test_count_is_exact_once_every_result_is_shown(reader_site, browser):  # noqa: F811
-    _, site = reader_site
-    with serve(site) as base:
-        page, _ = _page(browser)
-        _search(page, base, "田间课堂", everything=False)
-        status = page.locator(".ex-search__status")
-        assert status.inner_text() == f"约 {FILLER} 个结果", "an estimate while results are still unchecked"
-        _search(page, base, "田间课堂")
-        assert status.inner_text() == f"共 {FILLER} 个结果"
-        page.close()
+def test_count_is_exact_once_every_result_is_shown(reader_base, browser):  # noqa: F811
+    page, _ = _page(browser)
+    _search(page, reader_base, "田间课堂", everything=False)
+    status = page.locator(".ex-search__status")
+    assert status.inner_text() == f"约 {FILLER} 个结果", "an estimate while results are still unchecked"
+    _search(page, reader_base, "田间课堂")
+    assert status.inner_text() == f"共 {FILLER} 个结果"
+    page.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
     "typo, word", [("换位思靠", "换位思考"), ("教育输导", "教育疏导"), ("群众工做", "群众工作"), ("甘素省", "甘肃省")]
 )
-def test_did_you_mean_only_when_nothing_is_found(reader_site, browser, typo, word):  # noqa: F811
-    _, site = reader_site
-    with serve(site) as base:
-        page, errors = _page(browser)
-        _search(page, base, typo)
-        hint = page.locator(".ex-search__suggest")
-        hint.wait_for(state="visible")
-        assert hint.locator("a").inner_text() == word
-        hint.locator("a").click()
-        page.wait_for_function(_SETTLED)
-        assert page.locator("#ex-search-q").input_value() == word
-        assert not page.locator(".ex-search__suggest").is_visible()
-        _search(page, base, "换位思考")
-        assert not page.locator(".ex-search__suggest").is_visible(), "no suggestion when the query finds something"
-        assert errors == []
-        page.close()
+def test_did_you_mean_only_when_nothing_is_found(reader_base, browser, typo, word):  # noqa: F811
+    page, errors = _page(browser)
+    _search(page, reader_base, typo)
+    hint = page.locator(".ex-search__suggest")
+    hint.wait_for(state="visible")
+    assert hint.locator("a").inner_text() == word
+    hint.locator("a").click()
+    page.wait_for_function(_SETTLED)
+    assert page.locator("#ex-search-q").input_value() == word
+    assert not page.locator(".ex-search__suggest").is_visible()
+    _search(page, reader_base, "换位思考")
+    assert not page.locator(".ex-search__suggest").is_visible(), "no suggestion when the query finds something"
+    assert errors == []
+    page.close()
 
 
 @pytest.mark.browser
-def test_input_method_composition_is_not_searched(reader_site, browser):  # noqa: F811
-    _, site = reader_site
-    with serve(site) as base:
-        page, _ = _page(browser)
-        page.goto(base + "search/")
-        page.wait_for_selector(".ex-chip")
-        page.focus("#ex-search-q")
-        cdp = page.context.new_cdp_session(page)
-        cdp.send("Input.imeSetComposition", {"text": "tianjian", "selectionStart": 8, "selectionEnd": 8})
-        page.wait_for_timeout(800)  # well past the 250 ms typing delay
-        assert "q=" not in page.url and page.locator(".ex-search__status").inner_text() == "", "pinyin is not searched"
-        cdp.send("Input.insertText", {"text": "田间"})  # the reader picks the characters: composition ends
-        page.wait_for_function(_SETTLED)
-        assert "q=%E7%94%B0%E9%97%B4" in page.url and page.locator(".ex-result").count() > 0
-        page.close()
+def test_input_method_composition_is_not_searched(reader_base, browser):  # noqa: F811
+    page, _ = _page(browser)
+    page.goto(reader_base + "search/")
+    page.wait_for_selector(".ex-chip")
+    page.focus("#ex-search-q")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "tianjian", "selectionStart": 8, "selectionEnd": 8})
+    page.wait_for_timeout(800)  # well past the 250 ms typing delay
+    assert "q=" not in page.url and page.locator(".ex-search__status").inner_text() == "", "pinyin is not searched"
+    cdp.send("Input.insertText", {"text": "田间"})  # the reader picks the characters: composition ends
+    page.wait_for_function(_SETTLED)
+    assert "q=%E7%94%B0%E9%97%B4" in page.url and page.locator(".ex-result").count() > 0
+    page.close()
 
 
 @pytest.mark.browser
-def test_a_direct_search_link_loads_only_what_the_search_needs(reader_site, browser):  # noqa: F811
+def test_a_direct_search_link_loads_only_what_the_search_needs(reader_base, browser):  # noqa: F811
     """A /search/?q= link in a fresh browser: the page, its styles and scripts, and the search's own files — no
     did-you-mean words and no filter index before the first results (those come only when needed, or after)."""
-    _, site = reader_site
-    with serve(site) as base:
-        context = browser.new_context()
-        context.add_init_script(
-            "new MutationObserver((_, o) => { if (document.querySelector('.ex-result')) "
-            "{ window.__shownAt = Date.now(); o.disconnect(); } })"
-            ".observe(document, { childList: true, subtree: true });"
-        )
-        requests = []
-        context.on(
-            "request", lambda request: requests.append(request)
-        )  # the context sees Pagefind's web worker's requests too
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        page.goto(base + "search/?q=田间课堂")
-        page.wait_for_selector(".ex-result")
-        page.wait_for_selector(".ex-chip")  # the filter index, fetched once results are on screen
-        shown_at = page.evaluate("() => window.__shownAt")
-        before = [r.url.replace(base, "/") for r in requests if r.timing["startTime"] <= shown_at]
-        after = [r.url.replace(base, "/") for r in requests if r.timing["startTime"] > shown_at]
-        assert any("/pagefind/index/" in u for u in before) and any("/pagefind/filter/" in u for u in after)
-        assert not [u for u in before if "vocabulary.json" in u or "/pagefind/filter/" in u], before
-        scripts = [u for u in before + after if "/assets/javascripts/" in u]
-        assert scripts.count("/assets/javascripts/search.js") == scripts.count("/assets/javascripts/fold.js") == 1
-        assert "/assets/javascripts/fold-table.js" not in scripts, "simplified query, simplified pages: no table"
-        assert not any("vocabulary.json" in u for u in before + after), "did-you-mean words only on no results"
-        # A traditional query needs the table: fetched once, and it finds the page as the simplified query would
-        requests.clear()
-        page.goto(base + "search/?q=鄰里糾紛")
-        page.wait_for_selector(".ex-result a[href*='fanti-2021']")
-        scripts = [r.url.replace(base, "/") for r in requests if "/assets/javascripts/" in r.url]
-        assert scripts.count("/assets/javascripts/fold-table.js") == 1, scripts
-        context.close()
+    context = browser.new_context()
+    context.add_init_script(
+        "new MutationObserver((_, o) => { if (document.querySelector('.ex-result')) "
+        "{ window.__shownAt = Date.now(); o.disconnect(); } })"
+        ".observe(document, { childList: true, subtree: true });"
+    )
+    requests = []
+    context.on(
+        "request", lambda request: requests.append(request)
+    )  # the context sees Pagefind's web worker's requests too
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(reader_base + "search/?q=田间课堂")
+    page.wait_for_selector(".ex-result")
+    page.wait_for_selector(".ex-chip")  # the filter index, fetched once results are on screen
+    shown_at = page.evaluate("() => window.__shownAt")
+    before = [r.url.replace(reader_base, "/") for r in requests if r.timing["startTime"] <= shown_at]
+    after = [r.url.replace(reader_base, "/") for r in requests if r.timing["startTime"] > shown_at]
+    assert any("/pagefind/index/" in u for u in before) and any("/pagefind/filter/" in u for u in after)
+    assert not [u for u in before if "vocabulary.json" in u or "/pagefind/filter/" in u], before
+    scripts = [u for u in before + after if "/assets/javascripts/" in u]
+    assert scripts.count("/assets/javascripts/search.js") == scripts.count("/assets/javascripts/fold.js") == 1
+    assert "/assets/javascripts/fold-table.js" not in scripts, "simplified query, simplified pages: no table"
+    assert not any("vocabulary.json" in u for u in before + after), "did-you-mean words only on no results"
+    # A traditional query needs the table: fetched once, and it finds the page as the simplified query would
+    requests.clear()
+    page.goto(reader_base + "search/?q=鄰里糾紛")
+    page.wait_for_selector(".ex-result a[href*='fanti-2021']")
+    scripts = [r.url.replace(reader_base, "/") for r in requests if "/assets/javascripts/" in r.url]
+    assert scripts.count("/assets/javascripts/fold-table.js") == 1, scripts
+    context.close()
