@@ -121,3 +121,13 @@ def write_material(
         doc.add_paragraph(f"联系电话：{MOBILE}")
     doc.save(path)
     return path
+
+
+def write_short(path: Path, title: str, *paragraphs: str) -> Path:
+    """A short material: `title` in Word's Title style, then `paragraphs` as plain paragraphs."""
+    doc = Document()
+    doc.add_paragraph(title, style="Title")
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(path)
+    return path

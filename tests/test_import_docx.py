@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
-from docx_fixtures import ID_NUMBER, MOBILE, full_width, write_material
+from docx_fixtures import ID_NUMBER, MOBILE, full_width, write_material, write_short
 from PIL import Image
 
 from exemplars.personal import find_numbers
@@ -26,6 +26,14 @@ def _snapshot(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def import_document(cli, root: Path, doc, path: Path, *options: str):
+    """Save the python-docx `doc` as `path` and run `exemplars import OPTIONS PATH` on `root`; it must succeed."""
+    doc.save(path)
+    result = cli("import", "--root", str(root), *options, str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def _body(text: str) -> list[str]:
@@ -99,14 +107,10 @@ def test_import_never_writes_personal_numbers_and_reports_them_with_the_line(lib
 
 
 def test_a_number_in_running_text_is_masked_where_it_stands(library_copy, cli, tmp_path):
-    from docx import Document
-
-    doc = Document()
-    doc.add_paragraph("帮扶手记", style="Title")
-    doc.add_paragraph("2020年1月2日，在广东某某镇，村民拨打１３９１２３４５６７８求助，书记当晚赶到。")
-    doc.save(tmp_path / "b.docx")
+    said = "2020年1月2日，在广东某某镇，村民拨打１３９１２３４５６７８求助，书记当晚赶到。"
+    source = write_short(tmp_path / "b.docx", "帮扶手记", said)
     root = library_copy()
-    result = cli("import", "--root", str(root), str(tmp_path / "b.docx"))
+    result = cli("import", "--root", str(root), str(source))
     assert result.returncode == 0, result.stdout + result.stderr
     text = next((root / "stories" / "guangdong").glob("*.md")).read_text(encoding="utf-8")
     assert "村民拨打139****5678求助，书记当晚赶到。" in text
@@ -160,13 +164,11 @@ def test_region_and_date_guessed_from_other_texts(library_copy, cli, tmp_path, p
 def test_nothing_found_leaves_placeholders_and_says_so(library_copy, cli, tmp_path):
     from docx import Document
 
+    root = library_copy()
     doc = Document()
     doc.add_paragraph("没有标题样式的材料")  # not bold, not centred: no title found
     doc.add_paragraph("某某同志长期扎根基层，群众都说他是贴心人。")
-    doc.save(tmp_path / "无日期材料.docx")
-    root = library_copy()
-    result = cli("import", "--root", str(root), "--method", "为民谋利法", str(tmp_path / "无日期材料.docx"))
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = import_document(cli, root, doc, tmp_path / "无日期材料.docx", "--method", "为民谋利法")
     [path] = (root / "stories" / "other").glob("*.md")
     text = path.read_text(encoding="utf-8")
     assert "\ntitle: 无日期材料\n" in text  # the file's name stands in, marked as a guess
@@ -302,19 +304,15 @@ def test_a_bad_id_or_missing_file_is_a_usage_error(library_copy, cli, tmp_path):
 
 
 def test_a_cautionary_case_is_guessed_from_its_wording_and_kind_can_be_given(library_copy, cli, tmp_path):
-    from docx import Document
-
-    doc = Document()
-    doc.add_paragraph("某某县民政局干部截留低保金案", style="Title")
-    doc.add_paragraph("2019年4月2日，湖南省某某市纪委监委通报：某某违反群众纪律，截留低保金，受到党内严重警告处分。")
-    doc.save(tmp_path / "通报.docx")
+    said = "2019年4月2日，湖南省某某市纪委监委通报：某某违反群众纪律，截留低保金，受到党内严重警告处分。"
+    source = write_short(tmp_path / "通报.docx", "某某县民政局干部截留低保金案", said)
     root = library_copy()
-    guessed = cli("import", "--root", str(root), str(tmp_path / "通报.docx"))
+    guessed = cli("import", "--root", str(root), str(source))
     assert guessed.returncode == 0, guessed.stdout
     [path] = (root / "stories" / "hunan").glob("*.md")
     assert "\nkind: cautionary\n" in path.read_text(encoding="utf-8") and "类型 cautionary" in guessed.stdout
     path.unlink()
-    given = cli("import", "--root", str(root), "--kind", "exemplar", str(tmp_path / "通报.docx"))
+    given = cli("import", "--root", str(root), "--kind", "exemplar", str(source))
     text = path.read_text(encoding="utf-8")
     assert "\nkind: exemplar\n" in text and "kind" not in text.split("guessed:")[1].split("\n")[0]
     assert "类型" not in given.stdout.split("猜出：")[1].split("（")[0]
@@ -397,16 +395,14 @@ def test_the_import_the_guide_shows_prints_what_the_guide_says(library_copy, cli
 def test_a_first_heading_is_the_title_and_later_ones_stay_headings(library_copy, cli, tmp_path):
     from docx import Document
 
+    root = library_copy()
     doc = Document()
     doc.add_heading("村里的调解室", level=1)  # no Title style: the first heading is the title
     doc.add_paragraph("2018年7月1日，山东某某村调解室挂牌。")
     doc.add_heading("调解经过", level=1)
     doc.add_heading("第一次调解", level=2)
     doc.add_paragraph("双方各让一步。")
-    doc.save(tmp_path / "h.docx")
-    root = library_copy()
-    result = cli("import", "--root", str(root), "--method", "教育疏导法", str(tmp_path / "h.docx"))
-    assert result.returncode == 0, result.stdout + result.stderr
+    import_document(cli, root, doc, tmp_path / "h.docx", "--method", "教育疏导法")
     [path] = (root / "stories" / "shandong").glob("*.md")
     text = path.read_text(encoding="utf-8")
     assert "\ntitle: 村里的调解室\n" in text
