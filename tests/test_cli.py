@@ -9,20 +9,11 @@ from conftest import FIXTURES
 
 from exemplars.cli import UsageError, _Asker
 
-NEW_ARGS = [
-    "--title",
-    "槐荫社区“老伙伴”结对：独居老人有人陪",
-    "--kind",
-    "正面",
-    "--method",
-    "民主协商",
-    "--method",
-    "weimin-mouli",
-    "--region",
-    "浙江省/杭州市/西湖区",
-    "--date",
-    "2020-04-12",
-]
+# Options as an editor types them (no value holds a space).
+NEW_ARGS = (
+    "--title 槐荫社区“老伙伴”结对：独居老人有人陪 --kind 正面 --method 民主协商 --method weimin-mouli"
+    " --region 浙江省/杭州市/西湖区 --date 2020-04-12"
+).split()
 
 
 def test_new_writes_a_draft_that_passes_check(library_copy, cli):
@@ -47,23 +38,8 @@ def test_new_writes_a_draft_that_passes_check(library_copy, cli):
 
 def test_new_cautionary_outline(library_copy, cli):
     root = library_copy()
-    result = cli(
-        "new",
-        "--root",
-        str(root),
-        "--title",
-        "某镇干部推诿群众诉求",
-        "--kind",
-        "cautionary",
-        "--method",
-        "教育疏导法",
-        "--region",
-        "河南省/南阳市",
-        "--date",
-        "2021-01-05",
-        "--id",
-        "tuiwei-2021",
-    )
+    options = "--title 某镇干部推诿群众诉求 --kind cautionary --method 教育疏导法 --region 河南省/南阳市"
+    result = cli("new", "--root", str(root), *options.split(), "--date", "2021-01-05", "--id", "tuiwei-2021")
     assert result.returncode == 0, result.stderr
     text = (root / "stories" / "henan" / "tuiwei-2021.md").read_text(encoding="utf-8")
     assert "kind: cautionary" in text and "## 查处" in text and "## 警示" in text

@@ -494,23 +494,8 @@ def test_check_watch_reruns_after_a_save_and_stops_on_ctrl_c(library_copy):
 # --- a new editor's first story -------------------------------------------------------------------------------
 def test_walk_through_new_check_review_status(library_copy, cli):
     root = library_copy()
-    made = cli(
-        "new",
-        "--root",
-        str(root),
-        "--title",
-        "桂香园停车难题居民自己定方案",
-        "--kind",
-        "exemplar",
-        "--method",
-        "民主协商法",
-        "--region",
-        "浙江省/杭州市/西湖区",
-        "--date",
-        "2022-05-01",
-        "--author",
-        "新编辑",
-    )
+    options = "--title 桂香园停车难题居民自己定方案 --kind exemplar --method 民主协商法 --region 浙江省/杭州市/西湖区"
+    made = cli("new", "--root", str(root), *options.split(), "--date", "2022-05-01", "--author", "新编辑")
     assert made.returncode == 0, made.stderr
     rel = re.search(r"已创建 (\S+\.md)", made.stdout).group(1)
     path = root / rel

@@ -131,21 +131,8 @@ def test_new_writes_the_readable_id_and_no_jieba_noise(library_copy, cli, tmp_pa
 
 def test_new_lesson_uses_the_same_rule(library_copy, cli):
     root = library_copy()
-    result = cli(
-        "new-lesson",
-        "--root",
-        str(root),
-        "--title",
-        "宅基地纠纷怎样调",
-        "--audience",
-        "新任村（社区）党组织书记",
-        "--duration",
-        "90",
-        "--method",
-        "教育疏导法",
-        "--story",
-        "hezuo-tiaojie-2021",
-    )
+    options = "--title 宅基地纠纷怎样调 --audience 新任村（社区）党组织书记 --duration 90 --method 教育疏导法"
+    result = cli("new-lesson", "--root", str(root), *options.split(), "--story", "hezuo-tiaojie-2021")
     assert result.returncode == 0, result.stderr
     assert "已创建 lessons/zhaijidi-jiufen-zenyang-diao.md" in result.stdout
     assert re.search(
@@ -159,24 +146,8 @@ def test_existing_ids_are_never_recomputed(library_copy, cli):
     """Generating ids is only for new files: check and a new story leave every existing file's bytes alone."""
     root = library_copy()
     before = {p: p.read_bytes() for p in root.rglob("*.md")}
-    assert (
-        cli(
-            "new",
-            "--root",
-            str(root),
-            "--title",
-            "测试输入校验的故事",
-            "--kind",
-            "exemplar",
-            "--method",
-            "为民谋利法",
-            "--region",
-            "浙江省/杭州市",
-            "--date",
-            "2024-01-02",
-        ).returncode
-        == 0
-    )
+    options = "--title 测试输入校验的故事 --kind exemplar --method 为民谋利法 --region 浙江省/杭州市 --date 2024-01-02"
+    assert cli("new", "--root", str(root), *options.split()).returncode == 0
     assert cli("check", "--root", str(root)).returncode in (0, 1)
     assert {p: p.read_bytes() for p in before} == before
     assert (root / "stories" / "zhejiang" / "ceshi-shuru-jiaoyan-de-gushi-2024.md").is_file()

@@ -55,23 +55,8 @@ def test_check_answers_a_chinese_label_with_the_exact_value(library_copy, cli, f
 @pytest.mark.parametrize("typed", [*KINDS, *KINDS.values(), "正面", "反面"])
 def test_new_accepts_every_label_and_writes_the_value_check_accepts(library_copy, cli, typed):
     root = library_copy()
-    result = cli(
-        "new",
-        "--root",
-        str(root),
-        "--title",
-        "槐荫社区老伙伴互助",
-        "--kind",
-        typed,
-        "--method",
-        "民主协商法",
-        "--region",
-        "浙江省/湖州市/安吉县",
-        "--date",
-        "2020-04-12",
-        "--id",
-        "label-2020",
-    )
+    options = "--title 槐荫社区老伙伴互助 --method 民主协商法 --region 浙江省/湖州市/安吉县 --date 2020-04-12"
+    result = cli("new", "--root", str(root), "--kind", typed, *options.split(), "--id", "label-2020")
     assert result.returncode == 0, result.stderr
     path = root / "stories" / "zhejiang" / "label-2020.md"
     value = (
@@ -85,21 +70,8 @@ def test_new_accepts_every_label_and_writes_the_value_check_accepts(library_copy
 
 
 def test_new_still_refuses_an_unknown_kind(library_copy, cli):
-    result = cli(
-        "new",
-        "--root",
-        str(library_copy()),
-        "--title",
-        "x",
-        "--kind",
-        "好人好事",
-        "--method",
-        "民主协商法",
-        "--region",
-        "浙江省/湖州市",
-        "--date",
-        "2020-04-12",
-    )
+    options = "--title x --kind 好人好事 --method 民主协商法 --region 浙江省/湖州市 --date 2020-04-12"
+    result = cli("new", "--root", str(library_copy()), *options.split())
     assert result.returncode == 2 and "exemplar（正面典型）" in result.stderr
 
 

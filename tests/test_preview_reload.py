@@ -153,23 +153,8 @@ def test_the_open_page_shows_a_saved_title_by_itself_with_no_csp_violation(previ
 def test_new_names_the_running_previews_address(preview, cli):
     """`make serve PORT=…` on another port than 8000: `exemplars new` points at the page where it really is."""
     root, base, log, server = preview
-    result = cli(
-        "new",
-        "--root",
-        str(root),
-        "--title",
-        "槐荫社区结对陪伴独居老人",
-        "--kind",
-        "exemplar",
-        "--method",
-        "民主协商",
-        "--region",
-        "浙江省/杭州市",
-        "--date",
-        "2020-04-12",
-        "--id",
-        "peiban-2020",
-    )
+    new = ["new", "--root", str(root), *"--kind exemplar --method 民主协商 --region 浙江省/杭州市".split()]
+    result = cli(*new, *"--title 槐荫社区结对陪伴独居老人 --date 2020-04-12 --id peiban-2020".split())
     assert result.returncode == 0, result.stderr
     assert f"{base}stories/peiban-2020/" in result.stdout and "正在运行" in result.stdout
     assert "127.0.0.1:8000/" not in result.stdout
@@ -177,21 +162,5 @@ def test_new_names_the_running_previews_address(preview, cli):
     server.send_signal(signal.SIGINT)  # Ctrl-C: the preview stops and says so; `new` falls back to the default
     server.wait(timeout=60)
     assert not (root / ".cache" / "exemplars" / "preview.json").exists()
-    after = cli(
-        "new",
-        "--root",
-        str(root),
-        "--title",
-        "另一个测试故事的标题",
-        "--kind",
-        "exemplar",
-        "--method",
-        "民主协商",
-        "--region",
-        "浙江省/杭州市",
-        "--date",
-        "2020-04-13",
-        "--id",
-        "lingyi-2020",
-    )
+    after = cli(*new, *"--title 另一个测试故事的标题 --date 2020-04-13 --id lingyi-2020".split())
     assert "http://127.0.0.1:8000/stories/lingyi-2020/" in after.stdout and "默认端口" in after.stdout
