@@ -53,6 +53,14 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="module")
+def library():
+    """The repository's sample library as the checker loads it (a module that needs another library overrides this)."""
+    from exemplars.library import load_library
+
+    return load_library(REPO)
+
+
 # Browser fixtures live in tests/browser.py and are registered here once, so every test module shares one
 # Playwright session (two sync Playwright sessions cannot run at the same time).
 from browser import browser, chromium_path  # noqa: E402,F401

@@ -56,6 +56,21 @@ def make_project(library_root: Path) -> Path:
     return library_root / "mkdocs.yml"
 
 
+def copy_repo(dest: Path, library: tuple[str, ...] = ("stories", "methods", "lessons")) -> Path:
+    """The repository's mkdocs.yml, docs/ and overrides/ and its sample library's `library` folders, copied into
+    `dest` (created if missing): others may edit the working tree while tests run, and a build and the counts a
+    test makes must see the same files. Returns `dest`."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in (*PROJECT_FILES, *library):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def build_site(
     library_root: Path,
     site_dir: Path,
@@ -182,3 +197,9 @@ def group_urls(site: Path, method_id: str, kind: str) -> tuple[list[str], list[s
     count = section.select_one("h2 .ex-group__count")
     assert count is not None, f"methods/{method_id}/: no count in the {kind} heading"
     return shown, everything, count.get_text(strip=True)
+
+
+def build_sample(folder: Path, library: tuple[str, ...] = ("stories", "methods", "lessons")) -> Path:
+    """Build a fresh copy of the repository's project and sample library (copy_repo into `folder`/lib) into
+    `folder`/site; returns the site folder."""
+    return build_site(copy_repo(Path(folder) / "lib", library), Path(folder) / "site")

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, run_cli
+from conftest import run_cli
 from npm_tools import require_npm_file
-from sitebuild import build_site
+from sitebuild import build_site, copy_repo
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +43,7 @@ def cms_repo(tmp_path_factory):
     if node is None:
         pytest.fail("找不到 node") if os.environ.get("CI") == "true" else pytest.skip("找不到 node")
     root = tmp_path_factory.mktemp("cms-repo")
-    for name in ("stories", "methods", "lessons", "media", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    copy_repo(root, ("stories", "methods", "lessons", "media"))
     port = _free_port()
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n  - exemplars\n" in config

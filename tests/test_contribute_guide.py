@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import REPO
-from sitebuild import build_site, parse
+from sitebuild import build_site, copy_repo, parse
 
 from exemplars.library import load_library
 from exemplars.messages import CATALOGUE
@@ -23,7 +22,6 @@ from exemplars.schema import STORY
 GUIDE = REPO / "docs" / "contribute.md"
 FICTIONAL_SOURCE = "虚构示例：本文为演示编写，人物、单位与情节均为虚构"  # what the sample stories cite
 EXAMPLE_BLOCK = re.compile(r"^```markdown[ \t]*\n(---\n.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-SNAPSHOT = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 # Commands the guide documents; each must be mentioned and exist.
 DOCUMENTED = {"new", "new-lesson", "check", "status", "stats", "codes", "schema", "publish", "import"}
 
@@ -274,14 +272,7 @@ def test_what_the_guide_says_about_vscode_is_true():
 @pytest.fixture(scope="module")
 def guide_page(tmp_path_factory) -> Path:
     """The repository's project and library, copied (others may edit the tree meanwhile) and built strictly."""
-    root = tmp_path_factory.mktemp("guide") / "repo"
-    root.mkdir()
-    for name in SNAPSHOT:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, root / name)
+    root = copy_repo(tmp_path_factory.mktemp("guide") / "repo")
     site = build_site(root, root / "site", strict=True)
     page = site / "contribute" / "index.html"
     assert page.is_file(), "the 投稿指南 page was not built"

@@ -15,30 +15,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, REPO
-from sitebuild import build_site, parse, resolve_link
+from conftest import FIXTURES
+from sitebuild import build_site, copy_repo, parse, resolve_link
 
 from exemplars.library import load_library
 from exemplars.schema import KINDS
 
-SNAPSHOT = ("mkdocs.yml", "docs", "overrides", "stories", "methods", "lessons")
 STALE_YEARS = 5  # the page says which day it counts from; this is the span it promises ("超过五年")
-
-
-def snapshot(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in SNAPSHOT:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, dest / name)
-    return dest
 
 
 @pytest.fixture(scope="module")
 def repo_copy(tmp_path_factory) -> Path:
-    return snapshot(tmp_path_factory.mktemp("dashboard") / "repo")
+    return copy_repo(tmp_path_factory.mktemp("dashboard") / "repo")
 
 
 @pytest.fixture(scope="module")
@@ -390,7 +378,7 @@ def test_page_follows_the_library(site, repo_copy, tmp_path):
     method = library.methods[0]
     story_id = "dashboard-test-story-" + str(earliest.year)
     assert library.story(story_id) is None
-    root = snapshot(tmp_path / "repo")
+    root = copy_repo(tmp_path / "repo")
     (root / "stories" / "test").mkdir(exist_ok=True)
     (root / "stories" / "test" / f"{story_id}.md").write_text(
         NEW_STORY.format(

@@ -16,11 +16,8 @@ from pathlib import Path
 
 import pytest
 from browser import serve
-from conftest import REPO
-from sitebuild import build_site
+from sitebuild import build_sample
 from test_feeds_catalogue_qr import zbarimg
-
-from exemplars.library import load_library
 
 pytestmark = pytest.mark.browser
 
@@ -52,17 +49,8 @@ def poppler(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
-
-
-@pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("handout") / "lib"
-    for name in ("stories", "methods", "lessons", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    return build_site(root, root.parent / "site")
+    return build_sample(tmp_path_factory.mktemp("handout"))
 
 
 @pytest.fixture(scope="module")

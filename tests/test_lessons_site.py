@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import FIXTURES, REPO
-from sitebuild import build_site, card_urls, html_files, page, parse, resolve_link, site_url, soup_of
+from sitebuild import build_sample, build_site, card_urls, html_files, page, parse, resolve_link, site_url, soup_of
 from test_feeds_catalogue_qr import png_of, svg_matrix, zbarimg
 
 from exemplars.library import load_library
@@ -360,11 +360,7 @@ def test_the_sample_library_has_lessons_citing_both_kinds_with_pages(tmp_path_fa
     library = load_library(REPO)
     lessons = library.public_lessons()
     assert len(lessons) >= 3
-    root = tmp_path_factory.mktemp("sample") / "lib"
-    for name in ("stories", "methods", "lessons", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    site = build_site(root, root.parent / "site")
+    site = build_sample(tmp_path_factory.mktemp("sample"))
     for lesson in lessons:
         file, soup = soup_of(site, f"lessons/{lesson.id}/")
         expected = [f"stories/{s.id}/" for s in library.lesson_stories(lesson) if s.is_public]

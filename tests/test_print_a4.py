@@ -18,10 +18,8 @@ from pathlib import Path
 import pytest
 from browser import serve
 from conftest import REPO
-from sitebuild import build_site
+from sitebuild import build_sample, build_site
 from test_handout_browser import poppler, squeeze
-
-from exemplars.library import load_library
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +36,8 @@ NO_PAGINATION_RULES = """*, *::before, *::after {
 
 
 @pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
-
-
-@pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("print") / "lib"
-    for name in ("stories", "methods", "lessons", "media", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    return build_site(root, root.parent / "site")
+    return build_sample(tmp_path_factory.mktemp("print"), ("stories", "methods", "lessons", "media"))
 
 
 @pytest.fixture(scope="module")

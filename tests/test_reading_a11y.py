@@ -12,15 +12,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from axe import describe, run_axe
 from browser import serve
-from conftest import REPO
-from sitebuild import build_site
-
-from exemplars.library import load_library
+from sitebuild import build_sample
 
 pytestmark = pytest.mark.browser
 
@@ -35,18 +31,8 @@ MODES = {
 
 
 @pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
-
-
-@pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reading") / "lib"
-    for name in ("stories", "methods", "lessons", "media", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    site = build_site(root, root.parent / "site")
-    with serve(site) as base:
+    with serve(build_sample(tmp_path_factory.mktemp("reading"), ("stories", "methods", "lessons", "media"))) as base:
         yield base
 
 

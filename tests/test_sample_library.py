@@ -17,11 +17,6 @@ SIX_FIELDS = {"就业", "就学", "就医", "出行", "社保", "扶贫"}
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
-@pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
-
-
 def test_sample_library_passes_the_checker(library):
     errors = [d.as_text() for d in check_library(library) if d.is_error]
     assert errors == []

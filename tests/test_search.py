@@ -4,16 +4,14 @@ chromium on the sample library: Chinese substrings inside longer words, filters,
 from __future__ import annotations
 
 import re
-import shutil
 from html import unescape
 
 import pytest
 from browser import serve
-from conftest import REPO, add_eighth_method
+from conftest import add_eighth_method
 from search_truth import found_by
-from sitebuild import build_site
+from sitebuild import build_site, copy_repo
 
-from exemplars.library import load_library
 from exemplars.search.ngrams import CJK_RUN, END, encode_char, index_text, query_terms, readable_text
 from exemplars.search.records import SearchFields, plain_text, record_for
 
@@ -71,15 +69,8 @@ def test_record_indexes_tokens_and_carries_the_readable_text():
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample")
-    for name in ("stories", "methods", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    copy_repo(root, ("stories", "methods"))
     return build_site(root, tmp_path_factory.mktemp("site"))
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
 
 
 def _page(browser, **options):
@@ -196,9 +187,7 @@ def test_keyboard_moves_through_results(sample_site, browser):  # noqa: F811
 @pytest.mark.browser
 def test_an_eighth_method_is_a_filter_value(tmp_path, browser):  # noqa: F811
     root = tmp_path / "lib"
-    for name in ("stories", "methods", "docs", "overrides", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    copy_repo(root, ("stories", "methods"))
     add_eighth_method(root)
     site = build_site(root, tmp_path / "site")
     with serve(site) as base:

@@ -12,7 +12,6 @@ from conftest import REPO
 from PIL import Image
 from sitebuild import build_site, html_files, page, parse
 
-from exemplars.library import load_library
 from exemplars.site import urls
 from exemplars.site.headers import HEADERS
 from exemplars.site.share_meta import SITE_IMAGE, SITE_IMAGE_SIZE
@@ -23,11 +22,6 @@ SITE_URL = "https://exemplars.example.org/"  # mkdocs.yml
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
     return build_site(REPO, tmp_path_factory.mktemp("share-site") / "site")
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(REPO)
 
 
 def meta(soup) -> dict[str, list[str]]:
