@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -17,34 +18,31 @@ PAGE = (
 )
 
 
-def _open(browser, tmp_path: Path, body: str):
+@contextlib.contextmanager
+def _opened(browser, tmp_path: Path, body: str):
+    """A page holding `body` under the strict CSP, served from `tmp_path` and open in a fresh browser context."""
     (tmp_path / "index.html").write_text(PAGE.format(csp=STRICT_CSP, body=body), encoding="utf-8")
     context = browser.new_context()
-    page = context.new_page()
-    return context, page
+    try:
+        with serve(tmp_path) as base:
+            page = context.new_page()
+            page.goto(base)
+            yield page
+    finally:
+        context.close()
 
 
 def test_axe_reports_image_without_alt_and_unlabelled_input(browser, tmp_path):
-    context, page = _open(browser, tmp_path, '<img src="x.png"><input type="text">')
-    try:
-        with serve(tmp_path) as base:
-            page.goto(base)
-            violations = run_axe(page)
-    finally:
-        context.close()
+    with _opened(browser, tmp_path, '<img src="x.png"><input type="text">') as page:
+        violations = run_axe(page)
     ids = {violation["id"] for violation in violations}
     assert {"image-alt", "label"} <= ids, describe(violations)
     assert "image-alt" in describe(violations) and "<img" in describe(violations)
 
 
 def test_axe_passes_a_clean_page_under_strict_csp(browser, tmp_path):
-    context, page = _open(browser, tmp_path, '<p>正文。</p><label>姓名 <input type="text"></label>')
-    try:
-        with serve(tmp_path) as base:
-            page.goto(base)
-            violations = run_axe(page)
-            again = run_axe(page, context="main")  # a second run reuses the injected axe
-    finally:
-        context.close()
+    with _opened(browser, tmp_path, '<p>正文。</p><label>姓名 <input type="text"></label>') as page:
+        violations = run_axe(page)
+        again = run_axe(page, context="main")  # a second run reuses the injected axe
     assert violations == [], describe(violations)
     assert again == []

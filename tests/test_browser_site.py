@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from browser import serve
@@ -97,6 +97,17 @@ def _h1(page) -> str:
     return heading.inner_text().strip()
 
 
+def _follow(page, link, href_pattern: str) -> None:
+    """Click `link`, whose href must match `href_pattern`, and wait until the page is the one it points to."""
+    link.scroll_into_view_if_needed()
+    href = link.get_attribute("href")
+    assert href and re.fullmatch(href_pattern, href), href
+    target = urljoin(page.url, href)
+    link.click()
+    page.wait_for_url(target)
+    assert page.url == target
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_reader_goes_home_to_method_to_story(site_url, new_page, viewport):
@@ -106,22 +117,10 @@ def test_reader_goes_home_to_method_to_story(site_url, new_page, viewport):
     assert page.url == site_url
     assert _h1(page) != ""
 
-    tile = page.locator("ul.ex-tiles li.ex-tile a").first
-    tile.scroll_into_view_if_needed()
-    method_href = tile.get_attribute("href")
-    assert method_href and re.fullmatch(r"methods/[a-z0-9-]+/", method_href), method_href
-    tile.click()
-    page.wait_for_url(re.compile(re.escape(site_url) + r"methods/[a-z0-9-]+/$"))
-    assert page.url == site_url + method_href
+    _follow(page, page.locator("ul.ex-tiles li.ex-tile a").first, r"methods/[a-z0-9-]+/")
     assert _h1(page) != ""
 
-    card = page.locator("ul.ex-cards li.ex-card .ex-card__title a").first
-    card.scroll_into_view_if_needed()
-    story_href = card.get_attribute("href")
-    assert story_href and re.fullmatch(r"\.\./\.\./stories/[a-z0-9-]+/", story_href), story_href
-    card.click()
-    page.wait_for_url(re.compile(re.escape(site_url) + r"stories/[a-z0-9-]+/$"))
-    assert page.url == site_url + story_href.removeprefix("../../")
+    _follow(page, page.locator("ul.ex-cards li.ex-card .ex-card__title a").first, r"\.\./\.\./stories/[a-z0-9-]+/")
     assert _h1(page) != ""
 
     badge = page.locator(".ex-story__kicker .ex-badge--exemplar, .ex-story__kicker .ex-badge--cautionary")

@@ -149,19 +149,24 @@ def line_points(svg) -> list[tuple[str | None, int, float]]:
     return points
 
 
+def linked_stories(site: Path, section, what: str) -> list[str]:
+    """Story ids of the section's list links, in order; every link leads to a built page."""
+    ids = []
+    for link in section.select("li a"):
+        target = resolve_link(site, site / "stats" / "index.html", link["href"])
+        assert target is not None and target.is_file(), f"{what}: broken link {link['href']}"
+        ids.append(
+            re.fullmatch(r"stories/([a-z0-9-]+)/index\.html", target.relative_to(site.resolve()).as_posix()).group(1)
+        )
+    return ids
+
+
 def story_list(site: Path, section_id: str) -> tuple[int, list[str]]:
     """(count in the section heading, story ids of its links, in order); every link leads to a built page."""
     section = article(site).select_one(f"section[aria-labelledby={section_id}]")
     assert section is not None, section_id
     count = number(re.search(r"（(\d+) 篇）", section.find("h2").get_text()).group(1))
-    ids = []
-    for link in section.select("li a"):
-        target = resolve_link(site, site / "stats" / "index.html", link["href"])
-        assert target is not None and target.is_file(), f"{section_id}: broken link {link['href']}"
-        ids.append(
-            re.fullmatch(r"stories/([a-z0-9-]+)/index\.html", target.relative_to(site.resolve()).as_posix()).group(1)
-        )
-    return count, ids
+    return count, linked_stories(site, section, section_id)
 
 
 def sources_section(site: Path) -> tuple[int, list[str], dict[int, int]]:
@@ -170,13 +175,7 @@ def sources_section(site: Path) -> tuple[int, list[str], dict[int, int]]:
     section = article(site).select_one("section[aria-labelledby=ex-stats-sources]")
     assert section is not None
     count = number(re.search(r"只有一个来源的故事 (\d+) 篇", section.get_text()).group(1))
-    ids = []
-    for link in section.select("li a"):
-        target = resolve_link(site, site / "stats" / "index.html", link["href"])
-        assert target is not None and target.is_file(), f"sources: broken link {link['href']}"
-        ids.append(
-            re.fullmatch(r"stories/([a-z0-9-]+)/index\.html", target.relative_to(site.resolve()).as_posix()).group(1)
-        )
+    ids = linked_stories(site, section, "sources")
     bands = {}
     for row in section.select("table tbody tr"):
         label, value = row.find("th").get_text(), row.find("td").get_text()
