@@ -81,3 +81,28 @@ def add_eighth_method(root: Path) -> str:
     story = story.replace("id: banden-yishihui-2019", "id: shidian-2019").replace("  - weimin-mouli", "  - 试点引路")
     (root / "stories" / "shidian-2019.md").write_text(story, encoding="utf-8")
     return "shidian-yinlu"
+
+
+# A published story whose body cites the fixture library's jieliu-2019 as a card and inline; it shares no method
+# and no province with it, so only its body shows the cited story.
+CITING_STORY = """---
+id: yinyong-2022
+title: 引用另一个故事的故事
+kind: exemplar
+methods: [minzhu-xieshang]
+summary: 正文里插入另一个故事的卡片。
+region: 浙江省/湖州市
+date: 2022-05-06
+status: published
+sources:
+  - title: 虚构示例：测试用故事
+reviewed_by: 周文澜
+---
+## 经过
+
+先看这个反面案例：
+
+[[story:jieliu-2019]]
+
+再看正文里的行内引用[[story:jieliu-2019]]。
+"""

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import CITING_STORY
 from sitebuild import page, parse
 
 from exemplars.site import render
@@ -17,26 +18,6 @@ from exemplars.site.render import code_signature
 
 PACKAGE = Path(render.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
-
-CITING = """---
-id: yinyong-ceshi-2020
-title: 引用卡片测试故事
-kind: exemplar
-methods: [weimin-mouli]
-summary: 一个引用别的故事的测试故事。
-region: 浙江省/杭州市
-date: 2020-05-01
-status: published
-sources:
-  - title: 虚构示例：测试用故事
-reviewed_by: 周文澜
----
-## 做法
-
-[[story:jieliu-2019]]
-
-正文里还有一段字。
-"""
 
 OLD_SUMMARY = """f'<p class="ex-cite__summary">{escape(target.summary)}</p>'"""
 NEW_SUMMARY = """f'<p class="ex-cite__summary">摘要（新）：{escape(target.summary)}</p>'"""
@@ -69,14 +50,14 @@ def _entries(library: Path) -> set[str]:
 
 
 def _card_summary(site: Path) -> str:
-    card = parse(page(site, "stories/yinyong-ceshi-2020/")).select_one(".ex-cite--cautionary .ex-cite__summary")
+    card = parse(page(site, "stories/yinyong-2022/")).select_one(".ex-cite--cautionary .ex-cite__summary")
     return card.get_text()
 
 
 def test_a_warm_build_after_a_card_html_change_serves_the_new_html(library_copy, tmp_path):
     package_root = tmp_path / "pkg"
     shutil.copytree(PACKAGE, package_root / "exemplars", ignore=shutil.ignore_patterns("__pycache__"))
-    library = library_copy({"stories/zhejiang/yinyong-ceshi-2020.md": CITING})
+    library = library_copy({"stories/zhejiang/yinyong-2022.md": CITING_STORY})
 
     _build(package_root, library, tmp_path / "site1")
     assert _card_summary(tmp_path / "site1") == "某村干部截留困难群众补助，被查处并退赔。"

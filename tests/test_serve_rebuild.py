@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import CITING_STORY
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from sitebuild import make_project, page, parse
@@ -15,33 +16,11 @@ from sitebuild import make_project, page, parse
 from exemplars.check import check_library
 from exemplars.library import load_library
 
-CITING = """---
-id: yinyong-2022
-title: 引用另一个故事的故事
-kind: exemplar
-methods: [minzhu-xieshang]
-summary: 正文里插入另一个故事的卡片。
-region: 浙江省/湖州市
-date: 2022-05-06
-status: published
-sources:
-  - title: 虚构示例：测试用故事
-reviewed_by: 周文澜
----
-## 经过
-
-先看这个反面案例：
-
-[[story:jieliu-2019]]
-
-再看正文里的行内引用[[story:jieliu-2019]]。
-"""
-
 
 @pytest.fixture
 def serve_session(library_copy, tmp_path):
     """(library root, site folder, rebuild()): one plugin instance across rebuilds, as under `mkdocs serve`."""
-    root = library_copy({"stories/henan/yinyong-2022.md": CITING})
+    root = library_copy({"stories/henan/yinyong-2022.md": CITING_STORY})
     config = load_config(config_file=str(make_project(root)), site_dir=str(tmp_path / "site"))
     config.plugins["exemplars"].config.search = False  # the background index is not what this is about
     config.plugins.on_startup(command="serve", dirty=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, add_eighth_method
 from mkdocs.exceptions import Abort
 from sitebuild import (
     build_site,
@@ -443,54 +443,26 @@ def test_the_link_checker_sees_a_broken_link(tmp_path):
 
 # --- an eighth method: data only, no code change ------------------------------------------------------------
 
-EIGHTH_METHOD = """---
-id: shiyan-yindao
-name: 试点引路法
-order: 8
-summary: 先在一处试点，做出样子再推开。
----
-## 是什么
-
-选一个村或一个社区先试，群众看到效果，再在更大范围推广。
-"""
-EIGHTH_STORY = """---
-id: shidian-yindao-2022
-title: 一个村先试出来的垃圾分类办法
-kind: exemplar
-methods: [shiyan-yindao]
-summary: 镇里先在一个村试点垃圾分类，半年后再推广到全镇。
-region: 浙江省/湖州市/安吉县
-date: 2022-05-20
-status: published
-author: 林晓
-reviewed_by: 周文澜
-sample: true
-sources:
-  - title: 虚构示例：测试用故事
----
-## 做法
-
-镇里先选一个村试点，半年后请各村来看，再推广到全镇。
-"""
-
 
 def test_an_eighth_method_appears_on_the_site(tmp_path):
     root = tmp_path / "lib"
     for folder in ("methods", "stories"):
         shutil.copytree(REPO / folder, root / folder)
-    (root / "methods" / "shiyan-yindao.md").write_text(EIGHTH_METHOD, encoding="utf-8")
-    (root / "stories" / "zhejiang" / "shidian-yindao-2022.md").write_text(EIGHTH_STORY, encoding="utf-8")
+    method_id = add_eighth_method(root)  # and a story that names it by an alias, beside minzhu-xieshang
     site = build_site(root, tmp_path / "site")
     library = load_library(root)
     assert len(library.methods) == len(load_library(REPO).methods) + 1
     for url in ("methods/", ""):
         rows = tiles(site, url)
         assert rows == expected_tiles(library)
-        assert rows[-1] == ("试点引路法", "methods/shiyan-yindao/", 1, 0), url
-    shown, _, count = group_urls(site, "shiyan-yindao", "exemplar")
-    assert shown == ["stories/shidian-yindao-2022/"] and count == "1 个"
-    file, soup = soup_of(site, "stories/shidian-yindao-2022/")
-    assert [site_url(site, file, a["href"]) for a in _facts(soup, "方法").select("a")] == ["methods/shiyan-yindao/"]
+        assert rows[-1] == ("试点引路法", f"methods/{method_id}/", 1, 0), url
+    shown, _, count = group_urls(site, method_id, "exemplar")
+    assert shown == ["stories/shidian-2019/"] and count == "1 个"
+    file, soup = soup_of(site, "stories/shidian-2019/")
+    assert [site_url(site, file, a["href"]) for a in _facts(soup, "方法").select("a")] == [
+        "methods/minzhu-xieshang/",
+        f"methods/{method_id}/",
+    ]
 
 
 def test_missing_site_url_stops_the_build_with_file_and_line(library_copy, tmp_path):
