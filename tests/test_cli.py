@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from exemplars.cli import UsageError, _Asker
+from exemplars.cli.common import UsageError
+from exemplars.cli.new import Asker, valid_region
 
 # Options as an editor types them (no value holds a space).
 NEW_ARGS = (
@@ -85,13 +86,11 @@ def test_new_without_terminal_lists_missing_flags(library_copy, cli):
 def test_new_prompts_until_the_answer_is_valid(monkeypatch, capsys):
     answers = iter(["浙江", "浙江省/湖州市"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
-    from exemplars.cli import _valid_region
-
-    asker = _Asker(interactive=True)
-    assert asker.value(None, "--region", "地区", _valid_region) == "浙江省/湖州市"
+    asker = Asker(interactive=True)
+    assert asker.value(None, "--region", "地区", valid_region) == "浙江省/湖州市"
     assert "是不是 `浙江省`" in capsys.readouterr().err
     with pytest.raises(UsageError):
-        _valid_region("")
+        valid_region("")
 
 
 def test_check_formats(library_copy, cli):

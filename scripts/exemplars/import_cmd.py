@@ -1,5 +1,6 @@
-"""`exemplars import FILE.docx… | FOLDER`: one story draft per Word document, written where `exemplars new` would
-write it; a summary line per file says where, what was guessed and what the editor still owes."""
+"""The work behind `exemplars import FILE.docx… | FOLDER` (the command line is cli/import_docx.py): one story draft
+per Word document, written where `exemplars new` would write it; a summary line per file says where, what was
+guessed and what the editor still owes."""
 
 from __future__ import annotations
 
@@ -7,93 +8,35 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from .messages import render as render_message
 from .regions import PROVINCE_SLUGS
-from .scaffold import _yaml_line
-from .schema import PLACEHOLDER, SLUG_RE, STORY
+from .scaffold import yaml_line
+from .schema import PLACEHOLDER, STORY
 from .word_import import UnreadableDocument
 
-_WORDISH = (".docx", ".doc", ".wps", ".docm", ".dotx", ".wpt", ".dot")
 
-
-def register(sub, common) -> None:
-    parser = sub.add_parser(
-        "import",
-        parents=[common],
-        help="把 Word（.docx）事迹材料导入为故事草稿",
-        description="每个 .docx 文档生成一个故事草稿（status: draft），写到 exemplars new 会写的位置；"
-        "正文中的图片放在故事旁边。猜出的字段列在 guessed 中，手机号和身份证号会被删除或打码并报告。"
-        "已有的文件从不覆盖。",
-    )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE", help=".docx 文件，或包含 .docx 文件的文件夹")
-    parser.add_argument(
-        "--kind", choices=("exemplar", "cautionary"), help="类型（默认从正文猜：有“通报”“查处”等词为 cautionary）"
-    )
-    parser.add_argument(
-        "--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复（默认从正文找方法名称）"
-    )
-    parser.add_argument("--id", dest="story_id", help="自定义标识（只导入一个文档时可用）")
-    parser.add_argument("--author", help="作者（默认取 git 的 user.name）")
-    parser.set_defaults(handler=cmd_import)
-
-
-def cmd_import(args) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, UsageError, _git_user, _root, _valid_method
-    from .library import load_library
-
-    root = _root(args)
-    files = _collect(args.paths, UsageError)
-    if args.story_id and len(files) > 1:
-        raise UsageError(f"--id 只能在导入一个文档时使用（这次有 {len(files)} 个）")
-    if args.story_id and not SLUG_RE.match(args.story_id):
-        raise UsageError(f"标识 `{args.story_id}` 不合法：只能用小写字母、数字和单个连字符")
-    library = load_library(root)
-    methods = [library.resolve_method(_valid_method(m, library)) for m in args.methods or ()]
-    known = dict(library.method_refs)
-    args.author = args.author or _git_user(root)
-    taken_ids: set[str] = set()
-    failed = 0
-    for path in files:
-        try:
-            print(_import_one(root, path, library, known, methods, args, taken_ids))
-        except UnreadableDocument as exc:
-            failed += 1
-            message, hint = render_message(exc.code, **exc.message_args)
-            print(f"{path}: 错误 {exc.code}: {message}（{hint}）")
-    done = len(files) - failed
-    print(f"共 {len(files)} 个文档：导入 {done} 个" + (f"，{failed} 个没有导入（没有写入任何文件）" if failed else ""))
-    return EXIT_ERRORS if failed else EXIT_OK
-
-
-def _collect(paths: list[Path], usage_error) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in _WORDISH and not p.name.startswith("~$")
-            )  # ~$x.docx: Word's lock file while x.docx is open
-            if not found:
-                raise usage_error(f"文件夹 {path} 中没有 Word 文档（.docx）")
-            files += found
-        elif path.exists():
-            files.append(path)
-        else:
-            raise usage_error(f"文件 {path} 不存在")
-    return files
-
-
-def _import_one(
-    root: Path, path: Path, library, known: dict[str, str], methods: list[str], args, taken_ids: set[str]
+def import_one(
+    root: Path,
+    path: Path,
+    library,
+    known: dict[str, str],
+    methods: list[str],
+    taken_ids: set[str],
+    *,
+    kind: str | None,
+    story_id: str | None,
+    author: str | None,
 ) -> str:
+    """Write the draft of one Word document at `path` (images first, the story last; nothing on failure) and
+    return its summary line. `methods` (resolved ids) and `kind` override what the text suggests; `story_id`
+    replaces the id made from the title; `taken_ids` holds the ids this run has written so far and gains this
+    one. Raises UnreadableDocument, with a check code, when the document cannot become a draft."""
     from .ids import slug_from_title
     from .word_import import convert
 
     draft = convert(path, known)
     guessed = [] if draft.title_found else ["title"]
-    if args.kind:
-        draft.kind = args.kind
+    if kind:
+        draft.kind = kind
     else:
         guessed.append("kind")
     if methods:
@@ -105,7 +48,7 @@ def _import_one(
     if draft.date:
         guessed.append("date")
 
-    story_id = args.story_id or slug_from_title(draft.title, draft.date.year if draft.date else None)
+    story_id = story_id or slug_from_title(draft.title, draft.date.year if draft.date else None)
     holder = library.story(story_id)
     if holder is not None or story_id in taken_ids:  # the id is taken even where the file lies elsewhere
         raise UnreadableDocument(
@@ -121,8 +64,10 @@ def _import_one(
     body = draft.body
     for n, name in enumerate(image_names, 1):
         body = body.replace(f"\x00image{n}\x00", name)
-    text = render_draft(draft, story_id, body, image_names, guessed, args.author)
-    _write(root, folder, target, text, [(name, data) for name, (_, data) in zip(image_names, draft.images)])
+    text = render_draft(draft, story_id, body, image_names, guessed, author)
+    _write(
+        root, folder, target, text, [(name, data) for name, (_, data) in zip(image_names, draft.images, strict=True)]
+    )
     taken_ids.add(story_id)
     first_body_line = text.count("\n", 0, text.index("\n---\n") + 5) + 2
     return _summary_line(root, path, target, draft, guessed, image_names, first_body_line)
@@ -148,7 +93,7 @@ def render_draft(
         front["author"] = author
     if guessed:
         front["guessed"] = guessed
-    lines = ["---", *(_yaml_line(key, value) for key, value in front.items()), "---", "", body.rstrip("\n")]
+    lines = ["---", *(yaml_line(key, value) for key, value in front.items()), "---", "", body.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ Only those three lines of the front matter change (the rest of the file stays by
 pass the checker's rules for that story (a reviewer who is the author, E-REVIEW-SELF, is refused before anything
 is written); on any problem the file is left as it was. A story the web form saved in stories/tougao/ then moves
 to its province's folder (stories/zhejiang/…), where `exemplars new` would have put it. CI's `check` still guards
-the merge request.
+the merge request. The command line is cli/publish.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from pathlib import Path, PurePosixPath
 
 from .check import check_library
@@ -123,27 +122,3 @@ def _quoted(text: str) -> str:
     ):
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def register(sub, common) -> None:
-    parser = sub.add_parser(
-        "publish",
-        parents=[common],
-        help="审核人发布一个待审的故事（写入 status、reviewed_by、published）",
-        description="把待审（review）的故事改为已发布：写入审核人和发布日期，只改这三行，并检查结果。",
-    )
-    parser.add_argument("id", help="故事的 id")
-    parser.add_argument("--reviewer", required=True, help="审核人姓名（不能是作者本人）")
-    parser.set_defaults(handler=cmd_publish)
-
-
-def cmd_publish(args) -> int:
-    from .cli import EXIT_ERRORS, EXIT_OK, _root  # the CLI imports this module; import back lazily
-
-    try:
-        path = publish(_root(args), args.id, args.reviewer)
-    except PublishError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_ERRORS
-    print(f"已发布：{path}（审核人 {args.reviewer.strip()}）。提交这一改动并合并后，它会出现在公开网站上。")
-    return EXIT_OK

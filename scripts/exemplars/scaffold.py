@@ -62,7 +62,7 @@ def render(story: NewStory, library: Library) -> str:
         front["author"] = story.author
     lines = ["---"]
     for key, value in front.items():
-        lines.append(_yaml_line(key, value))
+        lines.append(yaml_line(key, value))
     lines.append("---")
     for heading, prompt in BODY_OUTLINES[story.kind]:
         lines += ["", f"## {heading}", "", f"{PLACEHOLDER}：{prompt}"]
@@ -102,7 +102,7 @@ def render_lesson(lesson: NewLesson, library: Library) -> str:
         front["author"] = lesson.author
     lines = [
         "---",
-        *(_yaml_line(key, value) for key, value in front.items()),
+        *(yaml_line(key, value) for key, value in front.items()),
         "---",
         "",
         "## 课程流程",
@@ -139,7 +139,7 @@ def _chinese_number(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def _yaml_line(key: str, value) -> str:
+def yaml_line(key: str, value) -> str:
     """One front-matter entry as an editor would write it: scalars plain, short lists inline, records as blocks."""
     if isinstance(value, dt.date):
         return f"{key}: {value.isoformat()}"  # unquoted, as editors write dates

@@ -5,7 +5,8 @@ years" is measured from a reference date, by default the newest published story'
 always gives the same dashboard. Charts are inline SVG strings (no script, no external references, text labels,
 `role="img"` with a <title> and <desc>), so the site can embed them without JavaScript.
 
-`exemplars stats` prints the same figures as text tables; `dashboard()` hands a template everything it needs.
+`exemplars stats` (cli/stats.py) prints the same figures as text tables; `dashboard()` hands a template everything it
+needs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import json
 import math
 import unicodedata
 from collections import Counter
@@ -339,110 +339,3 @@ def svg_line(points: list[tuple[str, int]], title: str, ident: str | None = None
         )
     desc = "；".join(f"{label} {value} 篇" for label, value in points) or "没有数据"
     return _svg(ident, width, height, title, desc, body)
-
-
-# --- text tables (the `stats` and `status` commands) ---------------------------------------------------------
-def text_table(headers: list[str], rows: list[list[object]], numeric: set[int] | frozenset[int] = frozenset()) -> str:
-    """Columns aligned by display width (a Chinese character takes two cells); `numeric` columns right-aligned."""
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(_cells(row[j]) for row in cells) for j in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        parts = []
-        for j, text in enumerate(row):
-            fill = " " * (widths[j] - _cells(text))
-            parts.append(fill + text if j in numeric else text + fill)
-        return "  ".join(parts).rstrip()
-
-    return "\n".join(line(row) for row in cells)
-
-
-def _cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def format_text(fig: Figures) -> str:
-    kinds = list(KINDS)
-    out = [f"已发布的故事：{fig.total} 篇（" + "，".join(f"{KINDS[k]} {fig.kinds[k]} 篇" for k in kinds) + "）"]
-    if fig.reference_date:
-        out.append(f"基准日期：{fig.reference_date.isoformat()}（最新一篇已发布故事的日期，或 --reference-date 指定）")
-    out += [
-        "",
-        "一、各方法的故事数",
-        text_table(
-            ["方法", *(KINDS[k] for k in kinds), "合计"],
-            [[row.name, *(row.counts[k] for k in kinds), row.total] for row in fig.methods],
-            numeric=frozenset(range(1, len(kinds) + 2)),
-        ),
-    ]
-    out += [
-        "",
-        "二、各省份",
-        text_table(["省份", "篇数"], [list(p) for p in fig.provinces], numeric={1}) if fig.provinces else "  （无）",
-    ]
-    out += [
-        "",
-        "三、各年份（按发生日期）",
-        text_table(["年份", "篇数"], [list(y) for y in fig.years], numeric={1}) if fig.years else "  （无）",
-    ]
-    out += [
-        "",
-        "四、需要补充的方法",
-        "  没有反面典型：" + ("、".join(row.name for row in fig.no_cautionary) or "无"),
-        f"  正面典型少于 {fig.min_exemplars} 篇："
-        + ("、".join(f"{row.name}（{row.counts['exemplar']} 篇）" for row in fig.few_exemplars) or "无"),
-    ]
-    stale_title = (
-        f"五、超过 {STALE_YEARS} 年未更新的故事（发生在 {fig.stale_before.isoformat()} 之前且没有 updated）"
-        if fig.stale_before
-        else f"五、超过 {STALE_YEARS} 年未更新的故事"
-    )
-    out += ["", stale_title, _story_table(fig.stale)]
-    out += ["", "六、只有一条来源的故事", _story_table(fig.single_source)]
-    return "\n".join(out)
-
-
-def _story_table(stories: list[Story]) -> str:
-    if not stories:
-        return "  （无）"
-    return text_table(["日期", "标识", "标题", "文件"], [[s.date.isoformat(), s.id, s.title, s.path] for s in stories])
-
-
-# --- `exemplars stats` ----------------------------------------------------------------------------------------
-def register(sub, common) -> None:
-    parser = sub.add_parser(
-        "stats",
-        parents=[common],
-        help="统计已发布的故事：方法、省份、年份和需要补充之处",
-        description="只统计已发布（published）的故事；“超过五年”相对基准日期计算，不看今天的日期。",
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
-    parser.add_argument(
-        "--min-exemplars",
-        type=int,
-        default=MIN_EXEMPLARS,
-        metavar="N",
-        help=f"正面典型少于 N 篇的方法列为需要补充（默认 {MIN_EXEMPLARS}）",
-    )
-    parser.add_argument("--reference-date", metavar="YYYY-MM-DD", help="基准日期（默认：最新一篇已发布故事的发生日期）")
-    parser.set_defaults(handler=cmd_stats)
-
-
-def cmd_stats(args) -> int:
-    from .cli import EXIT_OK, UsageError, _root, _valid_date  # the CLI imports this module; import back lazily
-
-    if args.min_exemplars < 0:
-        raise UsageError("--min-exemplars 不能是负数")
-    reference = _valid_date(args.reference_date) if args.reference_date else None
-    fig = figures(_load(_root(args)), reference, args.min_exemplars)
-    if args.format == "json":
-        print(json.dumps(fig.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(format_text(fig))
-    return EXIT_OK
-
-
-def _load(root) -> Library:
-    from .library import load_library
-
-    return load_library(root)

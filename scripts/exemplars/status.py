@@ -1,4 +1,5 @@
-"""`exemplars status`: which stories wait for review (and, with --all, which drafts exist), and since when.
+"""Which stories wait for review (and, if asked, which drafts exist), and since when: the figures behind
+`exemplars status` (cli/status.py prints them).
 
 "Since when" is the date of the last commit touching the file (`git log -1 --format=%cs -- <path>`); a file that
 git does not know yet is "未提交"; outside a git repository the file's modification date stands in for it.
@@ -7,14 +8,12 @@ git does not know yet is "未提交"; outside a git repository the file's modifi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .library import Library
-from .schema import STATUSES
 
 UNCOMMITTED = "未提交"
 
@@ -101,40 +100,3 @@ def _mtime_date(path: Path) -> dt.date | None:
         return dt.date.fromtimestamp(path.stat().st_mtime)
     except OSError:
         return None
-
-
-def format_text(items: list[Pending], include_drafts: bool) -> str:
-    from .stats import text_table
-
-    what = "待审或草稿状态的故事" if include_drafts else "待审（review）的故事"
-    if not items:
-        return f"没有{what}。"
-    rows = [[p.since_label, STATUSES.get(p.status, p.status), p.id, p.title, p.author or "—", p.path] for p in items]
-    table = text_table(["自何时", "状态", "标识", "标题", "作者", "文件"], rows)
-    note = "“自何时”是最后一次提交该文件的日期；“未提交”表示文件还没有提交到 git。"
-    return f"{what}：{len(items)} 篇，最早的在前\n\n{table}\n\n{note}"
-
-
-# --- `exemplars status` ---------------------------------------------------------------------------------------
-def register(sub, common) -> None:
-    parser = sub.add_parser(
-        "status",
-        parents=[common],
-        help="列出待审的故事（--all 连同草稿），最早的在前",
-        description="列出状态为 review（待审）的故事及其最后一次提交的日期；--all 连同草稿。",
-    )
-    parser.add_argument("--all", action="store_true", dest="include_drafts", help="连同草稿（draft）一起列出")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
-    parser.set_defaults(handler=cmd_status)
-
-
-def cmd_status(args) -> int:
-    from .cli import EXIT_OK, _root  # the CLI imports this module; import back lazily
-    from .library import load_library
-
-    items = pending(load_library(_root(args)), args.include_drafts)
-    if args.format == "json":
-        print(json.dumps([p.as_dict() for p in items], ensure_ascii=False, indent=2))
-    else:
-        print(format_text(items, args.include_drafts))
-    return EXIT_OK
