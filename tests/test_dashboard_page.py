@@ -1,7 +1,8 @@
 """The 库情 dashboard page (site/stats/index.html) shows the library's real figures, read back from the built HTML:
 the lead sentence, the method × kind heatmap, the province bars, the year line, the stale and single-source lists.
-Every figure is compared with a count made here, independently of exemplars.stats, over the published stories
-of exemplars.library.load_library. The charts are inline, self-contained SVG; the page runs no script of its own.
+Every figure is compared with a count made here, independently of exemplars.stats (the figures) and site/stats.py
+(the view), over the published stories of exemplars.library.load_library. The charts are inline, self-contained
+SVG; the page runs no script of its own.
 
 The repository is snapshotted into a temporary folder first (others edit the working tree while tests run), so
 the site and the independent count always see the same files."""
@@ -265,10 +266,10 @@ def test_year_line(site, repo_copy):
     assert [int(year) for year, _ in pairs] == sorted(want["years"]), "every year in order, gaps included"
     points = line_points(svg)
     assert [value for _, value, _ in points] == [value for _, value in pairs], "the numbers written on the line"
-    labels = [(label, year) for (label, _, _), (year, _) in zip(points, pairs) if label is not None]
+    labels = [(label, year) for (label, _, _), (year, _) in zip(points, pairs, strict=True) if label is not None]
     assert labels and all(label == year for label, year in labels)
     assert points[-1][0] == pairs[-1][0], "the last year is always labelled"
-    for (_, a, ya), (_, b, yb) in zip(points, points[1:]):  # higher counts are drawn higher (smaller y)
+    for (_, a, ya), (_, b, yb) in zip(points, points[1:], strict=False):  # higher counts are drawn higher (smaller y)
         assert (a > b) == (ya < yb) and (a == b) == (ya == yb)
 
 
@@ -365,9 +366,24 @@ sources:
 """
 
 
+def chart_colours(site: Path) -> set[str]:
+    """Every colour the charts paint with, besides white (numbers on strong cells) and the text's currentColor."""
+    found = set()
+    for svg in article(site).find_all("svg"):
+        for element in svg.find_all(True):
+            found |= {element.get(name) for name in ("fill", "stroke") if element.get(name)}
+    return found - {"#ffffff", "currentColor", "none"}
+
+
+def primary_colour(root: Path) -> str:
+    css = (root / "overrides" / "assets" / "stylesheets" / "exemplars.css").read_text(encoding="utf-8")
+    return re.search(r"--md-primary-fg-color:\s*(#[0-9a-fA-F]+);", css).group(1)
+
+
 def test_page_follows_the_library(site, repo_copy, tmp_path):
     """Publish one more story in a copy and rebuild: the figures it touches go up by exactly one, nothing else
-    moves. A page with cached or made-up numbers fails here."""
+    moves. A page with cached or made-up numbers fails here. The copy's theme also gets another primary colour,
+    and the charts follow it: the stylesheet is the one place that colour is set."""
     before = shown(site)
     assert before["total"] == expected(repo_copy)["total"]
     library = load_library(repo_copy)
@@ -385,8 +401,17 @@ def test_page_follows_the_library(site, repo_copy, tmp_path):
         ),
         encoding="utf-8",
     )
+    stylesheet = root / "overrides" / "assets" / "stylesheets" / "exemplars.css"
+    css = stylesheet.read_text(encoding="utf-8")
+    stylesheet.write_text(
+        css.replace(f"--md-primary-fg-color: {primary_colour(root)};", "--md-primary-fg-color: #1d4e89;"),
+        encoding="utf-8",
+    )
     after_site = build_site(root, root / "site", strict=True)
     after = shown(after_site)
+
+    assert chart_colours(site) == {primary_colour(repo_copy)}
+    assert chart_colours(after_site) == {"#1d4e89"}
 
     assert after["total"] == before["total"] + 1
     assert after["kinds"] == {**before["kinds"], KINDS["cautionary"]: before["kinds"][KINDS["cautionary"]] + 1}
@@ -426,13 +451,13 @@ def test_empty_library_page_says_nothing_about_dates(tmp_path):
 def test_single_source_stories_are_named_only_while_they_are_a_few(library_copy):
     """All three published fixture stories have one source: counted, not listed. Give two of them more sources and
     the one left is a minority worth naming; the bands count 1, 2 and 3-or-more sources."""
-    from exemplars.stats import dashboard
+    from exemplars.site.stats import dashboard
 
     root = library_copy()
-    board = dashboard(load_library(root))
-    assert {s.id for s in board["single_source"]} == {"jieliu-2019", "qingshi-yishihui-2019", "hezuo-tiaojie-2021"}
-    assert board["single_source_listed"] == [] and board["single_source_share"] == 100
-    assert board["by_source_count"] == {1: 3, 2: 0, 3: 0}
+    board = dashboard(load_library(root), "#000000")
+    assert {s.id for s in board.single_source} == {"jieliu-2019", "qingshi-yishihui-2019", "hezuo-tiaojie-2021"}
+    assert board.single_source_listed == [] and board.single_source_share == 100
+    assert board.by_source_count == {1: 3, 2: 0, 3: 0}
 
     extra = "  - title: 虚构示例：第二个来源\n  - title: 虚构示例：第三个来源\n  - title: 虚构示例：第四个来源\n"
     for rel, more in (("stories/henan/hezuo-tiaojie-2021.md", 1), ("stories/henan/jieliu-2019.md", 3)):
@@ -441,7 +466,7 @@ def test_single_source_stories_are_named_only_while_they_are_a_few(library_copy)
         path.write_text(
             text.replace("reviewed_by:", "".join(extra.splitlines(True)[:more]) + "reviewed_by:"), encoding="utf-8"
         )
-    board = dashboard(load_library(root))
-    assert [s.id for s in board["single_source_listed"]] == ["qingshi-yishihui-2019"]
-    assert board["single_source_share"] == 33
-    assert board["by_source_count"] == {1: 1, 2: 1, 3: 1}
+    board = dashboard(load_library(root), "#000000")
+    assert [s.id for s in board.single_source_listed] == ["qingshi-yishihui-2019"]
+    assert board.single_source_share == 33
+    assert board.by_source_count == {1: 1, 2: 1, 3: 1}

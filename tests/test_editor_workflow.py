@@ -25,11 +25,14 @@ from lxml import etree
 from exemplars.check import check_library
 from exemplars.library import load_library
 from exemplars.messages import codes_table
-from exemplars.stats import dashboard, figures, svg_bars, svg_heatmap, svg_line, years_before
+from exemplars.site.charts import STYLESHEET, ThemeColourError, svg_bars, svg_heatmap, svg_line, theme_colour
+from exemplars.site.stats import dashboard
+from exemplars.stats import figures, years_before
 from exemplars.status import pending
 
 BIN = Path(sys.executable).parent
 SVG_NS = "{http://www.w3.org/2000/svg}"
+COLOUR = "#2a6f97"  # any colour: the charts paint with the one they are given
 GOOD_REVIEW = """---
 id: {id}
 title: {title}
@@ -239,43 +242,88 @@ def assert_accessible(root, title: str) -> list[str]:
 
 
 def test_svg_charts_are_accessible_labelled_and_deterministic(sample):
-    data = dashboard(sample)
-    methods, provinces, years = (svg_tree(data["svg"][k]) for k in ("methods", "provinces", "years"))
+    board = dashboard(sample, COLOUR)
+    methods, provinces, years = (svg_tree(getattr(board.svg, k)) for k in ("methods", "provinces", "years"))
     texts = assert_accessible(methods, "各方法的正面典型与反面典型数量")
     assert {"正面典型", "反面典型", *(m.name for m in sample.methods)} <= set(texts)
-    first = data["methods"][0]
+    first = board.figures.methods[0]
     assert str(first.counts["exemplar"]) in texts
     texts = assert_accessible(provinces, "各省份已发布的故事数量")
-    assert [t for t in texts if not t.isdigit()] == [name for name, _ in data["provinces"]]
+    assert [t for t in texts if not t.isdigit()] == [name for name, _ in board.figures.provinces]
     texts = assert_accessible(years, "各年份的故事数量（按发生日期）")
-    assert {str(y) for y, _ in data["years"]} <= set(texts)
-    assert dashboard(sample)["svg"] == data["svg"]  # byte-for-byte stable
+    assert {str(y) for y, _ in board.figures.years} <= set(texts)
+    assert dashboard(sample, COLOUR).svg == board.svg  # byte-for-byte stable
     assert len({el.get("id") for el in (methods, provinces, years)}) == 3  # one page can hold all three
+    painted = {
+        el.get(name) for tree in (methods, provinces, years) for el in tree.iter() for name in ("fill", "stroke")
+    }
+    assert painted - {None, "currentColor", "none", "#ffffff"} == {COLOUR}
 
 
 def test_svg_functions_escape_and_handle_empty_input():
-    svg = svg_bars([("<甲&乙>", 2), ("丙", 0)], title="a < b")
+    svg = svg_bars([("<甲&乙>", 2), ("丙", 0)], title="a < b", colour=COLOUR)
     tree = svg_tree(svg)
     assert_accessible(tree, "a < b")
     assert "<甲&乙>" in [t.text for t in tree.iter(f"{SVG_NS}text")]
-    for empty in (svg_bars([], "空"), svg_line([], "空"), svg_heatmap([], ["正面典型"], [], "空")):
+    empties = (
+        svg_bars([], "空", colour=COLOUR),
+        svg_line([], "空", colour=COLOUR),
+        svg_heatmap([], ["正面典型"], [], "空", colour=COLOUR),
+    )
+    for empty in empties:
         assert_accessible(svg_tree(empty), "空")
-    one = svg_tree(svg_line([("2020", 3)], "一年"))
+    one = svg_tree(svg_line([("2020", 3)], "一年", colour=COLOUR))
     assert [t.text for t in one.iter(f"{SVG_NS}text")] == ["3", "2020"]
-    crowded = svg_tree(svg_line([(str(2000 + i), i) for i in range(30)], "三十年"))
+    crowded = svg_tree(svg_line([(str(2000 + i), i) for i in range(30)], "三十年", colour=COLOUR))
     labels = [t.text for t in crowded.iter(f"{SVG_NS}text") if len(t.text) == 4]
     assert "2000" in labels and "2029" in labels and len(labels) < 30
-    zeros = svg_tree(svg_heatmap(["方法"], ["正面典型", "反面典型"], [[0, 0]], "全零"))
+    zeros = svg_tree(svg_heatmap(["方法"], ["正面典型", "反面典型"], [[0, 0]], "全零", colour=COLOUR))
     assert [t.text for t in zeros.iter(f"{SVG_NS}text")].count("0") == 2
 
 
 def test_dashboard_hands_a_template_what_it_needs(sample):
-    data = dashboard(sample, reference_date=dt.date(2030, 1, 1))
-    assert data["reference_date"] == dt.date(2030, 1, 1) and data["stale_before"] == dt.date(2025, 1, 1)
-    assert set(data["svg"]) == {"methods", "provinces", "years"}
-    assert all(s.url.startswith("stories/") for s in data["stale"])
-    json.dumps(data["data"], ensure_ascii=False)  # the JSON form has no dates or objects left in it
-    assert data["data"]["total"] == data["total"]
+    board = dashboard(sample, COLOUR, reference_date=dt.date(2030, 1, 1))
+    assert board.reference_date == dt.date(2030, 1, 1) and board.stale_before == dt.date(2025, 1, 1)
+    assert all(s.url.startswith("stories/") for s in board.stale)
+    fig = board.figures
+    assert (board.total, board.min_exemplars, board.stale, board.single_source) == (
+        fig.total,
+        fig.min_exemplars,
+        fig.stale,
+        fig.single_source,
+    )
+    assert (board.no_cautionary, board.few_exemplars, board.by_source_count) == (
+        fig.no_cautionary,
+        fig.few_exemplars,
+        fig.by_source_count,
+    )
+    assert board.single_source_share == fig.single_source_share
+    template = (REPO / "overrides" / "exemplars" / "stats.html").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bd\.([a-z_]+)", template))  # every name the page reads from its view model
+    assert used and all(hasattr(board, name) for name in used), sorted(used)
+
+
+def test_charts_take_the_theme_colour_from_its_stylesheet(tmp_path):
+    css = (REPO / "overrides" / STYLESHEET).read_text(encoding="utf-8")
+    declared = re.search(r"--md-primary-fg-color:\s*([^;]+);", css).group(1)
+    assert theme_colour(REPO / "overrides") == declared
+    theme = tmp_path / "theme"
+    stylesheet = theme / STYLESHEET
+    stylesheet.parent.mkdir(parents=True)
+    stylesheet.write_text(":root {\n  --md-primary-fg-color--light: #ffffff;\n  --md-primary-fg-color: #0a5;\n}\n")
+    assert theme_colour(theme) == "#0a5"  # not the --light variant declared before it
+    stylesheet.write_text(":root {\n  --md-primary-fg-color: var(--brand);\n}\n")
+    with pytest.raises(
+        ThemeColourError, match=r"exemplars\.css:2：--md-primary-fg-color 的值“var\(--brand\)”不是十六进制颜色"
+    ):
+        theme_colour(theme)
+    stylesheet.write_text(":root { --md-accent-fg-color: #c0392b; }\n")
+    with pytest.raises(ThemeColourError, match=r"exemplars\.css：没有声明 --md-primary-fg-color"):
+        theme_colour(theme)
+    with pytest.raises(ThemeColourError, match=r"nothing.*无法读取主题样式表"):
+        theme_colour(tmp_path / "nothing")
+    with pytest.raises(ThemeColourError, match=r"mkdocs\.yml：theme 没有 custom_dir"):
+        theme_colour(None)
 
 
 # --- check --format github -------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from .site.admin import write_admin
 from .site.blocks import BlockRenderer, BulkPage
 from .site.cards import CardRenderer
 from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
+from .site.charts import ThemeColourError, theme_colour
 from .site.cite import CitationIndex
 from .site.csp import add_csp
 from .site.feeds import write_feeds
@@ -194,6 +195,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self.cache = ContentCache(self.root, "bodies")
         renderer.use_cache(self.cache)
         self.phases.done("准备渲染")
+        try:
+            chart_colour = theme_colour(config.theme.custom_dir)
+        except ThemeColourError as exc:
+            raise PluginError(str(exc)) from None
         self.site = build_site(
             library,
             renderer.render,
@@ -203,6 +208,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             images=self.images,
             handout_docx=self.config.handout_docx,
             story_docx=self.config.story_docx,
+            chart_colour=chart_colour,
         )
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})

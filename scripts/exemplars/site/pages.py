@@ -16,11 +16,11 @@ from ..media import cover_ref
 from ..model import Story
 from ..schema import KINDS
 from ..search.records import SearchFields
-from ..stats import dashboard
 from . import urls
 from .images import MediaIndex, cover_view
 from .share import share_box
 from .share_meta import ShareImage
+from .stats import dashboard
 from .views import Card, Link, RelatedIndex, card, format_date, method_tiles, paginate, region_links
 from .word import STORY_FILE, DocxJob, story_part
 
@@ -87,6 +87,8 @@ def build_site(
     images: MediaIndex | None = None,
     handout_docx: bool = True,
     story_docx: bool = False,
+    *,
+    chart_colour: str,
 ) -> Site:
     """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
     With `site_base` (the site's absolute URL) story and lesson pages get a share box with a QR code.
@@ -94,6 +96,7 @@ def build_site(
     In preview (`make serve`) drafts and stories under review are published too, marked as such, and
     checker diagnostics ride along to the pages they concern. With `handout_docx` (the default) every lesson gets
     a Word handout; with `story_docx` every shown story gets its own .docx too (opt-in: ~15 ms a story cold).
+    `chart_colour` fills the 库情 page's charts: the theme's primary colour (`site.charts.theme_colour`).
     """
     shown = sorted(
         (s for s in library.stories if s.is_public or (preview and s.status in ("draft", "review"))),
@@ -161,7 +164,7 @@ def build_site(
             title="库情",
             template="exemplars/stats.html",
             description="故事库的覆盖情况：各方法正反面典型数、各省和各年份的故事数、待更新和只有一个来源的故事。",
-            context={"dashboard": dashboard(library)},
+            context={"dashboard": dashboard(library, chart_colour)},
         )
     )
     pages.append(
