@@ -1,7 +1,8 @@
 """The package's layering, read from its import statements (every one, function-level imports included):
 
 - no import cycle among exemplars' modules;
-- no private name (`_x`) imported from another module: what a module shares, it names publicly;
+- no private name (`_x`) taken from another module, imported or read as `module._x`: what a module shares, it
+  names publicly;
 - the site layer (exemplars.site) reaches nothing that imports MkDocs or its Material theme, directly or through
   other exemplars modules: plugin.py adapts it to MkDocs, and a move to another generator needs only another adapter;
 - nothing imports the CLI (exemplars.cli), the top layer, except `python -m exemplars` (exemplars/__main__.py).
@@ -60,14 +61,21 @@ def modules_of(source: Path, package: str) -> dict[str, tuple[Path, bool]]:
 
 
 def imports_of(source: Path, package: str) -> tuple[dict[str, tuple[Path, bool]], list[Import]]:
+    """Every import statement of the package's modules, and every `module._name` read through a name bound to one
+    of the package's modules (`from . import urls` ... `urls._x`), recorded as taking `_name` from that module."""
     modules = modules_of(source, package)
     found: list[Import] = []
     for importer, (path, is_package) in modules.items():
         here = importer.split(".") if is_package else importer.split(".")[:-1]
         file = path.relative_to(source).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        bound: dict[str, str] = {}  # local name → the package module it names
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found += [Import(importer, alias.name, None, file, node.lineno) for alias in node.names]
+                for alias in node.names:
+                    found.append(Import(importer, alias.name, None, file, node.lineno))
+                    if alias.asname and alias.name in modules:
+                        bound[alias.asname] = alias.name
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = here[: len(here) - node.level + 1]
@@ -78,8 +86,13 @@ def imports_of(source: Path, package: str) -> tuple[dict[str, tuple[Path, bool]]
                     submodule = f"{target}.{alias.name}"
                     if submodule in modules:  # `from . import stats`: the module itself
                         found.append(Import(importer, submodule, None, file, node.lineno))
+                        bound[alias.asname or alias.name] = submodule
                     else:
                         found.append(Import(importer, target, alias.name, file, node.lineno))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
+                if node.attr.startswith("_"):
+                    found.append(Import(importer, bound[node.value.id], node.attr, file, node.lineno))
     return modules, found
 
 
@@ -189,6 +202,7 @@ PLANTED = {
     "site/page.py": "from ..d import render\n",
     "d.py": "def render():\n    from mkdocs.structure.files import File\n",
     "e.py": "from .cli.common import EXIT_OK\n",
+    "f.py": "from . import a as first\n\nVALUE = first._hidden\n",
 }
 
 
@@ -206,7 +220,8 @@ def test_checks_find_what_was_planted(planted):
     modules, found = planted
     assert cycles(modules, found) == [["pkg.a", "pkg.b"]]
     assert [(imp.importer, imp.name, imp.where()) for imp in private_imports(modules, found, "pkg")] == [
-        ("pkg.b", "_secret", "pkg/b.py:2")
+        ("pkg.b", "_secret", "pkg/b.py:2"),
+        ("pkg.f", "_hidden", "pkg/f.py:3"),
     ]
     reach = generator_reach(modules, found, "pkg.site")
     assert len(reach) == 1 and reach[0].startswith("pkg.site.page -> pkg.d -> mkdocs.structure.files (pkg/d.py:2)")
