@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 from sitebuild import build_site
 
-from exemplars import plugin
+from exemplars.build import session as build_session
 from exemplars.cache import CACHE_DIR, ContentCache
 from exemplars.forked import HelperFailed, SharedMap, can_fork
 from exemplars.synth import make_library
@@ -199,7 +199,7 @@ def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch, 
             super().__init__(*args, **kwargs)
             helpers.append(self.helper is not None)
 
-    monkeypatch.setattr(plugin, "SharedMap", Watched)
+    monkeypatch.setattr(build_session, "SharedMap", Watched)
     sites = {}
     for jobs in ("1", "2"):
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body

@@ -1,94 +1,27 @@
-"""The MkDocs adapter: library → checked → page specs → MkDocs Files and template contexts. Nothing else.
+"""The MkDocs plugin: MkDocs' events, in the order MkDocs calls them, each handed to the build session.
 
-Everything the site shows is decided in `exemplars.site`; this module only knows MkDocs' events.
+One plugin instance lives from on_startup to on_shutdown (in `mkdocs serve`, across every rebuild). Each build
+gets a new BuildSession (exemplars/build/session.py) at on_config, dropped when the build ends (on_post_build or
+on_build_error); what `mkdocs serve` keeps between rebuilds is the one ServeState (exemplars/build/serve.py). The
+options of mkdocs.yml are typed in exemplars/config.py. Everything the site shows is decided in `exemplars.site`.
+
+Per build MkDocs calls: on_config, on_pre_build, on_files, on_nav, then for each page on_page_markdown and
+on_page_content, then on_env, on_post_template (404.html), then for each page on_page_context and on_post_page,
+and on_post_build (or on_build_error when anything fails). on_serve follows the first build of `mkdocs serve`.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import shutil
-import time
-from concurrent.futures import Future
-from dataclasses import replace
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
-from mkdocs.config import config_options
-from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import livereload, preview_address
-from .cache import CACHE_DIR, ContentCache
-from .check import check_library
-from .cms import BACKENDS
-from .cms import Settings as CmsSettings
-from .diagnostics import Diagnostic, format_diagnostics
-from .forked import SharedMap
-from .library import load_library
-from .privacy import mask_diagnostics, mask_library
-from .search.background import BackgroundIndexer
-from .search.indexer import SearchIndexer, SearchIndexError
-from .search.normalise import browser_module, browser_table_module
-from .search.records import SearchRecord, record_for
-from .search.vocabulary import vocabulary_json
-from .site import urls
-from .site.admin import write_admin
-from .site.blocks import BlockRenderer, BulkPage
-from .site.cards import CardRenderer
-from .site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
-from .site.charts import ThemeColourError, theme_colour
-from .site.cite import CitationIndex
-from .site.csp import add_csp
-from .site.feeds import write_feeds
-from .site.headers import write_headers_file
-from .site.images import MediaIndex, used_images
-from .site.markers import expand
-from .site.pages import PageSpec, Site, build_site
-from .site.qr import write_qr_files
-from .site.redirects import redirect_html
-from .site.render import BodyRenderer, LinkMap
-from .site.sanitize import sanitize
-from .site.share_meta import share_meta
-from .site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
-from .site.sitemap import sitemap_entries, write_robots, write_sitemap
-from .site.word import write_docx_files
-
-log = logging.getLogger("mkdocs.plugins.exemplars")
-
-
-class _Phases:
-    """Seconds spent per build phase, logged at debug level (`mkdocs build -v`) for profiling by editors."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-
-    def done(self, name: str) -> None:
-        now = time.perf_counter()
-        log.debug(f"耗时 {name}：{now - self.last:.2f} 秒")
-        self.last = now
-
-
-MAX_ERRORS_SHOWN = 50
-
-
-class ExemplarsConfig(Config):
-    root = config_options.Optional(config_options.Type(str))  # library root; default: mkdocs.yml's folder
-    preview = config_options.Optional(config_options.Type(bool))  # show drafts; default: on for `mkdocs serve`
-    search = config_options.Type(bool, default=True)  # build the Pagefind index
-    handout_docx = config_options.Type(bool, default=True)  # a Word handout per lesson (lessons/<id>/handout.docx)
-    story_docx = config_options.Type(bool, default=False)  # a .docx per story: opt-in, ~15 ms a story cold
-    # /admin/ (the web form, cms.py): where it saves. Backends: test-repo (a demo in the browser), gitlab, forgejo,
-    # gitea, github; repo "owner/name"; base_url the self-hosted forge; app_id its OAuth application.
-    cms_backend = config_options.Choice(BACKENDS, default="test-repo")
-    cms_repo = config_options.Type(str, default="")
-    cms_base_url = config_options.Type(str, default="")
-    cms_app_id = config_options.Type(str, default="")
-    cms_branch = config_options.Type(str, default="main")
-    cms_local = config_options.Optional(config_options.Type(bool))  # decap-server (`make cms`); default: preview
-    cms_local_port = config_options.Type(int, default=8081)  # decap-server's PORT
+from . import preview_address
+from .build.serve import DirtyBuildNote, ServeState, watch
+from .build.session import BuildSession
+from .config import ExemplarsConfig, library_root
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -96,586 +29,78 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.site: Site | None = None
-        self.specs: dict[str, PageSpec] = {}
-        self.bulk: list[PageSpec] = []  # pages filled into shells in on_post_build instead of rendered by MkDocs
-        self.searchable: list[PageSpec] = []  # the bulk pages with a search record (stories, methods), in page order
-        self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
-        self.shells: dict[int, Shell] = {}
-        self.env = None
-        self.cards: CardRenderer | None = None
-        self.cache: ContentCache | None = None  # rendered bodies by content hash, kept across builds in .cache/
-        self.images: MediaIndex | None = None  # the images published pages show, written in on_post_build
-        self.error_count = 0
-        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
-        self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
-        self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from on_env to on_post_build
-        self.writing: Future | None = None  # build: Pagefind writing its bundle, from on_env to on_post_build
-        self.background: BackgroundIndexer | None = None
-        self.swaps_paused = False
-        self.parsed: dict = {}  # serve: file path → its parsed record, by size and modification time
-        self.rendered: dict[str, tuple] = {}  # serve: page URL → (inputs key, search record) of the last rebuild
-        self.last_good: dict[str, PageSpec] = {}  # serve: page URL → its spec from the last rebuild that made it
+        self.session: BuildSession | None = None  # the build under way, from on_config to its end
+        self.serve: ServeState | None = None  # `mkdocs serve`: what one rebuild leaves to the next
         self.dirty_note: DirtyBuildNote | None = None
+        self.preview_root: Path | None = None  # on_serve: the library whose preview address is recorded
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
-        self.last_good = {}  # MkDocs keeps this instance for the next session in the same process (tests)
+        # MkDocs keeps this instance for the next command in the same process (tests): each starts afresh.
+        self.serve = ServeState() if command == "serve" else None
         if dirty and self.dirty_note is None:
             self.dirty_note = DirtyBuildNote()
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_note)
 
-    @property
-    def root(self) -> Path:
-        return Path(self.config.root or Path(self.mkdocs_config.config_file_path).parent).resolve()
-
-    @property
-    def preview(self) -> bool:
-        return self.config.preview if self.config.preview is not None else self.command == "serve"
-
     def on_config(self, config):
-        self.mkdocs_config = config
-        try:  # fail before rendering anything: feeds, stories.json and QR codes need the absolute address
-            site_base(config.site_url)
-        except SiteUrlError:
-            path = Path(config.config_file_path)
-            line = (
-                next(
-                    (
-                        n
-                        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                        if text.startswith("site_url:")
-                    ),
-                    1,
-                )
-                if path.is_file()
-                else 1
-            )
-            shown = f"“{config.site_url}”" if config.site_url else "空"
-            raise PluginError(Diagnostic.make("E-SITE-URL", path.name, line, value=shown).as_text()) from None
+        self.session = None
+        self.session = BuildSession(config, self.config, self.command, self.serve)
         return config
 
-    @event_priority(50)
-    def on_files(self, files: Files, *, config) -> Files:
-        self.phases = _Phases()
-        # serve: files not saved since the last rebuild keep their parsed records
-        library = self.library = load_library(self.root, reuse=self.parsed if self.command == "serve" else None)
-        self.phases.done("读取故事库")
-        diagnostics = check_library(library)
-        self.phases.done("检查")
-        errors = [d for d in diagnostics if d.is_error]
-        self.error_count = len(errors)
-        if errors and not self.preview:
-            shown = format_diagnostics(errors[:MAX_ERRORS_SHOWN], "text")
-            more = f"\n……另有 {len(errors) - MAX_ERRORS_SHOWN} 个错误未列出。" if len(errors) > MAX_ERRORS_SHOWN else ""
-            raise PluginError(
-                f"故事库检查未通过（{len(errors)} 个错误），已停止构建：\n{shown}{more}"
-                "\n\n修正以上问题后重新构建（运行 `exemplars check` 可查看全部问题）。"
-            )
-        for diag in errors:
-            log.warning(diag.as_text())
-        if self.preview:  # it builds despite errors: whatever it writes reads masked personal numbers
-            library = self.library = mask_library(library)
-            diagnostics = mask_diagnostics(diagnostics)
-        links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
-        links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
-        links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})
-        # Library bodies skip MkDocs' `toc`: their pages show no table of contents, and it was a quarter of the
-        # Markdown time (heading ids nobody links to).
-        self.images = MediaIndex(self.root)
-        renderer = BodyRenderer(
-            links,
-            images=self.images,
-            extensions=[e for e in config["markdown_extensions"] if e != "toc"],
-            extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
-            postprocess=sanitize,
-            citations=CitationIndex(library, self.preview),
-        )
-        if self.cache is None:
-            self.cache = ContentCache(self.root, "bodies")
-        renderer.use_cache(self.cache)
-        self.phases.done("准备渲染")
-        try:
-            chart_colour = theme_colour(config.theme.custom_dir)
-        except ThemeColourError as exc:
-            raise PluginError(str(exc)) from None
-        self.site = build_site(
-            library,
-            renderer.render,
-            preview=self.preview,
-            diagnostics=diagnostics if self.preview else None,
-            site_base=site_base(config.site_url),
-            images=self.images,
-            handout_docx=self.config.handout_docx,
-            story_docx=self.config.story_docx,
-            chart_colour=chart_colour,
-        )
-        # before any body is rendered, in a helper process too: the parent must know every image to write
-        used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
-        if self.command == "serve":
-            self.site.pages.extend(self._stale_pages(diagnostics))
-        self.specs, self.shells = {}, {}
-        self.bulk = [spec for spec in self.site.pages if spec.bulk]
-        self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
-        self.shell_depths = {
-            shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})
-        }
-        shells = [
-            PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html", description=DESCRIPTION)
-            for uri in self.shell_depths
-        ]
-        for spec in [*self.site.pages, *shells]:
-            src_uri = spec.url + "index.md"
-            if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
-            if spec.bulk:  # written in on_post_build, never a MkDocs file; a hand page must not clash all the same
-                continue
-            files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
-            self.specs[src_uri] = spec
-        self.phases.done("页面规格")
-        # The library and page specs live until the build ends: move them out of the garbage collector's sight,
-        # or every full collection re-walks millions of objects (measured: neutral to a few per cent at 1,000 stories; it grows with the library).
-        gc.unfreeze()  # serve: the previous rebuild's library is garbage now, let it be collected
-        gc.collect()
-        gc.freeze()
-        if self.command == "serve":  # `serve --dirty` rebuilds only edited hand pages; ours show library data
-            for file in files.documentation_pages():
-                if file.src_uri not in self.specs:
-                    Path(file.abs_dest_path).unlink(missing_ok=True)
-        # The search page's normalisation table (the index's own, normalise.py) and did-you-mean words.
-        files.append(
-            File.generated(
-                config, "assets/javascripts/fold.js", content=browser_module(), inclusion=InclusionLevel.NOT_IN_NAV
-            )
-        )
-        # Its full table, loaded only for text holding a character that folds
-        files.append(
-            File.generated(
-                config,
-                "assets/javascripts/fold-table.js",
-                content=browser_table_module(),
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            )
-        )
-        files.append(
-            File.generated(
-                config, "search/vocabulary.json", content=vocabulary_json(library), inclusion=InclusionLevel.NOT_IN_NAV
-            )
-        )
-        for old, new in self.site.redirects.items():
-            html = redirect_html(
-                urls.relative(old, new),
-                site_base(config.site_url) + new,
-                icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None,
-            )
-            files.append(File.generated(config, old + "index.html", content=html, inclusion=InclusionLevel.NOT_IN_NAV))
-        return files
+    def on_pre_build(self, *, config) -> None:
+        self.session.pre_build()
 
-    def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[PageSpec]:
-        """Serve: the pages whose file no longer builds after a save, as last built, marked stale with the file's
-        problems. Every rebuild remembers the pages it made; a page is shown stale while its file has errors and
-        no page of its own. It is forgotten once the file builds again, or when the file is deleted or builds no
-        page for another reason (id changed): then its page file is removed, as a full build would. A file
-        already broken at the first build has no last good version: no page, and /_errors/ lists it."""
-        problems: dict[str, list[Diagnostic]] = {}
-        for diag in diagnostics:
-            problems.setdefault(diag.path, []).append(diag)
-        made = {spec.url for spec in self.site.pages}
-        stale = []
-        for url, spec in list(self.last_good.items()):
-            if url in made:
-                continue
-            broken = problems.get(spec.source_path or "", [])
-            if not any(d.is_error for d in broken):  # deleted, unpublished, id changed: its page goes too
-                del self.last_good[url]
-                self.rendered.pop(url, None)
-                (Path(self.mkdocs_config.site_dir) / url / "index.html").unlink(missing_ok=True)
-                continue
-            stale.append(replace(spec, context={**spec.context, "problems": [], "stale": broken}))
-        self.last_good.update((spec.url, spec) for spec in self.site.pages if spec.source_path)
-        return stale
+    @event_priority(50)
+    def on_files(self, files, *, config):
+        return self.session.files(files)
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        spec = self.specs.get(page.file.src_uri)
-        if spec is None:
-            return expand(markdown)  # a hand-written page: fill in generated tables
-        page.meta.update(
-            title=spec.title, description=spec.description, template=spec.template, hide=["navigation", "toc"]
-        )
-        page.edit_url = self._edit_url(spec) or page.edit_url
-        return markdown
-
-    def _edit_url(self, spec: PageSpec) -> str | None:
-        config = self.mkdocs_config
-        if spec.source_path and config.repo_url and config.edit_uri:
-            return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
-        return None
-
-    def on_env(self, env, *, config, files):
-        self.env = env
-        if env.bytecode_cache is None:  # compiled templates survive rebuilds and builds (~1 s of every build)
-            cache_dir = self.root / CACHE_DIR / "jinja"
-            try:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
-            except OSError:
-                pass
-        self.cards = CardRenderer(env, previous=self.cards)
-        env.globals["ex_card"] = self.cards.jinja_global
-        if self.command != "serve":
-            self._index_library(Path(config.site_dir))
-        return env
-
-    def _index_library(self, out: Path) -> None:
-        """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
-        none, so every search record can be made now: the story and method bodies and records, then Pagefind
-        starts writing its bundle. MkDocs' own page rendering, then the bulk pages, listings, feeds and QR codes
-        (on_post_build) all run while it writes."""
-        self.phases.done("MkDocs 读取页面")
-        self.bodies = self._bodies_and_records(self.searchable)
-        self.phases.done("故事与方法页正文和搜索记录")
-        if self.indexer is not None:
-            self.writing = self.indexer.start_writing(out / "pagefind")
-
-    def on_post_page(self, output, *, page, config):
-        output = add_csp(output)  # before a shell is taken, so that every bulk page carries the policy
-        depth = self.shell_depths.get(page.file.src_uri)
-        if depth is not None:
-            self.shells[depth] = Shell.parse(output, canonical=page.canonical_url or "")
-        else:
-            self.page_urls.append(page.url)
-        return output
-
-    def _bodies_and_records(self, specs: list[PageSpec]) -> list[str] | None:
-        """Build: the bodies of the searchable pages, with their search records handed to Pagefind in page order;
-        shared with a forked helper process (exemplars.forked), and the search service starts only after the fork.
-
-        The pages themselves are written afterwards (_write_bulk_pages, with these bodies), while Pagefind writes
-        its bundle: that write runs on one core, cannot start before the last record and is the longest step of a
-        large build, so records come first and everything else fills the other core. None in `mkdocs serve`,
-        which renders only the pages whose inputs changed, and when search is off (the pages then render their
-        bodies themselves, in one pass shared with a helper)."""
-        if self.command == "serve" or not self.config.search:
-            return None
-
-        def work(spec: PageSpec) -> tuple[str, str, str]:
-            body = spec.render_body() if spec.render_body is not None else ""
-            return spec.url, body, self._record(spec, body).html()
-
-        bodies = []
-        with SharedMap(specs, work, **self._helper_hooks()) as results:
-            self._start_search()
-            for url, body, record_html in results:
-                bodies.append(body)
-                if self.indexer is not None:
-                    self.indexer.add_html(url, record_html)
-        return bodies
-
-    @staticmethod
-    def _record(spec: PageSpec, body: str) -> SearchRecord:
-        return record_for(spec.url, spec.title, spec.description, body, spec.search)
-
-    def _helper_hooks(self) -> dict:
-        """SharedMap's hooks for page work: a helper opens its own cache connection, and at the end writes its
-        entries and says what the cache saved it."""
-        if self.cache is None:
-            return {}
-        return {"on_fork": self.cache.reopen_after_fork, "on_exit": lambda: self._flush_cache("辅助进程")}
-
-    def _flush_cache(self, process: str) -> None:
-        self.cache.flush()
-        log.debug(f"正文缓存（{process}）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
-        self.cache.hits = self.cache.misses = 0
-
-    def _write_bulk_pages(
-        self, out: Path, config, specs: list[PageSpec], share: bool = False, bodies: list[str] | None = None
-    ) -> None:
-        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
-
-        `bodies` (from _bodies_and_records, same order as `specs`) saves rendering them again. With `share`, a build
-        shares the pages with a forked helper process. In `mkdocs serve` a page whose inputs (its view model, the
-        shell, the templates) are what they were at the previous rebuild is neither rendered nor written again:
-        saving one story re-renders the few pages that show it, not the whole library."""
-        blocks = BlockRenderer(
-            self.env, shared={"config": config, "x_preview": self.preview, "x_error_count": self.error_count}
-        )
-        base = site_base(config.site_url)
-        if self.command == "serve":
-            self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
-            return
-        items = list(zip(specs, bodies if bodies is not None else [None] * len(specs)))
-        with SharedMap(
-            items, lambda item: self._render_page(out, *item, blocks, base), share=share, **self._helper_hooks()
-        ) as pages:
-            for _ in pages:
-                pass
-
-    def _render_page(self, out: Path, spec: PageSpec, body: str | None, blocks: BlockRenderer, base: str) -> None:
-        """Write one bulk page (its body rendered here unless given)."""
-        depth = depth_of(spec.url)
-        if body is None:
-            body = spec.render_body() if spec.render_body is not None else ""
-        page = BulkPage(
-            url=spec.url,
-            title=spec.title,
-            content=body,
-            edit_url=self._edit_url(spec),
-            meta={"title": spec.title, "description": spec.description},
-        )
-        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
-        html = self.shells[depth].fill(
-            title=spec.title,
-            description=spec.description,
-            canonical=base + spec.url,
-            content=content,
-            meta=self._share_meta(spec.title, spec.description, spec.url, spec),
-        )
-        target = out / spec.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html.encode("utf-8"))
-
-    def _write_changed_pages(
-        self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str, unchanged: int
-    ) -> None:
-        for spec in specs:
-            # The body is part of the key: a citation card in it shows another story's title, which can change
-            # while this page's own file does not (bodies come from the content cache, so this is cheap).
-            body = spec.render_body() if spec.render_body is not None else ""
-            key = hash(
-                (
-                    unchanged,
-                    depth_of(spec.url),
-                    spec.url,
-                    spec.title,
-                    spec.description,
-                    spec.template,
-                    spec.source_path,
-                    repr(spec.context),
-                    body,
-                )
-            )
-            previous = self.rendered.get(spec.url)
-            if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
-                if previous[1] is not None:
-                    self._index(previous[1])
-                continue
-            self._render_page(out, spec, body, blocks, base)
-            record = self._record(spec, body) if spec.search else None
-            if record is not None:
-                self._index(record)
-            self.rendered[spec.url] = (key, record)
-
-    def _render_inputs(self, config) -> int:
-        """What every bulk page depends on besides its own view model: shells, templates, preview state."""
-        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        templates = sorted((str(path), path.read_bytes()) for path in custom.rglob("*.html")) if custom else []
-        return hash(
-            (
-                tuple(sorted((d, shell.parts) for d, shell in self.shells.items())),
-                tuple(templates),
-                self.preview,
-                self.error_count,
-                config.site_url,
-            )
-        )
-
-    def _write_sitemap(self, out: Path, config) -> None:
-        hidden = {spec.url for spec in self.site.pages if spec.context.get("noindex")} if self.site else set()
-        pages = [url for url in [*self.page_urls, *(spec.url for spec in self.bulk)] if url not in hidden]
-        write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
-
-    @property
-    def cms_settings(self) -> CmsSettings:
-        c = self.config
-        local = c.cms_local if c.cms_local is not None else self.preview
-        return CmsSettings(
-            backend=c.cms_backend,
-            repo=c.cms_repo,
-            base_url=c.cms_base_url,
-            app_id=c.cms_app_id,
-            branch=c.cms_branch,
-            local=local,
-            local_port=c.cms_local_port,
-        )
-
-    def on_pre_build(self, *, config) -> None:
-        self.page_urls = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
-        if self.background is not None and not self.swaps_paused:  # no bundle swap while MkDocs cleans and writes
-            self.background.pause_swaps()
-            self.swaps_paused = True
-        # Records wait here: in a build until the search service starts (after the page helper is forked, so
-        # that the helper shares no thread or pipe with it), in `serve` until the background indexer takes them.
-        self.records = [] if self.config.search else None
-
-    def _start_search(self) -> None:
-        if self.command == "serve" or self.records is None or self.indexer is not None:
-            return
-        self.indexer = SearchIndexer()
-        for record in self.records:
-            self.indexer.add(record)
-        self.records = None
-
-    def _index(self, record: SearchRecord) -> None:
-        if self.writing is not None:  # an invariant, not an input problem: the bundle would miss this page
-            raise RuntimeError(f"search record for {record.url} after Pagefind started writing")
-        if self.indexer is not None:
-            self.indexer.add(record)
-        elif self.records is not None:
-            self.records.append(record)
+        return self.session.page_markdown(markdown, page)
 
     def on_page_content(self, html, *, page, config, files):
-        spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.render_body is not None:
-            html = spec.render_body()
-        if spec is not None and spec.search is not None:
-            self._index(self._record(spec, html))
-        return html
+        return self.session.page_content(html, page)
+
+    def on_env(self, env, *, config, files):
+        return self.session.env_ready(env)
+
+    def on_post_template(self, output_content, *, template_name, config):
+        return BuildSession.post_template(output_content, template_name)
+
+    def on_page_context(self, context, *, page, config, nav):
+        return self.session.page_context(context, page)
+
+    def on_post_page(self, output, *, page, config):
+        return self.session.post_page(output, page)
 
     def on_post_build(self, *, config) -> None:
-        out = Path(config.site_dir)
-        # Pagefind has been writing its bundle since on_env; the pages, listings, feeds and QR codes are made meanwhile.
-        self.phases.done("MkDocs 页面")
-        bodies, self.bodies = self.bodies, None
-        indexer, self.indexer = self.indexer, None
-        writing, self.writing = self.writing, None
-        try:  # everything below overlaps with Pagefind writing its bundle
-            # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
-            self._write_bulk_pages(out, config, self.searchable, share=writing is None, bodies=bodies)
-            bodies = None  # not needed while Pagefind finishes
-            self.phases.done("故事与方法页")
-            self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
-            self.phases.done("列表页")
-            if self.cache is not None:
-                self._flush_cache("主进程")
-            shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
-            self._write_sitemap(out, config)
-            try:  # trainers' machine-readable outputs; published stories only, even in preview
-                write_feeds(self.library, out, config.site_url)
-                write_catalogue(self.library, out, config.site_url)
-                write_schema(out / "stories.schema.json")
-                write_robots(out, config.site_url, preview=self.preview)
-                write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
-                write_admin(out, self.cms_settings, self.library.methods if self.library else [])
-            except SiteUrlError as exc:
-                raise PluginError(str(exc)) from exc
-            self.phases.done("订阅、目录与站点地图")
-            if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
-                # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
-                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
-            self.phases.done("二维码")
-            if self.site is not None:  # Word handouts (and opt-in story files); .cache/docx/ keeps them
-                built = write_docx_files(self.site.docx, out, self.root / ".cache" / "docx")
-                self.phases.done(f"Word 文件（新生成 {built} 个）")
-            if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
-                encoded = self.images.write(out, self.root / ".cache" / "media")
-                self.phases.done(f"图片（新生成 {encoded} 个）")
-            if self.command == "serve" and self.records is not None:  # the page is up, search follows
-                self.background = self.background or BackgroundIndexer()
-                self.background.submit(self.records, out / "pagefind")
-                self.records = None
+        try:
+            self.session.post_build()
         finally:
-            self._resume_swaps()
-            if indexer is not None:
-                try:
-                    indexer.finish(out / "pagefind", writing)
-                    self.phases.done("等待搜索索引写完")
-                except SearchIndexError as exc:
-                    raise PluginError(str(exc)) from exc
-                log.info(f"搜索索引：{indexer.count} 个页面")
+            self._end_session()
+
+    def on_build_error(self, *, error) -> None:
+        if self.session is not None:  # None when on_config itself failed or the build had ended
+            self.session.build_error()
+            self._end_session()
+        elif self.serve is not None:
+            self.serve.resume_swaps()
+
+    def on_serve(self, server, *, config, builder):
+        self.preview_root = library_root(self.config, config.config_file_path)
+        watch(server, self.preview_root)
+        return server
 
     def on_shutdown(self) -> None:
         gc.unfreeze()
         if self.dirty_note is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_note)
             self.dirty_note = None
-        if self.command == "serve" and hasattr(self, "mkdocs_config"):
-            preview_address.forget(self.root)
-        if self.background is not None:
-            self.background.stop()
-        if self.cache is not None:
-            self.cache.close()
-            self.cache = None
+        if self.command == "serve" and self.preview_root is not None:
+            preview_address.forget(self.preview_root)
+            self.preview_root = None
+        if self.serve is not None:
+            self.serve.close()
 
-    def on_post_template(self, output_content, *, template_name, config):
-        return add_csp(output_content) if template_name.endswith(".html") else output_content  # 404.html
-
-    def _resume_swaps(self) -> None:
-        if self.background is not None and self.swaps_paused:
-            self.background.resume_swaps()
-            self.swaps_paused = False
-
-    def on_build_error(self, *, error) -> None:
-        self._resume_swaps()
-        self.bodies = self.writing = None
-        if self.indexer is not None:
-            self.indexer.close()
-            self.indexer = None
-
-    def on_page_context(self, context, *, page, config, nav):
-        spec = self.specs.get(page.file.src_uri)
-        context["x"] = spec.view() if spec is not None else {}
-        context["x_preview"] = self.preview
-        context["x_error_count"] = self.error_count
-        if page.is_homepage and self.site is not None:
-            context["x"] = self.site.home
-        if page.file.src_uri in self.shell_depths:
-            context["x_share_meta"] = META  # filled per bulk page (_render_page)
-        else:
-            description = (
-                spec.description if spec else (page.meta or {}).get("description")
-            ) or config.site_description
-            title = spec.title if spec else (config.site_name if page.is_homepage else page.title or config.site_name)
-            context["x_share_meta"] = self._share_meta(title, description or "", page.url, spec)
-        return context
-
-    def _share_meta(self, title: str, description: str, url: str, spec: PageSpec | None) -> str:
-        config = self.mkdocs_config
-        return share_meta(
-            title=title,
-            description=description,
-            url=url,
-            site_name=config.site_name,
-            base=site_base(config.site_url),
-            article=bool(spec and spec.article),
-            image=spec.context.get("share_image") if spec else None,
-        )
-
-    def on_serve(self, server, *, config, builder):
-        for folder in ("stories", "methods", "lessons"):
-            path = self.root / folder
-            if path.is_dir():
-                server.watch(str(path))
-        try:
-            livereload.install(server)
-        except livereload.LiveReloadShapeChanged as exc:
-            log.warning(
-                f"预览保存后不会自动刷新（请手动刷新页面）：本项目对 MkDocs 自动刷新脚本的适配与所装的 "
-                f"MkDocs 版本不符（{exc}）。请按 constraints.txt 重新安装依赖：make install。"
-            )
-        preview_address.record(self.root, server.url)
-        return server
-
-
-class DirtyBuildNote(logging.Filter):
-    """MkDocs warns in English on every `--dirty` build that navigation may be inaccurate. The preview rebuilds
-    dirty on purpose (only what a save changed, our pages included, see _write_changed_pages); editors get one
-    line in Chinese, at the first build, saying so, and none after."""
-
-    MESSAGE = (
-        "预览只重写保存后有变化的页面（mkdocs serve --dirty），所以保存后几秒内就能看到改动；"
-        "公开网站由 make site 完整构建，不受影响。"
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.told = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not str(record.msg).startswith("A 'dirty' build is being performed"):
-            return True
-        if self.told:
-            return False
-        self.told = True
-        record.msg, record.args = self.MESSAGE, ()
-        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
-        return True
+    def _end_session(self) -> None:
+        session, self.session = self.session, None
+        session.close()

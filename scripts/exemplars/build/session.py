@@ -1,0 +1,624 @@
+"""One MkDocs build of the library, from on_config to on_post_build (or on_build_error).
+
+The plugin (exemplars/plugin.py) makes a BuildSession at on_config and drops it when the build ends; everything a
+build holds lives here and goes with it: the checked library and its page specs (`exemplars.site`), the render
+path (MkDocs renders the few hand and listing-index pages, the bulk pages are filled into pre-rendered shells),
+the search feed (Pagefind fed while bodies are rendered in `mkdocs build`, the background indexer in serve), the
+body cache and the worker pool (exemplars.forked). What `mkdocs serve` keeps between rebuilds is a ServeState
+(build/serve.py), given to each session; in `mkdocs build` there is none.
+
+The methods are in the order MkDocs calls them: files (on_files), page_markdown and page_content (each page read),
+env (on_env: every page read, none written; a build starts Pagefind writing here), post_template, page_context and
+post_page (each page written), post_build (the bulk pages, feeds, QR codes, Word files, images) and build_error.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import shutil
+import time
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..cache import CACHE_DIR, ContentCache
+from ..check import check_library
+from ..cms import Settings as CmsSettings
+from ..config import ExemplarsConfig, library_root
+from ..diagnostics import Diagnostic, format_diagnostics
+from ..forked import SharedMap
+from ..library import Library, load_library
+from ..privacy import mask_diagnostics, mask_library
+from ..search.background import BackgroundIndexer
+from ..search.indexer import SearchIndexer, SearchIndexError
+from ..search.normalise import browser_module, browser_table_module
+from ..search.records import SearchRecord, record_for
+from ..search.vocabulary import vocabulary_json
+from ..site import urls
+from ..site.admin import write_admin
+from ..site.blocks import BlockRenderer, BulkPage
+from ..site.cards import CardRenderer
+from ..site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
+from ..site.charts import ThemeColourError, theme_colour
+from ..site.cite import CitationIndex
+from ..site.csp import add_csp
+from ..site.feeds import write_feeds
+from ..site.headers import write_headers_file
+from ..site.images import MediaIndex, used_images
+from ..site.markers import expand
+from ..site.pages import PageSpec, Site, build_site
+from ..site.qr import write_qr_files
+from ..site.redirects import redirect_html
+from ..site.render import BodyRenderer, LinkMap
+from ..site.sanitize import sanitize
+from ..site.share_meta import share_meta
+from ..site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from ..site.sitemap import sitemap_entries, write_robots, write_sitemap
+from ..site.word import write_docx_files
+from .serve import ServeState
+
+log = logging.getLogger("mkdocs.plugins.exemplars")
+
+MAX_ERRORS_SHOWN = 50
+
+
+class _Phases:
+    """Seconds spent per build phase, logged at debug level (`mkdocs build -v`) for profiling by editors."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        log.debug(f"耗时 {name}：{now - self.last:.2f} 秒")
+        self.last = now
+
+
+class BuildSession:
+    """Everything one build holds. `serve` is the preview's state across rebuilds, None in `mkdocs build`."""
+
+    def __init__(self, mkdocs_config, options: ExemplarsConfig, command: str, serve: ServeState | None) -> None:
+        check_site_url(mkdocs_config)  # fail before rendering anything
+        self.mkdocs_config = mkdocs_config
+        self.config = options
+        self.command = command
+        self.serve = serve
+        self.root = library_root(options, mkdocs_config.config_file_path)
+        self.preview = options.preview if options.preview is not None else command == "serve"
+        self.phases = _Phases()
+        self.library: Library | None = None
+        self.site: Site | None = None
+        self.specs: dict[str, PageSpec] = {}  # src_uri → spec of each page MkDocs renders
+        self.bulk: list[PageSpec] = []  # pages filled into shells in post_build instead of rendered by MkDocs
+        self.searchable: list[PageSpec] = []  # the bulk pages with a search record (stories, methods), in page order
+        self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
+        self.shells: dict[int, Shell] = {}
+        self.page_urls: list[str] = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
+        self.env = None
+        self.cards: CardRenderer | None = None
+        self.images: MediaIndex | None = None  # the images published pages show, written in post_build
+        self.error_count = 0
+        # rendered bodies by content hash, kept across builds in .cache/ (and across rebuilds by ServeState)
+        self.cache: ContentCache | None = serve.cache if serve is not None else None
+        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
+        self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
+        self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from env to post_build
+        self.writing: Future | None = None  # build: Pagefind writing its bundle, from env to post_build
+
+    def pre_build(self) -> None:
+        if self.serve is not None:  # no bundle swap while MkDocs cleans and writes
+            self.serve.pause_swaps()
+        # Records wait here: in a build until the search service starts (after the page helper is forked, so
+        # that the helper shares no thread or pipe with it), in `serve` until the background indexer takes them.
+        self.records = [] if self.config.search else None
+
+    def files(self, files: Files) -> Files:
+        config = self.mkdocs_config
+        self.phases = _Phases()
+        # serve: files not saved since the last rebuild keep their parsed records
+        library = self.library = load_library(self.root, reuse=self.serve.parsed if self.serve is not None else None)
+        self.phases.done("读取故事库")
+        diagnostics = check_library(library)
+        self.phases.done("检查")
+        errors = [d for d in diagnostics if d.is_error]
+        self.error_count = len(errors)
+        if errors and not self.preview:
+            shown = format_diagnostics(errors[:MAX_ERRORS_SHOWN], "text")
+            more = f"\n……另有 {len(errors) - MAX_ERRORS_SHOWN} 个错误未列出。" if len(errors) > MAX_ERRORS_SHOWN else ""
+            raise PluginError(
+                f"故事库检查未通过（{len(errors)} 个错误），已停止构建：\n{shown}{more}"
+                "\n\n修正以上问题后重新构建（运行 `exemplars check` 可查看全部问题）。"
+            )
+        for diag in errors:
+            log.warning(diag.as_text())
+        if self.preview:  # it builds despite errors: whatever it writes reads masked personal numbers
+            library = self.library = mask_library(library)
+            diagnostics = mask_diagnostics(diagnostics)
+        links = LinkMap({s.path: urls.story(s.id) for s in library.stories})
+        links.by_path.update({m.path: urls.method(m.id) for m in library.methods})
+        links.by_path.update({lesson.path: urls.lesson(lesson.id) for lesson in library.lessons})
+        # Library bodies skip MkDocs' `toc`: their pages show no table of contents, and it was a quarter of the
+        # Markdown time (heading ids nobody links to).
+        self.images = MediaIndex(self.root)
+        renderer = BodyRenderer(
+            links,
+            images=self.images,
+            extensions=[e for e in config["markdown_extensions"] if e != "toc"],
+            extension_configs={k: v for k, v in config["mdx_configs"].items() if k != "toc"},
+            postprocess=sanitize,
+            citations=CitationIndex(library, self.preview),
+        )
+        if self.cache is None:
+            self.cache = ContentCache(self.root, "bodies")
+            if self.serve is not None:
+                self.serve.cache = self.cache
+        renderer.use_cache(self.cache)
+        self.phases.done("准备渲染")
+        try:
+            chart_colour = theme_colour(config.theme.custom_dir)
+        except ThemeColourError as exc:
+            raise PluginError(str(exc)) from None
+        self.site = build_site(
+            library,
+            renderer.render,
+            preview=self.preview,
+            diagnostics=diagnostics if self.preview else None,
+            site_base=site_base(config.site_url),
+            images=self.images,
+            handout_docx=self.config.handout_docx,
+            story_docx=self.config.story_docx,
+            chart_colour=chart_colour,
+        )
+        # before any body is rendered, in a helper process too: the parent must know every image to write
+        used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
+        if self.serve is not None:
+            self.site.pages.extend(self._stale_pages(diagnostics))
+        self.specs, self.shells = {}, {}
+        self.bulk = [spec for spec in self.site.pages if spec.bulk]
+        self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
+        self.shell_depths = {
+            shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})
+        }
+        shells = [
+            PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html", description=DESCRIPTION)
+            for uri in self.shell_depths
+        ]
+        for spec in [*self.site.pages, *shells]:
+            src_uri = spec.url + "index.md"
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
+            if spec.bulk:  # written in post_build, never a MkDocs file; a hand page must not clash all the same
+                continue
+            files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+            self.specs[src_uri] = spec
+        self.phases.done("页面规格")
+        # The library and page specs live until the build ends: move them out of the garbage collector's sight,
+        # or every full collection re-walks millions of objects (measured: neutral to a few per cent at 1,000
+        # stories; it grows with the library).
+        gc.unfreeze()  # serve: the previous rebuild's library is garbage now, let it be collected
+        gc.collect()
+        gc.freeze()
+        if self.serve is not None:  # `serve --dirty` rebuilds only edited hand pages; ours show library data
+            for file in files.documentation_pages():
+                if file.src_uri not in self.specs:
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        # The search page's normalisation table (the index's own, normalise.py) and did-you-mean words.
+        files.append(
+            File.generated(
+                config, "assets/javascripts/fold.js", content=browser_module(), inclusion=InclusionLevel.NOT_IN_NAV
+            )
+        )
+        # Its full table, loaded only for text holding a character that folds
+        files.append(
+            File.generated(
+                config,
+                "assets/javascripts/fold-table.js",
+                content=browser_table_module(),
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+        )
+        files.append(
+            File.generated(
+                config, "search/vocabulary.json", content=vocabulary_json(library), inclusion=InclusionLevel.NOT_IN_NAV
+            )
+        )
+        for old, new in self.site.redirects.items():
+            html = redirect_html(
+                urls.relative(old, new),
+                site_base(config.site_url) + new,
+                icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None,
+            )
+            files.append(File.generated(config, old + "index.html", content=html, inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[PageSpec]:
+        """Serve: the pages whose file no longer builds after a save, as last built, marked stale with the file's
+        problems. Every rebuild remembers the pages it made; a page is shown stale while its file has errors and
+        no page of its own. It is forgotten once the file builds again, or when the file is deleted or builds no
+        page for another reason (id changed): then its page file is removed, as a full build would. A file
+        already broken at the first build has no last good version: no page, and /_errors/ lists it."""
+        last_good, rendered = self.serve.last_good, self.serve.rendered
+        problems: dict[str, list[Diagnostic]] = {}
+        for diag in diagnostics:
+            problems.setdefault(diag.path, []).append(diag)
+        made = {spec.url for spec in self.site.pages}
+        stale = []
+        for url, spec in list(last_good.items()):
+            if url in made:
+                continue
+            broken = problems.get(spec.source_path or "", [])
+            if not any(d.is_error for d in broken):  # deleted, unpublished, id changed: its page goes too
+                del last_good[url]
+                rendered.pop(url, None)
+                (Path(self.mkdocs_config.site_dir) / url / "index.html").unlink(missing_ok=True)
+                continue
+            stale.append(replace(spec, context={**spec.context, "problems": [], "stale": broken}))
+        last_good.update((spec.url, spec) for spec in self.site.pages if spec.source_path)
+        return stale
+
+    def page_markdown(self, markdown: str, page) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return expand(markdown)  # a hand-written page: fill in generated tables
+        page.meta.update(
+            title=spec.title, description=spec.description, template=spec.template, hide=["navigation", "toc"]
+        )
+        page.edit_url = self._edit_url(spec) or page.edit_url
+        return markdown
+
+    def _edit_url(self, spec: PageSpec) -> str | None:
+        config = self.mkdocs_config
+        if spec.source_path and config.repo_url and config.edit_uri:
+            return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
+        return None
+
+    def page_content(self, html: str, page) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.render_body is not None:
+            html = spec.render_body()
+        if spec is not None and spec.search is not None:
+            self._index(self._record(spec, html))
+        return html
+
+    def env_ready(self, env):
+        self.env = env
+        if env.bytecode_cache is None:  # compiled templates survive rebuilds and builds (~1 s of every build)
+            cache_dir = self.root / CACHE_DIR / "jinja"
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
+            except OSError:
+                pass
+        self.cards = CardRenderer(env, previous=self.serve.cards if self.serve is not None else None)
+        if self.serve is not None:
+            self.serve.cards = self.cards
+        env.globals["ex_card"] = self.cards.jinja_global
+        if self.serve is None:
+            self._index_library(Path(self.mkdocs_config.site_dir))
+        return env
+
+    def _index_library(self, out: Path) -> None:
+        """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
+        none, so every search record can be made now: the story and method bodies and records, then Pagefind
+        starts writing its bundle. MkDocs' own page rendering, then the bulk pages, listings, feeds and QR codes
+        (post_build) all run while it writes."""
+        self.phases.done("MkDocs 读取页面")
+        self.bodies = self._bodies_and_records(self.searchable)
+        self.phases.done("故事与方法页正文和搜索记录")
+        if self.indexer is not None:
+            self.writing = self.indexer.start_writing(out / "pagefind")
+
+    @staticmethod
+    def post_template(output: str, template_name: str) -> str:
+        return add_csp(output) if template_name.endswith(".html") else output  # 404.html
+
+    def page_context(self, context: dict, page) -> dict:
+        config = self.mkdocs_config
+        spec = self.specs.get(page.file.src_uri)
+        context["x"] = spec.view() if spec is not None else {}
+        context["x_preview"] = self.preview
+        context["x_error_count"] = self.error_count
+        if page.is_homepage and self.site is not None:
+            context["x"] = self.site.home
+        if page.file.src_uri in self.shell_depths:
+            context["x_share_meta"] = META  # filled per bulk page (_render_page)
+        else:
+            description = (
+                spec.description if spec else (page.meta or {}).get("description")
+            ) or config.site_description
+            title = spec.title if spec else (config.site_name if page.is_homepage else page.title or config.site_name)
+            context["x_share_meta"] = self._share_meta(title, description or "", page.url, spec)
+        return context
+
+    def _share_meta(self, title: str, description: str, url: str, spec: PageSpec | None) -> str:
+        config = self.mkdocs_config
+        return share_meta(
+            title=title,
+            description=description,
+            url=url,
+            site_name=config.site_name,
+            base=site_base(config.site_url),
+            article=bool(spec and spec.article),
+            image=spec.context.get("share_image") if spec else None,
+        )
+
+    def post_page(self, output: str, page) -> str:
+        output = add_csp(output)  # before a shell is taken, so that every bulk page carries the policy
+        depth = self.shell_depths.get(page.file.src_uri)
+        if depth is not None:
+            self.shells[depth] = Shell.parse(output, canonical=page.canonical_url or "")
+        else:
+            self.page_urls.append(page.url)
+        return output
+
+    def post_build(self) -> None:
+        config = self.mkdocs_config
+        out = Path(config.site_dir)
+        # Pagefind has been writing its bundle since env_ready; the pages, listings, feeds and QR codes are made
+        # meanwhile.
+        self.phases.done("MkDocs 页面")
+        bodies, self.bodies = self.bodies, None
+        indexer, self.indexer = self.indexer, None
+        writing, self.writing = self.writing, None
+        try:  # everything below overlaps with Pagefind writing its bundle
+            # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
+            self._write_bulk_pages(out, config, self.searchable, share=writing is None, bodies=bodies)
+            bodies = None  # not needed while Pagefind finishes
+            self.phases.done("故事与方法页")
+            self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
+            self.phases.done("列表页")
+            if self.cache is not None:
+                self._flush_cache("主进程")
+            shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
+            self._write_sitemap(out, config)
+            try:  # trainers' machine-readable outputs; published stories only, even in preview
+                write_feeds(self.library, out, config.site_url)
+                write_catalogue(self.library, out, config.site_url)
+                write_schema(out / "stories.schema.json")
+                write_robots(out, config.site_url, preview=self.preview)
+                write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
+                write_admin(out, self.cms_settings, self.library.methods if self.library else [])
+            except SiteUrlError as exc:
+                raise PluginError(str(exc)) from exc
+            self.phases.done("订阅、目录与站点地图")
+            if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
+                # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
+                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
+            self.phases.done("二维码")
+            if self.site is not None:  # Word handouts (and opt-in story files); .cache/docx/ keeps them
+                built = write_docx_files(self.site.docx, out, self.root / ".cache" / "docx")
+                self.phases.done(f"Word 文件（新生成 {built} 个）")
+            if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
+                encoded = self.images.write(out, self.root / ".cache" / "media")
+                self.phases.done(f"图片（新生成 {encoded} 个）")
+            if self.serve is not None and self.records is not None:  # the page is up, search follows
+                self.serve.background = self.serve.background or BackgroundIndexer()
+                self.serve.background.submit(self.records, out / "pagefind")
+                self.records = None
+        finally:
+            if self.serve is not None:
+                self.serve.resume_swaps()
+            if indexer is not None:
+                try:
+                    indexer.finish(out / "pagefind", writing)
+                    self.phases.done("等待搜索索引写完")
+                except SearchIndexError as exc:
+                    raise PluginError(str(exc)) from exc
+                log.info(f"搜索索引：{indexer.count} 个页面")
+
+    def build_error(self) -> None:
+        if self.serve is not None:
+            self.serve.resume_swaps()
+        self.bodies = self.writing = None
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
+
+    def close(self) -> None:
+        """The build is over (done or failed): the cache stays open only for the next rebuild of `mkdocs serve`."""
+        if self.serve is None and self.cache is not None:
+            self.cache.close()
+        self.cache = None
+
+    # The search feed: records in page order, to Pagefind (build) or to the background indexer (serve).
+
+    def _start_search(self) -> None:
+        if self.serve is not None or self.records is None or self.indexer is not None:
+            return
+        self.indexer = SearchIndexer()
+        for record in self.records:
+            self.indexer.add(record)
+        self.records = None
+
+    def _index(self, record: SearchRecord) -> None:
+        if self.writing is not None:  # an invariant, not an input problem: the bundle would miss this page
+            raise RuntimeError(f"search record for {record.url} after Pagefind started writing")
+        if self.indexer is not None:
+            self.indexer.add(record)
+        elif self.records is not None:
+            self.records.append(record)
+
+    def _bodies_and_records(self, specs: list[PageSpec]) -> list[str] | None:
+        """Build: the bodies of the searchable pages, with their search records handed to Pagefind in page order;
+        shared with a forked helper process (exemplars.forked), and the search service starts only after the fork.
+
+        The pages themselves are written afterwards (_write_bulk_pages, with these bodies), while Pagefind writes
+        its bundle: that write runs on one core, cannot start before the last record and is the longest step of a
+        large build, so records come first and everything else fills the other core. None in `mkdocs serve`,
+        which renders only the pages whose inputs changed, and when search is off (the pages then render their
+        bodies themselves, in one pass shared with a helper)."""
+        if self.serve is not None or not self.config.search:
+            return None
+
+        def work(spec: PageSpec) -> tuple[str, str, str]:
+            body = spec.render_body() if spec.render_body is not None else ""
+            return spec.url, body, self._record(spec, body).html()
+
+        bodies = []
+        with SharedMap(specs, work, **self._helper_hooks()) as results:
+            self._start_search()
+            for url, body, record_html in results:
+                bodies.append(body)
+                if self.indexer is not None:
+                    self.indexer.add_html(url, record_html)
+        return bodies
+
+    @staticmethod
+    def _record(spec: PageSpec, body: str) -> SearchRecord:
+        return record_for(spec.url, spec.title, spec.description, body, spec.search)
+
+    # The worker pool: a forked helper shares the page work (exemplars.forked), with its own cache connection.
+
+    def _helper_hooks(self) -> dict:
+        """SharedMap's hooks for page work: a helper opens its own cache connection, and at the end writes its
+        entries and says what the cache saved it."""
+        if self.cache is None:
+            return {}
+        return {"on_fork": self.cache.reopen_after_fork, "on_exit": lambda: self._flush_cache("辅助进程")}
+
+    def _flush_cache(self, process: str) -> None:
+        self.cache.flush()
+        log.debug(f"正文缓存（{process}）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
+        self.cache.hits = self.cache.misses = 0
+
+    # The render path of bulk pages: each one's content block filled into the shell of its depth.
+
+    def _write_bulk_pages(
+        self, out: Path, config, specs: list[PageSpec], share: bool = False, bodies: list[str] | None = None
+    ) -> None:
+        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
+
+        `bodies` (from _bodies_and_records, same order as `specs`) saves rendering them again. With `share`, a build
+        shares the pages with a forked helper process. In `mkdocs serve` a page whose inputs (its view model, the
+        shell, the templates) are what they were at the previous rebuild is neither rendered nor written again:
+        saving one story re-renders the few pages that show it, not the whole library."""
+        blocks = BlockRenderer(
+            self.env, shared={"config": config, "x_preview": self.preview, "x_error_count": self.error_count}
+        )
+        base = site_base(config.site_url)
+        if self.serve is not None:
+            self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
+            return
+        items = list(zip(specs, bodies if bodies is not None else [None] * len(specs), strict=True))
+        with SharedMap(
+            items, lambda item: self._render_page(out, *item, blocks, base), share=share, **self._helper_hooks()
+        ) as pages:
+            for _ in pages:
+                pass
+
+    def _render_page(self, out: Path, spec: PageSpec, body: str | None, blocks: BlockRenderer, base: str) -> None:
+        """Write one bulk page (its body rendered here unless given)."""
+        depth = depth_of(spec.url)
+        if body is None:
+            body = spec.render_body() if spec.render_body is not None else ""
+        page = BulkPage(
+            url=spec.url,
+            title=spec.title,
+            content=body,
+            edit_url=self._edit_url(spec),
+            meta={"title": spec.title, "description": spec.description},
+        )
+        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
+        html = self.shells[depth].fill(
+            title=spec.title,
+            description=spec.description,
+            canonical=base + spec.url,
+            content=content,
+            meta=self._share_meta(spec.title, spec.description, spec.url, spec),
+        )
+        target = out / spec.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(html.encode("utf-8"))
+
+    def _write_changed_pages(
+        self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str, unchanged: int
+    ) -> None:
+        rendered = self.serve.rendered
+        for spec in specs:
+            # The body is part of the key: a citation card in it shows another story's title, which can change
+            # while this page's own file does not (bodies come from the content cache, so this is cheap).
+            body = spec.render_body() if spec.render_body is not None else ""
+            key = hash(
+                (
+                    unchanged,
+                    depth_of(spec.url),
+                    spec.url,
+                    spec.title,
+                    spec.description,
+                    spec.template,
+                    spec.source_path,
+                    repr(spec.context),
+                    body,
+                )
+            )
+            previous = rendered.get(spec.url)
+            if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
+                if previous[1] is not None:
+                    self._index(previous[1])
+                continue
+            self._render_page(out, spec, body, blocks, base)
+            record = self._record(spec, body) if spec.search else None
+            if record is not None:
+                self._index(record)
+            rendered[spec.url] = (key, record)
+
+    def _render_inputs(self, config) -> int:
+        """What every bulk page depends on besides its own view model: shells, templates, preview state."""
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        templates = sorted((str(path), path.read_bytes()) for path in custom.rglob("*.html")) if custom else []
+        return hash(
+            (
+                tuple(sorted((d, shell.parts) for d, shell in self.shells.items())),
+                tuple(templates),
+                self.preview,
+                self.error_count,
+                config.site_url,
+            )
+        )
+
+    def _write_sitemap(self, out: Path, config) -> None:
+        hidden = {spec.url for spec in self.site.pages if spec.context.get("noindex")} if self.site else set()
+        pages = [url for url in [*self.page_urls, *(spec.url for spec in self.bulk)] if url not in hidden]
+        write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
+
+    @property
+    def cms_settings(self) -> CmsSettings:
+        c = self.config
+        local = c.cms_local if c.cms_local is not None else self.preview
+        return CmsSettings(
+            backend=c.cms_backend,
+            repo=c.cms_repo,
+            base_url=c.cms_base_url,
+            app_id=c.cms_app_id,
+            branch=c.cms_branch,
+            local=local,
+            local_port=c.cms_local_port,
+        )
+
+
+def check_site_url(config) -> None:
+    """Feeds, stories.json and QR codes need the site's absolute address: a missing or relative `site_url` stops
+    the build at on_config, with the line of mkdocs.yml to fix."""
+    try:
+        site_base(config.site_url)
+    except SiteUrlError:
+        path = Path(config.config_file_path)
+        line = (
+            next(
+                (
+                    n
+                    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                    if text.startswith("site_url:")
+                ),
+                1,
+            )
+            if path.is_file()
+            else 1
+        )
+        shown = f"“{config.site_url}”" if config.site_url else "空"
+        raise PluginError(Diagnostic.make("E-SITE-URL", path.name, line, value=shown).as_text()) from None
