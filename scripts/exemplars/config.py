@@ -1,17 +1,83 @@
-"""The plugin's options in mkdocs.yml (`plugins: - exemplars: …`), typed: MkDocs checks every value and stops
-the build with the option's name and the expected type when one is wrong.
+"""The plugin's options in mkdocs.yml (`plugins: - exemplars: …`), typed: MkDocs checks every value before the
+build starts, and a wrong site setting stops it with mkdocs.yml's line, what the option takes and an example, in
+Chinese (not a catalogue code: the codes table is part of the published contribution guide). README "网站设置"
+lists them all.
 
-Only the plugin and the build session read this class; the site layer gets plain values (site/settings.py).
+Only the plugin and the build session read this class; the site layer gets plain values (`settings`, a
+site/settings.py Settings, whose defaults are the options' defaults).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
 from .cms import BACKENDS
+from .site.settings import DEFAULT, Settings
+
+_URL_PREFIX = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)+")
+
+
+class _SiteOption(config_options.Type):
+    """A site setting: a value of one type meeting `check`, or an error naming mkdocs.yml's line, what the option
+    takes (`need`), an example and the default."""
+
+    def __init__(self, type_: type, default, need: str, example: str, check=None) -> None:
+        super().__init__(type_, default=default)
+        self.need, self.example, self.check = need, example, check
+        self.where = ("mkdocs.yml", "")  # (config file, option name): known from pre_validation on
+
+    def pre_validation(self, config: Config, key_name: str) -> None:
+        self.where = (config.config_file_path or "mkdocs.yml", key_name)
+
+    def run_validation(self, value: object):
+        right_type = isinstance(value, self._type) and not (self._type is int and isinstance(value, bool))
+        if right_type and (self.check is None or self.check(value)):
+            return value
+        raise ValidationError(self.error(f"“{value}”" if isinstance(value, str) else str(value)))
+
+    def error(self, value: str, need: str | None = None) -> str:
+        path, key = self.where
+        return (
+            f"{Path(path).name}:{_line_of(path, key)}: 错误：exemplars 插件的设置 `{key}` 是 {value}，"
+            f"应为{need or self.need}（改成例如 `{key}: {self.example}`，或删去这一行用默认值 `{self.default}`；"
+            "各项设置见 README 的“网站设置”一节）"
+        )
+
+
+class _UrlPrefix(_SiteOption):
+    """A URL prefix ("stories/"): path segments, each ending in "/", none another prefix's or under it."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(
+            str,
+            default,
+            "以斜杠结尾的网址前缀，只用小写英文字母、数字、连字符和下划线，例如 anli/",
+            default,
+            check=_URL_PREFIX.fullmatch,
+        )
+
+    def post_validation(self, config: Config, key_name: str) -> None:
+        mine = config[key_name]
+        for other in URL_OPTIONS:
+            theirs = config.get(other)
+            if other != key_name and isinstance(theirs, str) and (mine.startswith(theirs) or theirs.startswith(mine)):
+                need = f"与 `{other}`（{theirs}）不同、也不在它下面的前缀，否则两类页面的网址会相撞"
+                raise ValidationError(self.error(f"“{mine}”", need))
+
+
+URL_OPTIONS = ("story_url", "method_url", "lesson_url", "browse_url")
+
+
+def _positive(value: int) -> bool:
+    return value >= 1
+
+
+def _text(value: str) -> bool:
+    return bool(value.strip())
 
 
 class ExemplarsConfig(Config):
@@ -29,6 +95,42 @@ class ExemplarsConfig(Config):
     cms_branch = config_options.Type(str, default="main")
     cms_local = config_options.Optional(config_options.Type(bool))  # decap-server (`make cms`); default: preview
     cms_local_port = config_options.Type(int, default=8081)  # decap-server's PORT
+    # The site settings (site/settings.py): URL prefixes, listing and feed sizes, the site's name in feeds and
+    # citation lines. Changing method_url, lesson_url or browse_url moves those index pages too: nav must follow.
+    story_url = _UrlPrefix(DEFAULT.story_url)
+    method_url = _UrlPrefix(DEFAULT.method_url)
+    lesson_url = _UrlPrefix(DEFAULT.lesson_url)
+    browse_url = _UrlPrefix(DEFAULT.browse_url)
+    page_size = _SiteOption(int, DEFAULT.page_size, "正整数（每个列表页的故事数）", "30", check=_positive)
+    feed_size = _SiteOption(int, DEFAULT.feed_size, "正整数（每个订阅源的故事数）", "20", check=_positive)
+    site_title = _SiteOption(str, DEFAULT.site_title, "非空的文字（网站名称）", DEFAULT.site_title, check=_text)
+    feed_subtitle = _SiteOption(
+        str, DEFAULT.feed_subtitle, "非空的文字（一句话介绍）", "本库最新发布的故事。", check=_text
+    )
+
+    @property
+    def settings(self) -> Settings:
+        """The site settings as the site layer takes them."""
+        return Settings(
+            story_url=self.story_url,
+            method_url=self.method_url,
+            lesson_url=self.lesson_url,
+            browse_url=self.browse_url,
+            page_size=self.page_size,
+            feed_size=self.feed_size,
+            site_title=self.site_title,
+            feed_subtitle=self.feed_subtitle,
+        )
+
+
+def _line_of(path: str, key: str) -> int:
+    """The line of mkdocs.yml setting `key` (1 when it is not there: a default cannot be wrong, but be safe)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*:")
+    return next((n for n, text in enumerate(lines, 1) if pattern.match(text)), 1)
 
 
 def library_root(options: ExemplarsConfig, config_file_path: str) -> Path:

@@ -56,6 +56,7 @@ from ..site.qr import write_qr_files
 from ..site.redirects import redirect_html
 from ..site.render import BodyRenderer, LinkMap
 from ..site.sanitize import sanitize
+from ..site.settings import DEFAULT
 from ..site.share_meta import share_meta
 from ..site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
 from ..site.sitemap import sitemap_entries, write_robots, write_sitemap
@@ -90,6 +91,7 @@ class BuildSession:
         self.serve = serve
         self.root = library_root(options, mkdocs_config.config_file_path)
         self.preview = options.preview if options.preview is not None else command == "serve"
+        self.settings = options.settings  # URL prefixes, page and feed sizes, names (site/settings.py)
         self.phases = _Phases()
         self.library: Library | None = None
         self.site: Site | None = None
@@ -109,6 +111,7 @@ class BuildSession:
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from env to post_build
         self.writing: Future | None = None  # build: Pagefind writing its bundle, from env to post_build
+        urls.use(self.settings)  # until close()
 
     def pre_build(self) -> None:
         if self.serve is not None:  # no bundle swap while MkDocs cleans and writes
@@ -173,6 +176,7 @@ class BuildSession:
             handout_docx=self.config.handout_docx,
             story_docx=self.config.story_docx,
             chart_colour=chart_colour,
+            settings=self.settings,
         )
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
@@ -298,6 +302,7 @@ class BuildSession:
         if self.serve is not None:
             self.serve.cards = self.cards
         env.globals["ex_card"] = self.cards.jinja_global
+        env.globals["ex_urls"] = urls  # every URL a template writes: {{ ex_urls.story(id) | url }}
         if self.serve is None:
             self._index_library(Path(self.mkdocs_config.site_dir))
         return env
@@ -377,7 +382,7 @@ class BuildSession:
             shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
             self._write_sitemap(out, config)
             try:  # trainers' machine-readable outputs; published stories only, even in preview
-                write_feeds(self.library, out, config.site_url)
+                write_feeds(self.library, out, config.site_url, settings=self.settings)
                 write_catalogue(self.library, out, config.site_url)
                 write_schema(out / "stories.schema.json")
                 write_robots(out, config.site_url, preview=self.preview)
@@ -424,6 +429,7 @@ class BuildSession:
         if self.serve is None and self.cache is not None:
             self.cache.close()
         self.cache = None
+        urls.use(DEFAULT)
 
     # The search feed: records in page order, to Pagefind (build) or to the background indexer (serve).
 
@@ -578,6 +584,7 @@ class BuildSession:
                 self.preview,
                 self.error_count,
                 config.site_url,
+                self.settings,
             )
         )
 

@@ -27,9 +27,9 @@ from ..library import Library
 from ..model import Story
 from . import urls
 from .catalogue import site_base
+from .settings import DEFAULT, Settings
 
-SITE_TITLE = "典型示范故事库"
-SITE_SUBTITLE = "按群众工作方法整理的基层正面典型与反面典型，最新发布的故事。"
+# mkdocs.yml: site_title, feed_subtitle, feed_size (site/settings.py)
 LANGUAGE = "zh-CN"
 FORMATS = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
 TZ = dt.timezone(dt.timedelta(hours=8))  # story dates are Beijing dates: midnight UTC+8
@@ -43,39 +43,52 @@ def feed_url(fmt: str, method_id: str | None = None) -> str:
     return (urls.method(method_id) if method_id else "") + FORMATS[fmt]
 
 
-def feed_title(method_name: str | None = None) -> str:
-    return f"{SITE_TITLE} · {method_name}" if method_name else SITE_TITLE
+def feed_title(method_name: str | None = None, site_title: str = DEFAULT.site_title) -> str:
+    return f"{site_title} · {method_name}" if method_name else site_title
 
 
 def write_feeds(
-    library: Library, out_dir: Path, site_url: str, *, limit: int = 50, updated: dt.date | None = None
+    library: Library,
+    out_dir: Path,
+    site_url: str,
+    *,
+    settings: Settings = DEFAULT,
+    limit: int | None = None,
+    updated: dt.date | None = None,
 ) -> list[Path]:
     """Write the site-wide feeds at `out_dir` and each method's under methods/<id>/; returns the paths written.
 
-    Each feed lists at most `limit` published stories, newest first. Every method gets feeds, even one without
-    stories yet, so the links on method pages never break.
+    Each feed lists at most `limit` (default: the `feed_size` setting) published stories, newest first. Every
+    method gets feeds, even one without stories yet, so the links on method pages never break.
     """
     base = site_base(site_url)
+    limit = settings.feed_size if limit is None else limit
     stories = library.newest_published()
     site_updated = updated or _newest_change(stories) or EMPTY_FEED_DATE
-    written = _write_pair(library, Path(out_dir), base, None, stories[:limit], site_updated)
+    written = _write_pair(library, Path(out_dir), base, None, stories[:limit], site_updated, settings)
     for method in library.methods:
         pool = [s for s in stories if method.id in s.methods]
         when = updated or _newest_change(pool) or site_updated
-        written += _write_pair(library, Path(out_dir), base, method, pool[:limit], when)
+        written += _write_pair(library, Path(out_dir), base, method, pool[:limit], when, settings)
     return written
 
 
 def _write_pair(
-    library: Library, out_dir: Path, base: str, method, stories: list[Story], updated: dt.date
+    library: Library,
+    out_dir: Path,
+    base: str,
+    method,
+    stories: list[Story],
+    updated: dt.date,
+    settings: Settings,
 ) -> list[Path]:
     page = base + (urls.method(method.id) if method else "")
-    description = _xml(method.summary) if method and method.summary.strip() else SITE_SUBTITLE
+    description = _xml(method.summary) if method and method.summary.strip() else settings.feed_subtitle
     fg = FeedGenerator()
     fg.id(page)
-    fg.title(_xml(feed_title(method.name if method else None)))
+    fg.title(_xml(feed_title(method.name if method else None, settings.site_title)))
     fg.subtitle(description)  # also the RSS channel description
-    fg.author({"name": SITE_TITLE, "uri": base})
+    fg.author({"name": settings.site_title, "uri": base})
     fg.language(LANGUAGE)
     fg.updated(_moment(updated))  # also RSS lastBuildDate; otherwise feedgen uses the wall clock
     fg.generator("exemplars", uri=base)  # no version: upgrading feedgen must not change the output

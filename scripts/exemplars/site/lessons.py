@@ -21,7 +21,7 @@ from ..model import Lesson, Story
 from ..search.records import SearchFields
 from . import urls
 from .cite import LESSON_LABEL, lesson_facts
-from .share import ShareBox, share_box
+from .share import SITE_NAME, ShareBox, share_box
 from .views import Card, Link, format_date, region_links
 from .word import HANDOUT_FILE, DocxJob, HandoutPart, story_part
 
@@ -107,6 +107,7 @@ def build_lessons(
     base: str | None = None,
     problems: dict | None = None,
     handout_docx: bool = True,
+    site_name: str = SITE_NAME,
 ) -> LessonSite:
     """Every lesson page. `cards` holds the stories shown on this site (published; in preview drafts too).
     With `handout_docx` each lesson also gets its handout as a Word file (site/word.py)."""
@@ -133,7 +134,7 @@ def build_lessons(
         for alias in lesson.aliases:
             redirects[urls.lesson(alias)] = urls.lesson(lesson.id)
             redirects[urls.lesson_handout(alias)] = urls.lesson_handout(lesson.id)
-        share = share_box(lesson.title, urls.lesson(lesson.id), base) if base else None
+        share = share_box(lesson.title, urls.lesson(lesson.id), base, site_name) if base else None
         if share is not None:
             qr_codes[share.qr] = share.url
         context = _lesson_context(lesson, library, cards, share, (problems or {}).get(lesson.path, []))

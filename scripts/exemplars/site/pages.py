@@ -18,6 +18,7 @@ from ..schema import KINDS
 from ..search.records import SearchFields
 from . import urls
 from .images import MediaIndex, cover_view
+from .settings import DEFAULT, Settings
 from .share import share_box
 from .share_meta import ShareImage
 from .stats import dashboard
@@ -89,6 +90,7 @@ def build_site(
     story_docx: bool = False,
     *,
     chart_colour: str,
+    settings: Settings = DEFAULT,
 ) -> Site:
     """All page specs for `library`. `render(body, source_path, page_url)` turns a Markdown body into HTML.
     With `site_base` (the site's absolute URL) story and lesson pages get a share box with a QR code.
@@ -97,6 +99,7 @@ def build_site(
     checker diagnostics ride along to the pages they concern. With `handout_docx` (the default) every lesson gets
     a Word handout; with `story_docx` every shown story gets its own .docx too (opt-in: ~15 ms a story cold).
     `chart_colour` fills the 库情 page's charts: the theme's primary colour (`site.charts.theme_colour`).
+    `settings` (site/settings.py): listing page size, the site's name in citation lines.
     """
     shown = sorted(
         (s for s in library.stories if s.is_public or (preview and s.status in ("draft", "review"))),
@@ -110,7 +113,9 @@ def build_site(
     pages: list[PageSpec] = []
     from .lessons import build_lessons  # it builds PageSpecs, defined here
 
-    lessons = build_lessons(library, cards, render, preview, site_base, problems, handout_docx)
+    lessons = build_lessons(
+        library, cards, render, preview, site_base, problems, handout_docx, site_name=settings.site_title
+    )
     qr_codes = dict(lessons.qr_codes)
     docx = dict(lessons.docx)
     for story in shown:
@@ -125,7 +130,7 @@ def build_site(
                 )
         spec.context["lessons"] = lessons.by_story.get(story.id, [])
         if site_base:
-            spec.context["share"] = share = share_box(story.title, spec.url, site_base)
+            spec.context["share"] = share = share_box(story.title, spec.url, site_base, settings.site_title)
             qr_codes[share.qr] = share.url
         if story_docx:
             spec.context["docx"] = urls.story(story.id) + STORY_FILE
@@ -150,12 +155,12 @@ def build_site(
         )
     )
     for method in library.methods:
-        method_pages = _method_pages(method, shown, cards, render)
+        method_pages = _method_pages(method, shown, cards, render, settings.page_size)
         method_pages[0].context["lessons"] = lessons.by_method.get(method.id, [])
         pages.extend(method_pages)
     pages.extend(lessons.pages)
 
-    pages.extend(_browse_pages(shown, cards))
+    pages.extend(_browse_pages(shown, cards, settings.page_size))
     redirects = {urls.story(alias): urls.story(s.id) for s in (*shown, *withdrawn) for alias in s.aliases}
     redirects.update(lessons.redirects)
     pages.append(
@@ -246,7 +251,7 @@ def _story_page(
     )
 
 
-def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
+def _method_pages(method, shown: list[Story], cards, render, page_size: int) -> list[PageSpec]:
     url = urls.method(method.id)
     groups, listings = [], []
     for kind, label in KINDS.items():
@@ -268,6 +273,7 @@ def _method_pages(method, shown: list[Story], cards, render) -> list[PageSpec]:
                 [cards[s.id] for s in stories],
                 f"{method.name}的全部{label}，共 {len(stories)} 个，按时间由新到旧排列。",
                 parents=[Link(method.name, url)],
+                page_size=page_size,
             )
     page = PageSpec(
         url=url,
@@ -297,9 +303,10 @@ def _listing(
     parents: list[Link] | None = None,
     children: list[Link] | None = None,
     children_title: str = "",
+    page_size: int = DEFAULT.page_size,
 ) -> list[PageSpec]:
     specs = []
-    for page in paginate(items, base_url):
+    for page in paginate(items, base_url, page_size):
         suffix = f"（第 {page.number} 页）" if page.number > 1 else ""
         specs.append(
             PageSpec(
@@ -320,7 +327,7 @@ def _listing(
     return specs
 
 
-def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
+def _browse_pages(shown: list[Story], cards: dict[str, Card], page_size: int) -> list[PageSpec]:
     pages: list[PageSpec] = []
     browse = Link("浏览", urls.browse_index())
 
@@ -375,6 +382,7 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
             [cards[s.id] for s in stories],
             f"全部{label}，共 {len(stories)} 个，按时间由新到旧排列。",
             parents=[browse],
+            page_size=page_size,
         )
 
     pages.append(
@@ -402,6 +410,7 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
             parents=parent_links,
             children=child_links,
             children_title="下一级",
+            page_size=page_size,
         )
 
     pages.append(
@@ -420,6 +429,7 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
             [cards[s.id] for s in stories],
             f"{value}年的 {len(stories)} 个故事。",
             parents=[browse, Link("年份", urls.year())],
+            page_size=page_size,
         )
     pages.append(
         _index_page("按领域浏览", urls.domain(), links(by_domain, urls.domain), browse, "各民生领域的故事数。")
@@ -431,6 +441,7 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
             [cards[s.id] for s in stories],
             f"{value}领域的 {len(stories)} 个故事。",
             parents=[browse, Link("领域", urls.domain())],
+            page_size=page_size,
         )
     pages.append(_index_page("按标签浏览", urls.tag(), links(by_tag, urls.tag), browse, "全部标签及其故事数。"))
     for value, stories in by_tag.items():
@@ -440,6 +451,7 @@ def _browse_pages(shown: list[Story], cards: dict[str, Card]) -> list[PageSpec]:
             [cards[s.id] for s in stories],
             f"标签“{value}”下的 {len(stories)} 个故事。",
             parents=[browse, Link("标签", urls.tag())],
+            page_size=page_size,
         )
     return pages
 

@@ -156,12 +156,16 @@ class BodyRenderer:
 
     def use_cache(self, cache: ContentCache) -> None:
         """Reuse bodies rendered by earlier builds. The key covers the body, where it is published, the link
-        map, the Markdown set-up, the source of every module of the package (see `code_signature`) and the
-        versions of the libraries that shape the HTML, so no entry can go stale."""
+        map, the URL prefixes, the Markdown set-up, the source of every module of the package (see
+        `code_signature`) and the versions of the libraries that shape the HTML, so no entry can go stale."""
         links = "\n".join(f"{k}\t{v}" for k, v in sorted(self.links.by_path.items()))
         self._cache = cache
         self._signature = digest(
-            code_signature(), links, repr(self._setup), repr(getattr(self.postprocess, "__qualname__", None))
+            code_signature(),
+            links,
+            repr(self._setup),
+            repr(getattr(self.postprocess, "__qualname__", None)),
+            repr(urls.prefixes()),  # a citation card links to the cited page (and a story card to its region)
         )
 
     def render(self, body: str, source_path: str, page_url: str) -> str:

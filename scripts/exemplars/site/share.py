@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SITE_NAME = "典型示范故事库"
+from .settings import DEFAULT
+
+SITE_NAME = DEFAULT.site_title  # mkdocs.yml: site_title (site/settings.py)
 QR_FILE = "qr.svg"  # beside the page's index.html: small pages, one cached file per URL, printable as an <img>
 
 
@@ -27,11 +29,11 @@ class ShareBox:
         return self.citation + "访问日期。"
 
 
-def share_box(title: str, page_url: str, base: str) -> ShareBox:
+def share_box(title: str, page_url: str, base: str, site_name: str = SITE_NAME) -> ShareBox:
     """The box of the page at site-relative `page_url`, with `base` the site's absolute URL (ending in "/")."""
     url = base + page_url
-    return ShareBox(url=url, qr=page_url + QR_FILE, citation=citation_prefix(title, url))
+    return ShareBox(url=url, qr=page_url + QR_FILE, citation=citation_prefix(title, url, site_name))
 
 
-def citation_prefix(title: str, url: str) -> str:
-    return f"《{title}》，{SITE_NAME}，{url}，"
+def citation_prefix(title: str, url: str, site_name: str = SITE_NAME) -> str:
+    return f"《{title}》，{site_name}，{url}，"

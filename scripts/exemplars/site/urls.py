@@ -1,12 +1,32 @@
 """Every public URL in one place. URLs are site-relative directory paths ("stories/<id>/"); templates make
-them page-relative. Story and lesson URLs are permanent: they are cited from lessons, slides and other sites."""
+them page-relative (templates reach these functions as `ex_urls`). Story and lesson URLs are permanent: they are
+cited from lessons, slides and other sites.
+
+The prefixes of story, method, lesson and browse pages are settings (mkdocs.yml: story_url, …; site/settings.py).
+The build session sets them with `use` for the length of a build and puts the defaults back at its end: they are
+the one piece of module state in the site layer, so that every URL, in Python and in templates, follows them.
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
 
+from .settings import DEFAULT, Settings
+
 _UNSAFE = re.compile(r"[\s/\\?#%&<>\"'|*:]+")
+_prefixes = DEFAULT
+
+
+def use(settings: Settings) -> None:
+    """Build pages at `settings`' URL prefixes from now on (the build session; DEFAULT when it ends)."""
+    global _prefixes
+    _prefixes = settings
+
+
+def prefixes() -> tuple[str, str, str, str]:
+    """The prefixes in use (story, method, lesson, browse): part of the body cache's key (site/render.py)."""
+    return (_prefixes.story_url, _prefixes.method_url, _prefixes.lesson_url, _prefixes.browse_url)
 
 
 def segment(text: str) -> str:
@@ -15,35 +35,35 @@ def segment(text: str) -> str:
 
 
 def story(story_id: str) -> str:
-    return f"stories/{story_id}/"
+    return f"{_prefixes.story_url}{story_id}/"
 
 
 def method(method_id: str) -> str:
-    return f"methods/{method_id}/"
+    return f"{_prefixes.method_url}{method_id}/"
 
 
 def method_kind(method_id: str, kind: str) -> str:
-    return f"methods/{method_id}/{kind}/"
+    return f"{_prefixes.method_url}{method_id}/{kind}/"
 
 
 def lesson(lesson_id: str) -> str:
-    return f"lessons/{lesson_id}/"
+    return f"{_prefixes.lesson_url}{lesson_id}/"
 
 
 def lesson_handout(lesson_id: str) -> str:
-    return f"lessons/{lesson_id}/handout/"
+    return f"{_prefixes.lesson_url}{lesson_id}/handout/"
 
 
 def lessons_index() -> str:
-    return "lessons/"
+    return _prefixes.lesson_url
 
 
 def methods_index() -> str:
-    return "methods/"
+    return _prefixes.method_url
 
 
 def browse_index() -> str:
-    return "browse/"
+    return _prefixes.browse_url
 
 
 def stats() -> str:
@@ -55,25 +75,25 @@ def search() -> str:
 
 
 def kind(kind_id: str) -> str:
-    return f"browse/kind/{kind_id}/"
+    return f"{_prefixes.browse_url}kind/{kind_id}/"
 
 
 def region(levels: tuple[str, ...] | list[str]) -> str:
     if not levels:
-        return "browse/region/"
-    return "browse/region/" + "".join(segment(level) + "/" for level in levels)
+        return f"{_prefixes.browse_url}region/"
+    return f"{_prefixes.browse_url}region/" + "".join(segment(level) + "/" for level in levels)
 
 
 def year(value: int | None = None) -> str:
-    return "browse/year/" if value is None else f"browse/year/{value}/"
+    return f"{_prefixes.browse_url}year/" if value is None else f"{_prefixes.browse_url}year/{value}/"
 
 
 def domain(name: str | None = None) -> str:
-    return "browse/domain/" if name is None else f"browse/domain/{segment(name)}/"
+    return f"{_prefixes.browse_url}domain/" if name is None else f"{_prefixes.browse_url}domain/{segment(name)}/"
 
 
 def tag(name: str | None = None) -> str:
-    return "browse/tag/" if name is None else f"browse/tag/{segment(name)}/"
+    return f"{_prefixes.browse_url}tag/" if name is None else f"{_prefixes.browse_url}tag/{segment(name)}/"
 
 
 def paged(base: str, number: int) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from ..library import Library
 from ..model import Story
 from . import urls
+from .settings import DEFAULT
 
-PAGE_SIZE = 50
+PAGE_SIZE = DEFAULT.page_size  # mkdocs.yml: page_size (site/settings.py)
 RELATED_COUNT = 6
 
 
@@ -58,8 +59,12 @@ def format_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-@functools.lru_cache(maxsize=4096)  # a library has far fewer places than stories; Links are immutable
 def region_links(region: tuple[str, ...]) -> tuple[Link, ...]:
+    return _region_links(region, urls.browse_index())
+
+
+@functools.lru_cache(maxsize=4096)  # a library has far fewer places than stories; Links are immutable
+def _region_links(region: tuple[str, ...], browse: str) -> tuple[Link, ...]:  # `browse`: the URL prefix, for the key
     return tuple(Link(level, urls.region(region[: i + 1])) for i, level in enumerate(region))
 
 
