@@ -43,7 +43,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_note)
 
     def on_config(self, config):
-        self.session = None
+        self.session = None  # stays None if the session refuses the config (site_url): on_build_error sees that
         self.session = BuildSession(config, self.config, self.command, self.serve)
         return config
 

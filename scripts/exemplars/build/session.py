@@ -86,7 +86,7 @@ class BuildSession:
     def __init__(self, mkdocs_config, options: ExemplarsConfig, command: str, serve: ServeState | None) -> None:
         check_site_url(mkdocs_config)  # fail before rendering anything
         self.mkdocs_config = mkdocs_config
-        self.config = options
+        self.options = options  # the plugin's options (config.py)
         self.command = command
         self.serve = serve
         self.root = library_root(options, mkdocs_config.config_file_path)
@@ -118,7 +118,7 @@ class BuildSession:
             self.serve.pause_swaps()
         # Records wait here: in a build until the search service starts (after the page helper is forked, so
         # that the helper shares no thread or pipe with it), in `serve` until the background indexer takes them.
-        self.records = [] if self.config.search else None
+        self.records = [] if self.options.search else None
 
     def files(self, files: Files) -> Files:
         config = self.mkdocs_config
@@ -173,8 +173,8 @@ class BuildSession:
             diagnostics=diagnostics if self.preview else None,
             site_base=site_base(config.site_url),
             images=self.images,
-            handout_docx=self.config.handout_docx,
-            story_docx=self.config.story_docx,
+            handout_docx=self.options.handout_docx,
+            story_docx=self.options.story_docx,
             chart_colour=chart_colour,
             settings=self.settings,
         )
@@ -458,7 +458,7 @@ class BuildSession:
         large build, so records come first and everything else fills the other core. None in `mkdocs serve`,
         which renders only the pages whose inputs changed, and when search is off (the pages then render their
         bodies themselves, in one pass shared with a helper)."""
-        if self.serve is not None or not self.config.search:
+        if self.serve is not None or not self.options.search:
             return None
 
         def work(spec: PageSpec) -> tuple[str, str, str]:
@@ -595,7 +595,7 @@ class BuildSession:
 
     @property
     def cms_settings(self) -> CmsSettings:
-        c = self.config
+        c = self.options
         local = c.cms_local if c.cms_local is not None else self.preview
         return CmsSettings(
             backend=c.cms_backend,
