@@ -60,6 +60,7 @@ def test_request_kinds_split_search_bytes_from_the_rest():
     assert kind("http://h/pagefind/wasm.unknown.pagefind") == "wasm"
     assert kind("http://h/pagefind/pagefind-entry.json?ts=1") == "entry"
     assert kind("http://h/pagefind/pagefind-worker.js") == "pagefind-js"
+    assert kind("http://h/pagefind/exemplars-sort-date.txt") == "sort"
     assert kind("http://h/assets/javascripts/search.js") == "search-js"
     assert kind("http://h/search/?q=%E8%B0%83") == "search-page"
     assert kind("http://h/assets/stylesheets/exemplars.css") == "other"

@@ -2,8 +2,8 @@
 (cold and warm), Pagefind's own CLI over the built story pages (a reference: the floor Pagefind sets, and how fast
 the machine was at that moment), the stock MkDocs + Material set-up on the same 1,000-story library, and the
 search's recall, precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes
-results.json.
-With --word-compare it only compares cold builds with and without the Word export (lesson handouts), alternating.
+results.json. With --word-compare it only compares cold builds with and without the Word export (lesson handouts),
+alternating; with --search-only it builds once and measures the search only (reusing a library kept by --keep).
 
 Nothing here is a target check: it measures and prints. Builds run as subprocesses (`.venv/bin/mkdocs build`),
 measured by procmon.run_measured (wall time, sampled RSS of mkdocs and of its whole process tree, GNU time).
@@ -113,12 +113,54 @@ def word_table(r: dict) -> str:
     return "\n".join(lines)
 
 
+LIBRARY_MARK = ".bench-library.json"  # in a kept project: the size and seed its library was generated with
+
+
+def search_only(n: int, args, log: Log) -> dict:
+    """One build and the search figures, nothing else. A project kept (--keep) by an earlier run with the same size
+    and seed is reused: its library is not generated again, the site set-up (mkdocs.yml, docs/, overrides/) is
+    copied from this checkout again, and the build keeps the cache (the cache key holds the code's source, so
+    changed code re-renders). This re-measures a 10,000-story site after a change to the search without paying
+    for a new library, a cold build, a warm build and the Pagefind reference each time."""
+    project = args.out / f"n{n}" / "project"
+    wanted = {"stories": n, "seed": args.seed}
+    mark = project / LIBRARY_MARK
+    kept = mark.is_file() and json.loads(mark.read_text(encoding="utf-8")) == wanted
+    result: dict = {"stories": n, "search_only": True, "reused_library": kept}
+    if not kept:
+        log(f"N={n}: generating the synthetic library")
+        make_library(project, n, REPO, seed=args.seed)
+        mark.write_text(json.dumps(wanted), encoding="utf-8")
+    else:
+        log(f"N={n}: reusing the library kept in {project}")
+    sitebench.copy_site_setup(project)
+    log(f"N={n}: build (mkdocs build --strict, cache kept) ...")
+    stats = sitebench.mkdocs_build(project, strict=True, cold=False)
+    result["build"] = stats.as_dict()
+    result["bundle_problem"] = bundle_check(project / "site", "build", log)
+    log(f"N={n}: build took {stats.wall_s:.1f} s (load average {stats.load_before:.1f} at the start)")
+    if not CHROMIUM.is_file():
+        raise SystemExit(f"{CHROMIUM} is missing (make browser-deps): --search-only measures nothing without it")
+    import search_quality
+
+    log(f"N={n}: search quality ({args.queries} queries) and first-search bytes ({args.byte_queries})")
+    result["search"] = search_quality.run_search_bench(
+        project / "site", project, queries=args.queries, byte_queries=args.byte_queries, seed=args.seed, progress=log
+    )
+    result["load_after"] = os.getloadavg()[0]
+    _partial(args, result)
+    if not args.keep:
+        shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
 def bench_size(n: int, args, log: Log) -> dict:
     workdir = args.out / f"n{n}"
     project = workdir / "project"
     log(f"N={n}: generating the synthetic library")
     started = time.perf_counter()
     make_library(project, n, REPO, seed=args.seed)
+    (project / LIBRARY_MARK).write_text(json.dumps({"stories": n, "seed": args.seed}), encoding="utf-8")
     sitebench.copy_site_setup(project)
     result: dict = {"stories": n, "generate_s": time.perf_counter() - started}
 
@@ -205,6 +247,48 @@ def _ratio(ours, stock) -> str:
     return f"{ours / stock:.2f}" if ours and stock else ""
 
 
+def search_rows(r: dict, add) -> None:
+    """The search's rows of a size's table: recall, precision, first-search bytes of both routes."""
+    sq = r.get("search", {})
+    if "quality" in sq:
+        q, f = sq["quality"], sq["first_search"]
+        add(
+            f"search recall, micro / macro ({q['queries']} queries)",
+            f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}",
+        )
+        add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
+        add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
+        add(
+            "search precision@10: Pagefind raw / UI as rendered / UI mirrored",
+            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}",
+        )
+        add(
+            "  UI first page full (min(10, true stories) shown)",
+            f"{q['ui_first_page_full']} of {q['queries_with_truth']}",
+        )
+        add(
+            f"first-search bytes, median / p95, KB ({f['queries']} queries)",
+            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}",
+        )
+        add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items() if k != "other"))
+        add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
+        add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
+        if f.get("direct"):
+            d = f["direct"]
+            add(
+                f"direct /search/?q= link, fresh browser, every byte, median / p95, KB ({d['queries']} queries)",
+                f"{_kb(d['median_bytes'])} / {_kb(d['p95_bytes'])}",
+            )
+            add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in d["median_by_kind"].items()))
+            if d.get("median_by_common_path"):
+                add(
+                    "  files every direct link fetched, median KB",
+                    ", ".join(f"{path} {_kb(v)}" for path, v in d["median_by_common_path"].items()),
+                )
+    elif sq.get("skipped") or sq.get("error"):
+        add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
+
+
 def size_table(r: dict) -> str:
     ours, stock = r["ours"], r.get("stock")
     rows: list[tuple[str, str, str, str]] = []
@@ -268,39 +352,7 @@ def size_table(r: dict) -> str:
         )
         add("  pages in it: all / stories", f"{m['pages']} / {m['story_pages']}")
     add("checker (exemplars check), s", _s(r["check"]["wall_s"]))
-    sq = r.get("search", {})
-    if "quality" in sq:
-        q, f = sq["quality"], sq["first_search"]
-        add(
-            f"search recall, micro / macro ({q['queries']} queries)",
-            f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}",
-        )
-        add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
-        add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
-        add(
-            "search precision@10: Pagefind raw / UI as rendered / UI mirrored",
-            f"{_pct(q['precision_raw_micro'])} / {_pct(f['precision_ui_dom'])} / {_pct(q['precision_ui_micro'])}",
-        )
-        add(
-            "  UI first page full (min(10, true stories) shown)",
-            f"{q['ui_first_page_full']} of {q['queries_with_truth']}",
-        )
-        add(
-            f"first-search bytes, median / p95, KB ({f['queries']} queries)",
-            f"{_kb(f['median_bytes'])} / {_kb(f['p95_bytes'])}",
-        )
-        add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items() if k != "other"))
-        add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
-        add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
-        if f.get("direct"):
-            d = f["direct"]
-            add(
-                f"direct /search/?q= link, fresh browser, every byte, median / p95, KB ({d['queries']} queries)",
-                f"{_kb(d['median_bytes'])} / {_kb(d['p95_bytes'])}",
-            )
-            add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in d["median_by_kind"].items()))
-    elif sq.get("skipped") or sq.get("error"):
-        add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
+    search_rows(r, add)
     for key, label in (("cold_bundle_problem", "cold"), ("warm_bundle_problem", "warm")):
         if r.get(key):
             add(f"WARNING: search bundle after the {label} build", r[key])
@@ -317,6 +369,24 @@ def size_table(r: dict) -> str:
     else:
         lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
     return head + "\n".join(lines)
+
+
+def search_only_table(r: dict) -> str:
+    rows: list[tuple[str, str]] = []
+    build = r["build"]
+    rows.append(
+        (
+            "build, s (cache kept" + (", library reused)" if r.get("reused_library") else ")"),
+            f"{build['wall_s']:.1f} (load average {build.get('load_before', 0):.1f} at the start)",
+        )
+    )
+    search_rows(r, lambda label, value, *_: rows.append((label, value)))
+    if r.get("load_after") is not None:
+        rows.append(("load average (1 min) when the measurements ended", f"{r['load_after']:.1f}"))
+    if r.get("bundle_problem"):
+        rows.append(("WARNING: search bundle after the build", r["bundle_problem"]))
+    lines = ["| figure | value |", "|---|---:|"] + [f"| {a} | {b} |" for a, b in rows]
+    return f"### {r['stories']} stories, search only\n\n" + "\n".join(lines)
 
 
 def summary_table(results: list[dict]) -> str:
@@ -396,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
         "size of its lunr index",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and sites")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="one build (cache kept) and the search figures only; with --keep, reuse the library an earlier "
+        "--keep run left at the same size and seed (the site set-up is copied from this checkout again)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="library and query seed")
     parser.add_argument(
         "--word-compare",
@@ -418,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n\n".join(word_table(r) for r in sizes))
             return 0
         for r in sizes:
-            print(size_table(r) + "\n")
-        if "ours" in sizes[-1]:
+            print((search_only_table(r) if r.get("search_only") else size_table(r)) + "\n")
+        if all("ours" in r for r in sizes):
             print("### summary\n\n" + summary_table(sizes))
         return 0
     args.out = args.out.resolve()
@@ -434,6 +510,13 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             results.append(word_compare(n, args, log))
             print("\n" + word_table(results[-1]) + "\n", flush=True)
+            _write(args, results, log)
+        log(f"done; figures in {args.out / 'results.json'}")
+        return 0
+    if args.search_only:
+        for n in args.sizes:
+            results.append(search_only(n, args, log))
+            print("\n" + search_only_table(results[-1]) + "\n", flush=True)
             _write(args, results, log)
         log(f"done; figures in {args.out / 'results.json'}")
         return 0

@@ -15,6 +15,8 @@
 - First-search bytes: per query a fresh browser context opens a story page, types the query into the header
   search and presses Enter; every byte transferred from then until the first results (or the "没有找到" status)
   render is counted (CDP Network.loadingFinished encodedDataLength: compressed body + headers), split by kind.
+  The first DIRECT_QUERIES queries are also opened as a /search/?q= link in a fresh context, where every byte
+  counts (the page, its styles and scripts too).
 - The static server gzips text responses like a production host; Pagefind's own files are served as stored
   (they are already compressed).
 """
@@ -363,6 +365,8 @@ def byte_kind(url: str) -> str:
             return "wasm"
         if name.endswith(".json"):
             return "entry"
+        if name.startswith("exemplars-sort-"):  # a sort order (search/stable.py), fetched only to browse
+            return "sort"
         if name.endswith(".js"):
             return "pagefind-js"
         return "pagefind-other"
@@ -392,6 +396,7 @@ SEARCH_KINDS = (
     "index",
     "filter",
     "fragment",
+    "sort",
     "pagefind-other",
 )
 
@@ -402,6 +407,7 @@ class FirstSearch:
     start_page: str
     bytes_by_kind: dict[str, int] = field(default_factory=dict)
     requests_by_kind: dict[str, int] = field(default_factory=dict)
+    bytes_by_path: dict[str, int] = field(default_factory=dict)  # the same bytes by URL path (query dropped)
     ms: float = 0.0
     outcome: str = ""  # "results" | "none" | "timeout"
     shown: list[str] = field(default_factory=list)  # result URLs as rendered
@@ -483,6 +489,7 @@ def first_search(
             ".ex-search__results li .ex-result__title a", "els => els.map((a) => a.href)"
         )
         bytes_by_kind: Counter = Counter()
+        bytes_by_path: Counter = Counter()
         count_by_kind: Counter = Counter()
         for request in started_requests:
             kind = byte_kind(request.url)
@@ -493,9 +500,12 @@ def first_search(
                 result.in_flight += kind != "other"
                 continue
             sizes = request.sizes()  # responseBodySize is the encoded (transferred) size
-            bytes_by_kind[kind] += max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
+            size = max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
+            bytes_by_kind[kind] += size
+            bytes_by_path[urlsplit(request.url).path] += size
             count_by_kind[kind] += 1
         result.bytes_by_kind = dict(bytes_by_kind)
+        result.bytes_by_path = dict(bytes_by_path)
         result.requests_by_kind = dict(count_by_kind)
     finally:
         context.close()
@@ -561,6 +571,11 @@ def measure_first_search(
             "median_by_kind": {
                 k: statistics.median(r.bytes_by_kind.get(k, 0) for r in direct)
                 for k in sorted({k for r in direct for k in r.bytes_by_kind})
+            },
+            # the files every direct run fetched (page, styles, scripts, Pagefind's fixed files): what to trim
+            "median_by_common_path": {
+                path: statistics.median(r.bytes_by_path[path] for r in direct)
+                for path in sorted(set.intersection(*(set(r.bytes_by_path) for r in direct)) if direct else ())
             },
             "outcomes": dict(Counter(r.outcome for r in direct)),
         },
