@@ -65,6 +65,41 @@ def test_record_indexes_tokens_and_carries_the_readable_text():
     assert plain_text(html) == "做法 ¶ 人民调解员&老王 上门"
 
 
+def test_sort_orders_leave_the_metadata_for_a_file_of_their_own(tmp_path):
+    """Every search downloads Pagefind's metadata first; the date order only browsing needs is moved out of it into
+    exemplars-sort-date.txt: page ids in the order Pagefind's `sort: {date: "desc"}` returned them (newest first,
+    the same date later page first), each naming a fragment of that page."""
+    import gzip
+    import json
+    import random
+
+    from exemplars.search import stable
+    from exemplars.search.indexer import SearchIndexer
+
+    dates = ["2021-03-01", "2019-07-15", "2021-03-01", "0000-00-00", "2023-01-09", "2019-07-15", "2020-12-31"] * 3
+    random.Random(5).shuffle(dates)
+    indexer = SearchIndexer()
+    for n, date in enumerate(dates):  # handed over in this (shuffled) order: Pagefind numbers the pages so
+        indexer.add(
+            record_for(f"stories/s{n:02d}/", f"故事{n}", "摘要", f"<p>正文{n}</p>", SearchFields(sort={"date": date}))
+        )
+    bundle = tmp_path / "pagefind"
+    indexer.finish(bundle)
+
+    (meta_path,) = bundle.glob("pagefind.*.pf_meta")
+    meta = stable._read(meta_path)
+    assert meta[4] == [], "no sort order in the metadata"
+    ids = (bundle / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(ids) == sorted(page[0] for page in meta[1])
+
+    def url(page_id: str) -> str:
+        raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+        return json.loads(raw[len(b"pagefind_dcd") :])["url"]
+
+    by_page = sorted(range(len(dates)), key=lambda n: dates[n])  # Pagefind: a stable ascending sort by value
+    assert [url(i) for i in ids] == [f"/stories/s{n:02d}/" for n in reversed(by_page)]
+
+
 # --- the real thing, in chromium ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory):
@@ -166,6 +201,21 @@ def test_filter_alone_browses_a_kind(sample_site, browser, library):  # noqa: F8
         found = _run_search(page, base, None, chips=(("类型", "反面典型"),))
         expected = [s.id for s in library.public_stories() if s.kind == "cautionary"]
         assert found == expected, "all cautionary cases, newest first"
+        page.close()
+
+
+@pytest.mark.browser
+def test_browsing_lists_the_newest_first_in_the_order_the_date_sort_gave(sample_site, browser, library):  # noqa: F811
+    """The sample has exemplars of the same date; Pagefind's page order alone would list those the other way round,
+    so this sees the order file applied: newest first, the same date the later id first (as Pagefind's own date
+    sort returned them while the order was in its metadata)."""
+    exemplars = [s for s in library.public_stories() if s.kind == "exemplar"]
+    assert len({s.date for s in exemplars}) < len(exemplars), "the sample must have exemplars of the same date"
+    with serve(sample_site) as base:
+        page = _page(browser)
+        found = _run_search(page, base, None, chips=(("类型", "正面典型"),))
+        expected = [s.id for s in sorted(exemplars, key=lambda s: (s.date, s.id), reverse=True)]
+        assert found == expected
         page.close()
 
 

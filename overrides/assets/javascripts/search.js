@@ -376,6 +376,25 @@ function setup(root) {
     return added;
   }
 
+  // Browsing by filters alone lists the newest first. The order is a file of its own (stable.py SORT_FILE: page
+  // ids, newest first), not part of the metadata every search downloads; without it, Pagefind's own order stands.
+  let datePromise = null;
+  function dateOrder() {
+    if (!datePromise) {
+      datePromise = fetch(new URL("pagefind/exemplars-sort-date.txt", base).href, { cache: "no-cache" })
+        .then((r) => (r.ok ? r.text() : ""))
+        .catch(() => "")
+        .then((text) => new Map(text.split("\n").filter(Boolean).map((id, at) => [id, at])));
+    }
+    return datePromise;
+  }
+
+  function newestFirst(results, order) {
+    if (!order.size) return results;
+    const place = (result) => (order.has(result.id) ? order.get(result.id) : order.size);
+    return results.slice().sort((a, b) => place(a) - place(b));
+  }
+
   let vocabularyPromise = null;
   async function didYouMean(run) {
     if (!vocabularyPromise) {
@@ -422,10 +441,12 @@ function setup(root) {
     // An empty `filters` option makes Pagefind leave out the per-value counts: pass it only when set.
     const options = Object.keys(filters).length ? { filters } : {};
     if (!terms.length) options.sort = { date: "desc" };
-    const response = terms.length ? await searchTerms(pf, terms, options) : await pf.search(null, options);
+    const [response, order] = terms.length
+      ? [await searchTerms(pf, terms, options), null]
+      : await Promise.all([pf.search(null, options), dateOrder()]);
     if (run !== state.run || !response) return;
     list.textContent = "";
-    state.pending = response.results.slice();
+    state.pending = order ? newestFirst(response.results, order) : response.results.slice();
     state.shown = 0;
     if (filtersReady) renderFilters(response.filters);
     state.total = response.results.length;
