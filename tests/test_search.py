@@ -89,8 +89,10 @@ def test_sort_orders_leave_the_metadata_for_a_file_of_their_own(tmp_path):
     (meta_path,) = bundle.glob("pagefind.*.pf_meta")
     meta = stable._read(meta_path)
     assert meta[4] == [], "no sort order in the metadata"
-    ids = (bundle / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
-    assert sorted(ids) == sorted(page[0] for page in meta[1])
+    page_ids = [page[0] for page in meta[1]]
+    common, *lines = (bundle / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
+    ids = [_owner(common + line, page_ids) for line in lines]
+    assert sorted(ids) == sorted(page_ids)
 
     def url(page_id: str) -> str:
         raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
@@ -98,6 +100,35 @@ def test_sort_orders_leave_the_metadata_for_a_file_of_their_own(tmp_path):
 
     by_page = sorted(range(len(dates)), key=lambda n: dates[n])  # Pagefind: a stable ascending sort by value
     assert [url(i) for i in ids] == [f"/stories/s{n:02d}/" for n in reversed(by_page)]
+
+
+def _owner(prefix: str, ids: list[str]) -> str:
+    """The one id a sort-file line names: the only id it begins, or (after a hash collision made one id the start
+    of another) the id it spells out whole, as search.js's longest-prefix lookup decides."""
+    starting = sorted({i for i in ids if i.startswith(prefix)})
+    assert len(starting) == 1 or prefix in starting, (prefix, starting)
+    return prefix if prefix in starting else starting[0]
+
+
+def test_sort_file_names_each_page_by_its_shortest_distinct_prefix():
+    from exemplars.search.stable import sort_file
+
+    ids = ["und_5f3a0c1", "und_5f3a0c12", "und_09bb771", "und_5e00000", "und_09bb771", "und_fffffff"]
+    common, *lines = sort_file(ids).splitlines()
+    assert common == "und_" and len(lines) == len(ids)
+    assert lines == ["5f3a0c1", "5f3a0c12", "0", "5e", "0", "f"]
+    assert [_owner(common + line, ids) for line in lines] == ids
+    # the same lookup as search.js: the longest prefix of a result's id that is a line
+    places = {}
+    for at, line in enumerate(lines):
+        places.setdefault(line, at)
+
+    def place(page_id: str) -> int:
+        rest = page_id[len(common) :]
+        return next(places[rest[:end]] for end in range(len(rest), 0, -1) if rest[:end] in places)
+
+    assert [place(i) for i in ids] == [0, 1, 2, 3, 2, 5]
+    assert sort_file(["und_a"]).splitlines() == ["und_", "a"]
 
 
 # --- the real thing, in chromium ----------------------------------------------------------------------------

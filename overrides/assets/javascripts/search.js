@@ -376,23 +376,38 @@ function setup(root) {
     return added;
   }
 
-  // Browsing by filters alone lists the newest first. The order is a file of its own (stable.py SORT_FILE: page
-  // ids, newest first), not part of the metadata every search downloads; without it, Pagefind's own order stands.
+  // Browsing by filters alone lists the newest first. The order is a file of its own (stable.py sort_file: the
+  // prefix all page ids share, then each page's shortest distinct id prefix, newest first), not part of the
+  // metadata every search downloads; without it, Pagefind's own order stands.
   let datePromise = null;
   function dateOrder() {
     if (!datePromise) {
       datePromise = fetch(new URL("pagefind/exemplars-sort-date.txt", base).href, { cache: "no-cache" })
         .then((r) => (r.ok ? r.text() : ""))
         .catch(() => "")
-        .then((text) => new Map(text.split("\n").filter(Boolean).map((id, at) => [id, at])));
+        .then((text) => {
+          const [common = "", ...lines] = text.split("\n");
+          const places = new Map();
+          lines.forEach((line, at) => line && !places.has(line) && places.set(line, at));
+          return { common, places };
+        });
     }
     return datePromise;
   }
 
-  function newestFirst(results, order) {
-    if (!order.size) return results;
-    const place = (result) => (order.has(result.id) ? order.get(result.id) : order.size);
-    return results.slice().sort((a, b) => place(a) - place(b));
+  function newestFirst(results, { common, places }) {
+    if (!places.size) return results;
+    const place = (id) => {
+      if (id.startsWith(common)) {
+        for (let end = id.length; end > common.length; end--) {
+          const at = places.get(id.slice(common.length, end));
+          if (at !== undefined) return at;
+        }
+      }
+      return places.size;
+    };
+    const at = new Map(results.map((result) => [result, place(result.id)]));
+    return results.slice().sort((a, b) => at.get(a) - at.get(b));
   }
 
   let vocabularyPromise = null;
