@@ -12,8 +12,8 @@ The metadata is what every search downloads first, and Pagefind puts each sort o
 page's number in date order (22 KB of the 109 KB gzipped at 10,000 stories). Only a search without words (the
 search page browsing by filters alone) sorts, so each order moves to its own text file, SORT_FILE, that
 search.js fetches only when it browses: the page ids (the names Pagefind's results carry) in the order Pagefind's
-`sort: {key: "desc"}` returns them, each cut to the shortest prefix no other id starts with (`sort_file`; 29 KB
-gzipped at 10,000 pages, the whole ids would be 51 KB). Without a sort in the metadata Pagefind returns such a
+`sort: {key: "desc"}` returns them, each cut to the shortest prefix no other id starts with (`sort_file`; 28 KB
+gzipped at 10,000 pages, the whole ids would be 50 KB). Without a sort in the metadata Pagefind returns such a
 search unsorted (the sort option is ignored), and search.js orders the results by that file.
 
 If a file does not have the expected shape (a Pagefind upgrade), the bundle is left exactly as Pagefind wrote it.
