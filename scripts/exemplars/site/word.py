@@ -12,23 +12,34 @@ that keeps headings, paragraphs, lists, quotes, tables, bold and italic; images 
 
 Reproducible: the same inputs give the same bytes (fixed core-property dates taken from the content, fixed zip
 timestamps and member order). A document is stored in `.cache/docx/` under the digest of its inputs and of this
-code, so a second build copies instead of building (a document costs 15–40 ms here, by the machine's load).
+code, so a second build copies instead of building.
+
+Cost (a cold build writes every handout): the blank template is taken apart once per process and its fixed parts
+(styles alone are 790 KB of XML) are shared as compressed bytes; paragraphs and runs are built as XML elements
+directly. A handout of 3–5 stories costs ~10–13 ms of CPU here (it was 33–41 ms when every document re-parsed,
+re-serialized and re-compressed the template and went through python-docx's generic element calls), about a
+third of it the QR codes' PNG encoding.
 
 Plain Python: nothing here imports MkDocs.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
+
+from lxml.etree import SubElement
 
 from ..cache import digest
 from ..fsutil import place_from_cache, store_cache_entry
@@ -38,7 +49,7 @@ BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 QR_WIDTH_MM = 30
-QR_PIXELS_PER_MODULE = 8
+QR_PIXELS_PER_MODULE = 8  # one byte of a 1-bit image row: qr_png relies on it
 QR_BORDER = 4
 COMPRESS_LEVEL = 1  # zlib's fastest: ~10 ms less a document than the default level, files ~40 % larger (55 KB, not 38)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: no build time in the package
@@ -119,62 +130,63 @@ class HandoutPart:
 def handout_docx(part: HandoutPart) -> bytes:
     stamp = max((s.stamp for s in part.stories), default=None)
     doc = _new_document(part.title, stamp)
-    _add(doc, part.title, "Title")
-    _facts(doc, [("对象", part.audience), ("时长", f"{part.duration} 分钟"), ("方法", part.methods)])
+    body = doc.element.body
+    _add(body, part.title, "Title")
+    _facts(body, [("对象", part.audience), ("时长", f"{part.duration} 分钟"), ("方法", part.methods)])
     if part.summary:
-        doc.add_paragraph(part.summary)
+        _add(body, part.summary)
     if part.url:
-        doc.add_paragraph(f"课程网址：{part.url}")
-    _add(doc, "教学目标", "Heading 1")
-    _numbered(doc, part.objectives)
-    _add(doc, "案例", "Heading 1")
-    _numbered(doc, part.cases)
+        _add(body, f"课程网址：{part.url}")
+    _add(body, "教学目标", "Heading 1")
+    _numbered(body, part.objectives)
+    _add(body, "案例", "Heading 1")
+    _numbered(body, part.cases)
     if part.flow_heading:
-        _add(doc, "教学流程", "Heading 1")
+        _add(body, "教学流程", "Heading 1")
     HtmlToDocx(doc, heading_offset=0 if part.flow_heading else -1).feed_all(str(part.flow()))
     if part.questions:
-        _add(doc, "讨论题", "Heading 1")
-        _numbered(doc, part.questions)
+        _add(body, "讨论题", "Heading 1")
+        _numbered(body, part.questions)
     for number, story in enumerate(part.stories, 1):
-        heading = _add(doc, f"案例 {number}：{story.title}", "Heading 1")
-        heading.paragraph_format.page_break_before = True  # each case on a new page, as the printed handout
+        heading = _add(body, f"案例 {number}：{story.title}", "Heading 1")
+        heading.get_or_add_pPr().pageBreakBefore_val = True  # each case on a new page, as the printed handout
         _story(doc, story)
     return _package(doc)
 
 
 def story_docx(story: StoryPart) -> bytes:
     doc = _new_document(story.title, story.stamp)
-    _add(doc, story.title, "Title")
+    _add(doc.element.body, story.title, "Title")
     _story(doc, story)
     return _package(doc)
 
 
 def _story(doc, story: StoryPart) -> None:
-    _facts(doc, [("类型", story.kind_label), ("方法", story.methods), ("地区", story.region), ("时间", story.date)])
-    summary = doc.add_paragraph()
-    summary.add_run(story.summary).italic = True
+    body = doc.element.body
+    _facts(body, [("类型", story.kind_label), ("方法", story.methods), ("地区", story.region), ("时间", story.date)])
+    _run(_add(body, ""), story.summary, italic=True)
     HtmlToDocx(doc, heading_offset=0).feed_all(str(story.body()))
-    _add(doc, "来源", "Heading 2")
-    _numbered(doc, story.sources)
+    _add(body, "来源", "Heading 2")
+    _numbered(body, story.sources)
     if story.url:
-        doc.add_paragraph(f"本案例网址：{story.url}")
+        _add(body, f"本案例网址：{story.url}")
         picture = doc.add_paragraph()
         picture.add_run().add_picture(io.BytesIO(qr_png(story.url)), width=_mm(QR_WIDTH_MM))
 
 
-def _numbered(doc, items) -> None:
+def _numbered(body, items) -> None:
     """Numbers written out: Word's list numbering would run on from one list into the next."""
     for number, item in enumerate(items, 1):
-        doc.add_paragraph(f"{number}. {item}")
+        _add(body, f"{number}. {item}")
 
 
-def _facts(doc, facts: list[tuple[str, str]]) -> None:
-    paragraph = doc.add_paragraph()
+def _facts(body, facts: list[tuple[str, str]]) -> None:
+    paragraph = _add(body, "")
     for index, (label, value) in enumerate(f for f in facts if f[1]):
         if index:
-            paragraph.add_run("　")
-        paragraph.add_run(f"{label}：").bold = True
-        paragraph.add_run(value)
+            _run(paragraph, "　")
+        _run(paragraph, f"{label}：", bold=True)
+        _run(paragraph, value)
 
 
 def story_part(story, library, render: Callable[[str, str, str], str], page_url: str, base: str | None) -> StoryPart:
@@ -225,22 +237,75 @@ def _mm(value: float):
     return Mm(value)
 
 
-def _add(doc, text: str, style: str | None = None):
-    """A paragraph in a style named as Word names it, set by id: python-docx looks a name up by scanning every
-    style, which was a quarter of a document's cost."""
-    paragraph = doc.add_paragraph(text)
+# The paragraphs and runs are built as XML elements directly, the way python-docx's `add_paragraph`, `add_run`,
+# `.style`, `.bold`, `.italic` and `.font.superscript` build them (same elements, same order, same attributes):
+# through python-docx, each run went through a dozen generic child-insertion calls, the largest cost of a handout
+# once the template was parsed only once. tests/test_word_export.py compares the two element by element.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SPECIAL = frozenset("\t\r\n")  # python-docx turns these into <w:tab/> and <w:br/>: left to it
+
+
+def _add(body, text: str, style: str | None = None):
+    """A new paragraph (a `w:p` element) at the end of `body` (the document's `w:body` element), in a style named
+    as Word names it, set by id (python-docx looks a name up by scanning every style); `text`, if any, as its one
+    run."""
+    p = SubElement(body, _W + "p")
+    before = p.getprevious()
+    if before is not None and before.tag == _W + "sectPr":  # the section properties stay the body's last child
+        before.addprevious(p)
     if style is not None:
-        paragraph._p.style = _style_ids()[style]
-    return paragraph
+        SubElement(SubElement(p, _W + "pPr"), _W + "pStyle", {_W + "val": _style_ids()[style]})
+    if text:
+        _run(p, text)
+    return p
+
+
+def _run(p, text: str, bold: bool = False, italic: bool = False, superscript: bool = False) -> None:
+    """Append a run to paragraph element `p`: python-docx's `p.add_run(text)` with `.bold`/`.italic`/
+    `.font.superscript` set to True."""
+    r = SubElement(p, _W + "r")
+    if bold or italic or superscript:
+        properties = SubElement(r, _W + "rPr")
+        if bold:
+            SubElement(properties, _W + "b")
+        if italic:
+            SubElement(properties, _W + "i")
+        if superscript:
+            SubElement(properties, _W + "vertAlign", {_W + "val": "superscript"})
+    if not text:
+        return
+    if _SPECIAL.isdisjoint(text):
+        t = SubElement(r, _W + "t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_XML_SPACE, "preserve")
+    else:
+        r.text = text  # python-docx's CT_R.text: <w:t>, <w:tab/> and <w:br/> as the characters ask
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """The empty document every file starts from (A4, margins, fonts), taken apart once per process. Only two of
+    its parts differ between documents: the document (its body) and the core properties (title, dates). The others
+    (styles.xml 349 KB, stylesWithEffects.xml 438 KB, theme, numbering, …) are the same bytes in every file:
+    parsing, serializing and compressing them again for each document was over half of a handout's cost, so they
+    are kept here serialized and compressed."""
+
+    package: object  # python-docx's package of the template: the part and relationship graph every document copies
+    blobs: dict  # fixed part → its serialized bytes
+    deflated: dict[str, tuple[bytes, int, bytes]]  # zip member name → (bytes, CRC-32, raw deflate stream)
+    style_ids: dict[str, str]  # style name as Word names it → style id
 
 
 @functools.lru_cache(maxsize=1)
-def _template() -> bytes:
-    """The empty document every file starts from: A4, margins, fonts. Made once per process, then only parsed."""
+def _skeleton() -> _Skeleton:
     import docx
+    from docx.opc.parts.coreprops import CorePropertiesPart
+    from docx.parts.document import DocumentPart
     from docx.shared import Pt, RGBColor
 
-    doc = docx.Document()
+    doc = docx.Document()  # python-docx's own blank document
     for section in doc.sections:
         section.page_width, section.page_height = _mm(210), _mm(297)
         section.top_margin = section.bottom_margin = _mm(25)
@@ -252,22 +317,41 @@ def _template() -> bytes:
         _font(style, HEADING_FONT, Pt(size))
         style.font.color.rgb = RGBColor(0, 0, 0)  # the template's blue prints grey on office printers
         style.font.italic = False
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    package = doc.part.package
+    blobs = {
+        part: part.blob for part in package.iter_parts() if not isinstance(part, (DocumentPart, CorePropertiesPart))
+    }
+    deflated = {part.partname.membername: (blob, *_deflate(blob)) for part, blob in blobs.items()}
+    return _Skeleton(package, blobs, deflated, {style.name: style.style_id for style in styles})
 
 
-@functools.lru_cache(maxsize=1)
 def _style_ids() -> dict[str, str]:
-    import docx
-
-    return {style.name: style.style_id for style in docx.Document(io.BytesIO(_template())).styles}
+    return _skeleton().style_ids
 
 
 def _new_document(title: str, stamp: dt.date | None):
-    import docx
+    """A python-docx Document on a fresh copy of the template's package: the document and core-properties parts
+    copied (their XML trees are small), every other part shared as its bytes, every relationship under its
+    template id, so the package that is written is the one `docx.Document(template)` would have written."""
+    from docx.opc.part import Part
+    from docx.opc.parts.coreprops import CorePropertiesPart
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
 
-    doc = docx.Document(io.BytesIO(_template()))
+    skeleton = _skeleton()
+    package = Package()
+    copies = {}
+    for part in skeleton.package.iter_parts():
+        if isinstance(part, (DocumentPart, CorePropertiesPart)):
+            copies[part] = type(part)(part.partname, part.content_type, copy.deepcopy(part.element), package)
+        else:
+            copies[part] = Part(part.partname, part.content_type, skeleton.blobs[part], package)
+    for source, target in ((skeleton.package, package), *copies.items()):
+        for rel in source.rels.values():
+            linked = rel.target_ref if rel.is_external else copies[rel.target_part]
+            target.load_rel(rel.reltype, linked, rel.rId, rel.is_external)
+    package.after_unmarshal()
+    doc = package.main_document_part.document
     when = (dt.datetime.combine(stamp, dt.time(), dt.timezone.utc) if stamp else FALLBACK_DATE).replace(tzinfo=None)
     core = doc.core_properties
     core.title, core.author, core.last_modified_by, core.comments = title, "典型示范故事库", "典型示范故事库", ""
@@ -289,14 +373,14 @@ def _font(style, east_asian: str, size) -> None:
 
 def _package(doc) -> bytes:
     """The document's bytes with fixed zip timestamps, so the same document is the same file. python-docx's own
-    save stamps the current time; its package writer is given a zip writer that does not (one compression pass)."""
+    save stamps the current time; its package writer is given a zip writer that does not."""
     from docx.opc.pkgwriter import PackageWriter
 
     package = doc.part.package
     for part in package.parts:
         part.before_marshal()
     out = io.BytesIO()
-    writer = _FixedTimeZip(out)
+    writer = _FixedTimeZip(out, _skeleton().deflated)
     PackageWriter._write_content_types_stream(writer, package.parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
     PackageWriter._write_parts(writer, package.parts)
@@ -304,38 +388,97 @@ def _package(doc) -> bytes:
     return out.getvalue()
 
 
-class _FixedTimeZip:
-    """python-docx's physical package writer interface (`write(pack_uri, blob)`, `close()`), dated 1980-01-01."""
+def _deflate(blob: bytes) -> tuple[int, bytes]:
+    """CRC-32 and raw deflate stream of `blob`, as zipfile computes them for a ZIP_DEFLATED member."""
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    return zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
 
-    def __init__(self, out) -> None:
-        self._zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+class _FixedTimeZip:
+    """python-docx's physical package writer interface (`write(pack_uri, blob)`, `close()`): a zip file laid out
+    byte for byte as `zipfile.ZipFile(out, "w", ZIP_DEFLATED)` lays it out (local header, data; central directory,
+    end record; no data descriptors, no extra fields), with every member dated 1980-01-01. Written here rather than
+    with zipfile because zipfile cannot take an already compressed member: the template's fixed parts are
+    compressed once per process (`known`: member name → bytes, CRC-32, deflate stream) and copied in whenever a
+    document's part has the same bytes. tests/test_word_export.py checks the layout against zipfile's."""
+
+    def __init__(self, out, known: dict[str, tuple[bytes, int, bytes]] | None = None) -> None:
+        self._out, self._known, self._members = out, known or {}, []
 
     def write(self, pack_uri, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
+        name = pack_uri.membername
+        known = self._known.get(name)
+        crc, packed = known[1:] if known is not None and known[0] == blob else _deflate(blob)
+        entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
         entry.compress_type = zipfile.ZIP_DEFLATED
         entry.external_attr = 0o644 << 16
-        self._zip.writestr(entry, blob, compresslevel=COMPRESS_LEVEL)
+        entry.CRC, entry.compress_size, entry.file_size = crc, len(packed), len(blob)
+        entry.header_offset = self._out.tell()
+        self._out.write(entry.FileHeader(False))
+        self._out.write(packed)
+        self._members.append(entry)
 
     def close(self) -> None:
-        self._zip.close()
+        start = self._out.tell()
+        for entry in self._members:
+            dostime, dosdate = _dos_time(entry.date_time)
+            name = entry.filename.encode("ascii")  # part names are ASCII (OPC), so no UTF-8 flag
+            self._out.write(
+                struct.pack(
+                    "<4s4B4HL2L5H2L",
+                    b"PK\x01\x02",
+                    entry.create_version,
+                    entry.create_system,
+                    entry.extract_version,
+                    entry.reserved,
+                    entry.flag_bits,
+                    entry.compress_type,
+                    dostime,
+                    dosdate,
+                    entry.CRC,
+                    entry.compress_size,
+                    entry.file_size,
+                    len(name),
+                    0,  # extra field
+                    0,  # comment
+                    0,  # disk number
+                    entry.internal_attr,
+                    entry.external_attr,
+                    entry.header_offset,
+                )
+                + name
+            )
+        size, count = self._out.tell() - start, len(self._members)
+        self._out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
 
 
+def _dos_time(when: tuple[int, ...]) -> tuple[int, int]:
+    return when[3] << 11 | when[4] << 5 | (when[5] // 2), (when[0] - 1980) << 9 | when[1] << 5 | when[2]
+
+
+@functools.lru_cache(maxsize=4096)  # a story cited by several lessons; `mkdocs serve` rebuilds
 def qr_png(url: str) -> bytes:
-    """The QR code of `url` as a 1-bit PNG (dark on white, quiet zone included); same bytes for the same URL."""
+    """The QR code of `url` as a 1-bit PNG (dark on white, quiet zone included); same bytes for the same URL.
+
+    A module is 8 pixels wide, so each module is one byte of the image's packed 1-bit rows (0x00 dark, 0xFF
+    light): the rows are the symbol's rows translated, bordered and repeated, handed to Pillow whole."""
     from PIL import Image
 
     matrix = qr_matrix(url)
     size = len(matrix) + 2 * QR_BORDER
-    image = Image.new("1", (size, size), 1)
-    pixels = image.load()
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                pixels[x + QR_BORDER, y + QR_BORDER] = 0
-    scaled = image.resize((size * QR_PIXELS_PER_MODULE,) * 2, Image.NEAREST)
+    light = b"\xff" * size * QR_PIXELS_PER_MODULE
+    border = b"\xff" * QR_BORDER
+    rows = [light] * QR_BORDER
+    rows += [(border + row.translate(_MODULE_BYTES) + border) * QR_PIXELS_PER_MODULE for row in matrix]
+    rows += [light] * QR_BORDER
+    side = size * QR_PIXELS_PER_MODULE
+    image = Image.frombytes("1", (side, side), b"".join(rows))
     out = io.BytesIO()
-    scaled.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", optimize=False)
     return out.getvalue()
+
+
+_MODULE_BYTES = bytes([0xFF, 0x00] + [0xFF] * 254)  # translate table: module 1 (dark) → 8 black pixels
 
 
 # --- HTML → docx ----------------------------------------------------------------------------------------------
@@ -376,6 +519,7 @@ class HtmlToDocx(HTMLParser):
     def __init__(self, doc, heading_offset: int = 0) -> None:
         super().__init__(convert_charrefs=True)
         self.doc, self.heading_shift = doc, heading_offset  # not `offset`: HTMLParser uses that name
+        self.body = doc.element.body
         self.paragraph = None
         self.style: str | None = None
         self.lists: list[str] = []  # "ul"/"ol" nesting
@@ -426,7 +570,7 @@ class HtmlToDocx(HTMLParser):
             if badge:
                 self._text("【")
         elif tag == "br":
-            self._paragraph().add_run().add_break()
+            SubElement(SubElement(self._paragraph(), _W + "r"), _W + "br")  # python-docx's add_run().add_break()
         elif tag == "img":
             alt = dict(attrs).get("alt") or ""
             if alt:
@@ -484,24 +628,20 @@ class HtmlToDocx(HTMLParser):
     def _paragraph(self):
         if self.paragraph is None:
             style = None if self.style == "pre" else self.style
-            self.paragraph = _add(self.doc, "", style)
+            self.paragraph = _add(self.body, "", style)
         return self.paragraph
 
     def _text(self, text: str) -> None:
-        run = self._paragraph().add_run(text)
-        if self.bold:
-            run.bold = True
-        if self.italic:
-            run.italic = True
-        if self.sup:
-            run.font.superscript = True
+        _run(self._paragraph(), text, bool(self.bold), bool(self.italic), bool(self.sup))
 
     def _end_table(self) -> None:
         rows, self.table, self.cell = [r for r in (self.table or []) if r], None, None
         if not rows:
             return
         width = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=width)
+        # The document's add_table without its `table.style = None`, which looks in the styles part that is only
+        # bytes here (see _new_document); the style id is set next, as before.
+        table = self.doc._body.add_table(len(rows), width, self.doc._block_width)
         table._tbl.tblStyle_val = _style_ids()["Table Grid"]
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
