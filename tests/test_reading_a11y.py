@@ -16,6 +16,7 @@ import json
 import pytest
 from axe import describe, run_axe
 from browser import serve
+from expected import public_lessons
 from sitebuild import build_sample
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,7 @@ def pages(library) -> dict[str, str]:
     stories = library.public_stories()
     exemplar = next(s for s in stories if s.kind == "exemplar")
     cautionary = next(s for s in stories if s.kind == "cautionary")
-    lesson = library.public_lessons()[0]
+    lesson = public_lessons(library)[0]
     method = library.methods[0]
     return {
         "home": "",

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from conftest import REPO, add_eighth_method
+from expected import stories_by_method
 
 from exemplars.check import check_library
 from exemplars.library import load_library
@@ -111,4 +112,4 @@ def test_an_eighth_method_is_just_a_file(tmp_path):
     assert [d.as_text() for d in check_library(library) if d.is_error] == []
     assert [m.id for m in library.methods][-1] == method_id
     assert len(library.methods) == len([p for p in (REPO / "methods").glob("*.md") if p.name != "README.md"]) + 1
-    assert [s.id for s in library.by_method(method_id)] == ["shidian-2019"]
+    assert [s.id for s in stories_by_method(library, method_id)] == ["shidian-2019"]

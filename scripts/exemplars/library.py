@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -72,34 +71,10 @@ class Library:
         """Stories taken down: not public, but their pages stay (a short notice) so cited URLs never break."""
         return sorted((s for s in self.stories if s.is_withdrawn), key=lambda s: s.id)
 
-    def public_lessons(self) -> list[Lesson]:
-        """Published lessons, by title then id."""
-        return sorted((lesson for lesson in self.lessons if lesson.is_public), key=lambda l: (l.title, l.id))
-
     def lesson_stories(self, lesson: Lesson) -> list[Story]:
         """The stories of a lesson's `stories:` list, in teaching order, old ids resolved, unknown ids left out."""
         found = (self.resolve_story(ref) for ref in lesson.stories)
         return list({s.id: s for s in found if s is not None}.values())
-
-    def lessons_citing(self, story_id: str, public_only: bool = True) -> list[Lesson]:
-        """Lessons that list the story in `stories:` or cite it in their body (by id or old id)."""
-        story = self.resolve_story(story_id)
-        if story is None:
-            return []
-        names = {story.id, *story.aliases}
-        found = []
-        for lesson in self.lessons:
-            if public_only and not lesson.is_public:
-                continue
-            record = self.record(lesson.path)
-            cited = {ref for kind, ref, _, _ in (record.citations if record else ()) if kind == "story"}
-            if names & (set(lesson.stories) | cited):
-                found.append(lesson)
-        return sorted(found, key=lambda l: (l.title, l.id))
-
-    def lessons_by_method(self, method_id: str, public_only: bool = True) -> list[Lesson]:
-        pool = self.public_lessons() if public_only else sorted(self.lessons, key=lambda l: (l.title, l.id))
-        return [lesson for lesson in pool if method_id in lesson.methods]
 
     def public_stories(self) -> list[Story]:
         """Published stories, newest first (ties by id, so every listing is stable)."""
@@ -113,19 +88,6 @@ class Library:
             (s for s in self.stories if s.is_public),
             key=lambda s: (-s.published_on.toordinal(), -s.date.toordinal(), s.id),
         )
-
-    def by_method(self, method_id: str, kind: str | None = None, public_only: bool = True) -> list[Story]:
-        pool = self.public_stories() if public_only else self.stories
-        return [s for s in pool if method_id in s.methods and (kind is None or s.kind == kind)]
-
-    def group_by(self, key) -> dict:
-        """Public stories grouped by `key(story)` (which may return one value or an iterable of values)."""
-        groups: dict = defaultdict(list)
-        for story in self.public_stories():
-            value = key(story)
-            for v in value if isinstance(value, (list, tuple, set)) else (value,):
-                groups[v].append(story)
-        return dict(groups)
 
     def __post_init__(self) -> None:
         self._methods_by_id: dict[str, Method] = {}

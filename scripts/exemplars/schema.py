@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .messages import did_you_mean
 from .regions import PROVINCE_NAMES, PROVINCES, suggest_province
@@ -687,7 +687,6 @@ class Contract:
     fields: tuple[Field, ...]
     title: str
     draft_aware: bool
-    on_validate: Callable[..., Any] | None = None
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

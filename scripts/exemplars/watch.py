@@ -19,12 +19,11 @@ from .schema import CONTRACTS
 QUIET = 0.3  # seconds without events before a burst counts as one save
 POLL = 0.5  # how often the main thread wakes up (keeps Ctrl-C prompt everywhere)
 CLEAR = "\033[2J\033[H"
-EXTRA_FOLDERS = ("lessons",)  # watched even before a lesson contract exists: lessons cite stories
 
 
 def watched_folders(root: Path) -> list[Path]:
-    folders = [root / c.folder for c in CONTRACTS.values()] + [root / name for name in EXTRA_FOLDERS]
-    return [f for f in dict.fromkeys(folders) if f.is_dir()]
+    """The folders of every contract (stories/, methods/, lessons/) that exist under `root`."""
+    return [root / c.folder for c in CONTRACTS.values() if (root / c.folder).is_dir()]
 
 
 def is_relevant(path: str, is_directory: bool = False, event_type: str = "modified") -> bool:
@@ -63,9 +62,7 @@ def watch(root: Path, run_check: Callable[[], tuple[str, str]], out=None) -> int
     out = out or sys.stdout
     folders = watched_folders(root)
     if not folders:
-        names = "、".join(
-            dict.fromkeys([*(f"{c.folder}/" for c in CONTRACTS.values()), *(f"{name}/" for name in EXTRA_FOLDERS)])
-        )
+        names = "、".join(f"{c.folder}/" for c in CONTRACTS.values())
         print(f"错误：{root} 下没有 {names} 中的任何一个目录，无法监视。", file=sys.stderr)
         return 2
     changed = threading.Event()

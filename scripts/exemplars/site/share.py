@@ -23,11 +23,6 @@ class ShareBox:
     qr: str  # site-relative path of the page's QR code SVG, e.g. "stories/x/qr.svg"
     citation: str  # the citation line up to the access date, e.g. "《标题》，典型示范故事库，https://…/，"
 
-    @property
-    def citation_text(self) -> str:
-        """The line as shown without the browser's date (printouts without script, tests)."""
-        return self.citation + "访问日期。"
-
 
 def share_box(title: str, page_url: str, base: str, site_name: str = SITE_NAME) -> ShareBox:
     """The box of the page at site-relative `page_url`, with `base` the site's absolute URL (ending in "/")."""
