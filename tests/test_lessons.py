@@ -124,7 +124,7 @@ def test_old_ids_resolve_with_a_warning_and_unknown_related_or_links_fail(librar
     assert (lesson_path, 8, "W-CITE-ALIAS") in found and (lesson_path, 17, "W-CITE-ALIAS") in found
     assert (lesson_path, 19, "E-LINK-PAGE-UNKNOWN") in found
     assert not [f for f in found if f[2] == "E-CITE-UNKNOWN"], found  # code spans and fences are not citations
-    assert load_library(root).resolve_story("old-jieliu").id == "jieliu-2019"
+    assert load_library(root).story("old-jieliu").id == "jieliu-2019"
 
 
 def test_story_body_citations_and_ids_shared_with_lessons(library_copy, cli):

@@ -110,7 +110,8 @@ def test_mv_adds_to_an_existing_alias_list_and_handles_lessons(repo, cli):
     moved = (repo / "lessons/crlf-lesson.md").read_bytes()
     assert moved.startswith(b"---\r\nid: crlf-lesson\r\n") and b"aliases:\r\n  - crlf-ke\r\n---\r\n" in moved
     library = load_library(repo)
-    assert library.resolve_lesson("crlf-ke").id == "crlf-lesson" and library.lesson("crlf-ke") is None
+    lesson = library.lesson("crlf-lesson")
+    assert lesson.id == "crlf-lesson" and lesson.aliases == ("crlf-ke",) and library.lesson("crlf-ke") is lesson
     assert [d.as_text() for d in check_library(library) if d.is_error] == []
     assert story not in snapshot(repo) and before[story] != b""
 

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .cautionary import below_city, city_level, cut_to_city, full_names
+from .citations import CITABLE
 from .diagnostics import Diagnostic
 from .library import Library, closest
 from .load import Record
@@ -55,7 +56,6 @@ def _method_clashes(library: Library) -> list[Diagnostic]:
 
 def _story_references(library: Library) -> list[Diagnostic]:
     diags = []
-    known_ids = {s.id for s in library.stories} | {a for s in library.stories for a in s.aliases}
     choices = "、".join(f"{m.id}（{m.name}）" for m in library.methods) or "（methods/ 中还没有方法）"
     for record in (*library.records.get("story", []), *library.records.get("lesson", [])):
         values = library.values.get(record.path)
@@ -85,14 +85,14 @@ def _story_references(library: Library) -> list[Diagnostic]:
             line = record.line_of("related", index)
             if ref == values.get("id") or ref in values.get("aliases", ()):
                 diags.append(Diagnostic.make("E-RELATED-SELF", record.path, line))
-            elif ref not in known_ids:
+            elif library.story(ref) is None:
                 diags.append(
                     Diagnostic.make(
                         "E-RELATED-UNKNOWN",
                         record.path,
                         line,
                         value=ref,
-                        suggestion=did_you_mean(closest(ref, sorted(known_ids))),
+                        suggestion=did_you_mean(closest(ref, library.names("story"))),
                     )
                 )
     return diags
@@ -101,55 +101,38 @@ def _story_references(library: Library) -> list[Diagnostic]:
 def _duplicate_ids(library: Library) -> list[Diagnostic]:
     """Ids and old ids of stories and lessons share one namespace: each names one file only, so a citation, an
     old URL and `exemplars mv` always know what is meant. Both files are told."""
-    claims: dict[str, list[tuple[Record, str, int]]] = defaultdict(list)
-    for kind in ("story", "lesson"):
-        for record in library.records.get(kind, []):
-            values = library.values.get(record.path, {})
-            if "id" in values:
-                claims[values["id"]].append((record, "id", record.line_of("id")))
-            for index, alias in enumerate(values.get("aliases", ())):
-                claims[alias].append((record, "旧标识（aliases）", record.line_of("aliases", index)))
+    what = {"id": "id", "alias": "旧标识（aliases）"}
     diags = []
-    for value, holders in claims.items():
+    for value, holders in library.id_claims().items():
         if len(holders) < 2:
             continue
-        for record, what, line in holders:
-            others = [f"{r.path}:{ln} 的 {w}" for r, w, ln in holders if (r.path, ln) != (record.path, line)]
+        for claim in holders:
+            others = [
+                f"{c.path}:{c.line} 的 {what[c.how]}" for c in holders if (c.path, c.line) != (claim.path, claim.line)
+            ]
             if not others:
                 continue
             diags.append(
-                Diagnostic.make("E-ID-DUPLICATE", record.path, line, what=what, value=value, other="、".join(others))
+                Diagnostic.make(
+                    "E-ID-DUPLICATE", claim.path, claim.line, what=what[claim.how], value=value, other="、".join(others)
+                )
             )
     return diags
 
 
 # --- lessons and citations -----------------------------------------------------------------------------------
-_WHAT = {"story": "故事", "lesson": "课程"}
-
-
-class _Names:
-    """Every id and old id of stories and lessons, looked up once per check (citations are many)."""
+class _Suggestions:
+    """The name a misspelt story or lesson reference most likely meant; each kind's pool of names is read from the
+    library once per check (citations are many)."""
 
     def __init__(self, library: Library) -> None:
-        self.current: dict[str, dict[str, tuple[str, str]]] = {"story": {}, "lesson": {}}  # id → (status, path)
-        self.old: dict[str, dict[str, str]] = {"story": {}, "lesson": {}}  # old id → current id
-        for kind, items in (("story", library.stories), ("lesson", library.lessons)):
-            for item in items:
-                self.current[kind].setdefault(item.id, (item.status, item.path))
-            for item in items:
-                for alias in item.aliases:
-                    self.old[kind].setdefault(alias, item.id)
+        self.library = library
         self._pool: dict[str, list[str]] = {}
 
-    def resolve(self, kind: str, ref: str) -> tuple[str, str] | None:
-        """(current id, status) for an id or old id; None when nothing has that name."""
-        current = ref if ref in self.current[kind] else self.old[kind].get(ref)
-        return None if current is None else (current, self.current[kind][current][0])
-
-    def suggestion(self, kind: str, ref: str) -> str:
+    def __call__(self, kind: str, ref: str) -> str:
         if kind not in self._pool:
-            self._pool[kind] = sorted({*self.current[kind], *self.old[kind]})
-        return did_you_mean(closest(ref, self._pool[kind])) if SLUG_RE.match(ref) or ref else ""
+            self._pool[kind] = self.library.names(kind)
+        return did_you_mean(closest(ref, self._pool[kind])) if ref else ""
 
 
 def _source_is_public(library: Library, record: Record) -> tuple[bool, str]:
@@ -162,21 +145,21 @@ def _source_is_public(library: Library, record: Record) -> tuple[bool, str]:
 
 
 def _cited(
-    library: Library, names: _Names, record: Record, kind: str, ref: str, line: int, unknown: tuple[str, dict]
+    library: Library, suggest: _Suggestions, record: Record, kind: str, ref: str, line: int, unknown: tuple[str, dict]
 ) -> list[Diagnostic]:
     """The rules every reference to a story or lesson obeys, wherever it is written."""
-    found = names.resolve(kind, ref)
+    found = library.resolve(kind, ref)
     if found is None:
         code, args = unknown
         return [
             Diagnostic.make(
-                code, record.path, line, value=ref, what=_WHAT[kind], suggestion=names.suggestion(kind, ref), **args
+                code, record.path, line, value=ref, what=CITABLE[kind], suggestion=suggest(kind, ref), **args
             )
         ]
-    current, status = found
+    current, status = found.id, found.status
     diags = []
     if current != ref:
-        diags.append(Diagnostic.make("W-CITE-ALIAS", record.path, line, value=ref, current=current, what=_WHAT[kind]))
+        diags.append(Diagnostic.make("W-CITE-ALIAS", record.path, line, value=ref, current=current, what=CITABLE[kind]))
     if status == "withdrawn":
         diags.append(Diagnostic.make("W-CITE-WITHDRAWN", record.path, line, value=current))
     elif status in ("draft", "review"):
@@ -189,7 +172,7 @@ def _cited(
                     record.path,
                     line,
                     source=source,
-                    what=_WHAT[kind],
+                    what=CITABLE[kind],
                     value=current,
                     status=status,
                     status_label=label,
@@ -200,7 +183,7 @@ def _cited(
 
 def _lesson_stories(library: Library) -> list[Diagnostic]:
     """Each entry of a lesson's `stories:` names a story (by id or old id) the lesson may show."""
-    names = _Names(library)
+    suggest = _Suggestions(library)
     diags = []
     for record in library.records.get("lesson", []):
         if library.values.get(record.path) is None:
@@ -211,19 +194,19 @@ def _lesson_stories(library: Library) -> list[Diagnostic]:
             if not isinstance(ref, str) or not SLUG_RE.match(ref):
                 continue  # the field check already reports it
             line = record.line_of("stories", index)
-            found = names.resolve("story", ref)
-            if found is not None and found[0] in seen:
+            found = library.story(ref)
+            if found is not None and found.id in seen:
                 diags.append(Diagnostic.make("E-LESSON-STORY-DUPLICATE", record.path, line, value=ref))
                 continue
             if found is not None:
-                seen.add(found[0])
-            diags.extend(_cited(library, names, record, "story", ref, line, ("E-LESSON-STORY-UNKNOWN", {})))
+                seen.add(found.id)
+            diags.extend(_cited(library, suggest, record, "story", ref, line, ("E-LESSON-STORY-UNKNOWN", {})))
     return diags
 
 
 def _body_citations(library: Library) -> list[Diagnostic]:
     """`[[story:…]]` citations and /stories/<id>/ links in every body (collected per file while reading)."""
-    names = _Names(library)
+    suggest = _Suggestions(library)
     diags = []
     for record in library.all_records:
         for kind, ref, line, written in record.citations:
@@ -231,7 +214,7 @@ def _body_citations(library: Library) -> list[Diagnostic]:
                 unknown = ("E-CITE-UNKNOWN", {"written": written})
             else:
                 unknown = ("E-LINK-PAGE-UNKNOWN", {"target": written})
-            diags.extend(_cited(library, names, record, kind, ref, line, unknown))
+            diags.extend(_cited(library, suggest, record, kind, ref, line, unknown))
     return diags
 
 

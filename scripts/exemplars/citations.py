@@ -15,7 +15,10 @@ from urllib.parse import unquote
 
 from .body_rules import is_local_markdown, markdown_links, visible_lines
 
-KINDS = ("story", "lesson")
+# What a citation, a link to a page or `exemplars mv` can name: stories and lessons, whose ids and old ids share one
+# namespace (Library.resolve), each with the Chinese noun messages use for it. Not schema.KINDS, which lists the
+# values of a story's `kind` field (正面典型 / 反面典型).
+CITABLE = {"story": "故事", "lesson": "课程"}
 FOLDERS = {"stories": "story", "lessons": "lesson"}
 
 # Loose on purpose: `[[story: Foo_Bar ]]` is still a citation (of an id no story has), so the checker reports it

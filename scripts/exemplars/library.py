@@ -1,5 +1,10 @@
 """The Library: every story, method and lesson of a repository, validated once, with the indexes pages need.
 
+It is also the one home of id resolution: which story or lesson an id or old id (`aliases`) names
+(`Library.resolve`, `story`, `lesson`), which ids exist (`Library.names`), and which files claim an id
+(`Library.id_claims`); method spellings resolve through `Library.resolve_method`. The checker, `exemplars mv`,
+the CLI and the site's citation cards all ask here instead of keeping their own tables.
+
 Plain Python: nothing here imports MkDocs. Loading never raises on bad input; problems ride along as
 Diagnostics and `exemplars check` adds the rules that need the whole library (check.py).
 """
@@ -12,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .citations import CITABLE
 from .diagnostics import Diagnostic
 from .file_rules import FILE_RULES
 from .filenames import classify
@@ -19,6 +25,16 @@ from .load import Record, read_record
 from .messages import did_you_mean
 from .model import Lesson, Method, Source, Story
 from .schema import CONTRACTS, Contract, validate_mapping
+
+
+@dataclass(frozen=True)
+class IdClaim:
+    """One file's claim on an id: as its `id` or as one of its old ids (`aliases`)."""
+
+    kind: str  # "story" or "lesson" (citations.CITABLE)
+    how: str  # "id" or "alias"
+    path: str  # repository-relative
+    line: int  # where the file writes it
 
 
 @dataclass
@@ -47,24 +63,46 @@ class Library:
     def method(self, method_id: str) -> Method:
         return self._methods_by_id[method_id]
 
-    def story(self, story_id: str) -> Story | None:
-        """A story by its id or by one of its old ids."""
-        return self._stories_by_id.get(story_id) or self._stories_by_id.get(self._alias_to_id.get(story_id, ""))
+    # --- ids and old ids: the one place they are resolved -----------------------------------------------------
+    def resolve(self, kind: str, ref: str) -> Story | Lesson | None:
+        """The story or lesson (`kind`, a key of citations.CITABLE) that `ref` names: its current id, else one of
+        its old ids, so citations, old URLs and commands keep working after `exemplars mv`. When two files claim
+        the same name (the checker's E-ID-DUPLICATE) the first by path wins, in every caller alike."""
+        by_id, by_alias = self._ids[kind]
+        return by_id.get(ref) or by_id.get(by_alias.get(ref, ""))
 
-    def resolve_story(self, id_or_alias: str) -> Story | None:
-        """The story an id or old id names (citations may use either: old URLs keep working)."""
-        return self.story(id_or_alias)
+    def story(self, ref: str) -> Story | None:
+        """The story an id or old id names."""
+        return self.resolve("story", ref)
 
-    def lesson(self, lesson_id: str) -> Lesson | None:
-        """A lesson by its current id only; `resolve_lesson` also accepts old ids."""
-        return self._lessons_by_id.get(lesson_id)
+    def lesson(self, ref: str) -> Lesson | None:
+        """The lesson an id or old id names."""
+        return self.resolve("lesson", ref)
 
-    def resolve_lesson(self, id_or_alias: str) -> Lesson | None:
-        return self._lessons_by_id.get(id_or_alias) or self._lessons_by_id.get(
-            self._lesson_alias_to_id.get(id_or_alias, "")
-        )
+    def names(self, kind: str) -> list[str]:
+        """Every id and old id of the stories (or lessons) that could be built, sorted: what `resolve` answers to,
+        and what a misspelt reference is compared with to suggest the intended one."""
+        by_id, by_alias = self._ids[kind]
+        return sorted({*by_id, *by_alias})
+
+    def id_claims(self) -> dict[str, list[IdClaim]]:
+        """Every id and old id written in a story or lesson file → the files claiming it, in file order.
+
+        Read from each file's validated fields, so a file too broken to become a Story or Lesson still claims its
+        id: two files must never answer to one name (the checker reports it, `exemplars mv` refuses it)."""
+        claims: dict[str, list[IdClaim]] = {}
+        for kind in CITABLE:
+            for record in self.records.get(kind, []):
+                values = self.values.get(record.path) or {}
+                if "id" in values:
+                    claims.setdefault(values["id"], []).append(IdClaim(kind, "id", record.path, record.line_of("id")))
+                for index, alias in enumerate(values.get("aliases", ())):
+                    line = record.line_of("aliases", index)
+                    claims.setdefault(alias, []).append(IdClaim(kind, "alias", record.path, line))
+        return claims
 
     def resolve_method(self, ref: str) -> str | None:
+        """The method id that an id, Chinese name or alias of a method names."""
         return self.method_refs.get(ref)
 
     def withdrawn_stories(self) -> list[Story]:
@@ -73,7 +111,7 @@ class Library:
 
     def lesson_stories(self, lesson: Lesson) -> list[Story]:
         """The stories of a lesson's `stories:` list, in teaching order, old ids resolved, unknown ids left out."""
-        found = (self.resolve_story(ref) for ref in lesson.stories)
+        found = (self.story(ref) for ref in lesson.stories)
         return list({s.id: s for s in found if s is not None}.values())
 
     def public_stories(self) -> list[Story]:
@@ -91,27 +129,22 @@ class Library:
 
     def __post_init__(self) -> None:
         self._methods_by_id: dict[str, Method] = {}
-        self._stories_by_id: dict[str, Story] = {}
-        self._alias_to_id: dict[str, str] = {}
-        self._lessons_by_id: dict[str, Lesson] = {}
-        self._lesson_alias_to_id: dict[str, str] = {}
+        # kind → (current id → item, old id → current id); filled by _index
+        self._ids: dict[str, tuple[dict, dict[str, str]]] = {kind: ({}, {}) for kind in CITABLE}
         self._records_by_path: dict[str, Record] | None = None
 
     def _index(self) -> None:
         self.methods.sort(key=lambda m: (m.order, m.id))
         self._methods_by_id = {m.id: m for m in self.methods}
         self.stories.sort(key=lambda s: s.path)
-        for story in self.stories:
-            self._stories_by_id.setdefault(story.id, story)
-        for story in self.stories:
-            for alias in story.aliases:
-                self._alias_to_id.setdefault(alias, story.id)
         self.lessons.sort(key=lambda lesson: lesson.path)
-        for lesson in self.lessons:
-            self._lessons_by_id.setdefault(lesson.id, lesson)
-        for lesson in self.lessons:
-            for alias in lesson.aliases:
-                self._lesson_alias_to_id.setdefault(alias, lesson.id)
+        for kind, items in (("story", self.stories), ("lesson", self.lessons)):
+            by_id, by_alias = self._ids[kind] = ({}, {})
+            for item in items:
+                by_id.setdefault(item.id, item)
+            for item in items:
+                for alias in item.aliases:
+                    by_alias.setdefault(alias, item.id)
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .body_rules import markdown_links
-from .citations import classify_link, find_citations
+from .citations import CITABLE, classify_link, find_citations
 from .fsutil import replace_atomic
 from .library import Library, closest, load_library
 from .load import Record, parse_record
 from .messages import did_you_mean, render
 from .schema import SLUG_RE
 
-KINDS = {"story": "故事", "lesson": "课程"}
 _BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _ENDING = re.compile(r"(\r\n|\r|\n)\Z")
@@ -69,7 +68,8 @@ class MoveReport:
     def as_text(self) -> str:
         verb = "将要" if self.dry_run else "已"
         lines = [
-            f"{verb}把{KINDS[self.kind]} `{self.old_id}` 改名为 `{self.new_id}`（旧标识保留在 aliases 中，旧网址继续有效）："
+            f"{verb}把{CITABLE[self.kind]} `{self.old_id}` 改名为 `{self.new_id}`"
+            "（旧标识保留在 aliases 中，旧网址继续有效）："
         ]
         if self.renamed:
             lines.append(f"  重命名 {self.path} → {self.new_path}")
@@ -114,33 +114,19 @@ def _library_records(library: Library) -> list[Record]:
     return [r for name in ("story", "lesson", "method") for r in library.records.get(name, [])]
 
 
-def _claims(library: Library) -> dict[str, list[tuple[str, str, str]]]:
-    """Every id and old id of a story or lesson file (valid or not) → [(kind, 'id'|'alias', path)]."""
-    claims: dict[str, list[tuple[str, str, str]]] = {}
-    for kind in KINDS:
-        for record in library.records.get(kind, []):
-            values = library.values.get(record.path) or {}
-            if "id" in values:
-                claims.setdefault(values["id"], []).append((kind, "id", record.path))
-            for alias in values.get("aliases", ()):
-                claims.setdefault(alias, []).append((kind, "alias", record.path))
-    return claims
-
-
 def _find(library: Library, kind: str | None, old_id: str) -> tuple[str, Record]:
-    claims = _claims(library)
-    holders = [c for c in claims.get(old_id, []) if kind is None or c[0] == kind]
-    owners = [c for c in holders if c[1] == "id"]
+    claims = library.id_claims()
+    holders = [c for c in claims.get(old_id, []) if kind is None or c.kind == kind]
+    owners = [c for c in holders if c.how == "id"]
     if len(owners) > 1:
-        raise MoveError("E-MV-AMBIGUOUS", value=old_id, files="、".join(p for _, _, p in owners))
+        raise MoveError("E-MV-AMBIGUOUS", value=old_id, files="、".join(c.path for c in owners))
     if not owners:
         if holders:
-            other_kind, _, path = holders[0]
-            current = (library.values.get(path) or {}).get("id", "?")
-            raise MoveError("E-MV-OLD-IS-ALIAS", value=old_id, what=KINDS[other_kind], current=current)
-        ids = sorted(c for c, hs in claims.items() if any(h[1] == "id" for h in hs))
+            current = (library.values.get(holders[0].path) or {}).get("id", "?")
+            raise MoveError("E-MV-OLD-IS-ALIAS", value=old_id, what=CITABLE[holders[0].kind], current=current)
+        ids = sorted(name for name, hs in claims.items() if any(h.how == "id" for h in hs))
         raise MoveError("E-MV-UNKNOWN", value=old_id, suggestion=did_you_mean(closest(old_id, ids)))
-    found_kind, _, path = owners[0]
+    found_kind, path = owners[0].kind, owners[0].path
     record = library.record(path)
     if record is None or not record.readable or any(p.code.startswith("E-YAML") for p in record.problems):
         raise MoveError("E-MV-FILE-UNREADABLE", file=path)
@@ -148,10 +134,10 @@ def _find(library: Library, kind: str | None, old_id: str) -> tuple[str, Record]
 
 
 def _ensure_free(library: Library, new_id: str) -> None:
-    holders = _claims(library).get(new_id)
+    holders = library.id_claims().get(new_id)
     if holders:
-        kind, how, path = holders[0]
-        other = f"{path} 的{KINDS[kind]}{'标识' if how == 'id' else '旧标识（aliases）'}"
+        kind, how, path = holders[0].kind, holders[0].how, holders[0].path
+        other = f"{path} 的{CITABLE[kind]}{'标识' if how == 'id' else '旧标识（aliases）'}"
         raise MoveError("E-MV-TAKEN", value=new_id, other=other)
 
 

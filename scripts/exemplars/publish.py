@@ -62,9 +62,7 @@ def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = No
     if not reviewer:
         raise PublishError("请用 --reviewer 写明审核人的姓名")
     library = load_library(root)
-    story = next((s for s in library.stories if s.id == story_id), None) or next(
-        (s for s in library.stories if story_id in s.aliases), None
-    )
+    story = library.story(story_id)
     if story is None:
         raise PublishError(f"库中没有 id 为 {story_id} 的故事（运行 exemplars status 查看待审的故事）")
     if story.status != "review":

@@ -128,7 +128,7 @@ def cmd_new_lesson(args) -> int:
     from ..ids import slug_from_title  # pypinyin loads its dictionaries on import: only the scaffolds need them
 
     lesson_id = args.lesson_id or slug_from_title(title, fallback="lesson")
-    _check_new_id(lesson_id, library.resolve_lesson(lesson_id) or library.story(lesson_id))
+    _check_new_id(lesson_id, library.lesson(lesson_id) or library.story(lesson_id))
     lesson = NewLesson(
         title=title,
         audience=audience,

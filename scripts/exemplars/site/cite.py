@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from ..citations import CITABLE
 from ..library import Library
 from . import urls
 from .views import format_date
@@ -56,7 +57,7 @@ class CitationIndex:
 
     def _resolve(self, kind: str, ref: str) -> CiteTarget | None:
         if kind == "story":
-            story = self.library.resolve_story(ref)
+            story = self.library.story(ref)
             if story is None:
                 return None
             if story.status == "withdrawn":
@@ -65,7 +66,7 @@ class CitationIndex:
                 return None
             return story_target(story, self.library)
         if kind == "lesson":
-            lesson = self.library.resolve_lesson(ref)
+            lesson = self.library.lesson(ref)
             if lesson is None or not self.shown(lesson.status):
                 return None
             return lesson_target(lesson, self.library)
@@ -128,7 +129,7 @@ def block_html(target: CiteTarget | None, kind: str, ref: str, page_url: str) ->
         return (
             f'<div class="ex-cite ex-cite--missing"><p class="ex-cite__title">未找到：'
             f'<code>{escape(kind)}:{escape(ref)}</code></p><p class="ex-cite__summary">没有这个编号的'
-            f"{'故事' if kind == 'story' else '课程'}（也不是任何旧编号），请检查拼写。</p></div>"
+            f"{CITABLE[kind]}（也不是任何旧编号），请检查拼写。</p></div>"
         )
     if target.withdrawn:
         return (

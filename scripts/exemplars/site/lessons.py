@@ -93,7 +93,7 @@ def cited_story_ids(lesson: Lesson, library: Library) -> list[str]:
     for story in library.lesson_stories(lesson):
         found.setdefault(story.id)
     for citation in find_citations(lesson.body):
-        story = library.resolve_story(citation.id) if citation.kind == "story" else None
+        story = library.story(citation.id) if citation.kind == "story" else None
         if story is not None:
             found.setdefault(story.id)
     return list(found)
@@ -176,7 +176,7 @@ def _handout_part(lesson: Lesson, library: Library, context: dict, render, base:
     cases, stories = [], []
     for entry in context["cited"]:
         if entry.card is not None:
-            story = library.resolve_story(entry.card.id)
+            story = library.story(entry.card.id)
             cases.append(f"{story.title}（{story.kind_label}）")
             stories.append(story_part(story, library, render, url, base))
         elif entry.withdrawn is not None:
@@ -204,7 +204,7 @@ def _lesson_context(
 ) -> dict:
     cited = []
     for ref in lesson.stories:
-        story = library.resolve_story(ref)
+        story = library.story(ref)
         if story is not None and story.is_withdrawn:
             cited.append(CitedStory(ref=ref, card=None, withdrawn=story))
         else:
@@ -249,7 +249,7 @@ def _handout_page(
     for entry in context["cited"]:
         if entry.card is None:
             continue
-        story = library.resolve_story(entry.card.id)
+        story = library.story(entry.card.id)
         texts.append(
             {
                 "story": story,
