@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import git
 from .body_rules import markdown_links
 from .citations import CITABLE, classify_link, find_citations
 from .fsutil import replace_atomic
@@ -352,32 +352,24 @@ def _verify(record: Record, after: bytes, kind: str, old: str, new: str, is_targ
 
 
 # --- git and writing -------------------------------------------------------------------------------------------
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
-
-
 def _ensure_clean(root: Path, paths: list[str]) -> None:
-    try:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    except (OSError, subprocess.SubprocessError):
-        inside = None
-    if inside is None or inside.returncode != 0 or inside.stdout.strip() != "true":
+    if not git.inside_work_tree(root):
         raise MoveError("E-MV-NOT-GIT", file=str(root))
     if not paths:
         return
-    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
-    if status.returncode != 0:
-        raise MoveError("E-MV-GIT", error=status.stderr.strip()[:200])
-    dirty = sorted({line[3:].strip() for line in status.stdout.splitlines() if line.strip()})
+    status = git.run(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    if not status.ok:
+        raise MoveError("E-MV-GIT", error=status.error[:200])
+    dirty = sorted({line[3:].strip() for line in status.output.splitlines() if line.strip()})
     if dirty:
         raise MoveError("E-MV-DIRTY", files="、".join(dirty))
 
 
 def _apply(root: Path, report: MoveReport) -> None:
     if report.renamed:
-        result = _git(root, "mv", "--", report.path, report.new_path)  # staged as a rename: history follows it
-        if result.returncode != 0:
-            raise MoveError("E-MV-GIT", error=result.stderr.strip()[:200])
+        result = git.run(root, "mv", "--", report.path, report.new_path)  # staged as a rename: history follows it
+        if not result.ok:
+            raise MoveError("E-MV-GIT", error=result.error[:200])
     for edit in report.edits:
         destination = root / (edit.new_path or edit.path)
         replace_atomic(destination, edit.after)

@@ -8,11 +8,10 @@ git does not know yet is "未提交"; outside a git repository the file's modifi
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import git
 from .library import Library
 
 UNCOMMITTED = "未提交"
@@ -50,11 +49,11 @@ def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
     """Stories in review (and drafts if asked), oldest first; uncommitted ones last, as they are the newest."""
     wanted = {"review", "draft"} if include_drafts else {"review"}
     stories = [s for s in library.stories if s.status in wanted]
-    in_git = _inside_git(library.root)
+    in_git = git.inside_work_tree(library.root)
     items = []
     for story in stories:
         if in_git:
-            since = _last_commit_date(library.root, story.path)
+            since = git.last_commit_date(library.root, story.path)
             source = "git" if since else "untracked"
         else:
             since, source = _mtime_date(library.root / story.path), "mtime"
@@ -70,29 +69,6 @@ def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
             )
         )
     return sorted(items, key=lambda p: (p.since is None, p.since or dt.date.min, p.path))
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # a read-only look must not take git's index lock
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30, env=env)
-    except (OSError, subprocess.SubprocessError):  # git not installed, or hung
-        return None
-
-
-def _inside_git(root: Path) -> bool:
-    result = _git(root, "rev-parse", "--is-inside-work-tree")
-    return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
-
-
-def _last_commit_date(root: Path, path: str) -> dt.date | None:
-    result = _git(root, "log", "-1", "--format=%cs", "--", path)
-    if result is None or result.returncode != 0 or not result.stdout.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(result.stdout.strip())
-    except ValueError:
-        return None
 
 
 def _mtime_date(path: Path) -> dt.date | None:

@@ -4,7 +4,6 @@ command line or at a prompt that more than one command reads, and terminal table
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -41,15 +40,6 @@ def valid_method(text: str, library) -> str:
         hint = did_you_mean(closest(text.strip(), list(library.method_refs)))
         raise UsageError(f"未知的方法 `{text}`{hint} 现有方法：{names}")
     return method_id
-
-
-def git_user(root: Path) -> str | None:
-    """git's user.name in `root`: the default author of a new draft."""
-    try:
-        result = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None
 
 
 def text_table(headers: list[str], rows: list[list[object]], numeric: set[int] | frozenset[int] = frozenset()) -> str:

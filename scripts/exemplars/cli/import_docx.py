@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import git
 from ..import_cmd import import_one
 from ..library import load_library
 from ..messages import render as render_message
 from ..schema import SLUG_RE
 from ..word_import import UnreadableDocument
-from .common import EXIT_ERRORS, EXIT_OK, UsageError, git_user, library_root, valid_method
+from .common import EXIT_ERRORS, EXIT_OK, UsageError, library_root, valid_method
 
 _WORDISH = (".docx", ".doc", ".wps", ".docm", ".dotx", ".wpt", ".dot")
 
@@ -46,7 +47,7 @@ def cmd_import(args) -> int:
     library = load_library(root)
     methods = [library.resolve_method(valid_method(m, library)) for m in args.methods or ()]
     known = dict(library.method_refs)
-    author = args.author or git_user(root)
+    author = args.author or git.user_name(root)
     taken_ids: set[str] = set()
     failed = 0
     for path in files:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import git
 from ..fsutil import create_exclusive
 from ..library import closest, load_library
 from ..messages import did_you_mean
@@ -13,7 +14,7 @@ from ..preview_address import preview_address
 from ..regions import suggest_province
 from ..scaffold import NewLesson, NewStory, lesson_path, render, render_lesson, story_path
 from ..schema import KINDS, LESSON, SLUG_RE, STORY
-from .common import EXIT_OK, UsageError, git_user, library_root, valid_date, valid_method
+from .common import EXIT_OK, UsageError, library_root, valid_date, valid_method
 
 
 def register(sub, common) -> None:
@@ -71,7 +72,7 @@ def cmd_new(args) -> int:
         region=region,
         date=date,
         story_id=story_id,
-        author=args.author or git_user(root),
+        author=args.author or git.user_name(root),
     )
     rel = _create(root, story_path(root, story), render(story, library))
     print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
@@ -136,7 +137,7 @@ def cmd_new_lesson(args) -> int:
         methods=methods,
         stories=list(dict.fromkeys(stories)),
         lesson_id=lesson_id,
-        author=args.author or git_user(root),
+        author=args.author or git.user_name(root),
     )
     rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")

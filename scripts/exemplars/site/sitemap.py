@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
-import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .. import git
 from ..library import Library
 from . import urls
 from .catalogue import site_base
@@ -50,22 +50,8 @@ def write_sitemap(out_dir: Path, site_url: str, entries: list[Entry]) -> None:
 def sitemap_entries(page_urls: list[str], library: Library, root: Path) -> list[Entry]:
     """lastmod for every rendered page: stories by their own dates, the rest by the latest commit."""
     stories = {urls.story(s.id): s.last_changed for s in library.stories}
-    fallback = latest_commit_date(root)
+    fallback = git.latest_commit_date(root)
     return [(url, stories.get(url, fallback)) for url in page_urls]
-
-
-def latest_commit_date(root: Path) -> dt.date | None:
-    """The committer date (in UTC) of HEAD in the repository holding `root`; None outside git."""
-    try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    stamp = result.stdout.strip()
-    if result.returncode != 0 or not stamp.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
 
 
 def write_robots(out_dir: Path, site_url: str, *, preview: bool = False) -> None:
