@@ -74,11 +74,11 @@ def test_create_exclusive_loses_the_race_without_harm(tmp_path, monkeypatch):
     assert [p.name for p in target.parent.iterdir()] == ["x.md"]
 
 
-@pytest.mark.parametrize("function", ["create_exclusive", "replace_atomic"])
+@pytest.mark.parametrize("function", ["create_exclusive", "write_atomic"])
 def test_a_failed_write_leaves_no_half_file(tmp_path, monkeypatch, function):
     """ENOSPC at fsync (the data did not reach the disk): no target change, no temporary file."""
     target = tmp_path / "story.md"
-    if function == "replace_atomic":
+    if function == "write_atomic":
         target.write_bytes("原来的内容\n".encode())
 
     def full_disk(fd):
@@ -89,21 +89,38 @@ def test_a_failed_write_leaves_no_half_file(tmp_path, monkeypatch, function):
         if function == "create_exclusive":
             fsutil.create_exclusive(target, "新内容")
         else:
-            fsutil.replace_atomic(target, "新内容".encode())
-    expected = ["story.md"] if function == "replace_atomic" else []
+            fsutil.write_atomic(target, "新内容".encode())
+    expected = ["story.md"] if function == "write_atomic" else []
     assert sorted(p.name for p in tmp_path.iterdir()) == expected
-    if function == "replace_atomic":
+    if function == "write_atomic":
         assert target.read_bytes() == "原来的内容\n".encode()
 
 
-def test_replace_atomic_keeps_permissions_and_bytes(tmp_path):
+def test_write_atomic_keeps_permissions_and_bytes(tmp_path):
     target = tmp_path / "story.md"
     target.write_bytes(b"old")
     target.chmod(0o640)
     data = "---\r\nid: x\r\n---\r\n正文\x00保留\r\n".encode()
-    fsutil.replace_atomic(target, data)
+    fsutil.write_atomic(target, data)
     assert target.read_bytes() == data and target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["story.md"]
+
+
+@pytest.mark.parametrize("function", ["create_exclusive", "write_atomic"])
+def test_a_new_file_gets_the_permissions_of_any_new_file(tmp_path, function):
+    """Not the temporary file's private 0600: a new story must be readable like its neighbours, and a cache entry is
+    hard-linked into the published site, where the web server has to read it."""
+    target = tmp_path / "new" / "story.md"
+    old_umask = os.umask(0o022)
+    try:
+        if function == "create_exclusive":
+            fsutil.create_exclusive(target, "新内容")
+        else:
+            fsutil.write_atomic(target, "新内容".encode(), durable=False)
+    finally:
+        os.umask(old_umask)
+    assert target.read_text(encoding="utf-8") == "新内容" and target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["story.md"]
 
 
 def test_schema_output_is_written_atomically_and_round_trips(library_copy, cli, tmp_path):

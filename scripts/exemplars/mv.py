@@ -19,7 +19,7 @@ from pathlib import Path
 from . import git
 from .body_rules import markdown_links
 from .citations import CITABLE, classify_link, find_citations
-from .fsutil import replace_atomic
+from .fsutil import write_atomic
 from .library import Library, closest, load_library
 from .load import Record, parse_record
 from .messages import did_you_mean, render
@@ -372,4 +372,4 @@ def _apply(root: Path, report: MoveReport) -> None:
             raise MoveError("E-MV-GIT", error=result.error[:200])
     for edit in report.edits:
         destination = root / (edit.new_path or edit.path)
-        replace_atomic(destination, edit.after)
+        write_atomic(destination, edit.after)

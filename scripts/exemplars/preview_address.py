@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import CACHE_DIR
+from .fsutil import write_atomic
 
 RECORD = CACHE_DIR / "preview.json"
 DEFAULT_URL = "http://127.0.0.1:8000/"  # the Makefile's HOST and default PORT
@@ -38,12 +39,8 @@ class PreviewAddress:
 
 def record(root: Path, url: str, pid: int | None = None) -> None:
     """Note that a preview at `url` runs in process `pid` (default: this one). Never fails the preview."""
-    path = root / RECORD
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".preview.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"url": url, "pid": pid or os.getpid()}), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(root / RECORD, json.dumps({"url": url, "pid": pid or os.getpid()}).encode("utf-8"), durable=False)
     except OSError:
         pass
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .check import check_library
 from .cms import INBOX
-from .fsutil import replace_atomic
+from .fsutil import write_atomic
 from .library import load_library
 from .messages import CATALOGUE
 from .regions import PROVINCE_SLUGS
@@ -79,10 +79,10 @@ def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = No
     path = root / story.path
     before = path.read_bytes()
     after = set_fields(before.decode("utf-8"), values).encode("utf-8")
-    replace_atomic(path, after)
+    write_atomic(path, after)
     errors = [d for d in check_library(load_library(root)) if d.is_error and d.path == story.path]
     if errors:
-        replace_atomic(path, before)  # leave the file as it was
+        write_atomic(path, before)  # leave the file as it was
         shown = "\n".join(d.as_text() for d in errors[:10])
         raise PublishError(f"{story.path} 发布后不能通过检查，文件保持原样：\n{shown}")
     return _out_of_inbox(root, story.path, story.region)

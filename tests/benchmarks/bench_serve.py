@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import lxml.html  # noqa: E402
 from sitebench import BIN, copy_site_setup  # noqa: E402
 
-from exemplars.fsutil import replace_atomic  # noqa: E402
+from exemplars.fsutil import write_atomic  # noqa: E402
 from exemplars.library import load_library  # noqa: E402
 from exemplars.site import urls  # noqa: E402
 from exemplars.synth import make_library  # noqa: E402
@@ -170,7 +170,7 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
             story_url = base + urls.story(story_id)
             method_url = base + urls.method(method_id)
             t0 = time.perf_counter()
-            replace_atomic(path, with_title(original.decode("utf-8"), marker).encode("utf-8"))
+            write_atomic(path, with_title(original.decode("utf-8"), marker).encode("utf-8"))
             story_s = wait_for(story_url, lambda text, marker=marker: marker in text, timeout)
             method_s = None
             if story_s is not None:
@@ -178,14 +178,14 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
                 method_s = time.perf_counter() - t0 if rest is not None else None
             runs.append({"story": story_id, "method": method_id, "story_page_s": story_s, "method_page_s": method_s})
             log(f"serve bench: run {n}: {story_id} page {_s(story_s)} s, {method_id} page {_s(method_s)} s")
-            replace_atomic(path, original)
+            write_atomic(path, original)
             if wait_for(story_url, lambda text, marker=marker: marker not in text, timeout) is None:
                 log(f"serve bench: {story_id} still shows the marker {timeout:.0f} s after restoring it")
             time.sleep(1)  # let the watcher settle before the next save
     finally:
         for path, data in originals.items():
             if path.read_bytes() != data:
-                replace_atomic(path, data)
+                write_atomic(path, data)
         stop(process)
         server_log.close()
         if not keep:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..fsutil import create_exclusive, replace_atomic
+from ..fsutil import write_atomic
 from ..library import load_library
 from ..schema import CONTRACTS, json_schema, markdown_table
 from .common import EXIT_OK, UsageError, library_root
@@ -35,10 +35,7 @@ def cmd_schema(args) -> int:
         text = json.dumps(json_schema(contract, refs), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         try:  # temp file + rename: an interrupted or failed write never leaves half a file
-            if args.output.exists():
-                replace_atomic(args.output, text.encode("utf-8"))
-            else:
-                create_exclusive(args.output, text)
+            write_atomic(args.output, text.encode("utf-8"))
         except OSError as exc:
             raise UsageError(f"无法写入 {args.output}：{exc.strerror or exc}") from None
         print(f"已写入 {args.output}", file=sys.stderr)

@@ -20,12 +20,13 @@ Plain Python: nothing here imports MkDocs.
 from __future__ import annotations
 
 import functools
-import os
+import io
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fsutil import write_atomic
 from ..media import FORMATS, ImageInfo, ImageProblem, probe
 from . import urls
 
@@ -171,10 +172,9 @@ def _encode(source: Path, variant: Variant, cached: Path) -> None:
         options = dict(QUALITY[variant.format])
         if profile:
             options["icc_profile"] = profile
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(cached.name + f".{os.getpid()}.part")
-        image.save(partial, variant.format, **options)  # no exif=, pnginfo=: metadata is not written
-        os.replace(partial, cached)  # a crash mid-write never leaves a truncated file in the cache
+        encoded = io.BytesIO()
+        image.save(encoded, variant.format, **options)  # no exif=, pnginfo=: metadata is not written
+    write_atomic(cached, encoded.getvalue(), durable=False)  # a crash never leaves a truncated file in the cache
 
 
 def _flatten(image):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import zxingcpp
 
-from ..fsutil import place_from_cache, store_cache_entry
+from ..fsutil import place_from_cache, write_atomic
 
 ERROR = "M"
 MODULE_MM = 1  # printed size of one module
@@ -126,4 +126,4 @@ def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None 
 
 def _draw_into_cache(urls: list[str], cache_dir: Path) -> None:
     for url in urls:
-        store_cache_entry(cached_svg_path(url, cache_dir), qr_svg(url).encode("utf-8") + b"\n")
+        write_atomic(cached_svg_path(url, cache_dir), qr_svg(url).encode("utf-8") + b"\n", durable=False)

@@ -42,7 +42,7 @@ from typing import Callable
 from lxml.etree import SubElement
 
 from ..cache import digest
-from ..fsutil import place_from_cache, store_cache_entry
+from ..fsutil import place_from_cache, write_atomic
 from .qr import qr_matrix
 
 BODY_FONT = "宋体"
@@ -698,7 +698,7 @@ def write_docx_files(jobs: dict[str, DocxJob], out_dir: Path, cache_dir: Path | 
 def _store(path: Path, data: bytes) -> bool:
     """Write a cache entry; False when the cache cannot be written (it only ever saves time)."""
     try:
-        store_cache_entry(path, data)
+        write_atomic(path, data, durable=False)  # a cache entry: whole or absent, no flush needed
         return True
     except OSError:
         return False
