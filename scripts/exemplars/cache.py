@@ -40,7 +40,7 @@ class ContentCache:
     def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Two processes of one build may write at once (exemplars.forked): wait for the other's lock.
+            # Two processes of one build may write at once (exemplars.parallel): wait for the other's lock.
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         except (OSError, sqlite3.Error):

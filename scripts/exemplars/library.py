@@ -24,6 +24,7 @@ from .filenames import classify
 from .load import Record, read_record
 from .messages import did_you_mean
 from .model import Lesson, Method, Source, Story
+from .parallel import pool_map, workers
 from .schema import CONTRACTS, Contract, validate_mapping
 
 
@@ -238,7 +239,7 @@ def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None)
     return library
 
 
-def _read_and_validate(root: Path, contract_name: str, paths: list[str]) -> list[tuple[Record, dict | None]]:
+def _read_and_validate(paths: list[str], root: Path, contract_name: str) -> list[tuple[Record, dict | None]]:
     contract = CONTRACTS[contract_name]
     pairs = []
     for path in paths:
@@ -264,7 +265,7 @@ def _read_reusing(root: Path, contract: Contract, paths: list[str], jobs: int | 
             pairs[path] = known[1]
         else:
             missing.append(path)
-    for path, pair in zip(missing, _read_many(root, contract, missing, jobs)):
+    for path, pair in zip(missing, _read_many(root, contract, missing, jobs), strict=True):
         pairs[path] = pair
         if signatures[path] is not None:
             reuse[path] = (signatures[path], pair)
@@ -272,21 +273,13 @@ def _read_reusing(root: Path, contract: Contract, paths: list[str], jobs: int | 
 
 
 def _read_many(root: Path, contract: Contract, paths: list[str], jobs: int | None) -> list:
-    workers = jobs or os.cpu_count() or 1
-    if workers < 2 or len(paths) < PARALLEL_FROM:
-        return _read_and_validate(root, contract.name, paths)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: stay sequential rather than pay spawn's start-up
-        return _read_and_validate(root, contract.name, paths)
-    size = -(-len(paths) // (workers * 4))
+    count = workers(jobs)
+    if count < 2 or len(paths) < PARALLEL_FROM:
+        return _read_and_validate(paths, root, contract.name)
+    size = -(-len(paths) // (count * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_read_and_validate, [root] * len(chunks), [contract.name] * len(chunks), chunks)
-        return [pair for chunk in results for pair in chunk]
+    results = pool_map(_read_and_validate, chunks, root, contract.name, jobs=count)
+    return [pair for chunk in results for pair in chunk]
 
 
 def _validate(record: Record, contract: Contract) -> dict | None:

@@ -4,7 +4,7 @@ The plugin (exemplars/plugin.py) makes a BuildSession at on_config and drops it 
 build holds lives here and goes with it: the checked library and its page specs (`exemplars.site`), the render
 path (MkDocs renders the few hand and listing-index pages, the bulk pages are filled into pre-rendered shells),
 the search feed (Pagefind fed while bodies are rendered in `mkdocs build`, the background indexer in serve), the
-body cache and the worker pool (exemplars.forked). What `mkdocs serve` keeps between rebuilds is a ServeState
+body cache and the worker pool (exemplars.parallel). What `mkdocs serve` keeps between rebuilds is a ServeState
 (build/serve.py), given to each session; in `mkdocs build` there is none.
 
 The methods are in the order MkDocs calls them: files (on_files), page_markdown and page_content (each page read),
@@ -31,8 +31,8 @@ from ..check import check_library
 from ..cms import Settings as CmsSettings
 from ..config import ExemplarsConfig, library_root
 from ..diagnostics import Diagnostic, format_diagnostics
-from ..forked import SharedMap
 from ..library import Library, load_library
+from ..parallel import SharedMap
 from ..privacy import mask_diagnostics, mask_library
 from ..search.background import BackgroundIndexer
 from ..search.indexer import SearchIndexer, SearchIndexError
@@ -451,7 +451,7 @@ class BuildSession:
 
     def _bodies_and_records(self, specs: list[PageSpec]) -> list[str] | None:
         """Build: the bodies of the searchable pages, with their search records handed to Pagefind in page order;
-        shared with a forked helper process (exemplars.forked), and the search service starts only after the fork.
+        shared with a forked helper process (exemplars.parallel), and the search service starts only after the fork.
 
         The pages themselves are written afterwards (_write_bulk_pages, with these bodies), while Pagefind writes
         its bundle: that write runs on one core, cannot start before the last record and is the longest step of a
@@ -478,7 +478,7 @@ class BuildSession:
     def _record(spec: PageSpec, body: str) -> SearchRecord:
         return record_for(spec.url, spec.title, spec.description, body, spec.search)
 
-    # The worker pool: a forked helper shares the page work (exemplars.forked), with its own cache connection.
+    # The worker pool: a forked helper shares the page work (exemplars.parallel), with its own cache connection.
 
     def _helper_hooks(self) -> dict:
         """SharedMap's hooks for page work: a helper opens its own cache connection, and at the end writes its

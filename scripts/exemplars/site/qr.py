@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 from html import escape
 from importlib.metadata import version
@@ -23,6 +22,7 @@ from pathlib import Path
 import zxingcpp
 
 from ..fsutil import place_from_cache, write_atomic
+from ..parallel import pool_map, workers
 
 ERROR = "M"
 MODULE_MM = 1  # printed size of one module
@@ -108,13 +108,9 @@ def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None 
     except OSError:  # a read-only checkout still builds, drawing every code
         return write_qr_files(codes, out_dir, None)
     missing = sorted({url for url in codes.values() if not cached_svg_path(url, cache_dir).is_file()})
-    workers = min(jobs or os.cpu_count() or 1, 8)
-    if workers > 1 and len(missing) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunks = [missing[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(workers) as pool:
-            list(pool.map(_draw_into_cache, chunks, [Path(cache_dir)] * workers))
+    count = min(workers(jobs), 8)
+    if count > 1 and len(missing) >= PARALLEL_FROM:
+        pool_map(_draw_into_cache, [missing[i::count] for i in range(count)], Path(cache_dir), jobs=count)
     else:
         _draw_into_cache(missing, Path(cache_dir))
     for rel_path, url in codes.items():

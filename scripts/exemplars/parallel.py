@@ -1,13 +1,18 @@
-"""Share a long per-item job with one forked helper process, results in input order.
+"""Parallel work, the one home: how many processes a job may use, and the two ways the package spreads work.
 
-A build renders thousands of story pages one after another on one core while the machine has two; the pages are
-independent, so a helper forked from the build (it sees everything the build has prepared, copy-on-write, no
-pickling of templates or the library) takes every other block of them. Results come back in input order no
-matter which process made them, so whatever consumes them (the search index) sees the same sequence as a
-one-process build: same output bytes.
+- `pool_map`: independent chunks (files to read and validate, QR codes to draw) in a pool of forked workers,
+  results in chunk order. Each caller decides from its own measurements how many items make a pool pay off.
+- `SharedMap`: a long per-item job shared with one forked helper, results in input order. A build renders
+  thousands of story pages one after another on one core while the machine has two; the pages are independent,
+  so a helper forked from the build (it sees everything the build has prepared, copy-on-write, no pickling of
+  templates or the library) takes every other block of them. Results come back in input order no matter which
+  process made them, so whatever consumes them (the search index) sees the same sequence as a one-process build:
+  same output bytes.
 
-Fork before starting threads or subprocesses whose state the helper must not share (the search service).
-Plain Python: nothing here imports MkDocs.
+One policy for both (`workers`): one process per core unless the caller asks for fewer; everything stays in this
+process on a one-core machine, where fork is not available, or with the environment variable EXEMPLARS_JOBS=1
+(e.g. to profile a build). Fork before starting threads or subprocesses whose state a worker must not share (the
+search service). Plain Python: nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import multiprocessing
 import os
 import pickle
 import traceback
-from typing import Callable, Iterator, Sequence, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,17 +31,32 @@ MIN_ITEMS = 200  # below this the fork and the pickling cost more than the secon
 BLOCK = 32  # items a message: large enough to amortise pickling, small enough to keep both processes busy
 
 
-class HelperFailed(RuntimeError):
-    """The helper process raised (its traceback is the message) or died."""
+def workers(jobs: int | None = None) -> int:
+    """How many processes parallel work may use: `jobs` when given, else one per core; 1 when EXEMPLARS_JOBS=1 or
+    this system cannot fork."""
+    if os.environ.get("EXEMPLARS_JOBS", "").strip() == "1" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, jobs or os.cpu_count() or 1)
 
 
 def can_fork() -> bool:
-    """Two or more cores, fork available, and not switched off with EXEMPLARS_JOBS=1 (e.g. to profile a build)."""
-    return (
-        os.environ.get("EXEMPLARS_JOBS", "").strip() != "1"
-        and (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    """Two or more cores, fork available, and not switched off with EXEMPLARS_JOBS=1."""
+    return workers() >= 2
+
+
+def pool_map(function: Callable[..., R], chunks: Sequence[Any], *shared: Any, jobs: int | None = None) -> list[R]:
+    """`function(chunk, *shared)` for every chunk, results in chunk order, in up to `workers(jobs)` forked worker
+    processes (never more than there are chunks); in this process when that is one. `function` must be a module-level
+    function and its results picklable."""
+    count = min(workers(jobs), len(chunks))
+    if count < 2:
+        return [function(chunk, *shared) for chunk in chunks]
+    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, chunks, *([value] * len(chunks) for value in shared)))
+
+
+class HelperFailed(RuntimeError):
+    """The helper process raised (its traceback is the message) or died."""
 
 
 class SharedMap:

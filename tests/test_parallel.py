@@ -15,9 +15,10 @@ import pytest
 from conftest import REPO
 from sitebuild import build_site
 
+from exemplars import library
 from exemplars.build import session as build_session
 from exemplars.cache import CACHE_DIR, ContentCache
-from exemplars.forked import HelperFailed, SharedMap, can_fork
+from exemplars.parallel import HelperFailed, SharedMap, can_fork, pool_map, workers
 from exemplars.synth import make_library
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
@@ -48,6 +49,39 @@ def test_exemplars_jobs_1_switches_the_helper_off(monkeypatch):
     assert not can_fork()
     with SharedMap(list(range(500)), pid_and_square, min_items=10) as results:
         assert {pid for pid, _ in results} == {os.getpid()}
+
+
+def pid_and_sum(chunk: list[int], offset: int) -> tuple[int, int]:
+    return os.getpid(), sum(chunk) + offset
+
+
+@needs_fork
+def test_pool_map_runs_chunks_in_other_processes_and_keeps_their_order():
+    chunks = [list(range(n, n + 10)) for n in range(0, 400, 10)]
+    out = pool_map(pid_and_sum, chunks, 1000, jobs=2)
+    assert [total for _, total in out] == [sum(chunk) + 1000 for chunk in chunks]
+    assert os.getpid() not in {pid for pid, _ in out}
+
+
+def test_pool_map_stays_in_this_process_with_one_job_or_exemplars_jobs_1(monkeypatch):
+    chunks = [[1, 2], [3], [4, 5, 6]]
+    assert pool_map(pid_and_sum, chunks, 0, jobs=1) == [(os.getpid(), 3), (os.getpid(), 3), (os.getpid(), 15)]
+    monkeypatch.setenv("EXEMPLARS_JOBS", "1")
+    assert workers(8) == 1
+    assert {pid for pid, _ in pool_map(pid_and_sum, chunks, 0, jobs=8)} == {os.getpid()}
+
+
+@needs_fork
+def test_a_library_read_in_parallel_is_the_library_read_in_one_process(tmp_path, monkeypatch):
+    """Above library.PARALLEL_FROM files the files are read and validated in a pool: same records, same items."""
+    root = make_library(tmp_path / "lib", library.PARALLEL_FROM + 10, REPO)
+    alone = library.load_library(root, jobs=1)
+    shared = library.load_library(root, jobs=2)
+    assert len(alone.stories) > library.PARALLEL_FROM
+    assert shared.stories == alone.stories and shared.values == alone.values
+    assert [(r.path, r.meta, r.problems) for r in shared.all_records] == [
+        (r.path, r.meta, r.problems) for r in alone.all_records
+    ]
 
 
 def failing_at_40(error: BaseException):
@@ -100,7 +134,7 @@ def test_a_fork_that_fails_leaves_the_work_to_this_process(monkeypatch):
 ORPHAN = """
 import os, sys, time
 sys.path.insert(0, {scripts!r})
-from exemplars.forked import SharedMap
+from exemplars.parallel import SharedMap
 
 def slow(n):
     time.sleep(0.01)
@@ -156,7 +190,7 @@ def test_a_helper_that_dies_is_reported_not_waited_for():
 def test_a_consumer_that_stops_early_stops_the_helper():
     mapping = SharedMap(list(range(10_000)), pid_and_square, min_items=10, block=8)
     with mapping as results:
-        for _ in zip(range(20), results):
+        for _ in zip(range(20), results, strict=False):
             pass
     assert mapping.helper is None  # joined and gone
 
