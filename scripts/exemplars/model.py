@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .schema import KINDS, LESSON_STATUSES, STATUSES
+from .site import urls
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ class Story:
 
     @property
     def url(self) -> str:
-        """Site-relative URL; permanent, so lessons and other sites can cite it."""
-        return f"stories/{self.id}/"
+        """Site-relative URL (site/urls.py); permanent, so lessons and other sites can cite it."""
+        return urls.story(self.id)
 
 
 @dataclass(frozen=True)
@@ -136,5 +137,5 @@ class Lesson:
 
     @property
     def url(self) -> str:
-        """Site-relative URL; permanent like a story's."""
-        return f"lessons/{self.id}/"
+        """Site-relative URL (site/urls.py); permanent like a story's."""
+        return urls.lesson(self.id)

@@ -14,6 +14,7 @@ from ..preview_address import preview_address
 from ..regions import suggest_province
 from ..scaffold import NewLesson, NewStory, lesson_path, render, render_lesson, story_path
 from ..schema import KINDS, LESSON, SLUG_RE, STORY
+from ..site import urls
 from .common import EXIT_OK, UsageError, library_root, valid_date, valid_method
 
 
@@ -76,7 +77,7 @@ def cmd_new(args) -> int:
     )
     rel = _create(root, story_path(root, story), render(story, library))
     print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
-    _print_next_steps(rel, "摘要、来源、正文", preview_address(root).where(f"stories/{story_id}/"))
+    _print_next_steps(rel, "摘要、来源、正文", preview_address(root).where(urls.story(story_id)))
     return EXIT_OK
 
 
@@ -141,7 +142,7 @@ def cmd_new_lesson(args) -> int:
     )
     rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
-    _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", preview_address(root).where(f"lessons/{lesson_id}/"))
+    _print_next_steps(rel, "教学目标、讨论题、摘要、课程流程", preview_address(root).where(urls.lesson(lesson_id)))
     return EXIT_OK
 
 

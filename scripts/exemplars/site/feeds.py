@@ -31,16 +31,10 @@ from .settings import DEFAULT, Settings
 
 # mkdocs.yml: site_title, feed_subtitle, feed_size (site/settings.py)
 LANGUAGE = "zh-CN"
-FORMATS = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
 TZ = dt.timezone(dt.timedelta(hours=8))  # story dates are Beijing dates: midnight UTC+8
 EMPTY_FEED_DATE = dt.date(1970, 1, 1)  # `updated` of a feed with no stories anywhere: fixed, never the clock
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def feed_url(fmt: str, method_id: str | None = None) -> str:
-    """Site-relative URL of a feed file, e.g. "feed.atom.xml" or "methods/<id>/feed.rss.xml" (for <link> tags)."""
-    return (urls.method(method_id) if method_id else "") + FORMATS[fmt]
 
 
 def feed_title(method_name: str | None = None, site_title: str = DEFAULT.site_title) -> str:
@@ -95,12 +89,12 @@ def _write_pair(
     for story in stories:
         fg.add_entry(_entry(story, library, base), order="append")
     written = []
-    for fmt in FORMATS:
+    for fmt in urls.FEED_FILES:
         # feedgen takes the RSS channel <link> from the last link given, so the page comes last.
         fg.link(
             [
                 {
-                    "href": base + feed_url(fmt, method.id if method else None),
+                    "href": base + urls.feed(fmt, method.id if method else None),
                     "rel": "self",
                     "type": "application/atom+xml" if fmt == "atom" else "application/rss+xml",
                 },
@@ -109,7 +103,7 @@ def _write_pair(
             replace=True,
         )
         data = (fg.atom_str if fmt == "atom" else fg.rss_str)(pretty=True, encoding="UTF-8", xml_declaration=True)
-        path = out_dir / feed_url(fmt, method.id if method else None)
+        path = out_dir / urls.feed(fmt, method.id if method else None)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written.append(path)

@@ -46,6 +46,14 @@ def method_kind(method_id: str, kind: str) -> str:
     return f"{_prefixes.method_url}{method_id}/{kind}/"
 
 
+FEED_FILES = {"atom": "feed.atom.xml", "rss": "feed.rss.xml"}
+
+
+def feed(fmt: str, method_id: str | None = None) -> str:
+    """A feed file ("atom" or "rss"): the whole site's ("feed.atom.xml") or a method's ("methods/<id>/feed.rss.xml")."""
+    return (method(method_id) if method_id else "") + FEED_FILES[fmt]
+
+
 def lesson(lesson_id: str) -> str:
     return f"{_prefixes.lesson_url}{lesson_id}/"
 
