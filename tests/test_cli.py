@@ -46,6 +46,14 @@ def test_new_cautionary_outline(library_copy, cli):
     assert "kind: cautionary" in text and "## 查处" in text and "## 警示" in text
 
 
+def test_new_refuses_an_id_a_lesson_or_an_incomplete_file_holds(library_copy, cli):
+    """Stories and lessons share one namespace of ids, and a file missing required fields still holds its id."""
+    root = library_copy({"lessons/ke-yi.md": "---\nid: ke-yi\ntitle: 只写了标题的课程\n---\n正文\n"})
+    result = cli("new", "--root", str(root), *NEW_ARGS, "--id", "ke-yi")
+    assert result.returncode == 2 and "已被 lessons/ke-yi.md 使用" in result.stderr
+    assert not list((root / "stories").rglob("ke-yi.md"))
+
+
 def test_new_refuses_to_reuse_an_id_or_overwrite(library_copy, cli):
     root = library_copy()
     before = (root / "stories" / "henan" / "jieliu-2019.md").read_bytes()

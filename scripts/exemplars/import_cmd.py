@@ -49,11 +49,9 @@ def import_one(
         guessed.append("date")
 
     story_id = story_id or slug_from_title(draft.title, draft.date.year if draft.date else None)
-    holder = library.story(story_id)
+    holder = library.claimant(story_id)
     if holder is not None or story_id in taken_ids:  # the id is taken even where the file lies elsewhere
-        raise UnreadableDocument(
-            "E-IMPORT-ID-TAKEN", story_id=story_id, holder=holder.path if holder else "本次导入的另一个文档"
-        )
+        raise UnreadableDocument("E-IMPORT-ID-TAKEN", story_id=story_id, holder=holder or "本次导入的另一个文档")
     folder = root / STORY.folder / PROVINCE_SLUGS.get(draft.region or "", "other")
     target = folder / f"{story_id}.md"
     image_names = [f"{story_id}-{n}.{ext}" for n, (ext, _) in enumerate(draft.images, 1)]

@@ -2,8 +2,9 @@
 
 It is also the one home of id resolution: which story or lesson an id or old id (`aliases`) names
 (`Library.resolve`, `story`, `lesson`), which ids exist (`Library.names`), and which files claim an id
-(`Library.id_claims`); method spellings resolve through `Library.resolve_method`. The checker, `exemplars mv`,
-the CLI and the site's citation cards all ask here instead of keeping their own tables.
+(`Library.id_claims`, `claimant`); method spellings resolve through `Library.resolve_method`. The checker,
+`exemplars mv`, `new`, `import`, `publish` and the site's citation cards all ask here instead of keeping their
+own tables.
 
 Plain Python: nothing here imports MkDocs. Loading never raises on bad input; problems ride along as
 Diagnostics and `exemplars check` adds the rules that need the whole library (check.py).
@@ -101,6 +102,12 @@ class Library:
                     line = record.line_of("aliases", index)
                     claims.setdefault(alias, []).append(IdClaim(kind, "alias", record.path, line))
         return claims
+
+    def claimant(self, name: str) -> str | None:
+        """The file (path) that already answers to `name` as a story's or lesson's id or old id; None when the name
+        is free for a new file."""
+        holders = self.id_claims().get(name)
+        return holders[0].path if holders else None
 
     def resolve_method(self, ref: str) -> str | None:
         """The method id that an id, Chinese name or alias of a method names."""

@@ -65,7 +65,7 @@ def cmd_new(args) -> int:
     from ..ids import slug_from_title  # pypinyin loads its dictionaries on import: only `new` needs them
 
     story_id = args.story_id or slug_from_title(title, date.year)
-    _check_new_id(story_id, library.story(story_id))
+    _check_new_id(story_id, library)
     story = NewStory(
         title=title,
         kind=kind,
@@ -81,12 +81,13 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
-def _check_new_id(new_id: str, taken) -> None:
-    """`taken`: the story or lesson already using `new_id` as its id or old id, if any."""
+def _check_new_id(new_id: str, library) -> None:
+    """A new story's or lesson's id: a valid slug no story or lesson file uses yet, as id or old id (one namespace)."""
     if not SLUG_RE.match(new_id):
         raise UsageError(f"标识 `{new_id}` 不合法：只能用小写字母、数字和单个连字符")
+    taken = library.claimant(new_id)
     if taken is not None:
-        raise UsageError(f"标识 `{new_id}` 已被 {taken.path} 使用。请用 --id 指定另一个，例如 --id {new_id}-2")
+        raise UsageError(f"标识 `{new_id}` 已被 {taken} 使用。请用 --id 指定另一个，例如 --id {new_id}-2")
 
 
 def _create(root: Path, path: Path, text: str) -> str:
@@ -130,7 +131,7 @@ def cmd_new_lesson(args) -> int:
     from ..ids import slug_from_title  # pypinyin loads its dictionaries on import: only the scaffolds need them
 
     lesson_id = args.lesson_id or slug_from_title(title, fallback="lesson")
-    _check_new_id(lesson_id, library.lesson(lesson_id) or library.story(lesson_id))
+    _check_new_id(lesson_id, library)
     lesson = NewLesson(
         title=title,
         audience=audience,
