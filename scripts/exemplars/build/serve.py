@@ -10,7 +10,7 @@ from .. import livereload, preview_address
 from ..cache import ContentCache
 from ..search.background import BackgroundIndexer
 from ..site.cards import CardRenderer
-from ..site.pages import PageSpec
+from ..site.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -24,7 +24,7 @@ class ServeState:
     def __init__(self) -> None:
         self.parsed: dict = {}  # file path → its parsed record, by size and modification time
         self.rendered: dict[str, tuple] = {}  # page URL → (inputs key, search record) of the last rebuild
-        self.last_good: dict[str, PageSpec] = {}  # page URL → its spec from the last rebuild that made it
+        self.last_good: dict[str, Page] = {}  # page URL → the page as the last rebuild that made it built it
         self.cache: ContentCache | None = None  # rendered bodies by content hash, opened by the first rebuild
         self.cards: CardRenderer | None = None  # the last rebuild's cards: reused while the card template is
         self.background: BackgroundIndexer | None = None  # Pagefind, run after each rebuild, off its path

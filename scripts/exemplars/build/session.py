@@ -1,10 +1,11 @@
 """One MkDocs build of the library, from on_config to on_post_build (or on_build_error).
 
 The plugin (exemplars/plugin.py) makes a BuildSession at on_config and drops it when the build ends; everything a
-build holds lives here and goes with it: the checked library and its page specs (`exemplars.site`), the render
-path (MkDocs renders the few hand and listing-index pages, the bulk pages are filled into pre-rendered shells),
-the search feed (Pagefind fed while bodies are rendered in `mkdocs build`, the background indexer in serve), the
-body cache and the worker pool (exemplars.parallel). What `mkdocs serve` keeps between rebuilds is a ServeState
+build holds lives here and goes with it: the checked library and its pages (`exemplars.site.pages`), written
+through their one rendering path (site/pages/html.py: MkDocs frames the hand pages and the few THEME pages, the
+bulk pages are filled into pre-rendered shells, redirects are documents of their own), the search feed (Pagefind
+fed while bodies are rendered in `mkdocs build`, the background indexer in serve), the body cache and the worker
+pool (exemplars.parallel). What `mkdocs serve` keeps between rebuilds is a ServeState
 (build/serve.py), given to each session; in `mkdocs build` there is none.
 
 The methods are in the order MkDocs calls them: files (on_files), page_markdown and page_content (each page read),
@@ -41,7 +42,6 @@ from ..search.records import SearchRecord, record_for
 from ..search.vocabulary import vocabulary_json
 from ..site import urls
 from ..site.admin import write_admin
-from ..site.blocks import BlockRenderer, BulkPage
 from ..site.cards import CardRenderer
 from ..site.catalogue import SiteUrlError, site_base, write_catalogue, write_schema
 from ..site.charts import ThemeColourError, theme_colour
@@ -51,14 +51,12 @@ from ..site.feeds import write_feeds
 from ..site.headers import write_headers_file
 from ..site.images import MediaIndex, used_images
 from ..site.markers import expand
-from ..site.pages import PageSpec, Site, build_site
+from ..site.pages import FRAME_TEMPLATE, THEME, BuildState, Page, PageRenderer, Site, build_site, shell_pages
 from ..site.qr import write_qr_files
-from ..site.redirects import redirect_html
 from ..site.render import BodyRenderer, LinkMap
 from ..site.sanitize import sanitize
 from ..site.settings import DEFAULT
-from ..site.share_meta import share_meta
-from ..site.shell import DESCRIPTION, META, SHELL_ROOT, TITLE, Shell, depth_of, shell_url
+from ..site.shell import SHELL_ROOT, Shell, depth_of
 from ..site.sitemap import sitemap_entries, write_robots, write_sitemap
 from ..site.word import write_docx_files
 from .serve import ServeState
@@ -95,13 +93,14 @@ class BuildSession:
         self.phases = _Phases()
         self.library: Library | None = None
         self.site: Site | None = None
-        self.specs: dict[str, PageSpec] = {}  # src_uri → spec of each page MkDocs renders
-        self.bulk: list[PageSpec] = []  # pages filled into shells in post_build instead of rendered by MkDocs
-        self.searchable: list[PageSpec] = []  # the bulk pages with a search record (stories, methods), in page order
+        self.specs: dict[str, Page] = {}  # src_uri → the page MkDocs frames (THEME pages and the shells)
+        self.bulk: list[Page] = []  # pages written in post_build (shell-framed and redirects), not by MkDocs
+        self.searchable: list[Page] = []  # the bulk pages with a search record (stories, methods), in page order
         self.shell_depths: dict[str, int] = {}  # src_uri of each shell page → its URL depth
         self.shells: dict[int, Shell] = {}
         self.page_urls: list[str] = []  # every page MkDocs rendered (the sitemap adds the bulk pages)
         self.env = None
+        self.renderer: PageRenderer | None = None  # every generated page's one rendering path, from env_ready
         self.cards: CardRenderer | None = None
         self.images: MediaIndex | None = None  # the images published pages show, written in post_build
         self.error_count = 0
@@ -177,26 +176,22 @@ class BuildSession:
             story_docx=self.options.story_docx,
             chart_colour=chart_colour,
             settings=self.settings,
+            edit_base=self._edit_base(config),
         )
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.serve is not None:
             self.site.pages.extend(self._stale_pages(diagnostics))
         self.specs, self.shells = {}, {}
-        self.bulk = [spec for spec in self.site.pages if spec.bulk]
+        self.bulk = [spec for spec in self.site.pages if spec.frame != THEME]
         self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
-        self.shell_depths = {
-            shell_url(depth) + "index.md": depth for depth in sorted({depth_of(s.url) for s in self.bulk})
-        }
-        shells = [
-            PageSpec(url=uri[: -len("index.md")], title=TITLE, template="exemplars/shell.html", description=DESCRIPTION)
-            for uri in self.shell_depths
-        ]
+        shells = shell_pages(self.bulk)
+        self.shell_depths = {shell.url + "index.md": depth_of(shell.url) for shell in shells}
         for spec in [*self.site.pages, *shells]:
             src_uri = spec.url + "index.md"
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/ 中的 {src_uri} 与自动生成的页面重名，请改名或删除它")
-            if spec.bulk:  # written in post_build, never a MkDocs file; a hand page must not clash all the same
+            if spec.frame != THEME:  # written in post_build, never a MkDocs file; no hand page may clash either
                 continue
             files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
             self.specs[src_uri] = spec
@@ -231,16 +226,9 @@ class BuildSession:
                 config, "search/vocabulary.json", content=vocabulary_json(library), inclusion=InclusionLevel.NOT_IN_NAV
             )
         )
-        for old, new in self.site.redirects.items():
-            html = redirect_html(
-                urls.relative(old, new),
-                site_base(config.site_url) + new,
-                icon=urls.relative(old, config.theme["favicon"]) if config.theme["favicon"] else None,
-            )
-            files.append(File.generated(config, old + "index.html", content=html, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
-    def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[PageSpec]:
+    def _stale_pages(self, diagnostics: list[Diagnostic]) -> list[Page]:
         """Serve: the pages whose file no longer builds after a save, as last built, marked stale with the file's
         problems. Every rebuild remembers the pages it made; a page is shown stale while its file has errors and
         no page of its own. It is forgotten once the file builds again, or when the file is deleted or builds no
@@ -261,7 +249,7 @@ class BuildSession:
                 rendered.pop(url, None)
                 (Path(self.mkdocs_config.site_dir) / url / "index.html").unlink(missing_ok=True)
                 continue
-            stale.append(replace(spec, context={**spec.context, "problems": [], "stale": broken}))
+            stale.append(replace(spec, problems=[], stale=broken))
         last_good.update((spec.url, spec) for spec in self.site.pages if spec.source_path)
         return stale
 
@@ -269,22 +257,24 @@ class BuildSession:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return expand(markdown)  # a hand-written page: fill in generated tables
+        # MkDocs renders the theme's chrome around the page's content block (site/pages/html.py)
         page.meta.update(
-            title=spec.title, description=spec.description, template=spec.template, hide=["navigation", "toc"]
+            title=spec.title, description=spec.description, template=FRAME_TEMPLATE, hide=["navigation", "toc"]
         )
-        page.edit_url = self._edit_url(spec) or page.edit_url
+        page.edit_url = spec.edit_url or page.edit_url
         return markdown
 
-    def _edit_url(self, spec: PageSpec) -> str | None:
-        config = self.mkdocs_config
-        if spec.source_path and config.repo_url and config.edit_uri:
-            return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/" + spec.source_path
+    @staticmethod
+    def _edit_base(config) -> str | None:
+        """Where a library file is edited on the forge, less the file's path; None without repo_url and edit_uri."""
+        if config.repo_url and config.edit_uri:
+            return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
         return None
 
     def page_content(self, html: str, page) -> str:
         spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.render_body is not None:
-            html = spec.render_body()
+        if spec is not None:
+            html = spec.body()
         if spec is not None and spec.search is not None:
             self._index(self._record(spec, html))
         return html
@@ -303,6 +293,16 @@ class BuildSession:
             self.serve.cards = self.cards
         env.globals["ex_card"] = self.cards.jinja_global
         env.globals["ex_urls"] = urls  # every URL a template writes: {{ ex_urls.story(id) | url }}
+        config = self.mkdocs_config
+        self.renderer = PageRenderer(
+            env,
+            config,
+            BuildState(preview=self.preview, error_count=self.error_count),
+            site_name=config.site_name,
+            site_base=site_base(config.site_url),
+            favicon=config.theme["favicon"] or None,
+            shells=self.shells,
+        )
         if self.serve is None:
             self._index_library(Path(self.mkdocs_config.site_dir))
         return env
@@ -325,32 +325,16 @@ class BuildSession:
     def page_context(self, context: dict, page) -> dict:
         config = self.mkdocs_config
         spec = self.specs.get(page.file.src_uri)
-        context["x"] = spec.view() if spec is not None else {}
-        context["x_preview"] = self.preview
-        context["x_error_count"] = self.error_count
-        if page.is_homepage and self.site is not None:
-            context["x"] = self.site.home
-        if page.file.src_uri in self.shell_depths:
-            context["x_share_meta"] = META  # filled per bulk page (_render_page)
-        else:
-            description = (
-                spec.description if spec else (page.meta or {}).get("description")
-            ) or config.site_description
-            title = spec.title if spec else (config.site_name if page.is_homepage else page.title or config.site_name)
-            context["x_share_meta"] = self._share_meta(title, description or "", page.url, spec)
+        if spec is not None:  # a generated page (or a shell): its content block, framed by the theme
+            page.content = self.renderer.theme_content(spec, page.content, page.title)
+            context.update(self.renderer.theme_variables(spec))
+            return context
+        description = (page.meta or {}).get("description") or config.site_description
+        title = config.site_name if page.is_homepage else page.title or config.site_name
+        context["view"] = self.site.home if page.is_homepage and self.site is not None else None
+        context["build"] = self.renderer.build
+        context["head_meta"] = self.renderer.head_meta(None, title, description or "", page.url)
         return context
-
-    def _share_meta(self, title: str, description: str, url: str, spec: PageSpec | None) -> str:
-        config = self.mkdocs_config
-        return share_meta(
-            title=title,
-            description=description,
-            url=url,
-            site_name=config.site_name,
-            base=site_base(config.site_url),
-            article=bool(spec and spec.article),
-            image=spec.context.get("share_image") if spec else None,
-        )
 
     def post_page(self, output: str, page) -> str:
         output = add_csp(output)  # before a shell is taken, so that every bulk page carries the policy
@@ -372,10 +356,10 @@ class BuildSession:
         writing, self.writing = self.writing, None
         try:  # everything below overlaps with Pagefind writing its bundle
             # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
-            self._write_bulk_pages(out, config, self.searchable, share=writing is None, bodies=bodies)
+            self._write_bulk_pages(out, self.searchable, share=writing is None, bodies=bodies)
             bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
-            self._write_bulk_pages(out, config, [spec for spec in self.bulk if spec.search is None])
+            self._write_bulk_pages(out, [spec for spec in self.bulk if spec.search is None])
             self.phases.done("列表页")
             if self.cache is not None:
                 self._flush_cache("主进程")
@@ -449,7 +433,7 @@ class BuildSession:
         elif self.records is not None:
             self.records.append(record)
 
-    def _bodies_and_records(self, specs: list[PageSpec]) -> list[str] | None:
+    def _bodies_and_records(self, specs: list[Page]) -> list[str] | None:
         """Build: the bodies of the searchable pages, with their search records handed to Pagefind in page order;
         shared with a forked helper process (exemplars.parallel), and the search service starts only after the fork.
 
@@ -461,8 +445,8 @@ class BuildSession:
         if self.serve is not None or not self.options.search:
             return None
 
-        def work(spec: PageSpec) -> tuple[str, str, str]:
-            body = spec.render_body() if spec.render_body is not None else ""
+        def work(spec: Page) -> tuple[str, str, str]:
+            body = spec.body()
             return spec.url, body, self._record(spec, body).html()
 
         bodies = []
@@ -475,7 +459,7 @@ class BuildSession:
         return bodies
 
     @staticmethod
-    def _record(spec: PageSpec, body: str) -> SearchRecord:
+    def _record(spec: Page, body: str) -> SearchRecord:
         return record_for(spec.url, spec.title, spec.description, body, spec.search)
 
     # The worker pool: a forked helper shares the page work (exemplars.parallel), with its own cache connection.
@@ -492,82 +476,40 @@ class BuildSession:
         log.debug(f"正文缓存（{process}）：命中 {self.cache.hits}，新渲染 {self.cache.misses}")
         self.cache.hits = self.cache.misses = 0
 
-    # The render path of bulk pages: each one's content block filled into the shell of its depth.
+    # Bulk pages (shell-framed pages and redirects) go through the one rendering path, site/pages/html.py.
 
     def _write_bulk_pages(
-        self, out: Path, config, specs: list[PageSpec], share: bool = False, bodies: list[str] | None = None
+        self, out: Path, specs: list[Page], share: bool = False, bodies: list[str] | None = None
     ) -> None:
-        """Bulk pages: each one's content block rendered on its own, filled into the shell of its depth.
+        """Bulk pages, written by the page renderer (shell-framed: content block filled into its depth's shell).
 
         `bodies` (from _bodies_and_records, same order as `specs`) saves rendering them again. With `share`, a build
         shares the pages with a forked helper process. In `mkdocs serve` a page whose inputs (its view model, the
         shell, the templates) are what they were at the previous rebuild is neither rendered nor written again:
         saving one story re-renders the few pages that show it, not the whole library."""
-        blocks = BlockRenderer(
-            self.env, shared={"config": config, "x_preview": self.preview, "x_error_count": self.error_count}
-        )
-        base = site_base(config.site_url)
         if self.serve is not None:
-            self._write_changed_pages(out, specs, blocks, base, self._render_inputs(config))
+            self._write_changed_pages(out, specs, self._render_inputs(self.mkdocs_config))
             return
         items = list(zip(specs, bodies if bodies is not None else [None] * len(specs), strict=True))
         with SharedMap(
-            items, lambda item: self._render_page(out, *item, blocks, base), share=share, **self._helper_hooks()
+            items, lambda item: self.renderer.write(out, *item), share=share, **self._helper_hooks()
         ) as pages:
             for _ in pages:
                 pass
 
-    def _render_page(self, out: Path, spec: PageSpec, body: str | None, blocks: BlockRenderer, base: str) -> None:
-        """Write one bulk page (its body rendered here unless given)."""
-        depth = depth_of(spec.url)
-        if body is None:
-            body = spec.render_body() if spec.render_body is not None else ""
-        page = BulkPage(
-            url=spec.url,
-            title=spec.title,
-            content=body,
-            edit_url=self._edit_url(spec),
-            meta={"title": spec.title, "description": spec.description},
-        )
-        content = blocks.render(spec.template, page, "/".join([".."] * depth), x=spec.view())
-        html = self.shells[depth].fill(
-            title=spec.title,
-            description=spec.description,
-            canonical=base + spec.url,
-            content=content,
-            meta=self._share_meta(spec.title, spec.description, spec.url, spec),
-        )
-        target = out / spec.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html.encode("utf-8"))
-
-    def _write_changed_pages(
-        self, out: Path, specs: list[PageSpec], blocks: BlockRenderer, base: str, unchanged: int
-    ) -> None:
+    def _write_changed_pages(self, out: Path, specs: list[Page], unchanged: int) -> None:
         rendered = self.serve.rendered
         for spec in specs:
             # The body is part of the key: a citation card in it shows another story's title, which can change
             # while this page's own file does not (bodies come from the content cache, so this is cheap).
-            body = spec.render_body() if spec.render_body is not None else ""
-            key = hash(
-                (
-                    unchanged,
-                    depth_of(spec.url),
-                    spec.url,
-                    spec.title,
-                    spec.description,
-                    spec.template,
-                    spec.source_path,
-                    repr(spec.context),
-                    body,
-                )
-            )
+            body = spec.body()
+            key = hash((unchanged, depth_of(spec.url), *spec.change_key(), body))
             previous = rendered.get(spec.url)
             if previous is not None and previous[0] == key and (out / spec.url / "index.html").is_file():
                 if previous[1] is not None:
                     self._index(previous[1])
                 continue
-            self._render_page(out, spec, body, blocks, base)
+            self.renderer.write(out, spec, body)
             record = self._record(spec, body) if spec.search else None
             if record is not None:
                 self._index(record)
@@ -589,7 +531,7 @@ class BuildSession:
         )
 
     def _write_sitemap(self, out: Path, config) -> None:
-        hidden = {spec.url for spec in self.site.pages if spec.context.get("noindex")} if self.site else set()
+        hidden = {spec.url for spec in self.site.pages if spec.noindex} if self.site else set()
         pages = [url for url in [*self.page_urls, *(spec.url for spec in self.bulk)] if url not in hidden]
         write_sitemap(out, config.site_url, sitemap_entries(pages, self.library, self.root))
 

@@ -1,4 +1,4 @@
-"""Render only the `content` block of a page template, for pages that are filled into a shell (see shell.py).
+"""Render only the `content` block of a page template (site/pages/html.py puts it in the theme's chrome).
 
 A page template extends the theme's main.html and fills `{% block content %}`; rendering the whole template
 would render the theme's chrome again for every page. Jinja can run one block on its own given a context; the
@@ -11,28 +11,15 @@ Plain Python over Jinja: the environment is passed in (MkDocs' theme environment
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, Template, nodes
 
 
-@dataclass
-class BulkPage:
-    """What a page template may read of `page` (the subset the content blocks use)."""
-
-    url: str
-    title: str
-    content: str = ""
-    edit_url: str | None = None
-    meta: dict = field(default_factory=dict)
-    is_homepage: bool = False
-
-
 class BlockRenderer:
     def __init__(self, env: Environment, shared: dict[str, Any] | None = None, block: str = "content") -> None:
         self.env = env
-        self.shared = dict(shared or {})  # the same for every page: config, x_preview, ...
+        self.shared = dict(shared or {})  # the same for every page: config, build state, ...
         self.block = block
         self._templates: dict[str, tuple[Template, list[tuple[str, str]]]] = {}
 
@@ -51,9 +38,11 @@ class BlockRenderer:
             found = self._templates[name] = (template, imports)
         return found
 
-    def render(self, name: str, page: BulkPage, base_url: str, **values: Any) -> str:
+    def render(self, name: str, **values: Any) -> str:
+        """The block of template `name` with the shared values and `values` (which must hold `page`, whose `url`
+        the `url` filter reads, and `base_url`)."""
         template, imports = self._load(name)
-        variables = {**self.shared, **values, "page": page, "base_url": base_url}
+        variables = {**self.shared, **values}
         for imported, target in imports:
             variables[target] = self.env.get_template(imported).make_module(variables)
         context = template.new_context(variables)

@@ -16,7 +16,7 @@ from html import escape
 
 from ..citations import CITABLE
 from ..library import Library
-from . import urls
+from . import urls, visibility
 from .views import format_date
 
 LESSON_LABEL = "课程"
@@ -53,7 +53,7 @@ class CitationIndex:
         return self._cache[key]
 
     def shown(self, status: str) -> bool:
-        return status == "published" or (self.preview and status in ("draft", "review"))
+        return visibility.shown(status, self.preview)
 
     def _resolve(self, kind: str, ref: str) -> CiteTarget | None:
         if kind == "story":

@@ -1,9 +1,10 @@
 """Share cards: the Open Graph and Twitter <meta> tags that make a shared link show a title, a summary and a
 picture (WeChat, Weibo, QQ, messengers and social sites all read Open Graph).
 
-One function writes them for every page, whichever way the page is rendered: MkDocs' pages get the HTML through
-the template context (`x_share_meta`, printed by overrides/main.html), the bulk pages through the shell's `meta`
-slot (shell.py). Story, method and lesson pages are `article`s, every other page a `website`.
+One function writes them for every page, whichever way the page is framed: site/pages/html.py puts them in the
+page's `head_meta` (printed by overrides/main.html for theme-framed and hand-written pages, filled into the
+shell's `meta` slot for the others, shell.py). Story, method and lesson pages are `article`s, every other page
+a `website`.
 
 The picture is the story's cover at share size (site/images.py), else one site image committed to the repo
 (`SITE_IMAGE`, drawn once; no text is rendered at build time, as no Python package ships a CJK font).

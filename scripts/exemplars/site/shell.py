@@ -2,9 +2,11 @@
 
 Rendering Material's full template costs ~10 ms a page (header, tabs, palette, footer, scripts), and all of it
 is the same for every generated page at the same depth — only the relative asset paths differ. So the build
-renders one shell page per depth through the theme with marker strings where the title, description,
-canonical address, per-page meta tags and content go, and every bulk page (stories, listings, method pages) is that shell with the
-markers replaced: the output is what the theme would have written, at a few microseconds a page.
+renders one shell page per depth through the theme (`ShellPage`, template exemplars/frame.html) with marker
+strings where the title, description, canonical address, per-page meta tags and content go, and every SHELL
+page (stories, methods, listings; site/pages/base.py) is that shell with the markers replaced, by the one
+rendering path (site/pages/html.py): the output is what the theme would have written, at a few microseconds a
+page.
 
 Plain Python: nothing here imports MkDocs or Jinja.
 """
@@ -69,7 +71,7 @@ class Shell:
             "meta": meta,
         }
         out = [self.parts[0]]
-        for slot, part in zip(self.slots, self.parts[1:]):
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out.append(values[slot])
             out.append(part)
         return "".join(out)
