@@ -56,6 +56,7 @@ class ShellPage(Page):
 
     template = FRAME_TEMPLATE
     frame = THEME
+    view: None = None  # a shell shows no page's data
 
 
 def shell_pages(pages: list[Page]) -> list[ShellPage]:
