@@ -15,6 +15,6 @@ Where things live:
 - feeds.py, catalogue.py, sitemap.py, word.py, qr.py, share.py, share_meta.py, csp.py, headers.py, admin.py,
   redirects.py, markers.py: the other outputs and page pieces, each named by its module docstring.
 
-Nothing here imports MkDocs: plugin.py adapts these pages to MkDocs Files and template contexts, and a move to
-another generator only needs another adapter.
+Nothing here imports MkDocs: plugin.py and build/session.py adapt these pages to MkDocs Files and template
+contexts, and a move to another generator only needs another adapter.
 """

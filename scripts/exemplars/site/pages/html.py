@@ -18,7 +18,7 @@ robots and share cards, `head_meta` here), and comes one of three ways, by the p
 
 - SHELL: the chrome rendered once per URL depth (site/shell.py), filled in here by string joins;
 - THEME: MkDocs renders the chrome page by page around the finished content block, with the template
-  `exemplars/frame.html` (the plugin hands the content over in MkDocs' `on_page_context`);
+  `exemplars/frame.html` (build/session.py hands the content over in MkDocs' `on_page_context`);
 - DOCUMENT: the page is a whole document of its own (`RedirectPage.document`).
 
 Plain Python over Jinja: nothing here imports MkDocs (the environment and the configuration are passed in).
