@@ -154,7 +154,8 @@ def block_html(target: CiteTarget | None, kind: str, ref: str, page_url: str) ->
 def inline_html(target: CiteTarget | None, kind: str, ref: str, page_url: str) -> str:
     """A citation inside running text: the badge and the title, linked."""
     if target is None:
-        return f'<span class="ex-cite-inline ex-cite-inline--missing">未找到：<code>{escape(kind)}:{escape(ref)}</code></span>'
+        missing = f"<code>{escape(kind)}:{escape(ref)}</code>"
+        return f'<span class="ex-cite-inline ex-cite-inline--missing">未找到：{missing}</span>'
     if target.withdrawn:
         return f'<span class="ex-cite-inline ex-cite-inline--withdrawn">{_badge(target)}{escape(target.title)}</span>'
     href = escape(urls.relative(page_url, target.url), quote=True)

@@ -3,11 +3,12 @@
 Only the site's own files may run, plus the exact inline scripts the page carries (Material's small bootstrap
 snippets, which embed the page's base URL and so differ per page depth): each is allowed by its SHA-256 hash,
 never by 'unsafe-inline'. Pagefind compiles WebAssembly ('wasm-unsafe-eval'): only the page that loads the
-search script (/search/) is allowed to; every other page, bulk pages included (their shell loads no search), is not. Styles come from files only — the
-theme and our pages use no inline <style> or style attributes (Material sets styles from script through the
-CSSOM, which CSP does not restrict), so neither 'unsafe-inline' nor 'unsafe-hashes' is needed. Images may be
-data: URLs because Material's stylesheet draws its icons with them. `frame-ancestors` is ignored in a <meta>
-policy, so it is not written: deployers add it as an HTTP header (deploy/, site/headers.py).
+search script (/search/) is allowed to; every other page, bulk pages included (their shell loads no search), is
+not. Styles come from files only — the theme and our pages use no inline <style> or style attributes (Material
+sets styles from script through the CSSOM, which CSP does not restrict), so neither 'unsafe-inline' nor
+'unsafe-hashes' is needed. Images may be data: URLs because Material's stylesheet draws its icons with them.
+`frame-ancestors` is ignored in a <meta> policy, so it is not written: deployers add it as an HTTP header (deploy/,
+site/headers.py).
 
 Plain Python: nothing here imports MkDocs.
 """

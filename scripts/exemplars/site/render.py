@@ -1,6 +1,6 @@
 """Story, lesson and method bodies: Markdown → HTML, once per content version, with links to library files
-rewritten to their permanent URLs and `[[story:<id>]]` / `[[lesson:<id>]]` citations drawn as cards (site/cite.py). One Markdown instance is reused (reset between documents): building one per page
-is what makes naive builds slow."""
+rewritten to their permanent URLs and `[[story:<id>]]` / `[[lesson:<id>]]` citations drawn as cards (site/cite.py).
+One Markdown instance is reused (reset between documents): building one per page is what makes naive builds slow."""
 
 from __future__ import annotations
 
