@@ -183,42 +183,48 @@ def browse_pages(shown: list[Story], cards: dict[str, Card], page_size: int = DE
             page_size=page_size,
         )
 
-    pages.append(
-        index_page(
+    # Years, domains and tags: an index page of counts, then a listing per value (years newest first).
+    facets = (
+        (
+            "年份",
             "按年份浏览",
-            urls.year(),
-            links(by_year, urls.year, sorted(by_year, reverse=True)),
-            browse,
+            urls.year,
+            by_year,
+            sorted(by_year, reverse=True),
             "每年的故事数。",
-        )
+            "{v}年",
+            "{v}年的 {n} 个故事。",
+        ),
+        (
+            "领域",
+            "按领域浏览",
+            urls.domain,
+            by_domain,
+            None,
+            "各民生领域的故事数。",
+            "领域：{v}",
+            "{v}领域的 {n} 个故事。",
+        ),
+        (
+            "标签",
+            "按标签浏览",
+            urls.tag,
+            by_tag,
+            None,
+            "全部标签及其故事数。",
+            "标签：{v}",
+            "标签“{v}”下的 {n} 个故事。",
+        ),
     )
-    for value, stories in by_year.items():
-        pages += listing_pages(
-            f"{value}年",
-            urls.year(value),
-            [cards[s.id] for s in stories],
-            f"{value}年的 {len(stories)} 个故事。",
-            parents=[browse, Link("年份", urls.year())],
-            page_size=page_size,
-        )
-    pages.append(index_page("按领域浏览", urls.domain(), links(by_domain, urls.domain), browse, "各民生领域的故事数。"))
-    for value, stories in by_domain.items():
-        pages += listing_pages(
-            f"领域：{value}",
-            urls.domain(value),
-            [cards[s.id] for s in stories],
-            f"{value}领域的 {len(stories)} 个故事。",
-            parents=[browse, Link("领域", urls.domain())],
-            page_size=page_size,
-        )
-    pages.append(index_page("按标签浏览", urls.tag(), links(by_tag, urls.tag), browse, "全部标签及其故事数。"))
-    for value, stories in by_tag.items():
-        pages += listing_pages(
-            f"标签：{value}",
-            urls.tag(value),
-            [cards[s.id] for s in stories],
-            f"标签“{value}”下的 {len(stories)} 个故事。",
-            parents=[browse, Link("标签", urls.tag())],
-            page_size=page_size,
-        )
+    for name, index_title, url_of, groups, order, index_text, title, text in facets:
+        pages.append(index_page(index_title, url_of(), links(groups, url_of, order), browse, index_text))
+        for value, stories in groups.items():
+            pages += listing_pages(
+                title.format(v=value),
+                url_of(value),
+                [cards[s.id] for s in stories],
+                text.format(v=value, n=len(stories)),
+                parents=[browse, Link(name, url_of())],
+                page_size=page_size,
+            )
     return pages
