@@ -5,7 +5,8 @@ longer word (解员 in 调解员) is missed. Instead of the Chinese text, Pagefi
 Chinese character naming it and the next one, in text order (ngrams.py); the browser rewrites a query's Chinese
 run into the same words as a quoted phrase, and Pagefind's exact-phrase matching then finds every occurrence of
 the substring, and nothing else. The browser decodes the stored tokens back into the readable text, so
-excerpts and highlights are cut from the real text. Tokens exist only in what the indexer is handed, never in published HTML.
+excerpts and highlights are cut from the real text. Tokens exist only in what the indexer is handed, never in
+published HTML.
 
 What is indexed and what is typed are normalised alike (normalise.py: traditional → simplified, full-width →
 half-width, Latin words with and without their inner hyphens or spaces); the browser gets the same rules as

@@ -1,7 +1,8 @@
 """The did-you-mean vocabulary: the library's own words a reader is likely to type — method names and their
-aliases, every province (full and short names), the stories' places at every level, domains, tags — plus a few common terms of the field. Written at build time as
-search/vocabulary.json; the search page fetches it only when a query finds nothing, and suggests a word one edit
-away (search.js `suggest`), so a method name typed one character off (换位思靠, 教育输导) still leads somewhere."""
+aliases, every province (full and short names), the stories' places at every level, domains, tags — plus a few
+common terms of the field. Written at build time as search/vocabulary.json; the search page fetches it only when a
+query finds nothing, and suggests a word one edit away (search.js `suggest`), so a method name typed one character
+off (换位思靠, 教育输导) still leads somewhere."""
 
 from __future__ import annotations
 
