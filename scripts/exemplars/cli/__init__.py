@@ -1,7 +1,8 @@
 """The `exemplars` command: a thin layer over the library model. Editors read its output, so it speaks Chinese.
 
-One module per command (or pair of commands), each with `register(sub, common)` adding its parser and a
-`cmd_*` handler; `build_parser` registers them in the order `exemplars --help` lists them:
+One module per command (or pair of commands), each with `register(commands)` adding its parser (through
+common.Commands, which gives every command its --root) and a `cmd_*` handler; `build_parser` registers them in the
+order `exemplars --help` lists them:
 
     check.py        check, codes          the library's rules (once, or on every save with --watch)
     new.py          new, new-lesson       a story or lesson draft, from flags or prompts
@@ -11,7 +12,7 @@ One module per command (or pair of commands), each with `register(sub, common)` 
     publish.py      publish               the reviewer's step
     stats.py        stats                 the library's figures as text tables or JSON
     import_docx.py  import                story drafts from Word documents
-    common.py       exit codes, UsageError, the library root, shared values, terminal tables
+    common.py       Commands, exit codes, UsageError, the library root, shared values, terminal tables
 
 The CLI is the top layer: it imports the library model and nothing imports it (tests/test_architecture.py).
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from .. import __version__, argparse_zh
 from . import check, import_docx, mv, new, publish, schema, stats, status
-from .common import EXIT_USAGE, UsageError
+from .common import EXIT_USAGE, Commands, UsageError
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -74,17 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"exemplars {__version__}", help="显示版本号并退出")
     parser.add_argument("--root", type=Path, help="故事库根目录（默认：向上查找含 mkdocs.yml 或 stories/ 的目录）")
-    common = ChineseParser(add_help=False)
-    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="故事库根目录")
-    sub = parser.add_subparsers(title="命令", metavar="命令", parser_class=ChineseParser)
-
-    check.register(sub, common)
-    new.register(sub, common)
-    schema.register(sub, common)
-    mv.register(sub, common)
-    check.register_codes(sub)
-    status.register(sub, common)
-    publish.register(sub, common)
-    stats.register(sub, common)
-    import_docx.register(sub, common)
+    commands = Commands(parser.add_subparsers(title="命令", metavar="命令", parser_class=ChineseParser))
+    check.register(commands)
+    new.register(commands)
+    schema.register(commands)
+    mv.register(commands)
+    check.register_codes(commands)
+    status.register(commands)
+    publish.register(commands)
+    stats.register(commands)
+    import_docx.register(commands)
     return parser

@@ -15,12 +15,9 @@ from ..messages import codes_table
 from .common import EXIT_ERRORS, EXIT_OK, UsageError, library_root
 
 
-def register(sub, common) -> None:
-    check = sub.add_parser(
-        "check",
-        parents=[common],
-        help="检查故事库（只读，不修改任何文件）",
-        description="检查全部或指定的文件；引用仍对照全库解析。",
+def register(commands) -> None:
+    check = commands.add(
+        "check", help="检查故事库（只读，不修改任何文件）", description="检查全部或指定的文件；引用仍对照全库解析。"
     )
     check.add_argument("paths", nargs="*", type=Path, help="只报告这些文件或目录的问题")
     check.add_argument(
@@ -36,8 +33,8 @@ def register(sub, common) -> None:
     check.set_defaults(handler=cmd_check)
 
 
-def register_codes(sub) -> None:
-    codes = sub.add_parser("codes", help="列出全部检查代码及含义")
+def register_codes(commands) -> None:
+    codes = commands.add("codes", help="列出全部检查代码及含义", root=False)  # reads no library
     codes.set_defaults(handler=lambda args: print(codes_table()) or EXIT_OK)
 
 

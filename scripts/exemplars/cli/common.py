@@ -1,8 +1,9 @@
-"""What every `exemplars` command shares: exit codes, the usage error, the library root, values typed on the
-command line or at a prompt that more than one command reads, and terminal tables."""
+"""What every `exemplars` command shares: how a command is registered, exit codes, the usage error, the library
+root, values typed on the command line or at a prompt that more than one command reads, and terminal tables."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import unicodedata
 from pathlib import Path
@@ -18,6 +19,25 @@ class UsageError(Exception):
     """A mistake in how the command was called or in a value typed at a prompt: message in Chinese."""
 
 
+class Commands:
+    """Where each command module registers its commands (`register(commands)`, cli/__init__.py calls them in the
+    order `exemplars --help` lists them)."""
+
+    def __init__(self, subparsers) -> None:
+        self._subparsers = subparsers
+
+    def add(
+        self, name: str, help: str, description: str | None = None, *, root: bool = True
+    ) -> argparse.ArgumentParser:
+        """`exemplars NAME`: `help` is its line in `exemplars --help`, `description` the top of its own --help.
+        With `root`, it takes --root like every command that reads the library (after the command name, too).
+        Returns the command's parser: the caller adds its arguments and its `handler`."""
+        parser = self._subparsers.add_parser(name, help=help, description=description)
+        if root:
+            parser.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="故事库根目录")
+        return parser
+
+
 def library_root(args) -> Path:
     """The library the command works on: --root, or the nearest folder upwards with mkdocs.yml or stories/."""
     root = (args.root or find_root()).resolve()
@@ -26,11 +46,16 @@ def library_root(args) -> Path:
     return root
 
 
-def valid_date(text: str) -> dt.date:
-    value, problems = STORY.field("date").type.validate(text.strip())
+def checked(contract, name: str, value, error: str):
+    """`value` as `check` reads field `name` of a `contract` file; UsageError(error) where `check` would refuse it."""
+    value, problems = contract.field(name).type.validate(value)
     if problems:
-        raise UsageError(f"日期 `{text}` 无效：按 YYYY-MM-DD 写，例如 2019-06-12")
+        raise UsageError(error)
     return value
+
+
+def valid_date(text: str) -> dt.date:
+    return checked(STORY, "date", text.strip(), f"日期 `{text}` 无效：按 YYYY-MM-DD 写，例如 2019-06-12")
 
 
 def valid_method(text: str, library) -> str:

@@ -16,10 +16,9 @@ from .common import EXIT_ERRORS, EXIT_OK, UsageError, library_root, valid_method
 _WORDISH = (".docx", ".doc", ".wps", ".docm", ".dotx", ".wpt", ".dot")
 
 
-def register(sub, common) -> None:
-    parser = sub.add_parser(
+def register(commands) -> None:
+    parser = commands.add(
         "import",
-        parents=[common],
         help="把 Word（.docx）事迹材料导入为故事草稿",
         description="每个 .docx 文档生成一个故事草稿（status: draft），写到 exemplars new 会写的位置；"
         "正文中的图片放在故事旁边。猜出的字段列在 guessed 中，手机号和身份证号会被删除或打码并报告。"

@@ -7,10 +7,9 @@ import sys
 from .common import EXIT_ERRORS, EXIT_OK, library_root
 
 
-def register(sub, common) -> None:
-    mv = sub.add_parser(
+def register(commands) -> None:
+    mv = commands.add(
         "mv",
-        parents=[common],
         help="安全地修改故事或课程的 id（保留旧标识，改写全部引用）",
         description="把故事或课程的 id 从 OLD 改为 NEW：旧 id 加入 aliases（旧网址继续跳转），"
         "库中所有引用随之改写，文件以 id 命名时一并改名；其余每个字节保持不变。",

@@ -15,13 +15,11 @@ from ..regions import suggest_province
 from ..scaffold import NewLesson, NewStory, lesson_path, render, render_lesson, story_path
 from ..schema import KINDS, LESSON, SLUG_RE, STORY
 from ..site import urls
-from .common import EXIT_OK, UsageError, library_root, valid_date, valid_method
+from .common import EXIT_OK, UsageError, checked, library_root, valid_date, valid_method
 
 
-def register(sub, common) -> None:
-    new = sub.add_parser(
-        "new", parents=[common], help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。"
-    )
+def register(commands) -> None:
+    new = commands.add("new", help="新建一个故事草稿", description="按字段规范生成故事文件；缺少的参数会逐项询问。")
     new.add_argument("--title", help="标题")
     new.add_argument("--kind", help="exemplar（正面典型）或 cautionary（反面典型）")
     new.add_argument("--method", action="append", dest="methods", help="方法的 id、名称或别名；可重复")
@@ -31,9 +29,8 @@ def register(sub, common) -> None:
     new.add_argument("--author", help="作者（默认取 git 的 user.name）")
     new.set_defaults(handler=cmd_new)
 
-    lesson = sub.add_parser(
+    lesson = commands.add(
         "new-lesson",
-        parents=[common],
         help="新建一个课程（教案）草稿",
         description="按字段规范生成课程文件，正文按讲授顺序为每个故事插入一张卡片；缺少的参数会逐项询问。",
     )
@@ -66,14 +63,9 @@ def cmd_new(args) -> int:
 
     story_id = args.story_id or slug_from_title(title, date.year)
     _check_new_id(story_id, library)
+    author = args.author or git.user_name(root)
     story = NewStory(
-        title=title,
-        kind=kind,
-        methods=methods,
-        region=region,
-        date=date,
-        story_id=story_id,
-        author=args.author or git.user_name(root),
+        title=title, kind=kind, methods=methods, region=region, date=date, story_id=story_id, author=author
     )
     rel = _create(root, story_path(root, story), render(story, library))
     print(f"已创建 {rel}（状态：草稿，标识：{story_id}）")
@@ -132,6 +124,7 @@ def cmd_new_lesson(args) -> int:
 
     lesson_id = args.lesson_id or slug_from_title(title, fallback="lesson")
     _check_new_id(lesson_id, library)
+    author = args.author or git.user_name(root)
     lesson = NewLesson(
         title=title,
         audience=audience,
@@ -139,7 +132,7 @@ def cmd_new_lesson(args) -> int:
         methods=methods,
         stories=list(dict.fromkeys(stories)),
         lesson_id=lesson_id,
-        author=args.author or git.user_name(root),
+        author=author,
     )
     rel = _create(root, lesson_path(root, lesson), render_lesson(lesson, library))
     print(f"已创建 {rel}（状态：草稿，标识：{lesson_id}，引用 {len(lesson.stories)} 个故事）")
@@ -227,12 +220,8 @@ def _valid_audience(text: str) -> str:
 
 def _valid_duration(text: str) -> int:
     digits = text.strip().removesuffix("分钟").strip()
-    value, problems = LESSON.field("duration").type.validate(
-        int(digits) if digits.isascii() and digits.isdigit() else text
-    )
-    if problems:
-        raise UsageError(f"时长 `{text}` 无效：写分钟数（正整数），例如 90")
-    return value
+    minutes = int(digits) if digits.isascii() and digits.isdigit() else text
+    return checked(LESSON, "duration", minutes, f"时长 `{text}` 无效：写分钟数（正整数），例如 90")
 
 
 def _valid_story(text: str, library) -> str:

@@ -8,10 +8,9 @@ from ..publish import PublishError, publish
 from .common import EXIT_ERRORS, EXIT_OK, library_root
 
 
-def register(sub, common) -> None:
-    parser = sub.add_parser(
+def register(commands) -> None:
+    parser = commands.add(
         "publish",
-        parents=[common],
         help="审核人发布一个待审的故事（写入 status、reviewed_by、published）",
         description="把待审（review）的故事改为已发布：写入审核人和发布日期，只改这三行，并检查结果。",
     )

@@ -13,8 +13,8 @@ from ..schema import CONTRACTS, json_schema, markdown_table
 from .common import EXIT_OK, UsageError, library_root
 
 
-def register(sub, common) -> None:
-    schema = sub.add_parser("schema", parents=[common], help="导出字段规范（JSON Schema 或 Markdown 表格）")
+def register(commands) -> None:
+    schema = commands.add("schema", help="导出字段规范（JSON Schema 或 Markdown 表格）")
     schema.add_argument("--kind", choices=sorted(CONTRACTS), default="story", help="哪类文件（默认 story）")
     schema.add_argument("--format", choices=("json", "markdown"), default="json")
     schema.add_argument("-o", "--output", type=Path, help="写入文件（默认输出到终端）")

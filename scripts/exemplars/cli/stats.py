@@ -12,10 +12,9 @@ from ..stats import MIN_EXEMPLARS, STALE_YEARS, Figures, figures
 from .common import EXIT_OK, UsageError, library_root, text_table, valid_date
 
 
-def register(sub, common) -> None:
-    parser = sub.add_parser(
+def register(commands) -> None:
+    parser = commands.add(
         "stats",
-        parents=[common],
         help="统计已发布的故事：方法、省份、年份和需要补充之处",
         description="只统计已发布（published）的故事；“超过五年”相对基准日期计算，不看今天的日期。",
     )

@@ -11,10 +11,9 @@ from ..status import Pending, pending
 from .common import EXIT_OK, library_root, text_table
 
 
-def register(sub, common) -> None:
-    parser = sub.add_parser(
+def register(commands) -> None:
+    parser = commands.add(
         "status",
-        parents=[common],
         help="列出待审的故事（--all 连同草稿），最早的在前",
         description="列出状态为 review（待审）的故事及其最后一次提交的日期；--all 连同草稿。",
     )
