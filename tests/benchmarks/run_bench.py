@@ -446,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="scripts/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--seed", type=int, default=7, help="library and query seed")
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
     parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
@@ -472,7 +473,6 @@ def main(argv: list[str] | None = None) -> int:
         help="one build (cache kept) and the search figures only; with --keep, reuse the library an earlier "
         "--keep run left at the same size and seed (the site set-up is copied from this checkout again)",
     )
-    parser.add_argument("--seed", type=int, default=7, help="library and query seed")
     parser.add_argument(
         "--word-compare",
         action="store_true",
@@ -505,26 +505,19 @@ def main(argv: list[str] | None = None) -> int:
         f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
         f"GNU time {'yes' if have_gnu_time() else 'no'}"
     )
-    results = []
     if args.word_compare:
-        for n in args.sizes:
-            results.append(word_compare(n, args, log))
-            print("\n" + word_table(results[-1]) + "\n", flush=True)
-            _write(args, results, log)
-        log(f"done; figures in {args.out / 'results.json'}")
-        return 0
-    if args.search_only:
-        for n in args.sizes:
-            results.append(search_only(n, args, log))
-            print("\n" + search_only_table(results[-1]) + "\n", flush=True)
-            _write(args, results, log)
-        log(f"done; figures in {args.out / 'results.json'}")
-        return 0
+        run, table = word_compare, word_table
+    elif args.search_only:
+        run, table = search_only, search_only_table
+    else:
+        run, table = bench_size, size_table
+    results = []
     for n in args.sizes:
-        results.append(bench_size(n, args, log))
-        print("\n" + size_table(results[-1]) + "\n", flush=True)
-        _write(args, results, log)
-    print("### summary\n\n" + summary_table(results) + "\n", flush=True)
+        results.append(run(n, args, log))
+        print("\n" + table(results[-1]) + "\n", flush=True)
+        _write(args, results, log)  # after each size: a long run stopped midway keeps what it measured
+    if run is bench_size:  # the two modes measure one thing each: no summary across sizes
+        print("### summary\n\n" + summary_table(results) + "\n", flush=True)
     log(f"done; figures in {args.out / 'results.json'}")
     _write(args, results, log)
     return 0
