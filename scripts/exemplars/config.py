@@ -10,6 +10,7 @@ site/settings.py Settings, whose defaults are the options' defaults).
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -110,17 +111,8 @@ class ExemplarsConfig(Config):
 
     @property
     def settings(self) -> Settings:
-        """The site settings as the site layer takes them."""
-        return Settings(
-            story_url=self.story_url,
-            method_url=self.method_url,
-            lesson_url=self.lesson_url,
-            browse_url=self.browse_url,
-            page_size=self.page_size,
-            feed_size=self.feed_size,
-            site_title=self.site_title,
-            feed_subtitle=self.feed_subtitle,
-        )
+        """The site settings as the site layer takes them: each Settings field from the option of its name."""
+        return Settings(**{item.name: self[item.name] for item in fields(Settings)})
 
 
 def _line_of(path: str, key: str) -> int:

@@ -57,17 +57,7 @@ def pending(library: Library, include_drafts: bool = False) -> list[Pending]:
             source = "git" if since else "untracked"
         else:
             since, source = _mtime_date(library.root / story.path), "mtime"
-        items.append(
-            Pending(
-                path=story.path,
-                id=story.id,
-                title=story.title,
-                author=story.author,
-                status=story.status,
-                since=since,
-                source=source,
-            )
-        )
+        items.append(Pending(story.path, story.id, story.title, story.author, story.status, since, source))
     return sorted(items, key=lambda p: (p.since is None, p.since or dt.date.min, p.path))
 
 
