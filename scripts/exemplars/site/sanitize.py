@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import nh3
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")  # a body's headings; the Word export (site/word.py) keeps them
 # What Markdown and our extensions produce, and nothing that can execute or embed.
 TAGS = {
     "p",
     "br",
     "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
+    *HEADINGS,
     "strong",
     "em",
     "b",

@@ -44,6 +44,7 @@ from lxml.etree import SubElement
 from ..cache import digest
 from ..fsutil import place_from_cache, write_atomic
 from .qr import qr_matrix
+from .sanitize import HEADINGS
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -485,12 +486,7 @@ _MODULE_BYTES = bytes([0xFF, 0x00] + [0xFF] * 254)  # translate table: module 1 
 _BLOCKS = {
     "p",
     "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
+    *HEADINGS,
     "figcaption",
     "dt",
     "dd",
