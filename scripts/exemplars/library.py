@@ -333,33 +333,21 @@ _CORE_FIELDS = ("id", "title", "kind", "region", "date", "status")
 def _build_story(record: Record, values: dict, method_refs: dict[str, str]) -> Story | None:
     if not all(name in values for name in _CORE_FIELDS):
         return None
-    methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
     return Story(
-        id=values["id"],
-        title=values["title"],
         kind=values["kind"],
-        methods=methods,
-        summary=values.get("summary", ""),
         region=values["region"],
         date=values["date"],
-        status=values["status"],
         sources=tuple(Source(**s) for s in values.get("sources", ()) if "title" in s),
-        body=record.body,
-        path=record.path,
-        body_line=record.body_line,
         domains=tuple(values.get("domains", ())),
         tags=tuple(values.get("tags", ())),
-        aliases=tuple(values.get("aliases", ())),
         related=tuple(values.get("related", ())),
         updated=values.get("updated"),
         published=values.get("published"),
         cover=values.get("cover"),
         cover_alt=values.get("cover_alt"),
-        author=values.get("author"),
         reviewed_by=values.get("reviewed_by"),
         featured=values.get("featured", False),
-        sample=values.get("sample", False),
-        digest=record.digest,
+        **_shared_fields(record, values, method_refs),
     )
 
 
@@ -369,23 +357,30 @@ _LESSON_CORE = ("id", "title", "audience", "duration", "stories", "objectives", 
 def _build_lesson(record: Record, values: dict, method_refs: dict[str, str]) -> Lesson | None:
     if not all(name in values for name in _LESSON_CORE):
         return None
-    methods = tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs))
     return Lesson(
-        id=values["id"],
-        title=values["title"],
-        audience=values["audience"],
-        duration=values["duration"],
-        methods=methods,
         stories=tuple(values["stories"]),
         objectives=tuple(values["objectives"]),
-        status=values["status"],
-        body=record.body,
-        path=record.path,
-        body_line=record.body_line,
+        audience=values["audience"],
+        duration=values["duration"],
         questions=tuple(values.get("questions", ())),
-        aliases=tuple(values.get("aliases", ())),
-        summary=values.get("summary", ""),
-        author=values.get("author"),
-        sample=values.get("sample", False),
-        digest=record.digest,
+        **_shared_fields(record, values, method_refs),
     )
+
+
+def _shared_fields(record: Record, values: dict, method_refs: dict[str, str]) -> dict:
+    """The fields a story and a lesson take alike from their header (methods resolved to ids, in the order
+    written, each once) and from their file."""
+    return {
+        "id": values["id"],
+        "title": values["title"],
+        "methods": tuple(dict.fromkeys(method_refs[m] for m in values.get("methods", ()) if m in method_refs)),
+        "status": values["status"],
+        "summary": values.get("summary", ""),
+        "aliases": tuple(values.get("aliases", ())),
+        "author": values.get("author"),
+        "sample": values.get("sample", False),
+        "body": record.body,
+        "path": record.path,
+        "body_line": record.body_line,
+        "digest": record.digest,
+    }
