@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..library import Library
 from ..model import Story
 from ..schema import KINDS
-from ..stats import MIN_EXEMPLARS, Figures, MethodRow, figures
+from ..stats import MIN_EXEMPLARS, Figures, figures
 from .charts import svg_bars, svg_heatmap, svg_line
 
 SINGLE_SOURCE_LIST_MAX = 10  # the page names single-source stories only while they are this few (and a minority)
@@ -25,6 +25,17 @@ class Charts:
     years: str  # line: stories per year of their date
 
 
+class _Figure:
+    """A figure the template reads by its own name on the Dashboard: `d.total` is `d.figures.total` (typed there,
+    in stats.Figures)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, board: Dashboard | None, owner: type | None = None):
+        return self if board is None else getattr(board.figures, self.name)
+
+
 @dataclass(frozen=True)
 class Dashboard:
     """What stats.html shows: the figures (model objects, for links), the charts, and the single-source stories
@@ -34,45 +45,16 @@ class Dashboard:
     svg: Charts
     single_source_listed: list[Story]  # empty unless a few stories, a minority, have one source
 
-    @property
-    def total(self) -> int:
-        return self.figures.total
-
-    @property
-    def reference_date(self) -> dt.date | None:
-        return self.figures.reference_date
-
-    @property
-    def stale_before(self) -> dt.date | None:
-        return self.figures.stale_before
-
-    @property
-    def min_exemplars(self) -> int:
-        return self.figures.min_exemplars
-
-    @property
-    def no_cautionary(self) -> list[MethodRow]:
-        return self.figures.no_cautionary
-
-    @property
-    def few_exemplars(self) -> list[MethodRow]:
-        return self.figures.few_exemplars
-
-    @property
-    def stale(self) -> list[Story]:
-        return self.figures.stale
-
-    @property
-    def single_source(self) -> list[Story]:
-        return self.figures.single_source
-
-    @property
-    def single_source_share(self) -> int:
-        return self.figures.single_source_share
-
-    @property
-    def by_source_count(self) -> dict[int, int]:
-        return self.figures.by_source_count
+    total = _Figure()
+    reference_date = _Figure()
+    stale_before = _Figure()
+    min_exemplars = _Figure()
+    no_cautionary = _Figure()
+    few_exemplars = _Figure()
+    stale = _Figure()
+    single_source = _Figure()
+    single_source_share = _Figure()
+    by_source_count = _Figure()
 
 
 def dashboard(
