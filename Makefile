@@ -12,7 +12,7 @@ PORT   ?= 8000
 # We pin mkdocs<2 on purpose; its banner about MkDocs 2 only confuses editors.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve cms site check test test-fast browser-deps node-deps bench bench-serve bench-check clean
+.PHONY: help install serve cms site check test lint test-fast browser-deps node-deps bench bench-serve bench-check clean
 
 help:
 	@echo "make serve   构建并在 http://$(HOST):$(PORT) 预览（首次运行会自动安装依赖到 .venv）"
@@ -67,8 +67,14 @@ node-deps:
 		echo "npm ci 失败（离线？）：HTML 校验和无障碍测试将跳过" >&2; \
 	fi
 
-test: $(STAMP) browser-deps node-deps
+test: $(STAMP) browser-deps node-deps lint
 	$(BIN)/python -m pytest
+
+# Code style, as the pre-commit hooks check it (ruff, pinned in constraints.txt; settings in pyproject.toml).
+# `$(BIN)/ruff format .` fixes the formatting; `ruff check --fix` the import order.
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"
