@@ -1,5 +1,6 @@
-"""The rules a cautionary case (反面典型) obeys so that it warns without exposing anyone: its region goes no lower
-than the city level, and its title and summary name people as 某某.
+"""The tests behind the rules a cautionary case (反面典型) obeys so that it warns without exposing anyone: its region
+goes no lower than the city level, and its title and summary name people as 某某. check.py (`_cautionary_rules`)
+reports them, as a warning for drafts and an error once a case is sent for review.
 
 Region level by the region path: the four municipalities, and the two special administrative regions (which have
 no cities below them), are a city already, so only their first level is allowed (`北京市`, not `北京市/朝阳区`);

@@ -1,4 +1,15 @@
-"""`exemplars check`: every rule over a loaded Library, as a list of Diagnostics. Read-only, never raises."""
+"""`exemplars check`: every rule over a loaded Library, as a list of Diagnostics. Read-only, never raises.
+
+Where each kind of rule lives (every code's Chinese text is in messages.py):
+- here, the rules that need more than one file: methods exist and do not clash (E-METHOD-*), related stories,
+  duplicate ids and old ids, lesson stories and body citations ([[story:id]], E-CITE-*), region spellings, the
+  review and publication-date rules, cautionary cases (W/E-CAUTIONARY-*, with the tests of cautionary.py) and
+  images (with media.py);
+- field rules (types, lengths, patterns, enums, required fields): schema.py, applied when a record is loaded;
+- YAML and encoding problems: load.py (yaml_messages.py words them); file names: filenames.py;
+- rules over one file's body and placeholders (unsafe HTML, personal numbers, broken relative links):
+  file_rules.py and body_rules.py, run where the file is read.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Chinese texts for every diagnostic code: (what is wrong, what to do).
+"""Chinese texts for every diagnostic code: `CATALOGUE` (what is wrong, what to do) and `TITLES` (a short title
+per code, for the README's code table and `exemplars codes`). Placeholders such as {allowed} or {value} are filled in
+by the rule that reports the problem (check.py, the *_rules.py modules, load.py).
 
 Codes are stable: editors search for them and CI logs quote them. Add new codes; never reuse or rename one.
 """

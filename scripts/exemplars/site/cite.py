@@ -1,7 +1,9 @@
 """Citation cards: what `[[story:<id>]]` and `[[lesson:<id>]]` in a Markdown body turn into.
 
 A citation on a line of its own becomes a block card (badge, title link, summary, facts); inside running text it
-becomes a link with the kind badge in front. Ids resolve through aliases, so a renamed story keeps its citations.
+becomes a link with the kind badge in front. `CitationIndex` (here, made once per build by build/session.py)
+resolves ids through `Library.story`/`Library.lesson`, old ids included, so a renamed story keeps its citations;
+citations are parsed by citations.py and reported, when they point nowhere, by check.py (`_body_citations`).
 A withdrawn story shows a short notice instead of a card, and an id nothing answers to shows a visible 未找到
 marker (only a preview gets that far: the checker refuses the public build).
 

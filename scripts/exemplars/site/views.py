@@ -1,4 +1,7 @@
-"""View models: the plain values templates render. Built per page from a Library, never by walking all of it."""
+"""Small view values shared by several page types: cards, links, pagers (`PagerSlice`), related stories.
+
+Each page type's own view model is a dataclass beside it in site/pages/<type>.py. Built per page from a Library,
+never by walking all of it."""
 
 from __future__ import annotations
 
@@ -79,14 +82,14 @@ class Pager:
 
 
 @dataclass(frozen=True)
-class ListingPage:
+class PagerSlice:
     url: str
     number: int
     items: list
     pager: Pager
 
 
-def paginate(items: list, base_url: str, size: int = PAGE_SIZE) -> list[ListingPage]:
+def paginate(items: list, base_url: str, size: int = PAGE_SIZE) -> list[PagerSlice]:
     count = max(1, -(-len(items) // size))
     pages = []
     for number in range(1, count + 1):
@@ -100,7 +103,7 @@ def paginate(items: list, base_url: str, size: int = PAGE_SIZE) -> list[ListingP
             next=urls.paged(base_url, number + 1) if number < count else None,
         )
         pages.append(
-            ListingPage(urls.paged(base_url, number), number, items[(number - 1) * size : number * size], pager)
+            PagerSlice(urls.paged(base_url, number), number, items[(number - 1) * size : number * size], pager)
         )
     return pages
 
