@@ -2,11 +2,12 @@
 
 Pagefind matches whole words, and its Chinese segmenter decides what a word is — so 调解 is not found inside
 调解员. We take segmentation out of its hands: every Chinese character is indexed as one ASCII word that names
-the character *and the one after it* ("Q" in the stored text, "q" in queries since Pagefind lower-cases words; three base-36 digits of its offset from U+3400 — four for extension B
-and later, beyond the BMP, where many personal and place names live — then the next character's code, or "zzz" at
-the end of a run), in text order. A query's Chinese run becomes the words of its
-first n-1 positions, quoted, so Pagefind matches them only at consecutive positions: an exact substring match,
-found wherever it occurs. A single character is matched by prefix (all words starting with it).
+the character *and the one after it* ("Q" in the stored text, "q" in queries since Pagefind lower-cases words;
+three base-36 digits of its offset from U+3400 — four for extension B and later, beyond the BMP, where many
+personal and place names live — then the next character's code, or "zzz" at the end of a run), in text order.
+A query's Chinese run becomes the words of its first n-1 positions, quoted, so Pagefind matches them only at
+consecutive positions: an exact substring match, found wherever it occurs. A single character is matched by
+prefix (all words starting with it).
 
 Why pairs and not single characters: a word's postings are fetched whole, and a common character (的, 一, 是)
 occurs thousands of times per thousand stories, so one-character words made a first search download ~165 KB of
