@@ -4,7 +4,8 @@ Where things live:
 
 - pages/       the page types, one module each (story, method, listing, lesson + handout, stats, search, errors,
                redirect), `build_site`, and the one rendering path with its template contract (pages/html.py);
-               templates are overrides/exemplars/<type>.html;
+               each page type names its template (`template`, in overrides/exemplars/), the pieces they
+               share are in overrides/exemplars/partials/;
 - visibility.py  who sees drafts and stories under review (the preview) — the one rule pages and citations use;
 - urls.py      every public URL; views.py: small shared view values (cards, links, pagers, related stories);
 - render.py    Markdown bodies → HTML (with cite.py: citation cards, sanitize.py, cjk_lines.py,

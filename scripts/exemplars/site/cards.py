@@ -17,7 +17,7 @@ ROOT = "\x00root\x00"  # cannot occur in a rendered card: text is escaped and NU
 
 class CardRenderer:
     def __init__(
-        self, env: Environment, template: str = "exemplars/card.html", previous: "CardRenderer | None" = None
+        self, env: Environment, template: str = "exemplars/partials/card.html", previous: "CardRenderer | None" = None
     ) -> None:
         self.env = env
         self.template_name = template

@@ -2,7 +2,7 @@
 
 Rendering Material's full template costs ~10 ms a page (header, tabs, palette, footer, scripts), and all of it
 is the same for every generated page at the same depth — only the relative asset paths differ. So the build
-renders one shell page per depth through the theme (`ShellPage`, template exemplars/frame.html) with marker
+renders one shell page per depth through the theme (`ShellPage`, template exemplars/partials/frame.html) with marker
 strings where the title, description, canonical address, per-page meta tags and content go, and every SHELL
 page (stories, methods, listings; site/pages/base.py) is that shell with the markers replaced, by the one
 rendering path (site/pages/html.py): the output is what the theme would have written, at a few microseconds a

@@ -13,7 +13,8 @@ Where things live:
 - site.py      `build_site`: the whole library into every page, in writing order, and the home page's view;
 - html.py      the one rendering path from a page to its HTML, and the template contract every page gets.
 
-Templates are in overrides/exemplars/<type>.html; who sees drafts is site/visibility.py; URLs are site/urls.py.
+Each page type names its template in its `template` attribute (overrides/exemplars/; shared pieces in
+overrides/exemplars/partials/); who sees drafts is site/visibility.py; URLs are site/urls.py.
 Plain Python: nothing here imports MkDocs.
 """
 

@@ -18,7 +18,7 @@ robots and share cards, `head_meta` here), and comes one of three ways, by the p
 
 - SHELL: the chrome rendered once per URL depth (site/shell.py), filled in here by string joins;
 - THEME: MkDocs renders the chrome page by page around the finished content block, with the template
-  `exemplars/frame.html` (build/session.py hands the content over in MkDocs' `on_page_context`);
+  `exemplars/partials/frame.html` (build/session.py hands the content over in MkDocs' `on_page_context`);
 - DOCUMENT: the page is a whole document of its own (`RedirectPage.document`).
 
 Plain Python over Jinja: nothing here imports MkDocs (the environment and the configuration are passed in).
@@ -37,7 +37,7 @@ from ..share_meta import share_meta
 from ..shell import CONTENT, DESCRIPTION, META, TITLE, Shell, depth_of, shell_url
 from .base import DOCUMENT, SHELL, THEME, Page
 
-FRAME_TEMPLATE = "exemplars/frame.html"  # the theme's chrome around a finished content block
+FRAME_TEMPLATE = "exemplars/partials/frame.html"  # the theme's chrome around a finished content block
 NOINDEX = '<meta name="robots" content="noindex">'
 
 

@@ -41,7 +41,7 @@ class IndexView:
 
 @dataclass(eq=False)
 class IndexPage(Page):
-    template = "exemplars/index.html"
+    template = "exemplars/facet.html"
     view: IndexView = None
 
 
