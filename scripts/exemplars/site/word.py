@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import hashlib
 import io
 import struct
 import zipfile
@@ -44,6 +43,7 @@ from lxml.etree import SubElement
 from ..cache import digest
 from ..fsutil import place_from_cache, write_atomic
 from .qr import qr_matrix
+from .render import code_signature
 from .sanitize import HEADINGS
 
 BODY_FONT = "宋体"
@@ -646,17 +646,13 @@ class HtmlToDocx(HTMLParser):
 
 
 # --- writing with a cache -------------------------------------------------------------------------------------
-# Everything that shapes the bytes besides the content: a change to any of it must miss the cache.
-CODE_KEY = "|".join(
-    [
-        "docx-1",
-        version("python-docx"),
-        version("lxml"),
-        version("Pillow"),
-        version("zxing-cpp"),
-        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
-    ]
-)
+@functools.cache
+def code_key() -> str:
+    """Everything that shapes the bytes besides the content, so that a change to any of it misses the cache: the
+    whole package's code (render.code_signature: this file, qr.py's matrix, sanitize.py's headings …) and the
+    libraries that write the file. Worked out once per process, when the first Word file is keyed."""
+    libraries = [version(name) for name in ("python-docx", "lxml", "Pillow", "zxing-cpp")]
+    return "|".join(["docx-1", code_signature(), *libraries])
 
 
 @dataclass(frozen=True)
@@ -665,7 +661,7 @@ class DocxJob:
     part: HandoutPart | StoryPart
 
     def key(self) -> str:
-        return digest(CODE_KEY, self.kind, *self.part.key_parts())
+        return digest(code_key(), self.kind, *self.part.key_parts())
 
     def build(self) -> bytes:
         return handout_docx(self.part) if self.kind == "handout" else story_docx(self.part)
