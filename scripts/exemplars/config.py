@@ -43,7 +43,7 @@ class _SiteOption(config_options.Type):
     def error(self, value: str, need: str | None = None) -> str:
         path, key = self.where
         return (
-            f"{Path(path).name}:{_line_of(path, key)}: 错误：exemplars 插件的设置 `{key}` 是 {value}，"
+            f"{Path(path).name}:{line_of_key(path, key)}: 错误：exemplars 插件的设置 `{key}` 是 {value}，"
             f"应为{need or self.need}（改成例如 `{key}: {self.example}`，或删去这一行用默认值 `{self.default}`；"
             "各项设置见 README 的“网站设置”一节）"
         )
@@ -115,8 +115,8 @@ class ExemplarsConfig(Config):
         return Settings(**{item.name: self[item.name] for item in fields(Settings)})
 
 
-def _line_of(path: str, key: str) -> int:
-    """The line of mkdocs.yml setting `key` (1 when it is not there: a default cannot be wrong, but be safe)."""
+def line_of_key(path: str, key: str) -> int:
+    """The line of mkdocs.yml setting `key` (1 when it is not there or the file cannot be read)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError:

@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..cache import CACHE_DIR, ContentCache
 from ..check import check_library
 from ..cms import Settings as CmsSettings
-from ..config import ExemplarsConfig, library_root
+from ..config import ExemplarsConfig, library_root, line_of_key
 from ..diagnostics import Diagnostic, format_diagnostics
 from ..library import Library, load_library
 from ..parallel import SharedMap
@@ -557,17 +557,6 @@ def check_site_url(config) -> None:
         site_base(config.site_url)
     except SiteUrlError:
         path = Path(config.config_file_path)
-        line = (
-            next(
-                (
-                    n
-                    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                    if text.startswith("site_url:")
-                ),
-                1,
-            )
-            if path.is_file()
-            else 1
-        )
+        line = line_of_key(config.config_file_path, "site_url")
         shown = f"“{config.site_url}”" if config.site_url else "空"
         raise PluginError(Diagnostic.make("E-SITE-URL", path.name, line, value=shown).as_text()) from None
