@@ -67,6 +67,7 @@ def _method_clashes(library: Library) -> list[Diagnostic]:
 
 def _story_references(library: Library) -> list[Diagnostic]:
     diags = []
+    suggest = _Suggestions(library)
     choices = "、".join(f"{m.id}（{m.name}）" for m in library.methods) or "（methods/ 中还没有方法）"
     for record in (*library.records.get("story", []), *library.records.get("lesson", [])):
         values = library.values.get(record.path)
@@ -103,7 +104,7 @@ def _story_references(library: Library) -> list[Diagnostic]:
                         record.path,
                         line,
                         value=ref,
-                        suggestion=did_you_mean(closest(ref, library.names("story"))),
+                        suggestion=suggest("story", ref),
                     )
                 )
     return diags
@@ -274,7 +275,7 @@ def _review_rules(library: Library) -> list[Diagnostic]:
             if "reviewed_by" in record.meta:  # present but invalid: the field check already says so
                 continue
             diags.append(Diagnostic.make("E-REVIEW-MISSING", record.path, record.line_of("status")))
-        elif values.get("author") and _same_person(reviewer, values["author"]):
+        elif values.get("author") and same_person(reviewer, values["author"]):
             diags.append(
                 Diagnostic.make("E-REVIEW-SELF", record.path, record.line_of("reviewed_by"), reviewer=reviewer)
             )
@@ -375,7 +376,8 @@ def _image_rules(library: Library) -> list[Diagnostic]:
     return diags
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
+    """Whether two names written by editors are one person's: spaces and letter case do not count."""
     return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 

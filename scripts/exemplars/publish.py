@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
-from .check import check_library
+from .check import check_library, same_person
 from .cms import INBOX
 from .fsutil import write_atomic
 from .library import load_library
@@ -70,7 +70,7 @@ def publish(root: Path, story_id: str, reviewer: str, today: dt.date | None = No
             f"{story.path}：故事的状态是 {story.status}，只有待审（review）的故事可以发布："
             "请作者先把 status 改为 review 并发起合并请求"
         )
-    if story.author and story.author.strip() == reviewer:
+    if story.author and same_person(story.author, reviewer):
         message, hint = CATALOGUE["E-REVIEW-SELF"]
         raise PublishError(f"{story.path}：{message.format(reviewer=reviewer)}（E-REVIEW-SELF）。{hint}")
     values = {"status": "published", "reviewed_by": _quoted(reviewer)}

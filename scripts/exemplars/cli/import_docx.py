@@ -44,7 +44,7 @@ def cmd_import(args) -> int:
     if args.story_id and not SLUG_RE.match(args.story_id):
         raise UsageError(f"标识 `{args.story_id}` 不合法：只能用小写字母、数字和单个连字符")
     library = load_library(root)
-    methods = [library.resolve_method(valid_method(m, library)) for m in args.methods or ()]
+    methods = [valid_method(m, library) for m in args.methods or ()]
     known = dict(library.method_refs)
     author = args.author or git.user_name(root)
     taken_ids: set[str] = set()
