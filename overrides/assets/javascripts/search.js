@@ -105,9 +105,9 @@ export function pageText(data) {
   return { title, text, extras };
 }
 
-// Pagefind found every term; keep only pages where each part's characters stand together, in order.
-export function contains(data, parsed) {
-  const page = pageText(data);
+// Pagefind found every term; keep only pages (as pageText gives them) where each part's characters stand
+// together, in order.
+export function contains(page, parsed) {
   const haystack = [page.title, page.text, page.extras].map(matchForm).join(BREAK);
   return parsed.forms.every((form) => haystack.includes(form));
 }
@@ -341,7 +341,7 @@ function setup(root) {
   });
   refit.observe(filtersBox);
 
-  function resultItem(data) {
+  function resultItem(data, page) {
     const kind = (data.meta && data.meta.kind) || "";
     const li = document.createElement("li");
     li.className = `ex-result ex-result--${kind}`;
@@ -350,7 +350,7 @@ function setup(root) {
     li.innerHTML =
       `<p class="ex-result__top">${badge}<span class="ex-result__facts">${facts}</span></p>` +
       `<h2 class="ex-result__title"><a href="${escapeHtml(data.url)}">${escapeHtml(data.meta.title || data.url)}</a></h2>` +
-      `<p class="ex-result__excerpt">${excerpt(pageText(data).text, state.parsed)}</p>`;
+      `<p class="ex-result__excerpt">${excerpt(page.text, state.parsed)}</p>`;
     return li;
   }
 
@@ -362,11 +362,12 @@ function setup(root) {
       const datas = await Promise.all(batch.map((r) => r.data()));
       if (run !== state.run) return;
       // Pages written in traditional characters are compared and highlighted through the table
-      await ready(datas.map(pageText).flatMap((page) => [page.title, page.text, page.extras]));
+      const pages = datas.map(pageText); // each page decoded once: checked, then excerpted
+      await ready(pages.flatMap((page) => [page.title, page.text, page.extras]));
       if (run !== state.run) return;
-      for (const data of datas) {
-        if (!contains(data, state.parsed)) continue;
-        list.append(resultItem(data));
+      for (const [at, data] of datas.entries()) {
+        if (!contains(pages[at], state.parsed)) continue;
+        list.append(resultItem(data, pages[at]));
         added += 1;
         state.shown += 1;
       }

@@ -114,9 +114,10 @@ def restore_map(original: str, folded: str | None = None) -> dict[str, list[int]
         return {}
     seen: dict[str, int] = {}
     out: dict[str, list[int]] = {}
+    targets = _FOLD_TARGETS()
     for was, now in zip(original, folded):
         if now == was:
-            if now in _FOLD_TARGETS():
+            if now in targets:
                 seen[now] = seen.get(now, 0) + 1
             continue
         out.setdefault(now + was, []).append(seen.get(now, 0))

@@ -164,10 +164,7 @@ def sort_file(ids: list[str]) -> str:
     common = os.path.commonprefix(unique)[: min(map(len, unique), default=1) - 1]  # each id keeps a character
 
     def shared(a: str, b: str) -> int:
-        n = 0
-        while n < min(len(a), len(b)) and a[n] == b[n]:
-            n += 1
-        return n
+        return len(os.path.commonprefix((a, b)))
 
     short = {}
     for at, page_id in enumerate(unique):
