@@ -128,6 +128,13 @@ def _config_errors(config: Path, caplog) -> str:
         ("feed_size: true", "True", "应为正整数（每个订阅源的故事数）"),
         ("story_url: /gushi", "“/gushi”", "应为以斜杠结尾的网址前缀"),
         ("site_title: ''", "“”", "应为非空的文字（网站名称）"),
+        # reader-visible text holding a mobile number (full-width here): refused, and the message masks it
+        (
+            "feed_subtitle: 咨询电话１３８１２３４５６７８",
+            "“咨询电话138****5678”",
+            "应为不含身份证号或手机号的文字",
+        ),
+        ("site_title: 典型库 13812345678", "“典型库 138****5678”", "应为不含身份证号或手机号的文字"),
     ],
 )
 def test_a_wrong_value_names_the_line_what_it_takes_and_an_example(library_copy, caplog, option, shown, need):
@@ -137,6 +144,13 @@ def test_a_wrong_value_names_the_line_what_it_takes_and_an_example(library_copy,
     errors = _config_errors(config, caplog)
     assert f"mkdocs.yml:{line}: 错误：exemplars 插件的设置 `{key}` 是 {shown}，{need}" in errors
     assert f"改成例如 `{key}: " in errors and "或删去这一行用默认值" in errors
+
+
+def test_a_number_in_reader_text_is_never_echoed(library_copy, caplog):
+    config = with_options(library_copy(), "  - exemplars:\n      site_title: 联系１３８１２３４５６７８\n")
+    errors = _config_errors(config, caplog)
+    assert "138****5678" in errors
+    assert "12345678" not in errors and "１２３４５６７８" not in errors and "13812345678" not in errors
 
 
 def test_two_url_prefixes_that_collide_are_refused(library_copy, caplog):

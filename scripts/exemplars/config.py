@@ -17,6 +17,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config, ValidationError
 
 from .cms import BACKENDS
+from .personal import find_numbers, mask_numbers
 from .site.settings import DEFAULT, Settings
 
 _URL_PREFIX = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)+")
@@ -73,6 +74,21 @@ class _UrlPrefix(_SiteOption):
 URL_OPTIONS = ("story_url", "method_url", "lesson_url", "browse_url")
 
 
+class _ReaderText(_SiteOption):
+    """Text readers see (the site's name in feeds and citation lines): non-empty, and no ID-card or mobile number,
+    in any width — the same detector (personal.py) as every library text; the error shows the number masked."""
+
+    def __init__(self, default: str, need: str, example: str) -> None:
+        super().__init__(str, default, need, example, check=_text)
+
+    def run_validation(self, value: object):
+        value = super().run_validation(value)
+        if find_numbers(value):
+            need = "不含身份证号或手机号的文字（它显示在订阅源和引用行里，读者看得到）"
+            raise ValidationError(self.error(f"“{mask_numbers(value)}”", need))
+        return value
+
+
 def _positive(value: int) -> bool:
     return value >= 1
 
@@ -104,10 +120,8 @@ class ExemplarsConfig(Config):
     browse_url = _UrlPrefix(DEFAULT.browse_url)
     page_size = _SiteOption(int, DEFAULT.page_size, "正整数（每个列表页的故事数）", "30", check=_positive)
     feed_size = _SiteOption(int, DEFAULT.feed_size, "正整数（每个订阅源的故事数）", "20", check=_positive)
-    site_title = _SiteOption(str, DEFAULT.site_title, "非空的文字（网站名称）", DEFAULT.site_title, check=_text)
-    feed_subtitle = _SiteOption(
-        str, DEFAULT.feed_subtitle, "非空的文字（一句话介绍）", "本库最新发布的故事。", check=_text
-    )
+    site_title = _ReaderText(DEFAULT.site_title, "非空的文字（网站名称）", DEFAULT.site_title)
+    feed_subtitle = _ReaderText(DEFAULT.feed_subtitle, "非空的文字（一句话介绍）", "本库最新发布的故事。")
 
     @property
     def settings(self) -> Settings:
