@@ -93,6 +93,19 @@ def _positive(value: int) -> bool:
     return value >= 1
 
 
+def _search_part(value: str) -> bool:
+    return parse_search_part(value) is not None or not value.strip()
+
+
+def parse_search_part(value: str) -> tuple[int, int] | None:
+    """ "2/3" → (2, 3); None for an empty or malformed value."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value or "")
+    if not match:
+        return None
+    part, parts = int(match.group(1)), int(match.group(2))
+    return (part, parts) if 1 <= part <= parts else None
+
+
 def _text(value: str) -> bool:
     return bool(value.strip())
 
@@ -120,6 +133,12 @@ class ExemplarsConfig(Config):
     browse_url = _UrlPrefix(DEFAULT.browse_url)
     page_size = _SiteOption(int, DEFAULT.page_size, "正整数（每个列表页的故事数）", "30", check=_positive)
     feed_size = _SiteOption(int, DEFAULT.feed_size, "正整数（每个订阅源的故事数）", "20", check=_positive)
+    # Search (search/shards.py, search/sharded.py): pages per shard, and which part of the shards this machine
+    # builds when several machines share the work (README 大型故事库; empty: all of them).
+    search_shard_size = _SiteOption(
+        int, DEFAULT.search_shard_size, "正整数（每个搜索分片最多收录的页面数）", "1000", check=_positive
+    )
+    search_part = _SiteOption(str, "", "“第几份/共几份”，如 1/2；留空表示全部分片", "1/2", check=_search_part)
     site_title = _ReaderText(DEFAULT.site_title, "非空的文字（网站名称）", DEFAULT.site_title)
     feed_subtitle = _ReaderText(DEFAULT.feed_subtitle, "非空的文字（一句话介绍）", "本库最新发布的故事。")
 

@@ -19,7 +19,6 @@ import gc
 import logging
 import shutil
 import time
-from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,15 +29,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..cache import CACHE_DIR, ContentCache
 from ..check import check_library
 from ..cms import Settings as CmsSettings
-from ..config import ExemplarsConfig, library_root, line_of_key
+from ..config import ExemplarsConfig, library_root, line_of_key, parse_search_part
 from ..diagnostics import Diagnostic, format_diagnostics
 from ..library import Library, load_library
 from ..parallel import SharedMap
 from ..privacy import mask_diagnostics, mask_library
 from ..search.background import BackgroundIndexer
-from ..search.indexer import SearchIndexer, SearchIndexError
+from ..search.indexer import SearchIndexError
 from ..search.normalise import browser_module, browser_table_module
 from ..search.records import SearchRecord, record_for
+from ..search.sharded import ShardedIndex
 from ..search.vocabulary import vocabulary_json
 from ..site import urls
 from ..site.admin import write_admin
@@ -106,10 +106,9 @@ class BuildSession:
         self.error_count = 0
         # rendered bodies by content hash, kept across builds in .cache/ (and across rebuilds by ServeState)
         self.cache: ContentCache | None = serve.cache if serve is not None else None
-        self.indexer: SearchIndexer | None = None  # `mkdocs build`: Pagefind indexes while bodies are rendered
+        self.indexer: ShardedIndex | None = None  # `mkdocs build`: shards indexed while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from env to post_build
-        self.writing: Future | None = None  # build: Pagefind writing its bundle, from env to post_build
         urls.use(self.settings)  # until close()
 
     def pre_build(self) -> None:
@@ -184,7 +183,11 @@ class BuildSession:
             self.site.pages.extend(self._stale_pages(diagnostics))
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.frame != THEME]
-        self.searchable = [spec for spec in self.bulk if spec.search is not None]  # `bodies` follow this order
+        # `bodies` follow this order: shard by shard (search/shards.py), so that each shard is indexed as soon as
+        # its last page is rendered, while the next shard's pages are
+        shard_at = self.site.shards.order()
+        searchable = [spec for spec in self.bulk if spec.search is not None]
+        self.searchable = sorted(searchable, key=lambda spec: shard_at[self.site.shards.shard_of(spec.url)])
         shells = shell_pages(self.bulk)
         self.shell_depths = {shell.url + "index.md": depth_of(shell.url) for shell in shells}
         for spec in [*self.site.pages, *shells]:
@@ -309,14 +312,14 @@ class BuildSession:
 
     def _index_library(self, out: Path) -> None:
         """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
-        none, so every search record can be made now: the story and method bodies and records, then Pagefind
-        starts writing its bundle. MkDocs' own page rendering, then the bulk pages, listings, feeds and QR codes
-        (post_build) all run while it writes."""
+        none, so every search record can be made now: the story and method bodies and records, shard by shard,
+        each shard indexed as soon as it is complete. MkDocs' own page rendering, then the bulk pages, listings,
+        feeds and QR codes (post_build) all run while the last shards are indexed."""
         self.phases.done("MkDocs 读取页面")
         self.bodies = self._bodies_and_records(self.searchable)
         self.phases.done("故事与方法页正文和搜索记录")
         if self.indexer is not None:
-            self.writing = self.indexer.start_writing(out / "pagefind")
+            self.indexer.complete_shard()
 
     @staticmethod
     def post_template(output: str, template_name: str) -> str:
@@ -348,15 +351,15 @@ class BuildSession:
     def post_build(self) -> None:
         config = self.mkdocs_config
         out = Path(config.site_dir)
-        # Pagefind has been writing its bundle since env_ready; the pages, listings, feeds and QR codes are made
+        # Pagefind has been indexing shards since env_ready; the pages, listings, feeds and QR codes are made
         # meanwhile.
         self.phases.done("MkDocs 页面")
         bodies, self.bodies = self.bodies, None
         indexer, self.indexer = self.indexer, None
-        writing, self.writing = self.writing, None
-        try:  # everything below overlaps with Pagefind writing its bundle
+        writing = indexer is not None and indexer.busy()
+        try:  # everything below overlaps with Pagefind indexing the last shards
             # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
-            self._write_bulk_pages(out, self.searchable, share=writing is None, bodies=bodies)
+            self._write_bulk_pages(out, self.searchable, share=not writing, bodies=bodies)
             bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
             self._write_bulk_pages(out, [spec for spec in self.bulk if spec.search is None])
@@ -387,23 +390,26 @@ class BuildSession:
                 self.phases.done(f"图片（新生成 {encoded} 个）")
             if self.serve is not None and self.records is not None:  # the page is up, search follows
                 self.serve.background = self.serve.background or BackgroundIndexer()
-                self.serve.background.submit(self.records, out / "pagefind")
+                self.serve.background.submit(self.records, out / "pagefind", self.site.shards, self._search_cache)
                 self.records = None
         finally:
             if self.serve is not None:
                 self.serve.resume_swaps()
             if indexer is not None:
                 try:
-                    indexer.finish(out / "pagefind", writing)
+                    indexer.finish(out / "pagefind")
                     self.phases.done("等待搜索索引写完")
                 except SearchIndexError as exc:
                     raise PluginError(str(exc)) from exc
-                log.info(f"搜索索引：{indexer.count} 个页面")
+                finally:
+                    indexer.close()
+                indexer.prune()
+                log.info(indexer.summary())
 
     def build_error(self) -> None:
         if self.serve is not None:
             self.serve.resume_swaps()
-        self.bodies = self.writing = None
+        self.bodies = None
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
@@ -417,19 +423,23 @@ class BuildSession:
 
     # The search feed: records in page order, to Pagefind (build) or to the background indexer (serve).
 
+    @property
+    def _search_cache(self) -> Path:
+        return self.root / CACHE_DIR / "search"
+
     def _start_search(self) -> None:
         if self.serve is not None or self.records is None or self.indexer is not None:
             return
-        self.indexer = SearchIndexer()
-        for record in self.records:
-            self.indexer.add(record)
+        self.indexer = ShardedIndex(
+            self.site.shards, self._search_cache, part=parse_search_part(self.options.search_part)
+        )
+        for record in self.records:  # the lessons' (from page_content): the first shard's first pages
+            self.indexer.add_html(record.url, record.html(), record.sort)
         self.records = None
 
     def _index(self, record: SearchRecord) -> None:
-        if self.writing is not None:  # an invariant, not an input problem: the bundle would miss this page
-            raise RuntimeError(f"search record for {record.url} after Pagefind started writing")
         if self.indexer is not None:
-            self.indexer.add(record)
+            self.indexer.add_html(record.url, record.html(), record.sort)
         elif self.records is not None:
             self.records.append(record)
 
@@ -450,12 +460,13 @@ class BuildSession:
             return spec.url, body, self._record(spec, body).html()
 
         bodies = []
+        by_url = {spec.url: spec for spec in specs}
         with SharedMap(specs, work, **self._helper_hooks()) as results:
             self._start_search()
             for url, body, record_html in results:
                 bodies.append(body)
                 if self.indexer is not None:
-                    self.indexer.add_html(url, record_html)
+                    self.indexer.add_html(url, record_html, by_url[url].search.sort)
         return bodies
 
     @staticmethod

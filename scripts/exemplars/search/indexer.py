@@ -22,9 +22,23 @@ from pathlib import Path
 from .records import SearchRecord
 from .stable import stabilise
 
+# Bytes of index per chunk file (Pagefind's default is larger): a search fetches one chunk per word from every
+# shard, so smaller chunks keep the first search small once there are several shards. Pagefind reads it from an
+# environment variable it calls unstable: Pagefind is pinned (constraints.txt), and a cache key includes it.
+CHUNK_SIZE = 12000
+
 
 class SearchIndexError(RuntimeError):
     pass
+
+
+def pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin_extended")
+    except Exception:  # noqa: BLE001 - metadata missing: the binary's path still tells builds apart
+        return pagefind_binary()
 
 
 def pagefind_binary() -> str:
@@ -39,8 +53,13 @@ class PagefindService:
     """A minimal synchronous client of `pagefind --service`."""
 
     def __init__(self) -> None:
+        environment = dict(os.environ, PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=str(CHUNK_SIZE))
         self._process = subprocess.Popen(
-            [pagefind_binary(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            [pagefind_binary(), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment,
         )
         self._futures: dict[int, Future] = {}
         self._lock = threading.Lock()
@@ -176,6 +195,7 @@ class SearchIndexer:
         self._pending: list[Future] = []
         self._max_pending = max_pending
         self.count = 0
+        self.orders: dict[str, list[str]] = {}  # sort key → page ids, highest first (after finish)
         # "und" (undetermined): the indexed words are our ASCII tokens, which need neither Chinese segmentation
         # nor stemming — a quarter of Pagefind's time. The browser falls back to the bundle's only language.
         created = self._service.request({"type": "NewIndex", "config": {"force_language": "und"}}).result(timeout=60)
@@ -206,31 +226,15 @@ class SearchIndexer:
         while len(self._pending) > keep:
             self._pending.pop(0).result(timeout=600)
 
-    def start_writing(self, output: Path) -> Future:
-        """Have Pagefind write the bundle to `output` (e.g. site/pagefind) and return at once: the build does its
-        remaining work (story and listing pages, feeds, QR codes, sitemap) meanwhile. A helper thread waits for
-        every page to be taken (Pagefind may answer messages out of order, so writing must not be asked for earlier)
-        and then for the bundle; the returned future resolves when it is on disk. Pass it to `finish`."""
-        done: Future = Future()
-
-        def write() -> None:
-            try:
-                self._drain()
-                written = self._service.request(
-                    {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)}
-                ).result(timeout=1800)
-                wait_until_settled(Path(output))
-                done.set_result(written)
-            except BaseException as exc:  # handed to whoever waits in finish()
-                done.set_exception(exc)
-
-        threading.Thread(target=write, name="pagefind-write", daemon=True).start()
-        return done
-
-    def finish(self, output: Path, writing: Future | None = None) -> None:
-        """Wait until the bundle is written to `output` and stop the service."""
+    def finish(self, output: Path) -> None:
+        """Have Pagefind write the bundle to `output`, wait until it is on disk, stop the service and make the
+        bundle reproducible; `orders` then holds its sort orders (stable.stabilise)."""
         try:
-            (writing or self.start_writing(output)).result(timeout=3600)
+            self._drain()  # Pagefind may answer out of order: writing must not be asked for before every page
+            self._service.request(
+                {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)}
+            ).result(timeout=1800)
+            wait_until_settled(Path(output))
         finally:
             self.close()  # waits for the process to exit, so every file it wrote is complete
         entry = Path(output) / "pagefind-entry.json"
@@ -238,7 +242,7 @@ class SearchIndexer:
             json.loads(entry.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SearchIndexError(f"Pagefind 写出的索引不完整（{entry.name}：{exc}）；请重新构建") from exc
-        stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
+        self.orders = stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
 
     def abort(self) -> None:
         """Give up on this index from any thread: Pagefind stops, and add/finish raise SearchIndexError."""

@@ -27,6 +27,7 @@ class SearchFields:
     meta: dict[str, str] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
     extras: list[str] = field(default_factory=list)  # found by, not shown: region levels, year, domains, tags
+    published: int | None = None  # day (date.toordinal) the page went up: picks its search shard (shards.py)
 
 
 @dataclass

@@ -10,8 +10,9 @@ order of values does not change what a search returns.
 
 The metadata is what every search downloads first, and Pagefind puts each sort order in it: for `date`, every
 page's number in date order (22 KB of the 109 KB gzipped at 10,000 stories). Only a search without words (the
-search page browsing by filters alone) sorts, so each order moves to its own text file, SORT_FILE, that
-search.js fetches only when it browses: the page ids (the names Pagefind's results carry) in the order Pagefind's
+search page browsing by filters alone) sorts, so `stabilise` takes each order out and returns it, and
+search/sharded.py merges every shard's order into one text file beside the shards, SORT_FILE, that search.js
+fetches only when it browses: the page ids (the names Pagefind's results carry) in the order Pagefind's
 `sort: {key: "desc"}` returns them, each cut to the shortest prefix no other id starts with (`sort_file`; 28 KB
 gzipped at 10,000 pages, the whole ids would be 50 KB). Without a sort in the metadata Pagefind returns such a
 search unsorted (the sort option is ignored), and search.js orders the results by that file.
@@ -29,7 +30,7 @@ import re
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
-SORT_FILE = "exemplars-sort-{key}.txt"  # in the bundle: page ids, newest (highest) first; read by search.js
+SORT_FILE = "exemplars-sort-{key}.txt"  # beside the shards: page ids, newest (highest) first; read by search.js
 _SORT_KEY = re.compile(r"[a-z0-9_-]+")
 
 
@@ -122,20 +123,19 @@ def _content_name(language: str, payload: bytes, length: int) -> str:
 
 
 # --- the bundle -----------------------------------------------------------------------------------------------
-def stabilise(bundle: Path) -> bool:
-    """Rewrite `bundle` (site/pagefind) into a canonical order, its sort orders in files of their own; returns
-    False if it was left untouched."""
+def stabilise(bundle: Path) -> dict[str, list[str]]:
+    """Rewrite `bundle` (one shard) into a canonical order, without sort orders in its metadata; returns each
+    sort order as page ids, highest first (search/sharded.py merges them into SORT_FILE). A bundle of an
+    unexpected shape is left untouched and {} returned."""
     bundle = Path(bundle)
     entry_path = bundle / "pagefind-entry.json"
     metas = sorted(bundle.glob("pagefind.*.pf_meta"))
-    for stale in bundle.glob(SORT_FILE.format(key="*")):  # ours, from an earlier run; never beside a foreign meta
-        stale.unlink()
     if not entry_path.is_file() or not metas:
-        return False
+        return {}
     try:
         plan = [_plan_language(bundle, meta) for meta in metas]
     except (_Unexpected, OSError, EOFError, IndexError, TypeError, UnicodeDecodeError):
-        return False
+        return {}
     orders: dict[str, list[str]] = {}
     for *_, language_orders in plan:
         for key, ids in language_orders.items():
@@ -149,10 +149,8 @@ def stabilise(bundle: Path) -> bool:
             if path not in written:
                 path.unlink()
         entry = entry.replace(f'"{old_meta}"', f'"{new_meta}"')
-    for key, ids in sorted(orders.items()):
-        (bundle / SORT_FILE.format(key=key)).write_text(sort_file(ids), encoding="utf-8")
     entry_path.write_text(entry, encoding="utf-8")
-    return True
+    return orders
 
 
 def sort_file(ids: list[str]) -> str:

@@ -17,6 +17,7 @@ from ...diagnostics import Diagnostic
 from ...library import Library
 from ...media import cover_ref
 from ...schema import KINDS
+from ...search.shards import ShardKey, ShardPlan, plan_shards
 from .. import urls, visibility
 from ..images import MediaIndex, cover_view
 from ..settings import DEFAULT, Settings
@@ -30,7 +31,7 @@ from .lesson import lesson_index, lesson_pages
 from .listing import browse_pages
 from .method import METHODS_INTRO, method_pages, methods_index_page
 from .redirect import redirect_pages
-from .search import search_page
+from .search import SearchPage, search_page
 from .stats import stats_page
 from .story import StoryPage, story_page, story_view, withdrawn_page
 
@@ -55,6 +56,7 @@ class Site:
     home: HomeView
     qr_codes: dict[str, str] = field(default_factory=dict)  # site-relative QR code file → the URL it encodes
     docx: dict = field(default_factory=dict)  # site-relative .docx file → its DocxJob (site/word.py)
+    shards: ShardPlan = field(default_factory=lambda: ShardPlan(size=1))  # the search shards (search/shards.py)
 
 
 def build_site(
@@ -142,6 +144,14 @@ def build_site(
     redirects.update(lesson_site.redirects)
     pages.extend(redirect_pages(redirects))
     pages = [page for page in pages if page.shown(preview)]
+    # Which search shard each searchable page goes into; the search page merges them all in the browser.
+    shards = plan_shards(
+        (ShardKey(page.url, page.search.published) for page in pages if page.search is not None),
+        settings.search_shard_size,
+    )
+    for page in pages:
+        if isinstance(page, SearchPage):
+            page.view.shards = shards.names
     if edit_base:
         for page in pages:
             if page.source_path:
@@ -154,4 +164,4 @@ def build_site(
         total=len(shown),
         kinds=[Link(label, urls.kind(k), sum(1 for s in shown if s.kind == k)) for k, label in KINDS.items()],
     )
-    return Site(pages=pages, home=home, qr_codes=qr_codes, docx=docx)
+    return Site(pages=pages, home=home, qr_codes=qr_codes, docx=docx, shards=shards)

@@ -79,6 +79,7 @@ def story_page(story: Story, view: StoryView, library: Library, render: Callable
             sort={"date": story.date.isoformat()},
             # Found by its place (every level), year, domains and tags too, as the result card shows them.
             extras=[*story.region, f"{story.year}年", *story.domains, *story.tags],
+            published=story.published_on.toordinal(),
         ),
     )
 

@@ -1,0 +1,248 @@
+"""The search index as several Pagefind bundles (shards), each built by its own Pagefind process and kept in a
+cache outside the site, so that memory is bounded by the shard size and an unchanged shard is never indexed again.
+
+A build hands over every search record in shard order (search/shards.py says which shard a page is in; the build
+session renders the pages shard by shard). When a shard's last record has come, its records are hashed: a shard
+whose bundle is in the cache (`.cache/exemplars/search/<key>/`) is taken from there; any other is indexed by a
+fresh Pagefind process in a worker thread, at most `workers()` at once, while the build goes on rendering the
+next shard's pages. A finished bundle is made reproducible (stable.py), stored in the cache under its key, and the
+process ends, giving its memory back. `finish` copies every shard into the site:
+
+    site/pagefind/shards.json              {"primary": name, "shards": [name, ...]}: what the browser merges
+    site/pagefind/<shard>/                 one complete Pagefind bundle per shard
+    site/pagefind/exemplars-sort-date.txt  the date order of every page of every shard (stable.sort_file)
+
+The key covers the records (in order), the Pagefind version, the index chunk size and this package's search
+code, so a cache entry can never be stale. Cache entries no build used lately are removed (`prune`).
+
+Shards are independent: `part` (e.g. (1, 2)) builds only every second shard into the cache, so that several
+machines can each build a part and one assembles the site from their caches (README, 大型故事库).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..parallel import workers
+from .indexer import CHUNK_SIZE, SearchIndexer, SearchIndexError, pagefind_version
+from .shards import ShardPlan
+from .stable import SORT_FILE, sort_file
+
+log = logging.getLogger("mkdocs.plugins.exemplars")
+
+MANIFEST = "shards.json"
+_DONE = "done"  # written last into a cache entry: an entry without it is unfinished and ignored
+_CODE = Path(__file__).parent
+
+
+def _code_digest() -> str:
+    """This package's search code that shapes a bundle: a change re-indexes every shard."""
+    h = hashlib.sha256()
+    for name in ("indexer.py", "stable.py", "sharded.py"):
+        h.update((_CODE / name).read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class _Shard:
+    name: str
+    pages: list[tuple[str, str]] = field(default_factory=list)  # (url, record html) in order
+    sort_values: dict[str, list[str]] = field(default_factory=dict)  # sort key → every page's value
+    digest: object = field(default_factory=hashlib.sha256)
+
+
+class ShardedIndex:
+    """The search shards of one build (or one preview rebuild), written to the site by `finish`."""
+
+    def __init__(
+        self, plan: ShardPlan, cache_root: Path, jobs: int | None = None, part: tuple[int, int] | None = None
+    ) -> None:
+        self.plan = plan
+        self.cache = Path(cache_root)
+        self.part = part
+        self.count = 0  # pages handed over
+        self.reindexed: list[str] = []  # shards Pagefind indexed in this build (the others came from the cache)
+        self.skipped: list[str] = []  # shards left to another machine (`part`)
+        self._order = plan.order()
+        self._current: _Shard | None = None
+        self._closed: set[str] = set()
+        self._keys: dict[str, str] = {}  # shard → cache key
+        self._sorts: dict[str, dict[str, list[str]]] = {}  # shard → sort key → values
+        self._jobs = ThreadPoolExecutor(max_workers=max(1, workers(jobs)), thread_name_prefix="pagefind-shard")
+        self._waiting = threading.BoundedSemaphore(max(1, workers(jobs)) + 1)  # shards' records held at once
+        self._futures: dict[str, Future] = {}
+        self._running: set[SearchIndexer] = set()
+        self._lock = threading.Lock()
+        self._aborted = False
+        self._base_key = "\n".join([pagefind_version(), str(CHUNK_SIZE), _code_digest()])
+
+    # --- feeding ---------------------------------------------------------------------------------------------
+    def add_html(self, url: str, html: str, sort: dict[str, str] | None = None) -> None:
+        """One page's record (SearchRecord.html()) and its sort values; pages come shard by shard."""
+        name = self.plan.shard_of(url)
+        if self._current is None or self._current.name != name:
+            if name in self._closed:  # an invariant of the caller, not an input problem
+                raise RuntimeError(f"search record for {url} after its shard {name} was complete")
+            self.complete_shard()
+            self._current = _Shard(name)
+        shard = self._current
+        shard.pages.append((url, html))
+        for key, value in (sort or {}).items():
+            shard.sort_values.setdefault(key, []).append(value)
+        data = f"{url}\n{html}".encode("utf-8", "surrogatepass")
+        shard.digest.update(len(data).to_bytes(8, "little") + data)
+        self.count += 1
+
+    def complete_shard(self) -> None:
+        """The current shard has all its records: take it from the cache or start indexing it."""
+        shard, self._current = self._current, None
+        if shard is None:
+            return
+        self._closed.add(shard.name)
+        key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{shard.digest.hexdigest()}".encode()).hexdigest()
+        self._keys[shard.name] = key
+        self._sorts[shard.name] = shard.sort_values
+        if (self.cache / key / _DONE).is_file():
+            return
+        if self.part is not None and self._order[shard.name] % self.part[1] != self.part[0] - 1:
+            self.skipped.append(shard.name)
+            return
+        self._waiting.acquire()  # back-pressure: at most a few shards' records wait in memory
+        try:
+            self._futures[shard.name] = self._jobs.submit(self._index, shard.name, key, shard.pages)
+        except RuntimeError:  # the pool was shut down (abort)
+            self._waiting.release()
+            raise SearchIndexError("搜索索引已停止") from None
+
+    def _index(self, name: str, key: str, pages: list[tuple[str, str]]) -> None:
+        try:
+            with self._lock:
+                if self._aborted:
+                    raise SearchIndexError("搜索索引已停止")
+                indexer = SearchIndexer()
+                self._running.add(indexer)
+            scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
+            try:
+                for url, html in pages:
+                    indexer.add_html(url, html)
+                pages = None  # the records are in Pagefind now
+                indexer.finish(scratch / "bundle")
+                (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
+                (scratch / _DONE).write_text(name, encoding="utf-8")
+                try:
+                    scratch.rename(self.cache / key)
+                except OSError:  # another build stored the same shard meanwhile: same bytes
+                    if not (self.cache / key / _DONE).is_file():
+                        raise
+                with self._lock:
+                    self.reindexed.append(name)
+            finally:
+                with self._lock:
+                    self._running.discard(indexer)
+                indexer.close()
+                shutil.rmtree(scratch, ignore_errors=True)
+        finally:
+            self._waiting.release()
+
+    def _cache_dir(self) -> Path:
+        self.cache.mkdir(parents=True, exist_ok=True)
+        return self.cache
+
+    # --- finishing -------------------------------------------------------------------------------------------
+    def wait(self) -> None:
+        """Every shard indexed (or found in the cache); raises SearchIndexError if one failed."""
+        self.complete_shard()
+        self._jobs.shutdown(wait=True)
+        for name, future in self._futures.items():
+            try:
+                future.result()
+            except SearchIndexError:
+                raise
+            except OSError as exc:
+                raise SearchIndexError(f"搜索分片 {name} 未能写入缓存 {self.cache}：{exc}") from exc
+
+    def finish(self, out: Path) -> None:
+        """Wait for every shard, then write the search folder `out` (site/pagefind) from the cache."""
+        self.wait()
+        out = Path(out)
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
+        orders: dict[str, list[list[str]]] = {}
+        for name in present:
+            entry = self.cache / self._keys[name]
+            shutil.copytree(entry / "bundle", out / name, copy_function=shutil.copyfile)
+            os.utime(entry)  # recently used: kept by prune
+            for key, ids in json.loads((entry / "orders.json").read_text(encoding="utf-8")).items():
+                orders.setdefault(key, []).append(self._pair(ids, self._sorts[name].get(key, [])))
+        for key, per_shard in sorted(orders.items()):
+            (out / SORT_FILE.format(key=key)).write_text(sort_file(_merge(per_shard)), encoding="utf-8")
+        manifest = {"primary": present[0] if present else None, "shards": present}
+        (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+    @staticmethod
+    def _pair(ids: list[str], values: list[str]) -> list[tuple[str, str]]:
+        """A shard's page ids in its descending order, each with its value: the i-th id has the i-th largest
+        value (ties are interchangeable). Without the values (an unexpected bundle) the shard's own order."""
+        if len(values) != len(ids):
+            return [("", page_id) for page_id in ids]
+        return list(zip(sorted(values, reverse=True), ids))
+
+    def busy(self) -> bool:
+        """Is a shard still being indexed?"""
+        return any(not future.done() for future in self._futures.values())
+
+    def abort(self) -> None:
+        """Stop from any thread: running Pagefind processes are killed, waiting shards never start."""
+        with self._lock:
+            self._aborted = True
+            running = list(self._running)
+        for indexer in running:
+            indexer.abort()
+        self._jobs.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self.abort()
+
+    def summary(self) -> str:
+        total = len(self._keys)
+        reused = total - len(self.reindexed) - len(self.skipped)
+        text = f"搜索索引：{total} 个分片、{self.count} 个页面，重新索引 {len(self.reindexed)} 个分片"
+        text += f"（其余 {reused} 个来自缓存 {self.cache}）" if reused else ""
+        if self.skipped:
+            text += f"；{len(self.skipped)} 个分片留给其他机器（search_part）"
+        return text
+
+    def prune(self, keep_unused: int | None = None) -> None:
+        """Remove cache entries this build did not use, but the `keep_unused` most recent (default: as many as
+        the plan has shards, so that switching back to the previous version of a shard costs nothing)."""
+        keep = len(self.plan.names) if keep_unused is None else keep_unused
+        used = set(self._keys.values())
+        try:
+            entries = [p for p in self.cache.iterdir() if p.is_dir() and p.name not in used]
+        except OSError:
+            return
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in entries[keep:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _merge(per_shard: list[list[tuple[str, str]]]) -> list[str]:
+    """Every shard's (value, id) list, descending, merged into one order; ties keep the shards' order."""
+    ranked = [
+        (value, -shard, -at, page_id)
+        for shard, pairs in enumerate(per_shard)
+        for at, (value, page_id) in enumerate(pairs)
+    ]
+    ranked.sort(reverse=True)
+    return [page_id for *_, page_id in ranked]
