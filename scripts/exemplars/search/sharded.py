@@ -55,13 +55,22 @@ def _code_digest() -> str:
 @dataclass
 class _Shard:
     name: str
-    pages: list[tuple[str, str]] = field(default_factory=list)  # (url, record html) in order
+    mine: bool  # this machine builds it (always, unless `part` gives it to another)
+    candidates: list[list[str]]  # cached versions of this shard still matching: their record digests
+    pages: list[tuple[str, str]] = field(default_factory=list)  # records held while a cached version matches
+    records: list[str] = field(default_factory=list)  # each record's digest, in order
     sort_values: dict[str, list[str]] = field(default_factory=dict)  # sort key → every page's value
-    digest: object = field(default_factory=hashlib.sha256)
+    indexer: SearchIndexer | None = None  # Pagefind, once the shard is known to need indexing
 
 
 class ShardedIndex:
-    """The search shards of one build (or one preview rebuild), written to the site by `finish`."""
+    """The search shards of one build (or one preview rebuild), written to the site by `finish`.
+
+    Records stream into a shard's Pagefind process as they come, as they did into the one index before shards,
+    unless the cache holds a version of the shard whose records so far are the same: those records are held
+    (at most one shard's) until one differs — then Pagefind starts and takes them — or the shard is complete and
+    came from the cache. So a cold build indexes while it renders, and a warm one starts no Pagefind at all for
+    an unchanged shard."""
 
     def __init__(
         self, plan: ShardPlan, cache_root: Path, jobs: int | None = None, part: tuple[int, int] | None = None
@@ -77,13 +86,27 @@ class ShardedIndex:
         self._closed: set[str] = set()
         self._keys: dict[str, str] = {}  # shard → cache key
         self._sorts: dict[str, dict[str, list[str]]] = {}  # shard → sort key → values
+        self._cached = self._cached_versions()
         self._jobs = ThreadPoolExecutor(max_workers=max(1, workers(jobs)), thread_name_prefix="pagefind-shard")
-        self._waiting = threading.BoundedSemaphore(max(1, workers(jobs)) + 1)  # shards' records held at once
         self._futures: dict[str, Future] = {}
         self._running: set[SearchIndexer] = set()
         self._lock = threading.Lock()
         self._aborted = False
         self._base_key = "\n".join([pagefind_version(), str(CHUNK_SIZE), _code_digest()])
+
+    def _cached_versions(self) -> dict[str, list[Path]]:
+        """Finished cache entries by shard name, newest first."""
+        versions: dict[str, list[Path]] = {}
+        try:
+            entries = [p for p in self.cache.iterdir() if (p / _DONE).is_file()]
+        except OSError:
+            return versions
+        for entry in sorted(entries, key=lambda p: p.stat().st_mtime, reverse=True):
+            try:
+                versions.setdefault((entry / _DONE).read_text(encoding="utf-8"), []).append(entry)
+            except OSError:
+                continue
+        return versions
 
     # --- feeding ---------------------------------------------------------------------------------------------
     def add_html(self, url: str, html: str, sort: dict[str, str] | None = None) -> None:
@@ -93,65 +116,95 @@ class ShardedIndex:
             if name in self._closed:  # an invariant of the caller, not an input problem
                 raise RuntimeError(f"search record for {url} after its shard {name} was complete")
             self.complete_shard()
-            self._current = _Shard(name)
+            self._current = self._open(name)
         shard = self._current
-        shard.pages.append((url, html))
+        data = f"{url}\n{html}".encode("utf-8", "surrogatepass")
+        record = hashlib.sha256(len(data).to_bytes(8, "little") + data).hexdigest()[:32]
+        at = len(shard.records)
+        shard.records.append(record)
         for key, value in (sort or {}).items():
             shard.sort_values.setdefault(key, []).append(value)
-        data = f"{url}\n{html}".encode("utf-8", "surrogatepass")
-        shard.digest.update(len(data).to_bytes(8, "little") + data)
         self.count += 1
+        if not shard.mine:
+            return
+        if shard.indexer is not None:
+            shard.indexer.add_html(url, html)
+            return
+        shard.candidates = [c for c in shard.candidates if len(c) > at and c[at] == record]
+        shard.pages.append((url, html))
+        if not shard.candidates:  # no cached version can match any more: index it, from the first record on
+            self._start(shard)
+
+    def _open(self, name: str) -> _Shard:
+        mine = self.part is None or self._order[name] % self.part[1] == self.part[0] - 1
+        candidates = []
+        for entry in self._cached.get(name, [])[:3]:
+            try:
+                candidates.append((entry / "records.txt").read_text(encoding="utf-8").split())
+            except OSError:
+                continue
+        return _Shard(name, mine, candidates)
+
+    def _start(self, shard: _Shard) -> None:
+        with self._lock:
+            if self._aborted:
+                raise SearchIndexError("搜索索引已停止")
+            shard.indexer = SearchIndexer()
+            self._running.add(shard.indexer)
+        for url, html in shard.pages:
+            shard.indexer.add_html(url, html)
+        shard.pages = []
 
     def complete_shard(self) -> None:
-        """The current shard has all its records: take it from the cache or start indexing it."""
+        """The current shard has all its records: take it from the cache, or have its Pagefind write it (in a
+        worker thread, at most `workers()` at once) while the build goes on."""
         shard, self._current = self._current, None
         if shard is None:
             return
         self._closed.add(shard.name)
-        key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{shard.digest.hexdigest()}".encode()).hexdigest()
+        digest = hashlib.sha256("\n".join(shard.records).encode()).hexdigest()
+        key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{digest}".encode()).hexdigest()
         self._keys[shard.name] = key
         self._sorts[shard.name] = shard.sort_values
-        if (self.cache / key / _DONE).is_file():
+        if (self.cache / key / _DONE).is_file() or not shard.mine:
+            if shard.indexer is not None:  # it matched a version that was not the one in the cache after all
+                self._stop(shard.indexer)
+            if not shard.mine and not (self.cache / key / _DONE).is_file():
+                self.skipped.append(shard.name)
             return
-        if self.part is not None and self._order[shard.name] % self.part[1] != self.part[0] - 1:
-            self.skipped.append(shard.name)
-            return
-        self._waiting.acquire()  # back-pressure: at most a few shards' records wait in memory
+        if shard.indexer is None:  # every record matched a longer cached version: this one ends earlier
+            self._start(shard)
         try:
-            self._futures[shard.name] = self._jobs.submit(self._index, shard.name, key, shard.pages)
+            self._futures[shard.name] = self._jobs.submit(self._write, shard.name, key, shard.indexer, shard.records)
         except RuntimeError:  # the pool was shut down (abort)
-            self._waiting.release()
+            self._stop(shard.indexer)
             raise SearchIndexError("搜索索引已停止") from None
 
-    def _index(self, name: str, key: str, pages: list[tuple[str, str]]) -> None:
+    def _stop(self, indexer: SearchIndexer) -> None:
+        with self._lock:
+            self._running.discard(indexer)
+        indexer.abort()
+        indexer.close()
+
+    def _write(self, name: str, key: str, indexer: SearchIndexer, records: list[str]) -> None:
+        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
         try:
-            with self._lock:
-                if self._aborted:
-                    raise SearchIndexError("搜索索引已停止")
-                indexer = SearchIndexer()
-                self._running.add(indexer)
-            scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
+            indexer.finish(scratch / "bundle")
+            (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
+            (scratch / "records.txt").write_text("\n".join(records), encoding="utf-8")
+            (scratch / _DONE).write_text(name, encoding="utf-8")
             try:
-                for url, html in pages:
-                    indexer.add_html(url, html)
-                pages = None  # the records are in Pagefind now
-                indexer.finish(scratch / "bundle")
-                (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
-                (scratch / _DONE).write_text(name, encoding="utf-8")
-                try:
-                    scratch.rename(self.cache / key)
-                except OSError:  # another build stored the same shard meanwhile: same bytes
-                    if not (self.cache / key / _DONE).is_file():
-                        raise
-                with self._lock:
-                    self.reindexed.append(name)
-            finally:
-                with self._lock:
-                    self._running.discard(indexer)
-                indexer.close()
-                shutil.rmtree(scratch, ignore_errors=True)
+                scratch.rename(self.cache / key)
+            except OSError:  # another build stored the same shard meanwhile: same bytes
+                if not (self.cache / key / _DONE).is_file():
+                    raise
+            with self._lock:
+                self.reindexed.append(name)
         finally:
-            self._waiting.release()
+            with self._lock:
+                self._running.discard(indexer)
+            indexer.close()
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def _cache_dir(self) -> Path:
         self.cache.mkdir(parents=True, exist_ok=True)
