@@ -2,11 +2,12 @@
 cache outside the site, so that memory is bounded by the shard size and an unchanged shard is never indexed again.
 
 A build hands over every search record in shard order (search/shards.py says which shard a page is in; the build
-session renders the pages shard by shard). When a shard's last record has come, its records are hashed: a shard
-whose bundle is in the cache (`.cache/exemplars/search/<key>/`) is taken from there; any other is indexed by a
-fresh Pagefind process in a worker thread, at most `workers()` at once, while the build goes on rendering the
-next shard's pages. A finished bundle is made reproducible (stable.py), stored in the cache under its key, and the
-process ends, giving its memory back. `finish` copies every shard into the site:
+session renders the pages shard by shard). Records stream into the shard's own Pagefind process as they come,
+unless a version of the shard in the cache (`.cache/exemplars/search/<key>/`) still matches them record by
+record; once the shard's last record has come, Pagefind writes it in a worker thread (at most `workers()` at
+once) while the build renders the next shard, the bundle is made reproducible (stable.py) and stored in the cache
+under its key, and the process ends, giving its memory back. An unchanged shard is taken from the cache without
+starting Pagefind. `finish` copies every shard into the site:
 
     site/pagefind/shards.json              {"primary": name, "shards": [name, ...]}: what the browser merges
     site/pagefind/<shard>/                 one complete Pagefind bundle per shard
