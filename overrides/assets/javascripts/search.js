@@ -209,16 +209,11 @@ function setup(root) {
   }
   input.value = state.query;
 
-  // The index is several Pagefind bundles (shards, search/sharded.py): Pagefind loads from the first and merges
-  // the others into it. Every search waits for all of them, so a result list is never a silent part of the answer.
-  const shards = JSON.parse(root.dataset.shards || "[]");
   let pagefindPromise = null;
   function pagefind() {
     if (!pagefindPromise) {
-      const shardUrl = (name) => new URL(`pagefind/${name}/`, base);
-      pagefindPromise = import(new URL("pagefind.js", shardUrl(shards[0])).href).then(async (pf) => {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
         await pf.options({ baseUrl: base.pathname });
-        await Promise.all(shards.slice(1).map((name) => pf.mergeIndex(shardUrl(name).pathname, { baseUrl: base.pathname })));
         return pf;
       });
     }
@@ -382,9 +377,9 @@ function setup(root) {
     return added;
   }
 
-  // Browsing by filters alone lists the newest first. The order is a file of its own, one for all shards
-  // (stable.py sort_file: the prefix all page ids share, then each page's shortest distinct id prefix, newest
-  // first), not part of the metadata every search downloads; without it, Pagefind's own order stands.
+  // Browsing by filters alone lists the newest first. The order is a file of its own (stable.py sort_file: the
+  // prefix all page ids share, then each page's shortest distinct id prefix, newest first), not part of the
+  // metadata every search downloads; without it, Pagefind's own order stands.
   let datePromise = null;
   function dateOrder() {
     if (!datePromise) {

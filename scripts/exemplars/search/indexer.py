@@ -22,11 +22,6 @@ from pathlib import Path
 from .records import SearchRecord
 from .stable import stabilise
 
-# Bytes of index per chunk file (Pagefind's default is larger): a search fetches one chunk per word from every
-# shard, so smaller chunks keep the first search small once there are several shards. Pagefind reads it from an
-# environment variable it calls unstable: Pagefind is pinned (constraints.txt), and a cache key includes it.
-CHUNK_SIZE = 12000
-
 
 class SearchIndexError(RuntimeError):
     pass
@@ -53,13 +48,8 @@ class PagefindService:
     """A minimal synchronous client of `pagefind --service`."""
 
     def __init__(self) -> None:
-        environment = dict(os.environ, PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=str(CHUNK_SIZE))
         self._process = subprocess.Popen(
-            [pagefind_binary(), "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=environment,
+            [pagefind_binary(), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
         self._futures: dict[int, Future] = {}
         self._lock = threading.Lock()

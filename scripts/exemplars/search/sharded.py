@@ -29,18 +29,20 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..parallel import workers
-from .indexer import CHUNK_SIZE, SearchIndexer, SearchIndexError, pagefind_version
+from .indexer import SearchIndexer, SearchIndexError, pagefind_version
+from .merge import MergeError, merge_bundles
 from .shards import ShardPlan
 from .stable import SORT_FILE, sort_file
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
-MANIFEST = "shards.json"
+MERGED = "(merged)"  # the `done` mark of a merged bundle's cache entry (a shard's holds the shard's name)
 _DONE = "done"  # written last into a cache entry: an entry without it is unfinished and ignored
 _CODE = Path(__file__).parent
 
@@ -48,7 +50,7 @@ _CODE = Path(__file__).parent
 def _code_digest() -> str:
     """This package's search code that shapes a bundle: a change re-indexes every shard."""
     h = hashlib.sha256()
-    for name in ("indexer.py", "stable.py", "sharded.py"):
+    for name in ("indexer.py", "stable.py", "sharded.py", "merge.py"):
         h.update((_CODE / name).read_bytes())
     return h.hexdigest()
 
@@ -93,7 +95,8 @@ class ShardedIndex:
         self._running: set[SearchIndexer] = set()
         self._lock = threading.Lock()
         self._aborted = False
-        self._base_key = "\n".join([pagefind_version(), str(CHUNK_SIZE), _code_digest()])
+        self._merged_key: str | None = None
+        self._base_key = "\n".join([pagefind_version(), _code_digest()])
 
     def _cached_versions(self) -> dict[str, list[Path]]:
         """Finished cache entries by shard name, newest first."""
@@ -225,24 +228,48 @@ class ShardedIndex:
                 raise SearchIndexError(f"搜索分片 {name} 未能写入缓存 {self.cache}：{exc}") from exc
 
     def finish(self, out: Path) -> None:
-        """Wait for every shard, then write the search folder `out` (site/pagefind) from the cache."""
+        """Wait for every shard, then write the site's one search bundle `out` (site/pagefind): the shards merged
+        into one (search/merge.py), with the date order of all their pages. The merged bundle is cached too,
+        under the shards' keys: a build that changed no shard only copies it."""
         self.wait()
+        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
         out = Path(out)
         if out.exists():
             shutil.rmtree(out)
-        out.mkdir(parents=True)
-        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
-        orders: dict[str, list[list[str]]] = {}
-        for name in present:
-            entry = self.cache / self._keys[name]
-            shutil.copytree(entry / "bundle", out / name, copy_function=shutil.copyfile)
-            os.utime(entry)  # recently used: kept by prune
-            for key, ids in json.loads((entry / "orders.json").read_text(encoding="utf-8")).items():
-                orders.setdefault(key, []).append(self._pair(ids, self._sorts[name].get(key, [])))
-        for key, per_shard in sorted(orders.items()):
-            (out / SORT_FILE.format(key=key)).write_text(sort_file(_merge(per_shard)), encoding="utf-8")
-        manifest = {"primary": present[0] if present else None, "shards": present}
-        (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        if not present:  # nothing to search
+            return
+        joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
+        key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
+        if not (self.cache / key / _DONE).is_file():
+            self._merge(present, key)
+        for used in [key, *(self._keys[name] for name in present)]:
+            os.utime(self.cache / used)  # recently used: kept by prune
+        shutil.copytree(self.cache / key / "bundle", out, copy_function=shutil.copyfile)
+
+    def _merge(self, present: list[str], key: str) -> None:
+        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
+        try:
+            bundle = scratch / "bundle"
+            try:
+                renamed = merge_bundles([self.cache / self._keys[name] / "bundle" for name in present], bundle)
+            except (MergeError, OSError, EOFError) as exc:
+                raise SearchIndexError(f"搜索分片未能合并：{exc}") from exc
+            orders: dict[str, list[list[tuple[str, str]]]] = {}
+            for at, name in enumerate(present):
+                shard_orders = json.loads((self.cache / self._keys[name] / "orders.json").read_text(encoding="utf-8"))
+                for sort_key, ids in shard_orders.items():
+                    ids = [renamed.get((at, page_id), page_id) for page_id in ids]
+                    orders.setdefault(sort_key, []).append(self._pair(ids, self._sorts[name].get(sort_key, [])))
+            for sort_key, per_shard in sorted(orders.items()):
+                (bundle / SORT_FILE.format(key=sort_key)).write_text(sort_file(_merge(per_shard)), encoding="utf-8")
+            (scratch / _DONE).write_text(MERGED, encoding="utf-8")
+            try:
+                scratch.rename(self.cache / key)
+            except OSError:  # another build merged the same shards meanwhile: same bytes
+                if not (self.cache / key / _DONE).is_file():
+                    raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     @staticmethod
     def _pair(ids: list[str], values: list[str]) -> list[tuple[str, str]]:
@@ -278,17 +305,28 @@ class ShardedIndex:
         return text
 
     def prune(self, keep_unused: int | None = None) -> None:
-        """Remove cache entries this build did not use, but the `keep_unused` most recent (default: as many as
-        the plan has shards, so that switching back to the previous version of a shard costs nothing)."""
+        """Remove cache entries this build did not use, but the `keep_unused` most recent shards (default: as many
+        as the plan has, so that going back to the previous version of a shard costs nothing) and the most recent
+        merged bundle; unfinished entries of builds that stopped half-way go too."""
         keep = len(self.plan.names) if keep_unused is None else keep_unused
-        used = set(self._keys.values())
+        used = {*self._keys.values(), self._merged_key}
         try:
             entries = [p for p in self.cache.iterdir() if p.is_dir() and p.name not in used]
         except OSError:
             return
         entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in entries[keep:]:
-            shutil.rmtree(stale, ignore_errors=True)
+        kept = {"shard": 0, "merged": 0}
+        for entry in entries:
+            try:
+                kind = "merged" if (entry / _DONE).read_text(encoding="utf-8") == MERGED else "shard"
+            except OSError:
+                kind = None  # unfinished: a build stopped, or is writing it right now
+            if kind is not None and kept[kind] < (keep if kind == "shard" else 1):
+                kept[kind] += 1
+                continue
+            if kind is None and entry.stat().st_mtime > time.time() - 3600:
+                continue  # perhaps another build's, still being written
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _merge(per_shard: list[list[tuple[str, str]]]) -> list[str]:

@@ -6,7 +6,7 @@ Plain Python: nothing here imports MkDocs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...library import Library
 from .. import urls
@@ -16,7 +16,6 @@ from .base import THEME, Page
 @dataclass
 class SearchView:
     method_order: list[str]  # method names in the library's order, for the method filter
-    shards: list[str] = field(default_factory=list)  # the search shards, the one Pagefind loads from first
 
 
 @dataclass(eq=False)

@@ -31,7 +31,7 @@ from .lesson import lesson_index, lesson_pages
 from .listing import browse_pages
 from .method import METHODS_INTRO, method_pages, methods_index_page
 from .redirect import redirect_pages
-from .search import SearchPage, search_page
+from .search import search_page
 from .stats import stats_page
 from .story import StoryPage, story_page, story_view, withdrawn_page
 
@@ -144,14 +144,12 @@ def build_site(
     redirects.update(lesson_site.redirects)
     pages.extend(redirect_pages(redirects))
     pages = [page for page in pages if page.shown(preview)]
-    # Which search shard each searchable page goes into; the search page merges them all in the browser.
+    # Which search shard each searchable page is indexed in (search/shards.py); the shards are merged into one
+    # bundle for the site (search/merge.py).
     shards = plan_shards(
         (ShardKey(page.url, page.search.published) for page in pages if page.search is not None),
         settings.search_shard_size,
     )
-    for page in pages:
-        if isinstance(page, SearchPage):
-            page.view.shards = shards.names
     if edit_base:
         for page in pages:
             if page.source_path:

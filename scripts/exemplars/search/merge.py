@@ -1,0 +1,261 @@
+"""Merge the search shards' Pagefind bundles into the one bundle the site serves.
+
+Each shard is indexed by its own Pagefind process (search/sharded.py), so memory is bounded by the shard size;
+the reader's browser still loads one bundle, so a search costs what it cost with one index: one metadata file and
+one index chunk per word. Merged in the browser (Pagefind's `mergeIndex`), every shard would add its own metadata
+and its own chunk for every word — at 10,000 stories in 7 shards a first search grew from ~130 KB of index to
+~290 KB — and results would be ranked shard by shard.
+
+Pagefind 1.5's bundle, as far as merging is concerned (all files gzipped, "pagefind_dcd" + CBOR):
+- metadata `pagefind.<hash>.pf_meta`: [version, pages [[page hash, word count]], index chunks [[from, to, hash]],
+  filters [[name, hash]], sorts (empty: stable.py takes them out), meta field names];
+- index chunk `index/<hash>.pf_index`: [[[word, [[page, locations, []], ...], []], ...]], words in byte order, a
+  word's pages in ascending order, each page number the difference from the previous one (the first from 0);
+- filter `filter/<hash>.pf_filter`: [name, [[value, [page numbers, ascending]], ...]];
+- fragment `fragment/<page hash>.pf_fragment`: one page's record, named in the metadata's page list.
+A page's number is its place in the metadata's page list. Merged, the shards' page lists follow each other in
+shard order, so a shard's page numbers move up by the pages before it: in a word's page list only the first page
+of each shard changes (differences stay differences), in a filter every number gains the offset. Chunks are cut
+again from the merged words, and their `from`/`to` bounds are the shortest prefixes that tell neighbouring
+chunks apart, as Pagefind computes them. Files are named after their content, so the same shards always merge
+into the same bytes. A bundle of another shape raises MergeError: Pagefind is pinned (constraints.txt) and a test
+merges real bundles, so an upgrade that changes the format fails there, not in a reader's browser.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import json
+import shutil
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
+_ENTRY = "pagefind-entry.json"
+
+
+class MergeError(ValueError):
+    pass
+
+
+def _load(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise MergeError(f"{path.name}: 没有 Pagefind 文件标记")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _gzip(payload: bytes) -> bytes:
+    """Like Pagefind: the signature, gzip at the highest level, no name or time in the header (reproducible)."""
+    body = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = SIGNATURE + payload
+    deflated = body.compress(raw) + body.flush()
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = zlib.crc32(raw).to_bytes(4, "little") + (len(raw) & 0xFFFFFFFF).to_bytes(4, "little")
+    return header + deflated + trailer
+
+
+class _Names:
+    """Content-derived file names, `<language>_<first hex digits of sha256>`, longer on a clash."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.taken: dict[str, bytes] = {}
+
+    def name(self, payload: bytes, length: int = 7) -> str:
+        digest = hashlib.sha256(payload).hexdigest()
+        while True:
+            name = f"{self.language}_{digest[:length]}"
+            if self.taken.get(name, payload) == payload:
+                self.taken[name] = payload
+                return name
+            length += 1
+
+
+class _Shard:
+    def __init__(self, bundle: Path, at: int) -> None:
+        self.bundle, self.at = bundle, at
+        try:
+            entry = json.loads((bundle / _ENTRY).read_text(encoding="utf-8"))
+            ((self.language, info),) = entry["languages"].items()
+            self.entry = entry
+            self.meta = _load(bundle / f"pagefind.{info['hash']}.pf_meta")
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+            raise MergeError(f"搜索分片 {bundle.name} 读不出来：{exc}") from exc
+        if not (isinstance(self.meta, list) and len(self.meta) == 6 and self.meta[4] == []):
+            raise MergeError(f"搜索分片 {bundle.name} 的元数据格式不认识")
+        self.pages: list[list] = self.meta[1]
+        self.offset = 0
+
+    def words(self):
+        """(word, shard position, page list) in word order, chunk after chunk."""
+        for _, _, chunk in self.meta[2]:
+            (words,) = _load(self.bundle / "index" / f"{chunk}.pf_index")
+            for word, pages, extra in words:
+                if extra:
+                    raise MergeError(f"搜索分片 {self.bundle.name} 的索引格式不认识（{word}）")
+                yield word, self.at, pages
+
+
+def merge_bundles(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
+    """Merge `bundles` (stabilised shards, in shard order) into the bundle folder `out`, which must not exist.
+    Returns the pages renamed on the way, (shard position, page id) → page id: a page whose id a page of an
+    earlier shard already had."""
+    if not bundles:
+        raise MergeError("没有可合并的搜索分片")
+    shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(bundles)]
+    languages = {shard.language for shard in shards}
+    if len(languages) != 1:
+        raise MergeError(f"搜索分片的语言不一致：{sorted(languages)}")
+    language = languages.pop()
+    out = Path(out)
+    shutil.copytree(shards[0].bundle, out, ignore=shutil.ignore_patterns("*.pf_meta", "index", "filter", "fragment"))
+    for folder in ("index", "filter", "fragment"):
+        (out / folder).mkdir()
+
+    pages, renamed = _merge_pages(shards, out)
+    names = _Names(language)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # zlib lets go of the GIL while it compresses
+        chunks = _merge_words(shards, out, names, pool)
+    filters = _merge_filters(shards, out, names)
+    fields = sorted({field for shard in shards for field in shard.meta[5]})
+    meta = cbor2.dumps([shards[0].meta[0], pages, chunks, filters, [], fields])
+    meta_name = names.name(meta, 11)
+    (out / f"pagefind.{meta_name}.pf_meta").write_bytes(_gzip(meta))
+    entry = shards[0].entry
+    entry["languages"] = {language: {**entry["languages"][language], "hash": meta_name, "page_count": len(pages)}}
+    (out / _ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return renamed
+
+
+def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tuple[int, str], str]]:
+    """The merged page list, each shard's fragments copied; a fragment name two different pages share (Pagefind
+    names a page by 7 hex digits of its hash, unique within one shard only) gets the shard's number appended."""
+    pages: list[list] = []
+    renamed: dict[tuple[int, str], str] = {}
+    owner: dict[str, bytes] = {}
+    for shard in shards:
+        shard.offset = len(pages)
+        for page_hash, word_count in shard.pages:
+            data = (shard.bundle / "fragment" / f"{page_hash}.pf_fragment").read_bytes()
+            name = page_hash
+            if owner.get(name, data) != data:
+                name = renamed[(shard.at, page_hash)] = f"{page_hash}x{shard.at}"
+            if name not in owner:
+                owner[name] = data
+                (out / "fragment" / f"{name}.pf_fragment").write_bytes(data)
+            pages.append([name, word_count])
+    return pages, renamed
+
+
+def _merge_words(shards: list[_Shard], out: Path, names: _Names, pool: ThreadPoolExecutor) -> list[list]:
+    chunks: list[list] = []  # [first word, last word, hash]
+    pending: list[bytes] = []
+    size = 0
+    first = last = ""
+    writes = []
+
+    def flush() -> None:
+        nonlocal pending, size
+        payload = b"\x81" + _array_head(len(pending)) + b"".join(pending)  # [[word, ...]]
+        name = names.name(payload)
+        chunks.append([first, last, name])
+        writes.append(pool.submit(_write, out / "index" / f"{name}.pf_index", payload))
+        pending, size = [], 0
+
+    group: list[tuple[int, list]] = []
+    word = None
+    for next_word, at, word_pages in heapq.merge(*(shard.words() for shard in shards), key=lambda w: w[0]):
+        if next_word != word and group:
+            encoded = cbor2.dumps([word, _join(shards, group), []])
+            if not pending:
+                first = word
+            pending.append(encoded)
+            last = word
+            size += len(encoded)
+            if size >= CHUNK_BYTES:
+                flush()
+            group = []
+        word = next_word
+        group.append((at, word_pages))
+    if group:
+        encoded = cbor2.dumps([word, _join(shards, group), []])
+        if not pending:
+            first = word
+        pending.append(encoded)
+        last = word
+    if pending:
+        flush()
+    for write in writes:
+        write.result()
+    for left, right in zip(chunks, chunks[1:]):  # Pagefind's bounds: the shortest prefixes that differ
+        left[1], right[0] = _prefixes(left[1], right[0])
+    return chunks
+
+
+def _join(shards: list[_Shard], group: list[tuple[int, list]]) -> list:
+    """One word's page lists from several shards as one list of page-number differences."""
+    group.sort(key=lambda item: item[0])  # shard order: page numbers only go up
+    if len(group) == 1:
+        at, word_pages = group[0]
+        word_pages[0][0] += shards[at].offset
+        return word_pages
+    joined: list = []
+    previous = 0  # the merged number of the last page so far
+    for at, word_pages in group:
+        offset = shards[at].offset
+        local_last = sum(page[0] for page in word_pages)
+        word_pages[0][0] += offset - previous
+        previous = offset + local_last
+        joined.extend(word_pages)
+    return joined
+
+
+def _merge_filters(shards: list[_Shard], out: Path, names: _Names) -> list[list]:
+    values: dict[str, dict[str, list[int]]] = {}
+    for shard in shards:
+        for filter_name, filter_hash in shard.meta[3]:
+            loaded = _load(shard.bundle / "filter" / f"{filter_hash}.pf_filter")
+            if not (isinstance(loaded, list) and len(loaded) == 2 and loaded[0] == filter_name):
+                raise MergeError(f"搜索分片 {shard.bundle.name} 的筛选条件 {filter_name} 格式不认识")
+            for value, numbers in loaded[1]:
+                values.setdefault(filter_name, {}).setdefault(value, []).extend(n + shard.offset for n in numbers)
+    filters = []
+    for filter_name in sorted(values):
+        payload = cbor2.dumps(
+            [filter_name, [[value, numbers] for value, numbers in sorted(values[filter_name].items())]]
+        )
+        name = names.name(payload)
+        _write(out / "filter" / f"{name}.pf_filter", payload)
+        filters.append([filter_name, name])
+    return filters
+
+
+def _write(path: Path, payload: bytes) -> None:
+    path.write_bytes(_gzip(payload))
+
+
+def _array_head(n: int) -> bytes:
+    """The CBOR head of an array of `n` items (major type 4, shortest form)."""
+    if n < 24:
+        return bytes([0x80 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([0x80 | info]) + n.to_bytes(size, "big")
+    raise MergeError("too many words in one chunk")
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """Pagefind's get_prefixes: both words cut one character after their common prefix."""
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
