@@ -34,6 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..fsutil import place_from_cache
 from ..parallel import workers
 from .indexer import SearchIndexer, SearchIndexError, pagefind_version
 from .merge import MergeError, merge_bundles
@@ -244,7 +245,7 @@ class ShardedIndex:
             self._merge(present, key)
         for used in [key, *(self._keys[name] for name in present)]:
             os.utime(self.cache / used)  # recently used: kept by prune
-        shutil.copytree(self.cache / key / "bundle", out, copy_function=shutil.copyfile)
+        shutil.copytree(self.cache / key / "bundle", out, copy_function=_place)
 
     def _merge(self, present: list[str], key: str) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
@@ -327,6 +328,10 @@ class ShardedIndex:
             if kind is None and entry.stat().st_mtime > time.time() - 3600:
                 continue  # perhaps another build's, still being written
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _place(source: str, target: str) -> None:
+    place_from_cache(Path(source), Path(target))  # a hard link where it can: 50 MB at 10,000 stories
 
 
 def _merge(per_shard: list[list[tuple[str, str]]]) -> list[str]:
