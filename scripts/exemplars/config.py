@@ -45,7 +45,8 @@ class _SiteOption(config_options.Type):
         path, key = self.where
         return (
             f"{Path(path).name}:{line_of_key(path, key)}: 错误：exemplars 插件的设置 `{key}` 是 {value}，"
-            f"应为{need or self.need}（改成例如 `{key}: {self.example}`，或删去这一行用默认值 `{self.default}`；"
+            f"应为{need or self.need}（改成例如 `{key}: {self.example}`，或删去这一行用默认值"
+            f"{f' `{self.default}`' if self.default != '' else '（空）'}；"
             "各项设置见 README 的“网站设置”一节）"
         )
 
@@ -138,7 +139,14 @@ class ExemplarsConfig(Config):
     search_shard_size = _SiteOption(
         int, DEFAULT.search_shard_size, "正整数（每个搜索分片最多收录的页面数）", "1000", check=_positive
     )
-    search_part = _SiteOption(str, "", "“第几份/共几份”，如 1/2；留空表示全部分片", "1/2", check=_search_part)
+    search_part = _SiteOption(
+        str,
+        "",
+        "“第几份/共几份”：两个正整数，第几份不大于共几份，如 1/2、2/2；留空表示全部分片"
+        "（用 `!ENV` 从环境变量读取时，要改的是那个环境变量）",
+        "1/2",
+        check=_search_part,
+    )
     site_title = _ReaderText(DEFAULT.site_title, "非空的文字（网站名称）", DEFAULT.site_title)
     feed_subtitle = _ReaderText(DEFAULT.feed_subtitle, "非空的文字（一句话介绍）", "本库最新发布的故事。")
 

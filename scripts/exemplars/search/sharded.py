@@ -7,14 +7,13 @@ unless a version of the shard in the cache (`.cache/exemplars/search/<key>/`) st
 record; once the shard's last record has come, Pagefind writes it in a worker thread (at most `workers()` at
 once) while the build renders the next shard, the bundle is made reproducible (stable.py) and stored in the cache
 under its key, and the process ends, giving its memory back. An unchanged shard is taken from the cache without
-starting Pagefind. `finish` copies every shard into the site:
+starting Pagefind. `finish` merges the shards into the site's one bundle (search/merge.py), `site/pagefind/`,
+with the date order of all their pages beside it (`exemplars-sort-date.txt`, stable.sort_file); the merged bundle
+is cached too, under the shards' keys. A part build leaves the site without a search bundle: its shards go to the
+cache, for the build that assembles them.
 
-    site/pagefind/shards.json              {"primary": name, "shards": [name, ...]}: what the browser merges
-    site/pagefind/<shard>/                 one complete Pagefind bundle per shard
-    site/pagefind/exemplars-sort-date.txt  the date order of every page of every shard (stable.sort_file)
-
-The key covers the records (in order), the Pagefind version, the index chunk size and this package's search
-code, so a cache entry can never be stale. Cache entries no build used lately are removed (`prune`).
+The key covers the records (in order), the Pagefind version and this package's search code, so a cache entry can
+never be stale. Cache entries no build used lately are removed (`prune`).
 
 Shards are independent: `part` (e.g. (1, 2)) builds only every second shard into the cache, so that several
 machines can each build a part and one assembles the site from their caches (README, 大型故事库).
@@ -237,7 +236,7 @@ class ShardedIndex:
         out = Path(out)
         if out.exists():
             shutil.rmtree(out)
-        if not present:  # nothing to search
+        if not present or self.skipped:  # nothing to search, or a part build: its shards are for another build
             return
         joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
         key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
@@ -302,7 +301,12 @@ class ShardedIndex:
         text = f"搜索索引：{total} 个分片、{self.count} 个页面，重新索引 {len(self.reindexed)} 个分片"
         text += f"（其余 {reused} 个来自缓存 {self.cache}）" if reused else ""
         if self.skipped:
-            text += f"；{len(self.skipped)} 个分片留给其他机器（search_part）"
+            part, parts = self.part
+            text += (
+                f"；search_part {part}/{parts}：{len(self.skipped)} 个分片留给其他机器，"
+                "本次网站的搜索不完整，不要发布。把各台机器的搜索缓存（本机的是 "
+                f"{self.cache}）合进同一个文件夹，再不设 search_part 构建一次，即得完整的网站（README“大型故事库”一节）"
+            )
         return text
 
     def prune(self, keep_unused: int | None = None) -> None:
