@@ -131,6 +131,10 @@ def test_the_assembled_build_indexes_nothing_and_matches_a_one_machine_build(bui
     assert sorted(assembled) == sorted(alone)
     different = [name for name in alone if assembled[name] != alone[name]]
     assert not different, different
+    # and so is the rest of the site: nothing in it depends on where its shards were indexed
+    assembled, alone = files(projects["C"] / "site"), files(projects["D"] / "site")
+    assert sorted(assembled) == sorted(alone)
+    assert [name for name in alone if assembled[name] != alone[name]] == []
     assert "留给其他机器" not in logs["C"] and "不完整" not in logs["C"]
 
 
