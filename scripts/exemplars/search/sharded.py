@@ -250,8 +250,13 @@ class ShardedIndex:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
         try:
             bundle = scratch / "bundle"
+            bundles = [self.cache / self._keys[name] / "bundle" for name in present]
+            renamed: dict[tuple[int, str], str] = {}
             try:
-                renamed = merge_bundles([self.cache / self._keys[name] / "bundle" for name in present], bundle)
+                if len(bundles) == 1:  # nothing to merge: the shard is the site's bundle
+                    shutil.copytree(bundles[0], bundle, copy_function=_place)
+                else:
+                    renamed = merge_bundles(bundles, bundle)
             except (MergeError, OSError, EOFError) as exc:
                 raise SearchIndexError(f"搜索分片未能合并：{exc}") from exc
             orders: dict[str, list[list[tuple[str, str]]]] = {}

@@ -9,9 +9,9 @@ adding a story changes only the shard whose period holds its date (which splits 
 and new stories land in the newest shard. Deleting a story moves no other page, except when it brings a
 period from `size` + 1 stories back to `size`: then that period's pieces are one shard again.
 
-Pages without a publication date (methods, lessons) share one shard of their own, PAGES. Story shards are named
-after their period (`20230101-20241231`, plus `-h` and the hash bits when a day is cut; STORIES while all fit in
-one), so a name says what it holds and stays the same from build to build.
+Pages without a publication date (methods, lessons) go with the newest stories. Shards are named after their
+period (`20230101-20241231`, plus `-h` and the hash bits when a day is cut; STORIES while all pages fit in one),
+so a name says what it holds and stays the same from build to build.
 
 Plain Python: nothing here imports MkDocs or Pagefind.
 """
@@ -23,8 +23,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-PAGES = "pages"  # methods and lessons
-STORIES = "stories"  # every story, while they fit in one shard
+STORIES = "stories"  # every page, while they fit in one shard
 DEFAULT_SIZE = 1000  # pages per shard: one Pagefind process peaks near 0.55 MB per page while it writes
 _DAY_BITS = 22  # day ordinals (date.toordinal) are below 2**22: every date Python has
 _HASH_BITS = 16  # a single day with more than `size` stories is cut by up to 16 bits of a hash of the URL
@@ -33,20 +32,21 @@ _FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
 
 @dataclass(frozen=True)
 class ShardKey:
-    """Where a page sits in the plan: its publication day (None: a page with no date, in PAGES) and URL."""
+    """Where a page sits in the plan: its publication day and its URL."""
 
     url: str
-    day: int | None = None  # date.toordinal() of the publication date
+    day: int | None = None  # date.toordinal() of the publication date; None: with the newest stories
 
-    def bits(self) -> tuple[int, int]:
+    def bits(self, undated: int) -> tuple[int, int]:
+        """Where the page sits on the time line (`undated` for a page without a date) and its URL's hash."""
         digest = hashlib.sha1(self.url.encode("utf-8")).digest()
-        return self.day, int.from_bytes(digest[:2], "big")
+        return (self.day if self.day is not None else undated), int.from_bytes(digest[:2], "big")
 
 
 @dataclass
 class ShardPlan:
-    """The shards of one library: their names in order (PAGES first, then the story periods newest first) and
-    which one each page's URL belongs to."""
+    """The shards of one library: their names in order (newest period first) and which one each page's URL
+    belongs to."""
 
     size: int
     names: list[str] = field(default_factory=list)
@@ -58,27 +58,19 @@ class ShardPlan:
     def order(self) -> dict[str, int]:
         return {name: at for at, name in enumerate(self.names)}
 
-    @property
-    def primary(self) -> str | None:
-        """The shard the browser loads Pagefind from; the others are merged into it."""
-        return self.names[0] if self.names else None
-
 
 def plan_shards(keys: Iterable[ShardKey], size: int = DEFAULT_SIZE) -> ShardPlan:
     if size < 1:
         raise ValueError("shard size must be at least 1")
     plan = ShardPlan(size=size)
-    dated: list[tuple[int, int, str]] = []
-    for key in keys:
-        if key.day is None:
-            plan.by_url[key.url] = PAGES
-        else:
-            day, hashed = key.bits()
-            dated.append((day, hashed, key.url))
-    if any(name == PAGES for name in plan.by_url.values()):
-        plan.names.append(PAGES)
+    keys = list(keys)
+    days = [key.day for key in keys if key.day is not None]
+    newest = max(days) if days else 0
+    # Pages without a date (methods, lessons) go with the newest stories: no shard of their own to load and merge,
+    # and a library that fits in one shard is one Pagefind bundle, used as it is.
+    dated = sorted((*key.bits(newest), key.url) for key in keys)
     pieces: list[tuple[str, int, list[tuple[int, int, str]]]] = []  # name, newest day, its pages
-    _cut(sorted(dated), 0, 0, size, pieces)
+    _cut(dated, 0, 0, size, pieces)
     for name, _, members in sorted(pieces, key=lambda piece: (-piece[1], piece[0])):
         plan.names.append(name)
         plan.by_url.update((url, name) for _, _, url in members)
