@@ -2,7 +2,9 @@
 that holds each edge case: full/half width, Wi-Fi/wifi, simplified/traditional, a soft line break, an extension B
 name, reordered mixed-script queries (must miss), two four-character words (must hit), a region and a year,
 typos one edit from a library word, an input method's composition; plus the normalisation run by Python and by
-the browser's generated module on the same strings."""
+the browser's generated module on the same strings. The fixture is indexed as many small search shards (issue 20,
+SHARD_SIZE) merged into the one bundle the site serves: the tests at the end check that the reader gets one whole
+answer (no part before the index has answered), in date order, with the right filter counts, from every shard."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ import json
 import random
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from browser import serve
 from search_truth import found_by
-from sitebuild import build_site
+from sitebuild import build_site, make_project
 
 from exemplars.library import load_library
 from exemplars.search.ngrams import index_text, query_terms, readable_text
@@ -32,6 +36,7 @@ from exemplars.search.normalise import (
     restore_map,
 )
 from exemplars.search.records import BREAK, SearchFields, plain_text, record_for
+from exemplars.search.shards import ShardKey, plan_shards
 from exemplars.site.render import BodyRenderer
 
 EXT_B = "\U0002023c"  # 𠈼, a CJK extension B character (outside the Basic Multilingual Plane)
@@ -47,11 +52,14 @@ def _story(
     date: str = "2021-06-01",
     tags: str = "[]",
     summary: str = "一个用于测试搜索的虚构故事。",
+    kind: str = "exemplar",
+    published: str = "",
 ) -> str:
     return (
-        f"---\nid: {sid}\ntitle: {title}\nkind: exemplar\nmethods: [jiaoyu-shudao]\nsummary: {summary}\n"
+        f"---\nid: {sid}\ntitle: {title}\nkind: {kind}\nmethods: [jiaoyu-shudao]\nsummary: {summary}\n"
         f"region: {region}\ndate: {date}\nstatus: published\nreviewed_by: 周文澜\ntags: {tags}\nsample: true\n"
-        f"sources:\n  - title: 虚构示例：测试用故事\n---\n{body}\n"
+        + (f"published: {published}\n" if published else "")
+        + f"sources:\n  - title: 虚构示例：测试用故事\n---\n{body}\n"
     )
 
 
@@ -88,7 +96,30 @@ STORIES = {
         )
         for n in range(1, FILLER + 1)
     },
+    # Stories published late about old events and early about recent ones: their order by `date` (what a listing
+    # shows) is not the order of their shards (by `published`, newest first).
+    **{
+        sid: _story(
+            sid,
+            f"街巷议事{sid[-1]}",
+            "## 经过\n\n居民在街巷议事会上商量停车难题。",
+            kind=kind,
+            region=region,
+            date=date,
+            published=published,
+        )
+        for sid, kind, region, date, published in [
+            ("jiexiang-a", "exemplar", "河北省/保定市", "2018-04-02", "2025-03-01"),
+            ("jiexiang-b", "cautionary", "河北省/唐山市", "2022-11-20", "2024-12-01"),
+            ("jiexiang-c", "exemplar", "山西省/大同市", "2023-08-15", "2023-09-01"),
+            ("jiexiang-d", "cautionary", "河北省/保定市", "2016-05-05", "2022-05-01"),
+            ("jiexiang-e", "exemplar", "河北省/廊坊市", "2021-12-30", "2022-01-05"),
+            ("jiexiang-f", "cautionary", "江苏省/苏州市", "2019-07-07", "2019-08-01"),
+            ("jiexiang-g", "exemplar", "江苏省/苏州市", "2017-03-03", "2018-01-01"),
+        ]
+    },
 }
+SHARD_SIZE = 3  # pages per search shard in the reader site: many shards, so every test searches across them
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +130,13 @@ def reader_site(tmp_path_factory):
     shutil.copytree(Path(__file__).parent / "fixtures" / "library", root)
     for sid, text in STORIES.items():
         (root / "stories" / f"{sid}.md").write_text(text, encoding="utf-8")
+    config = make_project(root)
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - exemplars\n" in text, "the repository's mkdocs.yml names the plugin without options"
+    config.write_text(
+        text.replace("\n  - exemplars\n", f"\n  - exemplars:\n      search_shard_size: {SHARD_SIZE}\n"),
+        encoding="utf-8",
+    )
     site = build_site(root, tmp_path_factory.mktemp("site"))
     return root, site
 
@@ -266,10 +304,9 @@ _SETTLED = (
 )
 
 
-def _search(page, base: str, query: str, *, everything: bool = True) -> list[str]:
-    page.goto(base + "search/?q=" + query)
-    page.wait_for_function(_SETTLED)
-    while everything and page.locator(".ex-search__more").is_visible():
+def _show_all(page) -> list[str]:
+    """Click 显示更多 until every result is shown; the results' pages in the order shown ("stories/x")."""
+    while page.locator(".ex-search__more").is_visible():
         count = page.locator(".ex-result").count()
         page.locator(".ex-search__more").click()
         page.wait_for_function(
@@ -277,7 +314,15 @@ def _search(page, base: str, query: str, *, everything: bool = True) -> list[str
             "document.querySelector('.ex-search__more').hidden"
         )
     hrefs = page.locator(".ex-result__title a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    return sorted(re.search(r"stories/([^/]+)/", h).group(1) for h in hrefs if "stories/" in h)
+    return [re.search(r"((?:stories|methods|lessons)/[^/]+)/", h).group(1) for h in hrefs]
+
+
+def _search(page, base: str, query: str, *, everything: bool = True) -> list[str]:
+    page.goto(base + "search/?q=" + query)
+    page.wait_for_function(_SETTLED)
+    if not everything:
+        return []
+    return sorted(url.removeprefix("stories/") for url in _show_all(page) if url.startswith("stories/"))
 
 
 def _expected(truth: dict[str, str], query: str) -> list[str]:
@@ -458,6 +503,10 @@ def test_a_direct_search_link_loads_only_what_the_search_needs(reader_base, brow
     after = [r.url.replace(reader_base, "/") for r in requests if r.timing["startTime"] > shown_at]
     assert any("/pagefind/index/" in u for u in before) and any("/pagefind/filter/" in u for u in after)
     assert not [u for u in before if "vocabulary.json" in u or "/pagefind/filter/" in u], before
+    # The shards are one bundle (search/merge.py): one metadata file and one index chunk for the one word, as
+    # with a single index, however many shards the library was indexed in.
+    assert len([u for u in before if re.match(r"/pagefind/pagefind\.\w+\.pf_meta$", u)]) == 1, before
+    assert len([u for u in before if "/pagefind/index/" in u]) == 1, before
     scripts = [u for u in before + after if "/assets/javascripts/" in u]
     assert scripts.count("/assets/javascripts/search.js") == scripts.count("/assets/javascripts/fold.js") == 1
     assert "/assets/javascripts/fold-table.js" not in scripts, "simplified query, simplified pages: no table"
@@ -469,3 +518,175 @@ def test_a_direct_search_link_loads_only_what_the_search_needs(reader_base, brow
     scripts = [r.url.replace(reader_base, "/") for r in requests if "/assets/javascripts/" in r.url]
     assert scripts.count("/assets/javascripts/fold-table.js") == 1, scripts
     context.close()
+
+
+# --- several shards, one answer (issue 20) ----------------------------------------------------------------------
+def _shards(root: Path) -> dict[str, set[str]]:
+    """Each search shard of the reader library (search/shards.py's plan: methods first, then stories by publication
+    period, newest first) → its pages ("stories/x"). The site merges them into one bundle (search/merge.py)."""
+    library = load_library(root)
+    keys = [ShardKey(f"stories/{s.id}/", s.published_on.toordinal()) for s in library.public_stories()]
+    keys += [ShardKey(f"methods/{m.id}/") for m in library.methods]
+    plan = plan_shards(keys, SHARD_SIZE)
+    shards = {name: set() for name in plan.names}
+    for key in keys:
+        shards[plan.shard_of(key.url)].add(key.url.rstrip("/"))
+    return shards
+
+
+def _facts(root: Path) -> dict[str, tuple[dict[str, list[str]], str]]:
+    """What the search page may list → its filter values and its `date` sort key, worked out from the library as
+    the site's pages declare them (story.py, method.py)."""
+    library = load_library(root)
+    assert not library.lessons, "the reader library has no lessons (their filters are not worked out here)"
+    facts = {
+        f"stories/{s.id}": (
+            {
+                "方法": [library.method(m).name for m in s.methods],
+                "类型": [s.kind_label],
+                "省份": [s.province],
+                "年份": [str(s.year)],
+            },
+            s.date.isoformat(),
+        )
+        for s in library.public_stories()
+    }
+    facts.update({f"methods/{m.id}": ({"方法": [m.name]}, "0000-00-00") for m in library.methods})
+    return facts
+
+
+def _chips(page) -> dict[str, dict[str, int]]:
+    """The filter chips shown: group → value → the count on the chip."""
+    chips = page.locator(".ex-chip").evaluate_all(
+        "els => els.map(e => [e.dataset.group, e.dataset.value, e.querySelector('.ex-chip__count').textContent])"
+    )
+    shown: dict[str, dict[str, int]] = {}
+    for group, value, count in chips:
+        shown.setdefault(group, {})[value] = int(count)
+    return shown
+
+
+def _counts(facts, pages) -> dict[str, dict[str, int]]:
+    """The true chip counts for `pages`: group → value → how many of them have it."""
+    counts: dict[str, Counter] = {}
+    for url in pages:
+        for group, values in facts[url][0].items():
+            counts.setdefault(group, Counter()).update(values)
+    return {group: dict(values) for group, values in counts.items()}
+
+
+def test_the_reader_library_is_many_shards_merged_into_one_bundle(reader_site):
+    """What the tests below rely on: many shards, served as one Pagefind bundle."""
+    root, site = reader_site
+    shards = _shards(root)
+    assert len(shards) >= 10 and max(map(len, shards.values())) <= SHARD_SIZE
+    assert len(list((site / "pagefind").glob("pagefind.*.pf_meta"))) == 1
+    assert not [
+        p for p in (site / "pagefind").iterdir() if p.is_dir() and p.name not in {"index", "filter", "fragment"}
+    ]
+    pages = {url for urls in shards.values() for url in urls}
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == len(pages), "every shard's pages, once"
+
+
+@pytest.mark.browser
+def test_a_reader_who_types_early_sees_nothing_until_the_whole_index_answers(reader_site, reader_base, browser):  # noqa: F811
+    """The index held back while the reader types: the query waits (正在搜索…, no result, no chip); released, the
+    whole answer, from every shard it was indexed in, appears at once."""
+    root, _ = reader_site
+    query = "虚构故事"
+    expected = [f"stories/{sid}" for sid in _expected(found_by(load_library(root)), query)]
+    assert sum(1 for pages in _shards(root).values() if pages & set(expected)) >= 5, "found in many shards"
+    context = browser.new_context()
+    routes = []
+    # Held until released (context.route also sees what Pagefind's web worker fetches).
+    context.route("**/pagefind/pagefind-entry.json*", lambda route: routes.append(route))
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(reader_base + "search/")
+    page.fill("#ex-search-q", query)
+    page.wait_for_function("() => document.querySelector('.ex-search__status').textContent === '正在搜索…'")
+    page.wait_for_timeout(1500)  # far past the typing delay: the search has been asked for
+    assert routes, "the index was asked for"
+    assert page.locator(".ex-search__status").inner_text() == "正在搜索…"
+    assert page.locator(".ex-result").count() == 0 and page.locator(".ex-chip").count() == 0, "never a part"
+    for route in routes:
+        route.continue_()
+    page.wait_for_function(_SETTLED)
+    assert sorted(_show_all(page)) == expected
+    assert page.locator(".ex-search__status").inner_text() == f"共 {len(expected)} 个结果"
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("group, value", [("类型", "反面典型"), ("方法", "教育疏导法"), ("省份", "河北省")])
+def test_browsing_by_a_filter_lists_the_newest_first_across_shards(reader_site, reader_base, browser, group, value):  # noqa: F811
+    """A filter and no keyword: every page with the value, newest `date` first, whichever shard it was indexed in
+    (the shards go by publication date, newest first, and a story may be published long after it happened)."""
+    root, _ = reader_site
+    facts = _facts(root)
+    wanted = [url for url, (filters, _) in facts.items() if value in filters.get(group, [])]
+    shard_at = {url: at for at, pages in enumerate(_shards(root).values()) for url in pages}
+    by_shard = sorted(wanted, key=lambda url: (shard_at[url], -int(facts[url][1].replace("-", ""))))
+    newest_first = sorted((facts[url][1] for url in wanted), reverse=True)
+    assert len({shard_at[url] for url in wanted}) >= 2 and [facts[url][1] for url in by_shard] != newest_first, (
+        "the fixture must make shard order and date order differ"
+    )
+    page, errors = _page(browser)
+    page.goto(reader_base + "search/?" + urlencode({group: value}))
+    page.wait_for_function(_SETTLED)
+    shown = _show_all(page)
+    assert sorted(shown) == sorted(wanted)
+    assert [facts[url][1] for url in shown] == newest_first
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["", "街巷议事", "虚构故事"])
+def test_filter_counts_add_up_across_shards(reader_site, reader_base, browser, query):  # noqa: F811
+    """Every chip counts the pages of every shard: the library's own counts with no keyword, the found pages'
+    counts with one."""
+    root, _ = reader_site
+    facts = _facts(root)
+    found = list(facts) if not query else [f"stories/{sid}" for sid in _expected(found_by(load_library(root)), query)]
+    assert sum(1 for pages in _shards(root).values() if pages & set(found)) >= 3
+    page, errors = _page(browser)
+    page.goto(reader_base + "search/" + (f"?q={query}" if query else ""))
+    if query:
+        page.wait_for_function(_SETTLED)
+    page.wait_for_selector(".ex-chip")
+    want = _counts(facts, found)
+    assert want["类型"].keys() == {"正面典型", "反面典型"} and len(want["年份"]) >= 3
+    assert _chips(page) == want
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["的", "虚构故事"])
+def test_every_shard_answers_with_excerpts_from_the_text(reader_site, reader_base, browser, query):  # noqa: F811
+    """A query found in (nearly) every shard: every page that holds it is listed, from every shard, each with an
+    excerpt of its own text that shows the query."""
+    root, _ = reader_site
+    shards = _shards(root)
+    stories = [f"stories/{sid}" for sid in _expected(found_by(load_library(root)), query)]
+    page, errors = _page(browser)
+    page.goto(reader_base + "search/?q=" + query)
+    page.wait_for_function(_SETTLED)
+    shown = _show_all(page)
+    assert len(shown) == len(set(shown)), "no page listed twice"
+    assert sorted(url for url in shown if url.startswith("stories/")) == stories
+    answered = {name for name, pages in shards.items() if pages & set(shown)}
+    if query == "的":
+        assert answered == set(shards), "every shard, methods' included, has a page with 的"
+    else:
+        assert len(answered) >= len(shards) - 4
+    assert page.locator(".ex-search__status").inner_text() == f"共 {len(shown)} 个结果"
+    for item in page.locator(".ex-result").all():
+        marks = item.locator(".ex-result__excerpt mark").all_inner_texts()
+        assert marks and set(marks) == {query}, item.inner_text()
+    assert errors == []
+    page.close()
