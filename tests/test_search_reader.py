@@ -690,3 +690,49 @@ def test_every_shard_answers_with_excerpts_from_the_text(reader_site, reader_bas
         assert marks and set(marks) == {query}, item.inner_text()
     assert errors == []
     page.close()
+
+
+@pytest.mark.browser
+def test_an_empty_library_says_there_is_nothing_to_search(tmp_path, browser):  # noqa: F811
+    root = tmp_path / "lib"
+    (root / "stories").mkdir(parents=True)
+    (root / "methods").mkdir()
+    site = build_site(root, tmp_path / "site")
+    assert not (site / "pagefind").exists(), "no page to search, no index"
+    with serve(site) as base:
+        page, errors = _page(browser)
+        for url in ("search/", "search/?q=调解", "search/?类型=正面典型"):
+            page.goto(base + url)
+            page.wait_for_function("() => document.querySelector('.ex-search__status').textContent !== ''")
+            assert page.locator(".ex-search__status").inner_text() == "本站还没有可以搜索的内容。"
+            assert page.locator(".ex-result").count() == 0 and page.locator(".ex-chip").count() == 0
+        page.fill("#ex-search-q", "调解")
+        page.press("#ex-search-q", "Enter")
+        page.wait_for_function("() => document.querySelector('.ex-search__status').textContent !== ''")
+        assert page.locator(".ex-search__status").inner_text() == "本站还没有可以搜索的内容。"
+        assert [e for e in errors if "404" not in e] == [], "nothing thrown; only the missing files' 404s"
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("failing", ["pagefind-entry.json*", "pagefind.*.pf_meta"])
+def test_an_index_that_cannot_load_fails_the_search_out_loud(reader_base, browser, failing):  # noqa: F811
+    """The network fails for the index: no endless 正在搜索…, no result, but a message to refresh."""
+    context = browser.new_context()
+    context.route(f"**/pagefind/{failing}", lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for url in ("search/?q=虚构故事", "search/?类型=反面典型", "search/"):
+        page.goto(reader_base + url)
+        page.wait_for_function("() => document.querySelector('.ex-search__status').textContent.includes('刷新页面')")
+        assert (
+            page.locator(".ex-search__status").inner_text()
+            == "搜索索引没有完整加载，可能是网络中断了。请刷新页面再试。"
+        )
+        assert page.locator(".ex-result").count() == 0 and page.locator(".ex-chip").count() == 0
+    # Pagefind's constructor starts loading the entry file without awaiting it: that rejection is Pagefind's own.
+    pagefinds = {"Failed to load Pagefind metadata"} if failing.startswith("pagefind-entry") else set()
+    assert [e for e in errors if e not in pagefinds] == [], "search.js handles the failure"
+    context.close()

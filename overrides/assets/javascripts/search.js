@@ -433,8 +433,37 @@ function setup(root) {
     });
   }
 
-  async function search() {
+  // An index that cannot be loaded fails the whole search, in Pagefind and here: the reader is told why, not left
+  // looking at 正在搜索… for ever. Either there is none (the build wrote no pagefind/ folder: an empty library, or a
+  // build with search off or only a search_part, which is not published) or the network failed. (An index chunk
+  // that fails to load Pagefind only logs, and answers without it: this page cannot see that.)
+  let missingPromise = null;
+  function indexMissing() {
+    if (!missingPromise) {
+      missingPromise = fetch(new URL("pagefind/pagefind-entry.json", base).href, { cache: "no-store" }).then(
+        (r) => r.status === 404,
+        () => false,
+      );
+    }
+    return missingPromise;
+  }
+
+  async function failed(run, error) {
+    const missing = await indexMissing();
+    if (!missing) console.error(error);
+    if (run !== state.run) return;
+    list.textContent = "";
+    more.hidden = true;
+    filtersBox.removeAttribute("aria-busy");
+    status.textContent = missing ? "本站还没有可以搜索的内容。" : "搜索索引没有完整加载，可能是网络中断了。请刷新页面再试。";
+  }
+
+  function search() {
     const run = ++state.run;
+    return answer(run).catch((error) => failed(run, error));
+  }
+
+  async function answer(run) {
     state.query = input.value.trim();
     syncUrl();
     const filters = activeFilters();
@@ -517,7 +546,10 @@ function setup(root) {
     clearTimeout(timer);
     search();
   });
-  more.addEventListener("click", () => showMore(state.run));
+  more.addEventListener("click", () => {
+    const run = state.run;
+    showMore(run).catch((error) => failed(run, error));
+  });
   filtersBox.addEventListener("click", (event) => {
     const toggle = event.target.closest(".ex-search__toggle");
     if (toggle) {
