@@ -16,8 +16,9 @@ Where things live (each module's docstring says what it is the one home of; READ
 - The site (site/, no MkDocs): site/pages/ has one module per page type (view model, template, body, search
   fields, visibility) and the one rendering path; feeds, catalogue, sitemap, Word, QR and the other outputs beside
   it (site/__init__.py is its map).
-- Search (search/): records handed to Pagefind, the token spelling, the shared normalisation, the bundle's
-  reproducibility, the background index of `mkdocs serve`.
+- Search (search/): records handed to Pagefind, the token spelling, the shared normalisation, the shards (which
+  page goes where, shards.py; indexed and cached, sharded.py; merged into the site's one bundle, merge.py), the
+  bundle's reproducibility, the background index of `mkdocs serve`.
 - The MkDocs adapter: plugin.py (events only) → build/session.py (one build) and build/serve.py (what serve keeps);
   config.py the plugin's typed options; livereload.py, atomic_site.py (`make site`), cache.py, parallel.py.
 - The command line (cli/, one module per command; nothing imports it; argparse_zh.py makes argparse speak Chinese,

@@ -13,4 +13,9 @@ half-width, Latin words with and without their inner hyphens or spaces); the bro
 assets/javascripts/fold.js, generated at build time, which knows which characters fold and imports their table
 (fold-table.js) only for a text holding one. A query's space-separated parts must all occur, each one's
 characters together and in order; a page is also found by its region, year, domains and tags (records.py).
+
+A large library is indexed in shards (shards.py plans them by publication period), each by its own Pagefind
+process and kept in .cache/exemplars/search/ (sharded.py), so memory is bounded by the shard size and a build
+re-indexes only the shards whose pages changed; the shards are merged into the one bundle the site serves
+(merge.py), so the reader's browser loads what it would load from one index.
 """
