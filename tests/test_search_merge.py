@@ -1,0 +1,202 @@
+"""search/merge.py: Pagefind bundles of several shards merged into one, checked against the shards themselves.
+
+Real Pagefind bundles (the service, as a build makes them) of three shards whose pages share many words; the merged
+bundle must hold exactly the shards' words, each with the pages of every shard (page numbers moved up by the pages
+before the shard), the filters with every shard's pages, one page list, and chunks Pagefind's own lookup finds each
+word in. The browser side of the same bundle is tested through the search page (test_search_reader.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from exemplars.search import merge as merge_module
+from exemplars.search.indexer import SearchIndexer
+from exemplars.search.merge import SIGNATURE, MergeError, merge_bundles
+from exemplars.search.records import SearchRecord
+
+WORDS = "调解 邻里 纠纷 群众 工作 方法 社区 服务 议事 银杏 老人 志愿 热线 村民 协商".split()
+
+
+def _load(path: Path):
+    return cbor2.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
+
+
+def _record(shard: int, number: int) -> SearchRecord:
+    text = "".join(WORDS[(shard * 7 + number * 3 + k) % len(WORDS)] for k in range(6)) + f"第{shard}组第{number}篇"
+    return SearchRecord(
+        url=f"stories/s{shard}-{number}/",
+        title=f"故事{shard}-{number}",
+        text=text,
+        filters={"类型": ["正面典型" if number % 2 else "反面典型"], "年份": [str(2020 + shard)]},
+        meta={"date": f"202{shard}-01-{number + 1:02d}"},
+        sort={"date": f"202{shard}-01-{number + 1:02d}"},
+    )
+
+
+def _shard(folder: Path, shard: int, pages: int) -> Path:
+    indexer = SearchIndexer()
+    for number in range(pages):
+        indexer.add(_record(shard, number))
+    indexer.finish(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory) -> list[Path]:
+    root = tmp_path_factory.mktemp("shards")
+    return [_shard(root / f"s{at}", at, pages) for at, pages in enumerate((9, 14, 6))]
+
+
+def _pages(bundle: Path) -> list[list]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ((language, info),) = entry["languages"].items()
+    return _load(bundle / f"pagefind.{info['hash']}.pf_meta")
+
+
+def _postings(bundle: Path, offset: int = 0) -> dict[str, list[tuple[int, tuple]]]:
+    """Every word of a bundle → its (page number, locations), numbers absolute and moved up by `offset`."""
+    meta = _pages(bundle)
+    words: dict[str, list] = {}
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
+        for word, pages, _ in entries:
+            number = 0
+            for page in pages:
+                number += page[0]
+                words.setdefault(word, []).append((number + offset, tuple(page[1])))
+    return words
+
+
+def _url(bundle: Path, page_hash: str) -> str:
+    return json.loads(gzip.decompress((bundle / "fragment" / f"{page_hash}.pf_fragment").read_bytes())[12:])["url"]
+
+
+def _expected(shards: list[Path]):
+    words: dict[str, list] = {}
+    pages: list[str] = []
+    for bundle in shards:
+        offset = len(pages)
+        for word, postings in _postings(bundle, offset).items():
+            words.setdefault(word, []).extend(postings)
+        pages += [_url(bundle, page_hash) for page_hash, _ in _pages(bundle)[1]]
+    return words, pages
+
+
+def test_the_merged_bundle_holds_every_shards_words_and_pages(shards, tmp_path):
+    out = tmp_path / "merged"
+    assert merge_bundles(shards, out) == {}
+    words, urls = _expected(shards)
+    meta = _pages(out)
+    assert [_url(out, page_hash) for page_hash, _ in meta[1]] == urls
+    assert _postings(out) == words
+    entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["und"]["page_count"] == len(urls) == 29
+    assert (out / "pagefind.js").is_file() and list(out.glob("wasm.*.pagefind"))
+
+
+def test_filters_list_every_shards_pages(shards, tmp_path):
+    out = tmp_path / "merged"
+    merge_bundles(shards, out)
+    urls = [_url(out, page_hash) for page_hash, _ in _pages(out)[1]]
+    merged = {}
+    for name, filter_hash in _pages(out)[3]:
+        filter_name, values = _load(out / "filter" / f"{filter_hash}.pf_filter")
+        assert filter_name == name
+        merged[name] = {value: sorted(urls[n] for n in numbers) for value, numbers in values}
+    truth: dict[str, dict[str, list[str]]] = {}
+    for at, pages in enumerate((9, 14, 6)):
+        for number in range(pages):
+            record = _record(at, number)
+            for name, values in record.filters.items():
+                for value in values:
+                    truth.setdefault(name, {}).setdefault(value, []).append("/" + record.url)
+    assert merged == {name: {v: sorted(u) for v, u in values.items()} for name, values in truth.items()}
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """pagefind/src/index/mod.rs get_prefixes: both cut one character past their common prefix."""
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return a[: common + 1], b[: common + 1]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_chunks_are_cut_and_bounded_as_pagefind_cuts_them(shards, tmp_path, monkeypatch, parallel):
+    """Words in byte order across chunks; each chunk's `from` is a prefix of its first word and its `to` of its
+    last, cut against the neighbouring chunk as Pagefind does, so the browser's lookup (which compares a word with
+    these bounds) treats a merged bundle as one Pagefind wrote."""
+    monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)  # many small chunks: every bound is exercised
+    if parallel:
+        monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+    out = tmp_path / "merged"
+    merge_bundles(shards, out)
+    chunks = _pages(out)[2]
+    assert len(chunks) > 10
+    words = []
+    for _, _, name in chunks:
+        ((*entries,),) = _load(out / "index" / f"{name}.pf_index")
+        words.append([word for word, _, _ in entries])
+    flat = [word for chunk in words for word in chunk]
+    assert flat == sorted(flat, key=lambda w: w.encode()) and len(set(flat)) == len(flat)
+    assert chunks[0][0] == words[0][0] and chunks[-1][1] == words[-1][-1]
+    for at in range(len(chunks) - 1):
+        assert (chunks[at][1], chunks[at + 1][0]) == _prefixes(words[at][-1], words[at + 1][0])
+        assert all(chunks[at][0] <= word < chunks[at + 1][0] for word in words[at])
+    assert _postings(out) == _expected(shards)[0]
+
+
+def test_merging_in_word_ranges_gives_the_same_index(shards, tmp_path, monkeypatch):
+    monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)
+    one, two = tmp_path / "one", tmp_path / "two"
+    merge_bundles(shards, one)
+    monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+    merge_bundles(shards, two)
+    assert _postings(one) == _postings(two)
+    assert _pages(one)[1] == _pages(two)[1]
+
+
+def test_the_same_shards_merge_into_the_same_bytes(shards, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    merge_bundles(shards, first)
+    merge_bundles(shards, second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_a_page_name_two_shards_share_is_renamed_and_still_found(shards, tmp_path):
+    """Pagefind names a page by 7 hex digits of its hash, unique within one shard: two shards can clash."""
+    clash = tmp_path / "s1"
+    shutil.copytree(shards[1], clash)
+    meta_path = next(clash.glob("pagefind.*.pf_meta"))
+    meta = _load(meta_path)
+    theirs = _pages(shards[0])[1][0][0]
+    mine = meta[1][0][0]
+    (clash / "fragment" / f"{mine}.pf_fragment").rename(clash / "fragment" / f"{theirs}.pf_fragment")
+    meta[1][0][0] = theirs
+    meta_path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(meta), mtime=0))
+    out = tmp_path / "merged"
+    renamed = merge_bundles([shards[0], clash], out)
+    assert renamed == {(1, theirs): f"{theirs}x1"}
+    pages = _pages(out)[1]
+    assert pages[9][0] == f"{theirs}x1", "shard 1's first page follows shard 0's nine"
+    assert _url(out, f"{theirs}x1") == _url(shards[1], mine)
+    assert _url(out, theirs) == _url(shards[0], theirs)
+    assert _postings(out) == _expected(shards[:2])[0], "its words still point at it"
+
+
+def test_a_bundle_of_another_shape_is_refused(shards, tmp_path):
+    odd = tmp_path / "odd"
+    shutil.copytree(shards[0], odd)
+    meta_path = next(odd.glob("pagefind.*.pf_meta"))
+    meta = _load(meta_path)
+    meta.append("something new")
+    meta_path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(meta), mtime=0))
+    with pytest.raises(MergeError):
+        merge_bundles([shards[0], odd], tmp_path / "merged")
