@@ -51,7 +51,17 @@ from ..site.feeds import write_feeds
 from ..site.headers import write_headers_file
 from ..site.images import MediaIndex, used_images
 from ..site.markers import expand
-from ..site.pages import FRAME_TEMPLATE, THEME, BuildState, Page, PageRenderer, Site, build_site, shell_pages
+from ..site.pages import (
+    FRAME_TEMPLATE,
+    THEME,
+    BuildState,
+    Page,
+    PageRenderer,
+    Site,
+    build_site,
+    shard_plan,
+    shell_pages,
+)
 from ..site.qr import write_qr_files
 from ..site.render import BodyRenderer, LinkMap
 from ..site.sanitize import sanitize
@@ -179,8 +189,9 @@ class BuildSession:
         )
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
-        if self.serve is not None:
+        if self.serve is not None:  # stale pages are searchable too: plan the shards again with them
             self.site.pages.extend(self._stale_pages(diagnostics))
+            self.site.shards = shard_plan(self.site.pages, self.settings.search_shard_size)
         self.specs, self.shells = {}, {}
         self.bulk = [spec for spec in self.site.pages if spec.frame != THEME]
         # `bodies` follow this order: shard by shard (search/shards.py), so that each shard is indexed as soon as

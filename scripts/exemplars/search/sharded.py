@@ -90,7 +90,11 @@ class ShardedIndex:
         self._keys: dict[str, str] = {}  # shard → cache key
         self._sorts: dict[str, dict[str, list[str]]] = {}  # shard → sort key → values
         self._cached = self._cached_versions()
-        self._jobs = ThreadPoolExecutor(max_workers=max(1, workers(jobs)), thread_name_prefix="pagefind-shard")
+        writers = max(1, workers(jobs))
+        self._jobs = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="pagefind-shard")
+        # Pagefind processes alive at once: one being fed and one writing per core. A shard waits to start while
+        # they are all busy, so memory stays bounded even when rendering outruns Pagefind.
+        self._slots = threading.BoundedSemaphore(writers + 1)
         self._futures: dict[str, Future] = {}
         self._running: set[SearchIndexer] = set()
         self._lock = threading.Lock()
@@ -150,10 +154,18 @@ class ShardedIndex:
         return _Shard(name, mine, candidates)
 
     def _start(self, shard: _Shard) -> None:
-        with self._lock:
+        while not self._slots.acquire(timeout=1):
             if self._aborted:
                 raise SearchIndexError("搜索索引已停止")
-            shard.indexer = SearchIndexer()
+        with self._lock:
+            if self._aborted:
+                self._slots.release()
+                raise SearchIndexError("搜索索引已停止")
+            try:
+                shard.indexer = SearchIndexer()
+            except BaseException:
+                self._slots.release()
+                raise
             self._running.add(shard.indexer)
         for url, html in shard.pages:
             shard.indexer.add_html(url, html)
@@ -189,6 +201,7 @@ class ShardedIndex:
             self._running.discard(indexer)
         indexer.abort()
         indexer.close()
+        self._slots.release()
 
     def _write(self, name: str, key: str, indexer: SearchIndexer, records: list[str]) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
@@ -208,6 +221,7 @@ class ShardedIndex:
             with self._lock:
                 self._running.discard(indexer)
             indexer.close()
+            self._slots.release()
             shutil.rmtree(scratch, ignore_errors=True)
 
     def _cache_dir(self) -> Path:

@@ -11,6 +11,7 @@ Where things live:
 - stats.py     the stats page (its view model, figures and charts, is site/stats.py's `Dashboard`);
 - search.py    the search page; errors.py: the preview's checker report; redirect.py: old ids' URLs;
 - site.py      `build_site`: the whole library into every page, in writing order, and the home page's view;
+               `shard_plan`: which search shard each searchable page is indexed in;
 - html.py      the one rendering path from a page to its HTML, and the template contract every page gets.
 
 Each page type names its template in its `template` attribute (overrides/exemplars/; shared pieces in
@@ -20,7 +21,7 @@ Plain Python: nothing here imports MkDocs.
 
 from .base import DOCUMENT, SHELL, THEME, Deferred, Page
 from .html import FRAME_TEMPLATE, BuildState, PageRenderer, ShellPage, shell_pages
-from .site import HomeView, Site, build_site
+from .site import HomeView, Site, build_site, shard_plan
 
 __all__ = [
     "DOCUMENT",
@@ -35,5 +36,6 @@ __all__ = [
     "ShellPage",
     "Site",
     "build_site",
+    "shard_plan",
     "shell_pages",
 ]

@@ -59,6 +59,12 @@ class Site:
     shards: ShardPlan = field(default_factory=lambda: ShardPlan(size=1))  # the search shards (search/shards.py)
 
 
+def shard_plan(pages: list[Page], size: int) -> ShardPlan:
+    """Which search shard each searchable page is indexed in (search/shards.py); the shards are merged into one
+    bundle for the site (search/merge.py)."""
+    return plan_shards((ShardKey(page.url, page.search.published) for page in pages if page.search is not None), size)
+
+
 def build_site(
     library: Library,
     render: Callable[[str, str, str], str],
@@ -144,12 +150,7 @@ def build_site(
     redirects.update(lesson_site.redirects)
     pages.extend(redirect_pages(redirects))
     pages = [page for page in pages if page.shown(preview)]
-    # Which search shard each searchable page is indexed in (search/shards.py); the shards are merged into one
-    # bundle for the site (search/merge.py).
-    shards = plan_shards(
-        (ShardKey(page.url, page.search.published) for page in pages if page.search is not None),
-        settings.search_shard_size,
-    )
+    shards = shard_plan(pages, settings.search_shard_size)
     if edit_base:
         for page in pages:
             if page.source_path:
