@@ -28,7 +28,10 @@ import gzip
 import hashlib
 import heapq
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,7 +39,7 @@ from pathlib import Path
 import cbor2
 
 from ..fsutil import place_from_cache
-from ..parallel import pool_map, workers
+from ..parallel import workers
 
 SIGNATURE = b"pagefind_dcd"
 PARALLEL_PAGES = 2000  # from this many pages the words are merged in one process per core
@@ -170,14 +173,16 @@ def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tupl
 
 
 def _merge_index(shards: list[_Shard], out: Path, language: str) -> list[list]:
-    """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one per core
-    (exemplars.parallel); chunk names then carry more hex digits, and a clash between ranges is checked."""
+    """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one fresh Python
+    process per core (not forked: a fork of a large build would count its memory again); chunk names then carry
+    more hex digits, and a clash between ranges is checked."""
     total = sum(len(shard.pages) for shard in shards)
     splits = _split_words(shards, workers() if total >= PARALLEL_PAGES else 1)
     ranges = list(zip([None, *splits], [*splits, None]))
-    length = 7 if len(ranges) == 1 else 10
-    parts = pool_map(_merge_range, ranges, shards, str(out), language, length)
-    chunks = [chunk for part in parts for chunk in part]
+    if len(ranges) == 1:
+        chunks = _merge_range(shards, out, language, 7, None, None)
+    else:
+        chunks = [chunk for part in _in_processes(shards, out, language, ranges) for chunk in part]
     names = [name for _, _, name in chunks]
     if len(set(names)) != len(names):
         raise MergeError("合并后的索引块重名，请删除 .cache/exemplars/search 后重新构建")
@@ -186,18 +191,64 @@ def _merge_index(shards: list[_Shard], out: Path, language: str) -> list[list]:
     return chunks
 
 
+def _in_processes(shards: list[_Shard], out: Path, language: str, ranges: list) -> list[list[list]]:
+    package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
+    environment = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    )
+    tasks = [
+        {
+            "bundles": [str(shard.bundle) for shard in shards],
+            "offsets": [shard.offset for shard in shards],
+            "out": str(out),
+            "language": language,
+            "range": [low, high],
+            "chunk_bytes": CHUNK_BYTES,
+        }
+        for low, high in ranges
+    ]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "exemplars.search.merge"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environment,
+        )
+        for _ in tasks
+    ]
+    results = []
+    for task, process in zip(tasks, running):
+        stdout, stderr = process.communicate(json.dumps(task).encode("utf-8"))
+        if process.returncode != 0:
+            raise MergeError(f"合并搜索分片的进程失败：{stderr.decode('utf-8', 'replace')[-800:]}")
+        results.append(json.loads(stdout))
+    return results
+
+
 def _split_words(shards: list[_Shard], parts: int) -> list[str]:
     """Words that cut the index into `parts` ranges of about equal size (by the shards' chunk bounds)."""
     if parts < 2:
         return []
     starts = sorted(start for shard in shards for start, _, _ in shard.meta[2][1:])
-    cuts = sorted({starts[len(starts) * k // parts] for k in range(1, parts)} if starts else set())
-    return cuts
+    return sorted({starts[len(starts) * k // parts] for k in range(1, parts)}) if starts else []
 
 
-def _merge_range(bounds: tuple[str | None, str | None], shards: list[_Shard], out: str, language: str, length: int):
+def _merge_range(shards: list[_Shard], out: Path, language: str, length: int, low: str | None, high: str | None):
     with ThreadPoolExecutor(max_workers=2) as pool:  # zlib lets go of the GIL while it compresses
-        return _merge_words(shards, Path(out), _Names(language, length), pool, *bounds)
+        return _merge_words(shards, out, _Names(language, length), pool, low, high)
+
+
+def _range_process() -> None:
+    """`python -m exemplars.search.merge`: one word range of a merge (task as JSON on stdin, chunks on stdout)."""
+    task = json.loads(sys.stdin.buffer.read())
+    shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(task["bundles"])]
+    for shard, offset in zip(shards, task["offsets"]):
+        shard.offset = offset
+    global CHUNK_BYTES
+    CHUNK_BYTES = task["chunk_bytes"]
+    chunks = _merge_range(shards, Path(task["out"]), task["language"], 10, *task["range"])
+    sys.stdout.write(json.dumps(chunks, ensure_ascii=False))
 
 
 def _merge_words(
@@ -305,3 +356,7 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
             break
         common += 1
     return a[: common + 1], b[: common + 1]
+
+
+if __name__ == "__main__":
+    _range_process()
