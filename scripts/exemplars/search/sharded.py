@@ -79,7 +79,7 @@ class ShardedIndex:
         self, plan: ShardPlan, cache_root: Path, jobs: int | None = None, part: tuple[int, int] | None = None
     ) -> None:
         self.plan = plan
-        self.cache = Path(cache_root)
+        self.cache = _usable(Path(cache_root))
         self.part = part
         self.count = 0  # pages handed over
         self.reindexed: list[str] = []  # shards Pagefind indexed in this build (the others came from the cache)
@@ -182,10 +182,11 @@ class ShardedIndex:
         key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{digest}".encode()).hexdigest()
         self._keys[shard.name] = key
         self._sorts[shard.name] = shard.sort_values
-        if (self.cache / key / _DONE).is_file() or not shard.mine:
+        cached = _complete(self.cache / key)
+        if cached or not shard.mine:
             if shard.indexer is not None:  # it matched a version that was not the one in the cache after all
                 self._stop(shard.indexer)
-            if not shard.mine and not (self.cache / key / _DONE).is_file():
+            if not cached:
                 self.skipped.append(shard.name)
             return
         if shard.indexer is None:  # every record matched a longer cached version: this one ends earlier
@@ -254,7 +255,7 @@ class ShardedIndex:
             return
         joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
         key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
-        if not (self.cache / key / _DONE).is_file():
+        if not _complete(self.cache / key):
             self._merge(present, key)
         for used in [key, *(self._keys[name] for name in present)]:
             os.utime(self.cache / used)  # recently used: kept by prune
@@ -351,6 +352,40 @@ class ShardedIndex:
             if kind is None and entry.stat().st_mtime > time.time() - 3600:
                 continue  # perhaps another build's, still being written
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _usable(cache: Path) -> Path:
+    """The cache folder, or a temporary one when it cannot be written (a read-only checkout): the shards are
+    written there either way, they just do not outlive the build."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix="tmp-", dir=cache))
+        probe.rmdir()
+        return cache
+    except OSError:
+        fallback = Path(tempfile.mkdtemp(prefix="exemplars-search-"))
+        log.info(f"搜索分片缓存 {cache} 无法写入，本次改用临时文件夹 {fallback}（构建照常，只是下次不能复用）")
+        return fallback
+
+
+def _complete(entry: Path) -> bool:
+    """A finished cache entry with its bundle's entry file, metadata and folders in place. A damaged one (files
+    deleted by hand, a disk that filled up) is removed, and the shard is indexed (or merged) again."""
+    if not (entry / _DONE).is_file():
+        return False
+    bundle = entry / "bundle"
+    try:
+        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        metas_present = all((bundle / f"pagefind.{info['hash']}.pf_meta").is_file() for info in languages.values())
+        parts_present = all((bundle / name).is_dir() for name in ("index", "fragment", "filter"))
+        merged = (entry / _DONE).read_text(encoding="utf-8") == MERGED
+        if metas_present and parts_present and (merged or (entry / "orders.json").is_file()):
+            return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    log.info(f"搜索分片缓存 {entry.name[:12]}… 不完整，已删除并重建")
+    shutil.rmtree(entry, ignore_errors=True)
+    return False
 
 
 def _place(source: str, target: str) -> None:
