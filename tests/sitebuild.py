@@ -10,6 +10,8 @@ would read in the terminal.
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import logging
 import os
 import shutil
@@ -79,8 +81,10 @@ def build_site(
     preview: bool = False,
     search: bool = True,
     story_docx: bool = False,
+    search_shard_size: int | None = None,
 ) -> Path:
     """Build `library_root` into `site_dir` with MkDocs and the exemplars plugin; returns `site_dir`.
+    `search_shard_size` overrides mkdocs.yml's (pages per search shard).
 
     Raises mkdocs.exceptions.Abort when the build fails; its message holds every error MkDocs logged
     (for a library that fails the checker: the checker's lines).
@@ -97,6 +101,8 @@ def build_site(
         cfg.plugins["exemplars"].config.search = search
         if story_docx:
             cfg.plugins["exemplars"].config.story_docx = True
+        if search_shard_size is not None:
+            cfg.plugins["exemplars"].config.search_shard_size = search_shard_size
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
@@ -203,3 +209,13 @@ def build_sample(folder: Path, library: tuple[str, ...] = ("stories", "methods",
     """Build a fresh copy of the repository's project and sample library (copy_repo into `folder`/lib) into
     `folder`/site; returns the site folder."""
     return build_site(copy_repo(Path(folder) / "lib", library), Path(folder) / "site")
+
+
+def search_fragments(site: Path) -> dict[str, dict]:
+    """Every Pagefind fragment (one per indexed page) of the site's search bundle (the shards merged into one,
+    search/merge.py), decoded, by its path in the site ("pagefind/fragment/<id>.pf_fragment")."""
+    fragments = {}
+    for path in sorted((Path(site) / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        fragments[path.relative_to(site).as_posix()] = json.loads(data[data.index(b"{") :])
+    return fragments

@@ -5,7 +5,6 @@ public URL."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
@@ -14,7 +13,18 @@ import feedparser
 import pytest
 from conftest import FIXTURES, REPO
 from expected import lessons_citing, public_lessons
-from sitebuild import build_sample, build_site, card_urls, html_files, page, parse, resolve_link, site_url, soup_of
+from sitebuild import (
+    build_sample,
+    build_site,
+    card_urls,
+    html_files,
+    page,
+    parse,
+    resolve_link,
+    search_fragments,
+    site_url,
+    soup_of,
+)
 from test_feeds_catalogue_qr import png_of, svg_matrix, zbarimg
 
 from exemplars.library import load_library
@@ -282,11 +292,7 @@ def test_a_withdrawn_story_keeps_its_url_with_a_notice_and_no_text(site):
 
 
 def pagefind_records(site: Path) -> list[dict]:
-    records = []
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        records.append(json.loads(data[data.index(b"{") :]))
-    return records
+    return list(search_fragments(site).values())
 
 
 def test_a_withdrawn_story_is_in_no_listing_feed_catalogue_or_search_record(site):

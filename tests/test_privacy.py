@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 from mkdocs.exceptions import Abort
-from sitebuild import build_site
+from sitebuild import build_site, search_fragments
 
 _FULL = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -320,7 +320,8 @@ def output_texts(site: Path) -> dict[str, str]:
 def preview(tmp_path_factory):
     base = tmp_path_factory.mktemp("privacy-preview")
     root = loaded_library(base / "lib", BUILT)
-    site = build_site(root, base / "site", preview=True, strict=False, story_docx=True)
+    # two pages a search shard: the stories are indexed in several shards, merged into the site's bundle
+    site = build_site(root, base / "site", preview=True, strict=False, story_docx=True, search_shard_size=2)
     return site, output_texts(site)
 
 
@@ -339,6 +340,7 @@ def test_the_preview_writes_every_kind_of_output(preview):
     ):
         assert any(path == name or path.endswith("/" + name) for path in texts), name
     fragments = [path for path in texts if path.startswith("pagefind/fragment/")]
+    assert sorted(fragments) == sorted(search_fragments(site))
     assert fragments and all(json.loads(texts[p][texts[p].index("{") :]) for p in fragments)
     for kind in ("story", "lesson", "method"):
         assert any(f"privacy-{kind}-" in texts[path] for path in fragments), kind

@@ -66,11 +66,9 @@ def test_record_indexes_tokens_and_carries_the_readable_text():
 
 
 def test_sort_orders_leave_the_metadata_for_a_file_of_their_own(tmp_path):
-    """Every search downloads Pagefind's metadata first; the date order only browsing needs is moved out of it into
-    exemplars-sort-date.txt: page ids in the order Pagefind's `sort: {date: "desc"}` returned them (newest first,
-    the same date later page first), each naming a fragment of that page."""
-    import gzip
-    import json
+    """Every search downloads Pagefind's metadata first; the date order only browsing needs is taken out of it
+    (stable.stabilise, run by SearchIndexer.finish): page ids in the order Pagefind's `sort: {date: "desc"}`
+    returned them (newest first, the same date later page first), each naming a fragment of that page."""
     import random
 
     from exemplars.search import stable
@@ -89,17 +87,63 @@ def test_sort_orders_leave_the_metadata_for_a_file_of_their_own(tmp_path):
     (meta_path,) = bundle.glob("pagefind.*.pf_meta")
     meta = stable._read(meta_path)
     assert meta[4] == [], "no sort order in the metadata"
+    assert not list(bundle.glob("exemplars-sort-*")), "the sort file is the sharded index's, beside the shards"
     page_ids = [page[0] for page in meta[1]]
-    common, *lines = (bundle / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
-    ids = [_owner(common + line, page_ids) for line in lines]
-    assert sorted(ids) == sorted(page_ids)
-
-    def url(page_id: str) -> str:
-        raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
-        return json.loads(raw[len(b"pagefind_dcd") :])["url"]
-
+    ids = indexer.orders["date"]
+    assert sorted(ids) == sorted(page_ids) and list(indexer.orders) == ["date"]
     by_page = sorted(range(len(dates)), key=lambda n: dates[n])  # Pagefind: a stable ascending sort by value
-    assert [url(i) for i in ids] == [f"/stories/s{n:02d}/" for n in reversed(by_page)]
+    assert [_fragment_url(bundle, i) for i in ids] == [f"/stories/s{n:02d}/" for n in reversed(by_page)]
+
+
+def test_the_sort_file_merges_every_shards_order(tmp_path):
+    """The shards merged into the site's one bundle (ShardedIndex.finish) have one exemplars-sort-date.txt: every
+    page of every shard once, newest first; pages of the same date in shard order (the plan's), within a shard in
+    Pagefind's own order (the page handed over later first)."""
+    import random
+
+    from exemplars.search import stable
+    from exemplars.search.sharded import ShardedIndex
+    from exemplars.search.shards import ShardKey, plan_shards
+
+    dates = ["2021-03-01", "2019-07-15", "2021-03-01", "0000-00-00", "2023-01-09", "2019-07-15", "2020-12-31"] * 3
+    random.Random(7).shuffle(dates)
+    # Sorted by the event's date, sharded by the publication date (any order: an old event published lately);
+    # a method (0000-00-00) has none and goes to `pages`.
+    urls = [f"stories/s{n:02d}/" for n in range(len(dates))]
+    published = [None if date.startswith("0000") else 738000 + 17 * n % 400 for n, date in enumerate(dates)]
+    plan = plan_shards([ShardKey(url, day) for url, day in zip(urls, published)], size=4)
+    assert len(plan.names) >= 4, plan.names  # pages (no date) and several story periods
+    at = plan.order()
+    handed = sorted(range(len(dates)), key=lambda n: at[plan.shard_of(urls[n])])  # shard by shard, stable
+    index = ShardedIndex(plan, tmp_path / "cache")
+    try:
+        for n in handed:
+            record = record_for(urls[n], f"故事{n}", "摘要", f"<p>正文{n}</p>", SearchFields(sort={"date": dates[n]}))
+            index.add_html(record.url, record.html(), record.sort)
+        out = tmp_path / "pagefind"
+        index.finish(out)
+    finally:
+        index.close()
+    (meta_path,) = out.glob("pagefind.*.pf_meta")
+    meta = stable._read(meta_path)
+    assert meta[4] == [], "no sort order in the metadata"
+    url_of = {page[0]: _fragment_url(out, page[0]) for page in meta[1]}
+    assert sorted(url_of.values()) == sorted("/" + url for url in urls)
+    common, *lines = (out / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
+    merged = [url_of[_owner(common + line, list(url_of))] for line in lines]
+    position = {n: handed.index(n) for n in range(len(dates))}
+    expected = sorted(
+        range(len(dates)), key=lambda n: (dates[n], -at[plan.shard_of(urls[n])], position[n]), reverse=True
+    )
+    assert merged == ["/" + urls[n] for n in expected]
+
+
+def _fragment_url(bundle, page_id: str) -> str:
+    import gzip
+    import json
+
+    raw = gzip.decompress((bundle / "fragment" / f"{page_id}.pf_fragment").read_bytes())
+    return json.loads(raw[len(b"pagefind_dcd") :])["url"]
 
 
 def _owner(prefix: str, ids: list[str]) -> str:

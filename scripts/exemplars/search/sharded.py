@@ -299,6 +299,11 @@ class ShardedIndex:
             return [("", page_id) for page_id in ids]
         return list(zip(sorted(values, reverse=True), ids))
 
+    def processes(self) -> list:
+        """The Pagefind processes (subprocess.Popen) indexing a shard right now: tests check that abort kills them."""
+        with self._lock:
+            return [indexer._service._process for indexer in self._running]
+
     def busy(self) -> bool:
         """Is a shard still being indexed?"""
         return any(not future.done() for future in self._futures.values())
