@@ -65,7 +65,7 @@ def plan_shards(keys: Iterable[ShardKey], size: int = DEFAULT_SIZE) -> ShardPlan
     plan = ShardPlan(size=size)
     keys = list(keys)
     days = [key.day for key in keys if key.day is not None]
-    newest = max(days) if days else 0
+    newest = max(days) if days else _FIRST_DAY  # no story yet: still a real day, for the shard names
     # Pages without a date (methods, lessons) go with the newest stories: no shard of their own to load and merge,
     # and a library that fits in one shard is one Pagefind bundle, used as it is.
     dated = sorted((*key.bits(newest), key.url) for key in keys)
