@@ -438,15 +438,18 @@ class BuildSession:
     def _search_cache(self) -> Path:
         return self.root / CACHE_DIR / "search"
 
-    def _start_search(self) -> None:
+    def _start_search(self) -> list[SearchRecord]:
+        """Start the index; returns the records made so far (the lessons', from page_content) in shard order: they
+        wait for their shard's turn, as the index takes the pages shard by shard."""
         if self.serve is not None or self.records is None or self.indexer is not None:
-            return
+            return []
         self.indexer = ShardedIndex(
             self.site.shards, self._search_cache, part=parse_search_part(self.options.search_part)
         )
-        for record in self.records:  # the lessons' (from page_content): the first shard's first pages
-            self.indexer.add_html(record.url, record.html(), record.sort)
+        shard_at = self.site.shards.order()
+        held = sorted(self.records, key=lambda record: shard_at[self.site.shards.shard_of(record.url)])
         self.records = None
+        return held
 
     def _index(self, record: SearchRecord) -> None:
         if self.indexer is not None:
@@ -472,12 +475,18 @@ class BuildSession:
 
         bodies = []
         by_url = {spec.url: spec for spec in specs}
+        shard_at, plan = self.site.shards.order(), self.site.shards
         with SharedMap(specs, work, **self._helper_hooks()) as results:
-            self._start_search()
+            held = self._start_search()
             for url, body, record_html in results:
                 bodies.append(body)
                 if self.indexer is not None:
+                    while held and shard_at[plan.shard_of(held[0].url)] <= shard_at[plan.shard_of(url)]:
+                        record = held.pop(0)  # a lesson of this shard or an earlier one: its place in the order
+                        self.indexer.add_html(record.url, record.html(), record.sort)
                     self.indexer.add_html(url, record_html, by_url[url].search.sort)
+            for record in held:  # shards after the last rendered page's
+                self.indexer.add_html(record.url, record.html(), record.sort)
         return bodies
 
     @staticmethod
