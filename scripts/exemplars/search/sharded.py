@@ -13,7 +13,9 @@ is cached too, under the shards' keys. A part build leaves the site without a se
 cache, for the build that assembles them.
 
 The key covers the records (in order), the Pagefind version and this package's search code, so a cache entry can
-never be stale. Cache entries no build used lately are removed (`prune`).
+never be stale. An entry is renamed into place whole and lists its bundle's files and their sizes (files.json);
+one that no longer matches (damaged afterwards) is made again. Cache entries no build used lately are removed
+(`prune`).
 
 Shards are independent: `part` (e.g. (1, 2)) builds only every second shard into the cache, so that several
 machines can each build a part and one assembles the site from their caches (README, 大型故事库).
@@ -44,6 +46,7 @@ log = logging.getLogger("mkdocs.plugins.exemplars")
 
 MERGED = "(merged)"  # the `done` mark of a merged bundle's cache entry (a shard's holds the shard's name)
 _DONE = "done"  # written last into a cache entry: an entry without it is unfinished and ignored
+_FILES = "files.json"  # in a cache entry: its bundle's files and their sizes; an entry not matching it is redone
 _CODE = Path(__file__).parent
 
 
@@ -210,11 +213,12 @@ class ShardedIndex:
             indexer.finish(scratch / "bundle")
             (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
             (scratch / "records.txt").write_text("\n".join(records), encoding="utf-8")
+            (scratch / _FILES).write_text(json.dumps(_sizes(scratch / "bundle")), encoding="utf-8")
             (scratch / _DONE).write_text(name, encoding="utf-8")
             try:
                 scratch.rename(self.cache / key)
             except OSError:  # another build stored the same shard meanwhile: same bytes
-                if not (self.cache / key / _DONE).is_file():
+                if not _whole(self.cache / key):
                     raise
             with self._lock:
                 self.reindexed.append(name)
@@ -282,11 +286,12 @@ class ShardedIndex:
                     orders.setdefault(sort_key, []).append(self._pair(ids, self._sorts[name].get(sort_key, [])))
             for sort_key, per_shard in sorted(orders.items()):
                 (bundle / SORT_FILE.format(key=sort_key)).write_text(sort_file(_merge(per_shard)), encoding="utf-8")
+            (scratch / _FILES).write_text(json.dumps(_sizes(bundle)), encoding="utf-8")
             (scratch / _DONE).write_text(MERGED, encoding="utf-8")
             try:
                 scratch.rename(self.cache / key)
             except OSError:  # another build merged the same shards meanwhile: same bytes
-                if not (self.cache / key / _DONE).is_file():
+                if not _whole(self.cache / key):
                     raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -356,7 +361,7 @@ class ShardedIndex:
                 continue
             if kind is None and entry.stat().st_mtime > time.time() - 3600:
                 continue  # perhaps another build's, still being written
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove(entry)
 
 
 def _usable(cache: Path) -> Path:
@@ -374,23 +379,42 @@ def _usable(cache: Path) -> Path:
 
 
 def _complete(entry: Path) -> bool:
-    """A finished cache entry with its bundle's entry file, metadata and folders in place. A damaged one (files
-    deleted by hand, a disk that filled up) is removed, and the shard is indexed (or merged) again."""
-    if not (entry / _DONE).is_file():
-        return False
-    bundle = entry / "bundle"
-    try:
-        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-        metas_present = all((bundle / f"pagefind.{info['hash']}.pf_meta").is_file() for info in languages.values())
-        parts_present = all((bundle / name).is_dir() for name in ("index", "fragment", "filter"))
-        merged = (entry / _DONE).read_text(encoding="utf-8") == MERGED
-        if metas_present and parts_present and (merged or (entry / "orders.json").is_file()):
-            return True
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    log.info(f"搜索分片缓存 {entry.name[:12]}… 不完整，已删除并重建")
-    shutil.rmtree(entry, ignore_errors=True)
+    """A finished cache entry, intact. A damaged one (files deleted or cut short by hand or by a disk that filled
+    up, a removal cut short) is removed, and the shard is indexed (or merged) again."""
+    if _whole(entry):
+        return True
+    if entry.exists():
+        log.info(f"搜索分片缓存 {entry.name[:12]}… 不完整，已删除并重建")
+        _remove(entry)
     return False
+
+
+def _whole(entry: Path) -> bool:
+    """Is a cache entry finished and intact: its bundle exactly the files and sizes it lists (files.json), a
+    shard's sort orders readable? An entry is renamed into place complete, but can be damaged afterwards."""
+    try:
+        (entry / _DONE).read_text(encoding="utf-8")
+        files = json.loads((entry / _FILES).read_text(encoding="utf-8"))
+        if (entry / "records.txt").is_file() and not isinstance(json.loads((entry / "orders.json").read_bytes()), dict):
+            return False
+        return bool(files) and files == _sizes(entry / "bundle")
+    except (OSError, ValueError):
+        return False
+
+
+def _sizes(bundle: Path) -> dict[str, int]:
+    """Every file of a bundle: its path inside the bundle → its size in bytes."""
+    files = sorted(path for path in bundle.rglob("*") if path.is_file())
+    return {path.relative_to(bundle).as_posix(): path.stat().st_size for path in files}
+
+
+def _remove(entry: Path) -> None:
+    """Remove a cache entry, `done` first: a removal cut short leaves an entry no build takes as finished."""
+    try:
+        (entry / _DONE).unlink(missing_ok=True)
+    except OSError:
+        pass
+    shutil.rmtree(entry, ignore_errors=True)
 
 
 def _place(source: str, target: str) -> None:

@@ -1,0 +1,367 @@
+"""The search index as shards, in real `mkdocs build`s of a synthetic library (30 stories, its methods and a
+lesson) with `search_shard_size: 12` in mkdocs.yml: each shard indexed by its own Pagefind into
+.cache/exemplars/search/, every searchable page in exactly one, the shards merged into the site's one bundle
+(site/pagefind/); a rebuild indexes only the shards whose pages changed and takes the others, untouched, from the
+cache; the cache stays bounded, and a damaged cache entry is made again. (`search_part`, shards built on several
+machines: test_search_assemble.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from sitebuild import build_site, make_project, search_fragments
+
+from exemplars.library import load_library
+from exemplars.search.sharded import MERGED
+from exemplars.search.shards import ShardKey, plan_shards
+from exemplars.synth import make_library
+
+SIZE = 12  # above the 9 pages without a date (8 methods, a lesson), which go with the newest stories
+SUMMARY = re.compile(r"搜索索引：(\d+) 个分片、(\d+) 个页面，重新索引 (\d+) 个分片")
+BUNDLE = ("pagefind-entry.json", "pagefind.js", "pagefind-worker.js", "exemplars-sort-date.txt")
+
+
+class _Summary(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if SUMMARY.search(record.getMessage()):
+            self.lines.append(record.getMessage())
+
+
+@contextmanager
+def summary():
+    """The build's search summary line (ShardedIndex.summary), as (shards, pages, re-indexed shards)."""
+    handler, logger = _Summary(), logging.getLogger("mkdocs.plugins.exemplars")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    counts: list[tuple[int, int, int]] = []
+    try:
+        yield counts
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(handler.lines) == 1, handler.lines
+    counts.extend(map(int, SUMMARY.search(handler.lines[0]).groups()))
+
+
+def build(root: Path, site: Path) -> tuple[int, int, int]:
+    with summary() as counts:
+        build_site(root, site)
+    return tuple(counts)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cache(root: Path) -> dict[str, tuple[str, dict[str, bytes]]]:
+    """The search cache: each entry's key → (what it holds: a shard's name or MERGED, its bundle's files)."""
+    folder = root / ".cache" / "exemplars" / "search"
+    return {
+        entry.name: ((entry / "done").read_text(encoding="utf-8"), files(entry / "bundle"))
+        for entry in sorted(folder.iterdir())
+    }
+
+
+def made(before: dict, after: dict) -> list[str]:
+    """The shards a build indexed: its new cache entries but the merged bundle; and every entry it found is as it
+    was, byte for byte."""
+    assert all(after[key] == before[key] for key in before.keys() & after.keys()), "a cache entry was rewritten"
+    return sorted(name for key, (name, _) in after.items() if key not in before and name != MERGED)
+
+
+def fragments(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment"))}
+
+
+def searchable_urls(root: Path) -> list[str]:
+    library = load_library(root)
+    return sorted(
+        [f"/stories/{s.id}/" for s in library.public_stories()]
+        + [f"/methods/{m.id}/" for m in library.methods]
+        + [f"/lessons/{lesson.id}/" for lesson in library.lessons if lesson.is_public]
+    )
+
+
+def keys_of(root: Path, without: str | None = None) -> list[ShardKey]:
+    """The searchable pages of the library at `root` (optionally without one story) as the build plans them
+    (site/pages/site.py: stories by publication day; methods and lessons have none and go with the newest)."""
+    library = load_library(root)
+    keys = [
+        ShardKey(f"stories/{s.id}/", s.published_on.toordinal()) for s in library.public_stories() if s.id != without
+    ]
+    keys += [ShardKey(f"methods/{m.id}/") for m in library.methods]
+    return keys + [ShardKey(f"lessons/{lesson.id}/") for lesson in library.lessons if lesson.is_public]
+
+
+def plan_of(root: Path, without: str | None = None, size: int = SIZE):
+    return plan_shards(keys_of(root, without), size)
+
+
+def members(plan) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {name: set() for name in plan.names}
+    for url, name in plan.by_url.items():
+        out[name].add(url)
+    return out
+
+
+def copy_library(built, dest: Path) -> Path:
+    """The built library with its caches (.cache/: bodies and search shards), as a later build finds it."""
+    root, *_ = built
+    shutil.copytree(root, dest)
+    return dest
+
+
+def story_file(root: Path, story_id: str) -> Path:
+    (path,) = (root / "stories").glob(f"*/{story_id}.md")
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(library, site, its summary counts) of the first build: every shard indexed."""
+    base = tmp_path_factory.mktemp("shards")
+    root = make_library(base / "lib", 30, REPO)
+    config = make_project(root)
+    text = config.read_text(encoding="utf-8")
+    assert "  - exemplars\n" in text
+    config.write_text(text.replace("  - exemplars\n", f"  - exemplars:\n      search_shard_size: {SIZE}\n"), "utf-8")
+    site = base / "site"
+    counts = build(root, site)
+    return root, site, counts
+
+
+# --- the layout --------------------------------------------------------------------------------------------------
+def test_every_page_is_in_one_shard_and_the_site_has_them_merged(built):
+    root, site, (shards, pages, reindexed) = built
+    plan = plan_of(root)
+    assert len(plan.names) >= 5, plan.names
+    assert (shards, pages, reindexed) == (len(plan.names), len(searchable_urls(root)), len(plan.names)), "all"
+    entries = cache(root)
+    assert sorted(name for name, _ in entries.values()) == sorted([*plan.names, MERGED]), "one entry a shard"
+    in_shards = []
+    for name, bundle in entries.values():
+        if name == MERGED:
+            assert bundle == files(site / "pagefind"), "the site's bundle is the merged one, as cached"
+            continue
+        urls = sorted(
+            json.loads(gzip.decompress(data)[12:])["url"] for path, data in bundle.items() if "fragment/" in path
+        )
+        assert urls == sorted("/" + url for url in members(plan)[name]), name
+        in_shards += urls
+    assert sorted(in_shards) == searchable_urls(root), "every searchable page in exactly one shard"
+    folder = site / "pagefind"
+    assert all((folder / name).is_file() for name in BUNDLE) and len(list(folder.glob("pagefind.*.pf_meta"))) == 1
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["filter", "fragment", "index"], "one bundle"
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [index["page_count"] for index in entry["languages"].values()] == [pages]
+    urls = sorted(record["url"] for record in search_fragments(site).values())
+    assert urls == searchable_urls(root), "every searchable page once in the site's bundle"
+    assert any(url.startswith("/lessons/") for url in urls), "the lesson is searchable too (in pages)"
+    common, *lines = (folder / "exemplars-sort-date.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(urls), "one date order for the pages of every shard"
+
+
+def test_more_methods_and_lessons_than_a_shard_holds(built, tmp_path):
+    """With shards of 5, the 9 pages without a date and the newest story (all on the newest day) are cut by hash:
+    the lesson's record (made before the others, from MkDocs' page) waits for its shard's turn, and the build
+    indexes every page once."""
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f"search_shard_size: {SIZE}", "search_shard_size: 5"))
+    plan = plan_of(root, size=5)
+    lessons = {plan.shard_of(url) for url in plan.by_url if url.startswith("lessons/")}
+    assert plan.names[0] not in lessons and len(plan.names) > len(plan_of(root).names), "a lesson not in the first"
+    shards, pages, reindexed = build(root, tmp_path / "site")
+    assert (shards, pages) == (len(plan.names), len(searchable_urls(root)))
+    assert sorted(record["url"] for record in search_fragments(tmp_path / "site").values()) == searchable_urls(root)
+
+
+# --- rebuilds ------------------------------------------------------------------------------------------------------
+def test_a_rebuild_with_nothing_changed_indexes_no_shard_and_writes_the_same_bytes(built, tmp_path):
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    before = cache(root)
+    shards, pages, reindexed = build(root, tmp_path / "site")
+    assert (shards, reindexed) == (len(plan_of(root).names), 0)
+    assert made(before, cache(root)) == [] and cache(root).keys() == before.keys(), "nothing new, nothing merged"
+    assert files(tmp_path / "site" / "pagefind") == files(site / "pagefind")
+
+
+def test_new_stories_reindex_only_the_shards_they_change(built, tmp_path):
+    """Stories published one after another land in the newest shard: each rebuild indexes the shards whose pages
+    changed by the plan — that shard alone while it has room —, every other shard comes from the cache untouched,
+    and in the site every other page's fragment stays as it was (a reader's browser keeps what it cached)."""
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    library = load_library(root)
+    published = max(s.published_on for s in library.public_stories())
+    old = min(library.public_stories(), key=lambda s: s.date)  # new stories about an old event: sort far back
+    before, outcomes, shown = cache(root), [], fragments(site)
+    for n in range(4):
+        published += dt.timedelta(days=3)
+        path = story_file(root, old.id)
+        text = path.read_text(encoding="utf-8").replace(f"id: {old.id}\n", f"id: synth-new-{n}\n")
+        text = re.sub(r"\npublished: .*\n", f"\npublished: {published}\n", text, count=1)
+        path.with_name(f"synth-new-{n}.md").write_text(text.replace("\ntitle: ", f"\ntitle: 新增{n}"), "utf-8")
+        was, plan = members(plan_of(root, f"synth-new-{n}")), plan_of(root)
+        target = plan.shard_of(f"stories/synth-new-{n}/")
+        assert target == plan.names[0], "new stories land in the newest shard (with the methods and lessons)"
+        expected = sorted(name for name, urls in members(plan).items() if was.get(name) != urls)  # per the plan
+
+        shards, pages, reindexed = build(root, tmp_path / f"site-{n}")
+        after = cache(root)
+        assert (shards, pages) == (len(plan.names), len(searchable_urls(root)))
+        assert reindexed == len(expected) and made(before, after) == expected
+        now = fragments(tmp_path / f"site-{n}")
+        assert {name: data for name, data in now.items() if name in shown} == shown and len(now) == len(shown) + 1
+        (new,) = [data for name, data in now.items() if name not in shown]
+        assert f"新增{n}" in gzip.decompress(new).decode("utf-8")
+        outcomes.append(len(expected))
+        before, shown = after, now
+    assert outcomes[0] == 1, f"the newest shard had room: it alone was indexed again ({outcomes})"
+    common, *lines = (tmp_path / "site-3" / "pagefind" / "exemplars-sort-date.txt").read_text("utf-8").splitlines()
+    assert len(lines) == len(searchable_urls(root)), "one date order for every page"
+
+
+def test_stories_that_fill_a_shard_then_split_it_leave_the_others(built, tmp_path):
+    """An older period (not the newest) gets stories published on one of its days until it is full — only its
+    shard is indexed again —, then one more: it splits in two, both indexed, every other shard untouched."""
+    root, site, _ = built
+    shards_before = members(plan_of(root))
+    name = max(list(shards_before)[1:], key=lambda n: len(shards_before[n]))  # the fullest but the newest
+    root = copy_library(built, tmp_path / "lib")
+    story_id = min(shards_before[name]).split("/")[1]  # copies of one of its stories: published the same day
+    path, text = story_file(root, story_id), story_file(root, story_id).read_text(encoding="utf-8")
+    fill = SIZE - len(shards_before[name])
+    for step, count in (("fill", fill), ("split", 1)):
+        before = cache(root)
+        for n in range(count):
+            copy = f"synth-{step}-{n}"
+            path.with_name(f"{copy}.md").write_text(
+                text.replace(f"id: {story_id}\n", f"id: {copy}\n").replace("\ntitle: ", f"\ntitle: {copy}"), "utf-8"
+            )
+        plan = plan_of(root)
+        shards, _, reindexed = build(root, tmp_path / f"site-{step}")
+        indexed = made(before, cache(root))
+        if step == "fill":
+            assert fill >= 1 and (shards, reindexed) == (len(shards_before), 1) and indexed == [name]
+            assert len(members(plan)[name]) == SIZE
+        else:
+            assert name not in plan.names and (shards, reindexed) == (len(shards_before) + 1, 2)
+            assert len(indexed) == 2 and members(plan)[indexed[0]] | members(plan)[indexed[1]] == {
+                *shards_before[name],
+                *(f"stories/synth-fill-{n}/" for n in range(fill)),
+                "stories/synth-split-0/",
+            }
+    assert {n: urls for n, urls in members(plan).items() if n not in indexed} == {
+        n: urls for n, urls in shards_before.items() if n != name
+    }
+
+
+def test_a_deleted_story_changes_only_its_shard(built, tmp_path):
+    root, site, _ = built
+    plan = plan_of(root)
+    cited = {story for lesson in load_library(root).lessons for story in lesson.stories}
+    for story in sorted(load_library(root).public_stories(), key=lambda s: s.id):
+        url = f"stories/{story.id}/"
+        rest = plan_of(root, story.id)
+        if story.id in cited or len(members(plan)[plan.shard_of(url)]) < 2:
+            continue
+        if rest.names == plan.names and all(rest.shard_of(u) == plan.shard_of(u) for u in rest.by_url):
+            break  # no merge (the size+1 → size case is test_shards.py's)
+    else:
+        pytest.fail("no story whose deletion leaves the other shards as they are")
+    root = copy_library(built, tmp_path / "lib")
+    before = cache(root)
+    story_file(root, story.id).unlink()
+    shards, pages, reindexed = build(root, tmp_path / "site")
+    assert (shards, reindexed) == (len(plan.names), 1) and made(before, cache(root)) == [plan.shard_of(url)]
+    shown, now = fragments(site), fragments(tmp_path / "site")
+    assert {name: data for name, data in shown.items() if name in now} == now and len(now) == len(shown) - 1
+    assert f"/{url}" not in {record["url"] for record in search_fragments(tmp_path / "site").values()}
+
+
+def test_the_cache_stays_bounded_over_many_rebuilds(built, tmp_path):
+    """Each edit makes a new cache entry for its shard, and a new merged bundle; entries no build used lately are
+    removed (prune): besides those in use, at most one per shard and one merged bundle are kept, the most recently
+    used (going back to the previous version costs nothing)."""
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    cited = {story for lesson in load_library(root).lessons for story in lesson.stories}  # their titles show there
+    plan = plan_of(root)
+    by_shard: dict[str, list[str]] = {}
+    for story in sorted(load_library(root).public_stories(), key=lambda s: s.id):
+        if story.id not in cited:
+            by_shard.setdefault(plan.shard_of(f"stories/{story.id}/"), []).append(story.id)
+    edited = [ids[0] for ids in by_shard.values()][:3]  # one story in each of three shards
+    assert len(edited) == 3
+    first, bound = cache(root), 2 * (len(plan.names) + 1)
+    for edit in range(5):
+        for story_id in edited:
+            path = story_file(root, story_id)
+            path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: 第{edit}次"), "utf-8")
+        shards, _, reindexed = build(root, tmp_path / f"site-{edit}")
+        assert (shards, reindexed) == (len(plan.names), 3)
+        entries = list((root / ".cache" / "exemplars" / "search").iterdir())
+        assert len(entries) <= bound, f"{len(entries)} cache entries after {edit + 1} rebuilds"
+        assert all(re.fullmatch(r"[0-9a-f]{64}", p.name) for p in entries), "no scratch folder left behind"
+    now = cache(root)
+    assert len(now) == bound, "the previous versions are kept, within the bound"
+    changed = {plan.shard_of(f"stories/{story_id}/") for story_id in edited}
+    kept = sorted(first[key][0] for key in first if key in now)  # the first build's: the oldest versions went first
+    assert kept == sorted(name for name in plan.names if name not in changed)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "a fragment gone",
+        "a file cut short",
+        "the bundle gone",
+        "orders.json garbled",
+        "files.json garbled",
+        "done gone",
+        "the merged bundle's fragment gone",
+    ],
+)
+def test_a_damaged_cache_entry_is_made_again(built, tmp_path, damage):
+    """A cache entry whose files are not all there (a disk filled up, a removal cut short, a hand in the cache
+    folder) is indexed (or merged) again, never copied into the site broken or stopping the build with a
+    traceback."""
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    before = cache(root)
+    kind = MERGED if "merged" in damage else "20"
+    key = next(key for key, (name, _) in before.items() if name.startswith(kind))
+    entry = root / ".cache" / "exemplars" / "search" / key
+    bundle = entry / "bundle"
+    if "fragment gone" in damage:
+        next(bundle.glob("fragment/*.pf_fragment")).unlink()
+    elif damage == "a file cut short":
+        meta = next(bundle.glob("pagefind.*.pf_meta"))
+        meta.write_bytes(meta.read_bytes()[:10])
+    elif damage == "the bundle gone":
+        shutil.rmtree(bundle)
+    elif damage == "done gone":
+        (entry / "done").unlink()
+    else:
+        (entry / damage.split()[0]).write_text("{", encoding="utf-8")
+    shards, _, reindexed = build(root, tmp_path / "site")
+    assert (shards, reindexed) == (len(plan_of(root).names), 0 if kind == MERGED else 1)
+    assert files(tmp_path / "site" / "pagefind") == files(site / "pagefind"), "as built the first time"
+    assert cache(root) == before, "the entry is whole again"
