@@ -9,9 +9,10 @@ adding a story changes only the shard whose period holds its date (which splits 
 and new stories land in the newest shard. Deleting a story moves no other page, except when it brings a
 period from `size` + 1 stories back to `size`: then that period's pieces are one shard again.
 
-Pages without a publication date (methods, lessons) go with the newest stories. Shards are named after their
-period (`20230101-20241231`, plus `-h` and the hash bits when a day is cut; STORIES while all pages fit in one),
-so a name says what it holds and stays the same from build to build.
+Pages without a publication date (methods, lessons) sit on the calendar's first day: with every page in a small
+library, in a shard of their own (named from 0001-01-01) in a large one, never moved by a story. Shards are named
+after their period (`20230101-20241231`, plus `-h` and the hash bits when a day is cut; STORIES while all pages fit
+in one), so a name says what it holds and stays the same from build to build.
 
 Plain Python: nothing here imports MkDocs or Pagefind.
 """
@@ -35,7 +36,7 @@ class ShardKey:
     """Where a page sits in the plan: its publication day and its URL."""
 
     url: str
-    day: int | None = None  # date.toordinal() of the publication date; None: with the newest stories
+    day: int | None = None  # date.toordinal() of the publication date; None: the calendar's first day
 
     def bits(self, undated: int) -> tuple[int, int]:
         """Where the page sits on the time line (`undated` for a page without a date) and its URL's hash."""
@@ -63,12 +64,10 @@ def plan_shards(keys: Iterable[ShardKey], size: int = DEFAULT_SIZE) -> ShardPlan
     if size < 1:
         raise ValueError("shard size must be at least 1")
     plan = ShardPlan(size=size)
-    keys = list(keys)
-    days = [key.day for key in keys if key.day is not None]
-    newest = max(days) if days else _FIRST_DAY  # no story yet: still a real day, for the shard names
-    # Pages without a date (methods, lessons) go with the newest stories: no shard of their own to load and merge,
-    # and a library that fits in one shard is one Pagefind bundle, used as it is.
-    dated = sorted((*key.bits(newest), key.url) for key in keys)
+    # Pages without a date (methods, lessons) sit on the first day of the calendar: with every page while the
+    # library fits in one shard (one Pagefind bundle, used as it is), in a shard of their own once it does not,
+    # where no story, however new or old, ever moves them.
+    dated = sorted((*key.bits(_FIRST_DAY), key.url) for key in keys)
     pieces: list[tuple[str, int, list[tuple[int, int, str]]]] = []  # name, newest day, its pages
     _cut(dated, 0, 0, size, pieces)
     for name, _, members in sorted(pieces, key=lambda piece: (-piece[1], piece[0])):
