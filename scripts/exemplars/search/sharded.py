@@ -263,7 +263,8 @@ class ShardedIndex:
             self._merge(present, key)
         for used in [key, *(self._keys[name] for name in present)]:
             os.utime(self.cache / used)  # recently used: kept by prune
-        shutil.copytree(self.cache / key / "bundle", out, copy_function=_place)
+        # Copied, not linked: whatever rewrites the published site in place (a deploy step) must not reach the cache.
+        shutil.copytree(self.cache / key / "bundle", out, copy_function=shutil.copyfile)
 
     def _merge(self, present: list[str], key: str) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
@@ -418,7 +419,7 @@ def _remove(entry: Path) -> None:
 
 
 def _place(source: str, target: str) -> None:
-    place_from_cache(Path(source), Path(target))  # a hard link where it can: 50 MB at 10,000 stories
+    place_from_cache(Path(source), Path(target))  # within the cache: a hard link where it can
 
 
 def _merge(per_shard: list[list[tuple[str, str]]]) -> list[str]:
