@@ -19,7 +19,10 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 
 import search_quality  # noqa: E402
+import sitebench  # noqa: E402
 from procmon import run_measured  # noqa: E402
+
+from exemplars.synth import make_library  # noqa: E402
 
 
 def run_bench(out: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
@@ -49,6 +52,25 @@ def test_queries_are_short_chinese_substrings_and_truth_is_every_story_holding_t
         assert corpus.truth(query), f"{query} was drawn from a story, so some story holds it"
     assert corpus.truth("村里") == {"/stories/a/", "/stories/b/"}
     assert corpus.truth("调解") == {"/stories/a/"}
+
+
+def test_request_kinds_of_the_sharded_search_layout():
+    kind, shard = search_quality.byte_kind, search_quality.pagefind_shard
+    assert kind("http://h/pagefind/shards.json") == "shards"
+    assert kind("http://h/pagefind/pages/index/zh_1.pf_index") == "index"
+    assert kind("http://h/pagefind/20230101-20241231-h01/fragment/zh_1.pf_fragment") == "fragment"
+    assert kind("http://h/pagefind/20230101-20241231/filter/zh_1.pf_filter") == "filter"
+    assert kind("http://h/pagefind/pages/pagefind.zh_1.pf_meta") == "meta"
+    assert kind("http://h/pagefind/pages/wasm.unknown.pagefind") == "wasm"
+    assert kind("http://h/pagefind/pages/pagefind-entry.json?ts=1") == "entry"
+    assert kind("http://h/pagefind/pages/pagefind.js?bench") == "pagefind-js"
+    assert kind("http://h/pagefind/20230101-20241231/pagefind-worker.js") == "pagefind-js"
+    assert kind("http://h/pagefind/exemplars-sort-date.txt") == "sort"
+    assert shard("http://h/pagefind/20230101-20241231-h01/fragment/zh_1.pf_fragment") == "20230101-20241231-h01"
+    assert shard("http://h/pagefind/pages/pagefind.js") == "pages"
+    assert shard("http://h/pagefind/index/zh_1.pf_index") is None  # the single-bundle layout
+    assert shard("http://h/pagefind/shards.json") is None
+    assert shard("http://h/assets/javascripts/search.js") is None
 
 
 def test_request_kinds_split_search_bytes_from_the_rest():
@@ -83,6 +105,155 @@ def test_the_static_server_gzips_text_and_serves_pagefind_files_as_stored(tmp_pa
             assert response.read() == stored
 
 
+def _bundle(folder: Path, pages: list[tuple[str, dict]], hash_: str = "zh_abc") -> None:
+    """A Pagefind bundle as the sharded build writes one per shard: entry, meta, wasm, pagefind.js, chunks, and a
+    fragment per (id, page record) in Pagefind's stored form."""
+    (folder / "index").mkdir(parents=True)
+    (folder / "fragment").mkdir()
+    (folder / "filter").mkdir()
+    entry = {"version": "1.5.2", "languages": {"zh": {"hash": hash_, "wasm": None, "page_count": len(pages)}}}
+    (folder / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    (folder / f"pagefind.{hash_}.pf_meta").write_bytes(b"m" * 10)
+    (folder / "wasm.unknown.pagefind").write_bytes(b"w" * 100)
+    (folder / "pagefind.js").write_text("export {}", encoding="utf-8")
+    (folder / "index" / f"{hash_}_1.pf_index").write_bytes(b"i" * 1000)
+    (folder / "filter" / f"{hash_}_1.pf_filter").write_bytes(b"f" * 50)
+    for page_id, record in pages:
+        raw = b"pagefind_dcd" + json.dumps(record, ensure_ascii=False).encode("utf-8")
+        (folder / "fragment" / f"{page_id}.pf_fragment").write_bytes(gzip.compress(raw))
+
+
+def _page(url: str, title: str, text: str) -> dict:
+    return {"url": url, "content": f"{title} {text}", "meta": {"title": title}}
+
+
+def _sharded_site(site: Path) -> Path:
+    root = site / "pagefind"
+    _bundle(root / "pages", [("zh_p1", _page("/methods/m/", "群众路线", "方法说明"))])
+    _bundle(
+        root / "20230101-20241231",
+        [
+            ("zh_s1", _page("/stories/a/", "调解员老张", "他在村里调解纠纷")),
+            ("zh_s2", _page("/stories/b/", "修路", "村里修路大家出力")),
+        ],
+        hash_="zh_def",
+    )
+    (root / "shards.json").write_text(
+        json.dumps({"primary": "pages", "shards": ["pages", "20230101-20241231"]}), encoding="utf-8"
+    )
+    return site
+
+
+def test_the_search_index_split_sums_every_shard(tmp_path: Path):
+    site = _sharded_site(tmp_path / "site")
+    split = sitebench.pagefind_split(site)
+    assert split["shards"] == 2 and split["pages"] == 3 and split["unlisted"] == 0
+    assert split["index"] == 2000 and split["filter"] == 100 and split["meta"] == 20
+    assert split["files"] == {"index": 2, "fragment": 3, "filter": 2}
+    assert split["index"] + split["fragment"] + split["filter"] + split["meta"] + split["other"] == split["total"]
+    assert split["other"] > 2 * 100, "the wasm, entry files, pagefind.js and shards.json are the rest"
+    _bundle(site / "pagefind" / "19990101-19991231", [("zh_x", _page("/stories/x/", "旧", "旧的"))])
+    assert sitebench.pagefind_split(site)["unlisted"] == 1, "a bundle folder shards.json does not name is a leftover"
+
+
+def test_the_search_index_split_still_reads_the_single_bundle_layout(tmp_path: Path):
+    site = tmp_path / "site"
+    _bundle(site / "pagefind", [("zh_s1", _page("/stories/a/", "调解员老张", "他在村里调解纠纷"))])
+    split = sitebench.pagefind_split(site)
+    assert split["shards"] == 0 and split["pages"] == 1
+    assert split["files"] == {"index": 1, "fragment": 1, "filter": 1} and split["index"] == 1000
+    assert sitebench.pagefind_bundle_problem(site) is None
+    (site / "pagefind" / "wasm.unknown.pagefind").unlink()
+    assert sitebench.pagefind_bundle_problem(site) == (
+        "site/pagefind/wasm.unknown.pagefind named by the entry file is missing"
+    )
+
+
+def test_a_broken_shard_or_shard_list_is_named(tmp_path: Path):
+    site = _sharded_site(tmp_path / "site")
+    root = site / "pagefind"
+    problem = sitebench.pagefind_bundle_problem
+    assert problem(site) is None
+    (root / "20230101-20241231" / "pagefind.zh_def.pf_meta").unlink()
+    assert problem(site) == "site/pagefind/20230101-20241231/pagefind.zh_def.pf_meta named by the entry file is missing"
+    (root / "shards.json").write_text(json.dumps({"primary": "pages", "shards": ["pages", "20250101-20251231"]}))
+    assert problem(site) == "site/pagefind/20250101-20251231/pagefind-entry.json is missing"
+    (root / "shards.json").write_text(json.dumps({"primary": "20230101-20241231", "shards": ["pages"]}))
+    assert "the primary '20230101-20241231' is not the first of `shards`" in problem(site)
+    (root / "shards.json").write_text("{")
+    assert problem(site).startswith("site/pagefind/shards.json is not JSON")
+    (root / "shards.json").unlink()
+    assert problem(site) == "site/pagefind/shards.json is missing (and site/pagefind is no single bundle either)"
+
+
+def test_result_records_are_read_from_every_shard(tmp_path: Path):
+    site = _sharded_site(tmp_path / "site")
+    records = search_quality.read_fragments(site)
+    assert sorted(records) == ["zh_p1", "zh_s1", "zh_s2"] and records.duplicates == 0
+    assert records["zh_s2"].url == "/stories/b/" and records["zh_s2"].title == "修路"
+    assert records["zh_s1"].contains("调解纠纷") and not records["zh_s1"].contains("修路")
+    # the same page id in two shards for two different pages: a result id would be ambiguous
+    _bundle(site / "pagefind" / "x", [("zh_s1", _page("/stories/z/", "别的", "别的故事"))])
+    (site / "pagefind" / "shards.json").write_text(
+        json.dumps({"primary": "pages", "shards": ["pages", "20230101-20241231", "x"]}), encoding="utf-8"
+    )
+    assert search_quality.read_fragments(site).duplicates == 1
+
+
+def test_the_search_index_line_of_a_build_log_is_kept_and_read():
+    line = "INFO    -  搜索索引：12 个分片、10051 个页面，重新索引 1 个分片（其余来自缓存 .cache/search/）"
+    code = (
+        f"import sys; print('INFO    -  Cleaning site directory\\n' + {line!r} + '\\n' + 'x' * 5000, file=sys.stderr)"
+    )
+    stats = run_measured([sys.executable, "-c", code], keep_lines=sitebench.SEARCH_LOG.pattern)
+    assert stats.stderr_matches == [line], "the line is kept however much the build logs after it"
+    assert sitebench.search_log(stats) == {"shards": 12, "pages": 10051, "reindexed": 1, "line": line.strip()}
+    old = run_measured(
+        [sys.executable, "-c", "import sys; print('INFO - 搜索索引：38 个页面', file=sys.stderr)"],
+        keep_lines=sitebench.SEARCH_LOG.pattern,
+    )
+    assert sitebench.search_log(old) == {
+        "shards": None,
+        "pages": 38,
+        "reindexed": None,
+        "line": "INFO - 搜索索引：38 个页面",
+    }
+    assert sitebench.search_log(run_measured([sys.executable, "-c", "pass"], keep_lines="x")) is None
+
+
+def test_one_story_added_is_a_valid_new_story_published_after_all_others(tmp_path: Path):
+    project = make_library(tmp_path / "lib", 12, REPO, seed=5)
+    before = {p: p.read_text(encoding="utf-8") for p in (project / "stories").rglob("*.md")}
+    added = sitebench.add_one_story(project)
+    assert added.name == "synth-00012.md" and added not in before
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before, "no other story is touched"
+    text = added.read_text(encoding="utf-8")
+    assert "id: synth-00012\n" in text and "（新增）\n" in text
+    newest = max(sitebench.PUBLISHED.search(t).group(1) for t in before.values())
+    assert sitebench.PUBLISHED.search(text).group(1) > newest
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "exemplars"), "check", "--root", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+
+
+def test_the_bare_material_project_has_no_plugins_and_no_story_in_its_nav(tmp_path: Path):
+    import yaml
+
+    library = make_library(tmp_path / "lib", 3, REPO, seed=5)
+    bare = sitebench.make_bare_project(library, tmp_path / "bare")
+    config = yaml.safe_load((bare / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert (
+        config["plugins"] == [] and config["nav"] == [{"首页": "index.md"}] and (bare / "docs" / "index.md").is_file()
+    )
+    assert config["theme"] == {"name": "material", "language": "zh"}
+    stories = sorted(p.relative_to(library) for p in (library / "stories").rglob("*.md"))
+    assert sorted(p.relative_to(bare / "docs") for p in (bare / "docs" / "stories").rglob("*.md")) == stories
+
+
 def test_the_process_monitor_sees_children_in_the_tree_peak():
     # a parent that holds ~30 MB while its child holds ~60 MB: the tree peak must exceed the parent's own
     code = (
@@ -94,6 +265,22 @@ def test_the_process_monitor_sees_children_in_the_tree_peak():
     assert stats.main_peak_rss >= 30 << 20
     assert stats.tree_peak_rss >= stats.main_peak_rss + (50 << 20)
     assert stats.wall_s >= 0.8
+
+
+def test_the_process_monitor_counts_short_children_started_late_and_samples_often():
+    # like a build that starts one short Pagefind process per shard near its end: three children of ~80 MB, 0.3 s
+    # each, one after another, after the parent has run alone for a second
+    child = "import time; b = bytearray(80 << 20); time.sleep(0.3)"
+    code = (
+        "import subprocess, sys, time; time.sleep(1.0)\n"
+        f"for _ in range(3): subprocess.run([sys.executable, '-c', {child!r}])"
+    )
+    stats = run_measured([sys.executable, "-c", code], interval=0.05, use_gnu_time=False)
+    assert stats.exit_code == 0
+    assert stats.processes_seen == 4, "the parent and each of the three children"
+    assert stats.tree_peak_rss >= stats.main_peak_rss + (70 << 20)
+    assert 0 < stats.sample_gap_max_s <= 0.2, stats.sample_gap_max_s
+    assert stats.samples >= stats.wall_s / 0.2
 
 
 @pytest.mark.slow

@@ -1,9 +1,13 @@
 """Run a command and measure it: wall time, peak RSS of the main process, peak RSS of its whole process tree.
 
 GNU time's "Maximum resident set size" is per process (the largest single one it waited for), so it cannot see
-that MkDocs and its Pagefind child are resident at the same time. Here a sampler thread walks the tree with psutil
-every `interval` seconds and keeps (a) the main process's peak and (b) the peak of the summed tree. Samples can
-miss a spike shorter than the interval; /usr/bin/time -v, when present, wraps the command as a cross-check.
+that MkDocs and its Pagefind children are resident at the same time. Here a sampler thread walks the tree with
+psutil every `interval` seconds (the descendants are listed afresh at every sample, so a child started late or
+living briefly, e.g. one Pagefind process per search shard, is counted while it lives) and keeps (a) the main
+process's peak and (b) the peak of the summed tree. Samples can miss a spike shorter than the interval: the
+largest gap between two samples and the number of processes seen are kept to show how close the sampling was.
+The sum counts pages a forked helper still shares with its parent twice, so it errs high. /usr/bin/time -v, when
+present, wraps the command as a cross-check.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
@@ -35,22 +39,29 @@ class RunStats:
     stderr_tail: str
     load_before: float  # 1-minute load average when the command started (the machine may be shared)
     cpu_s: float  # user + system CPU seconds of the command and its waited-for children: steadier than wall time
+    sample_gap_max_s: float = 0.0  # the longest time between two samples of the tree (a spike shorter can hide)
+    processes_seen: int = 0  # distinct processes of the tree (the measured one included) any sample saw
+    stderr_matches: list[str] = field(default_factory=list)  # every stderr line matching run_measured's keep_lines
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
-    """(rss of proc, rss of proc + descendants) now; vanished processes count as 0."""
+def _tree_rss(proc: psutil.Process, seen: set | None = None) -> tuple[int, int]:
+    """(rss of proc, rss of proc + descendants) now; vanished processes count as 0. The descendants are listed
+    anew at each call; `seen` collects (pid, start time) of every process counted."""
     try:
         own = proc.memory_info().rss
         children = proc.children(recursive=True)
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return 0, 0
     total = own
-    for child in children:
+    for child in [proc, *children]:
         try:
-            total += child.memory_info().rss
+            if child is not proc:
+                total += child.memory_info().rss
+            if seen is not None:
+                seen.add((child.pid, child.create_time()))
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return own, total
@@ -64,8 +75,10 @@ def run_measured(
     interval: float = 0.05,
     timeout: float | None = None,
     use_gnu_time: bool = True,
+    keep_lines: str | None = None,
 ) -> RunStats:
-    """Run `cmd` to completion (output captured, stderr's tail kept) and return what it cost."""
+    """Run `cmd` to completion (output captured, stderr's tail kept, and every stderr line matching the regular
+    expression `keep_lines`) and return what it cost."""
     wrap = use_gnu_time and GNU_TIME.is_file() and os.access(GNU_TIME, os.X_OK)
     full = ["/usr/bin/time", "-v", *cmd] if wrap else list(cmd)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
@@ -74,7 +87,8 @@ def run_measured(
     started = time.perf_counter()
     popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     outer = psutil.Process(popen.pid)
-    peaks = {"main": 0, "tree": 0, "samples": 0}
+    peaks = {"main": 0, "tree": 0, "samples": 0, "gap": 0.0}
+    seen: set = set()
     done = threading.Event()
 
     def main_process() -> psutil.Process | None:
@@ -88,15 +102,21 @@ def run_measured(
 
     def sample() -> None:
         target = None
+        last = None
         while not done.is_set():
+            began = time.perf_counter()
             if target is None or not target.is_running():
                 target = main_process()
             if target is not None:
-                own, total = _tree_rss(target)
+                own, total = _tree_rss(target, seen)
                 peaks["main"] = max(peaks["main"], own)
                 peaks["tree"] = max(peaks["tree"], total)
                 peaks["samples"] += 1
-            done.wait(interval)
+                if last is not None:
+                    peaks["gap"] = max(peaks["gap"], began - last)
+                last = began
+            # one sample every `interval` seconds, however long walking the tree took
+            done.wait(max(0.0, interval - (time.perf_counter() - began)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -116,6 +136,7 @@ def run_measured(
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         gnu = int(match.group(1)) * 1024 if match else None
         text = text.split("\tCommand being timed:")[0]
+    matches = [line for line in text.splitlines() if re.search(keep_lines, line)] if keep_lines else []
     return RunStats(
         command=list(cmd),
         exit_code=popen.returncode,
@@ -127,6 +148,9 @@ def run_measured(
         load_before=load,
         cpu_s=cpu,
         stderr_tail=text[-2000:],
+        sample_gap_max_s=peaks["gap"],
+        processes_seen=len(seen),
+        stderr_matches=matches,
     )
 
 

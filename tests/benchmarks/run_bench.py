@@ -1,7 +1,9 @@
 """The site bench behind `scripts/bench` / `make bench`: synthetic libraries of N stories, built as the real site
-(cold and warm), Pagefind's own CLI over the built story pages (a reference: the floor Pagefind sets, and how fast
-the machine was at that moment), the stock MkDocs + Material set-up on the same 1,000-story library, and the
-search's recall, precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes
+(cold, warm with nothing changed, and warm after adding one story: the search shards it re-indexed are read from
+the build's log), the same stories rendered by bare Material (no nav, no plugins) and Pagefind's own CLI over the
+built story pages (references measured in the same run: the floors Material and Pagefind set, and how fast the
+machine was at that moment), the stock MkDocs + Material set-up on the same 1,000-story library, and the search's
+recall, precision and first-search bytes. Prints a Markdown table per N and a summary across N; writes
 results.json. With --word-compare it only compares cold builds with and without the Word export (lesson handouts),
 alternating; with --search-only it builds once and measures the search only (reusing a library kept by --keep).
 
@@ -44,8 +46,16 @@ class Log:
         print(f"[{time.strftime('%H:%M:%S')} +{time.perf_counter() - self.t0:6.0f}s] {message}", flush=True)
 
 
+def run_figures(stats) -> dict:
+    """A measured build's figures, with its search index line parsed when the build was run with log=True."""
+    figures = stats.as_dict()
+    if stats.stderr_matches:
+        figures["search_log"] = sitebench.search_log(stats)
+    return figures
+
+
 def build_figures(stats_cold, stats_warm, site: Path, story_glob: str) -> dict:
-    figures = {"cold": stats_cold.as_dict(), "warm": stats_warm.as_dict() if stats_warm else None}
+    figures = {"cold": run_figures(stats_cold), "warm": run_figures(stats_warm) if stats_warm else None}
     figures.update(sitebench.output_figures(site, story_glob))
     return figures
 
@@ -135,8 +145,8 @@ def search_only(n: int, args, log: Log) -> dict:
         log(f"N={n}: reusing the library kept in {project}")
     sitebench.copy_site_setup(project)
     log(f"N={n}: build (mkdocs build --strict, cache kept) ...")
-    stats = sitebench.mkdocs_build(project, strict=True, cold=False)
-    result["build"] = stats.as_dict()
+    stats = sitebench.mkdocs_build(project, strict=True, cold=False, log=True)
+    result["build"] = run_figures(stats)
     result["bundle_problem"] = bundle_check(project / "site", "build", log)
     log(f"N={n}: build took {stats.wall_s:.1f} s (load average {stats.load_before:.1f} at the start)")
     if not CHROMIUM.is_file():
@@ -154,6 +164,30 @@ def search_only(n: int, args, log: Log) -> dict:
     return result
 
 
+def add_one_build(project: Path, n: int, log) -> dict:
+    """A warm build after one new story (published after all others) was added to the library, cache kept: what
+    publishing a story costs, and how many search shards it re-indexed (from the build's log). The story file is
+    removed afterwards, so the library is N stories again for the builds that copy it (the site keeps the page)."""
+    added = sitebench.add_one_story(project)
+    story_id = added.stem
+    log(f"N={n}: warm build after adding one story ({added.relative_to(project)}) ...")
+    try:
+        stats = sitebench.mkdocs_build(project, strict=True, cold=False, log=True)
+    finally:
+        added.unlink()
+    site = project / "site"
+    figures = run_figures(stats)
+    figures["story"] = str(added.relative_to(project))
+    figures["story_page_written"] = (site / "stories" / story_id / "index.html").is_file()
+    figures["search_pages"] = sitebench.pagefind_split(site)["pages"]
+    figures["bundle_problem"] = bundle_check(site, "warm build after adding one story", log)
+    reindexed = (figures.get("search_log") or {}).get("reindexed")
+    log(f"N={n}: warm build after adding one story took {stats.wall_s:.1f} s; shards re-indexed: {reindexed}")
+    if not figures["story_page_written"]:
+        log(f"WARNING: the added story's page site/stories/{story_id}/index.html was not written")
+    return figures
+
+
 def bench_size(n: int, args, log: Log) -> dict:
     workdir = args.out / f"n{n}"
     project = workdir / "project"
@@ -167,13 +201,21 @@ def bench_size(n: int, args, log: Log) -> dict:
     log(f"N={n}: exemplars check")
     result["check"] = sitebench.check_library(project).as_dict()
     log(f"N={n}: cold build (mkdocs build --strict, .cache/ removed) ...")
-    cold = sitebench.mkdocs_build(project, strict=True, cold=True)
+    cold = sitebench.mkdocs_build(project, strict=True, cold=True, log=True)
     result["cold_bundle_problem"] = bundle_check(project / "site", "cold build", log)
-    log(f"N={n}: cold build took {cold.wall_s:.1f} s; warm build (cache kept) ...")
-    warm = sitebench.mkdocs_build(project, strict=True, cold=False)
+    log(f"N={n}: cold build took {cold.wall_s:.1f} s; warm build (cache kept, nothing changed) ...")
+    warm = sitebench.mkdocs_build(project, strict=True, cold=False, log=True)
     result["warm_bundle_problem"] = bundle_check(project / "site", "warm build", log)
     log(f"N={n}: warm build took {warm.wall_s:.1f} s")
     result["ours"] = build_figures(cold, warm, project / "site", "stories/*/index.html")
+    if args.bare:
+        log(f"N={n}: the same stories rendered by bare Material (no nav, no plugins), cold (reference) ...")
+        bare = sitebench.make_bare_project(project, workdir / "bare")
+        stats = sitebench.mkdocs_build(bare, strict=False, cold=True)
+        result["bare"] = build_figures(stats, None, bare / "site", "stories/*/*/index.html")
+        log(f"N={n}: bare Material took {stats.wall_s:.1f} s ({result['bare']['story_pages']} story pages)")
+        if not args.keep:
+            shutil.rmtree(bare, ignore_errors=True)
     log(f"N={n}: Pagefind's CLI alone on the built story pages (reference) ...")
     alone = sitebench.pagefind_alone(project / "site", workdir / "pagefind-alone")
     result["pagefind_alone"] = alone.as_dict()
@@ -201,6 +243,9 @@ def bench_size(n: int, args, log: Log) -> dict:
         else:
             log(f"N={n}: search quality skipped: {CHROMIUM} is missing (make browser-deps)")
             result["search"] = {"skipped": f"{CHROMIUM} missing"}
+
+    result["add_one"] = add_one_build(project, n, log)
+    _partial(args, result)
 
     if args.material_index:
         log(f"N={n}: the same stories with Material's search plugin and a small nav (lunr index size) ...")
@@ -247,6 +292,12 @@ def _ratio(ours, stock) -> str:
     return f"{ours / stock:.2f}" if ours and stock else ""
 
 
+def _log_figure(run: dict | None, key: str) -> str:
+    """A figure of a build's search index line (sitebench.search_log), '–' when the build or the figure is absent."""
+    value = ((run or {}).get("search_log") or {}).get(key)
+    return "–" if value is None else str(value)
+
+
 def search_rows(r: dict, add) -> None:
     """The search's rows of a size's table: recall, precision, first-search bytes of both routes."""
     sq = r.get("search", {})
@@ -257,6 +308,8 @@ def search_rows(r: dict, add) -> None:
             f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}",
         )
         add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
+        if q.get("fragment_ids_in_two_shards"):
+            add("WARNING: page ids two shards hold with different pages", str(q["fragment_ids_in_two_shards"]))
         add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))
         add(
             "search precision@10: Pagefind raw / UI as rendered / UI mirrored",
@@ -272,6 +325,11 @@ def search_rows(r: dict, add) -> None:
         )
         add("  median by kind, KB", ", ".join(f"{k} {_kb(v)}" for k, v in f["median_by_kind"].items() if k != "other"))
         add("  other page assets re-fetched meanwhile (not counted), KB", _kb(f["other_bytes_median"]))
+        if f.get("shards_fetched_max"):
+            add(
+                "  shards whose files the first search fetched, median / max",
+                f"{f['shards_fetched_median']:g} / {f['shards_fetched_max']}",
+            )
         add("first search, submit → results rendered, ms (median / p95)", f"{f['ms_median']:.0f} / {f['ms_p95']:.0f}")
         if f.get("direct"):
             d = f["direct"]
@@ -302,13 +360,36 @@ def size_table(r: dict) -> str:
         add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
 
     build_row("cold build, s (site + search index)", "wall_s", _s)
-    add("warm build (cache kept), s", _s(ours["warm"]["wall_s"]))
+    add("warm build (cache kept, nothing changed), s", _s(ours["warm"]["wall_s"]))
+    one = r.get("add_one")
+    if one:
+        add(
+            "warm build after adding one story, s / CPU s / peak RSS tree MB",
+            f"{_s(one['wall_s'])} / {_s(one.get('cpu_s'))} / {_mb(one['tree_peak_rss'])}",
+        )
+    add(
+        "search shards re-indexed: cold / warm / after adding one story (build log)",
+        " / ".join(_log_figure(run, "reindexed") for run in (ours["cold"], ours["warm"], one)),
+    )
     build_row("cold build CPU time (user+sys, whole tree), s", "cpu_s", _s)
     add(
         "load average (1 min) when the cold build started",
         f"{ours['cold'].get('load_before', 0):.1f}",
         f"{stock['cold'].get('load_before', 0):.1f}" if stock else "",
     )
+    bare = r.get("bare")
+    if bare:
+        add(
+            "reference: bare Material render, same stories (no nav, no plugins), cold s / CPU s / peak RSS tree MB",
+            f"{_s(bare['cold']['wall_s'])} / {_s(bare['cold'].get('cpu_s'))} / {_mb(bare['cold']['tree_peak_rss'])}",
+        )
+        add(
+            "  ours / bare Material, cold build: wall / CPU",
+            f"×{_ratio(ours['cold']['wall_s'], bare['cold']['wall_s'])} / "
+            f"×{_ratio(ours['cold'].get('cpu_s'), bare['cold'].get('cpu_s'))}",
+        )
+        if bare["story_pages"] != r["stories"]:
+            add("WARNING: bare Material rendered story pages", f"{bare['story_pages']} of {r['stories']}")
     if r.get("pagefind_alone"):
         p = r["pagefind_alone"]
         add(
@@ -317,6 +398,11 @@ def size_table(r: dict) -> str:
         )
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
+    add(
+        "  tree sampling, cold build: samples / longest gap between two, s / processes seen",
+        f"{ours['cold']['samples']} / {_s(ours['cold'].get('sample_gap_max_s'))} / "
+        f"{ours['cold'].get('processes_seen', '–')}",
+    )
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
     add("warm build peak RSS, tree, MB", _mb(ours["warm"]["tree_peak_rss"]))
     for label, key, fmt in (
@@ -344,6 +430,11 @@ def size_table(r: dict) -> str:
         "  files: index / fragment / filter",
         " / ".join(str(search["files"][k]) for k in ("index", "fragment", "filter")),
     )
+    add(
+        "  shards (site/pagefind/shards.json) / pages in them",
+        f"{search.get('shards', 0) or '– (one bundle)'} / {search.get('pages', '–')}"
+        + (f"; {search['unlisted']} shard folders not in shards.json" if search.get("unlisted") else ""),
+    )
     if r.get("material_index", {}).get("present"):
         m = r["material_index"]
         add(
@@ -356,6 +447,10 @@ def size_table(r: dict) -> str:
     for key, label in (("cold_bundle_problem", "cold"), ("warm_bundle_problem", "warm")):
         if r.get(key):
             add(f"WARNING: search bundle after the {label} build", r[key])
+    if one and one.get("bundle_problem"):
+        add("WARNING: search bundle after adding one story", one["bundle_problem"])
+    if one and not one.get("story_page_written"):
+        add("WARNING: after adding one story", f"its page was not written ({one['story']})")
     head = f"### {r['stories']} stories\n\n"
     if stock:
         lines = ["| figure | ours | stock | ours/stock |", "|---|---:|---:|---:|"]
@@ -368,6 +463,11 @@ def size_table(r: dict) -> str:
         )
     else:
         lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
+    if r.get("bare"):
+        lines.append(
+            "\nbare Material = theme material zh, `plugins: []`, `nav: [index.md]` (no navigation rendered), the same "
+            "story files under docs/, cold `mkdocs build`"
+        )
     return head + "\n".join(lines)
 
 
@@ -391,21 +491,27 @@ def search_only_table(r: dict) -> str:
 
 def summary_table(results: list[dict]) -> str:
     lines = [
-        "| stories | cold s | cold CPU s | warm s | Pagefind alone s / MB | RSS mkdocs MB | RSS tree MB | output MB | "
-        "story median KB | search MB | check s | recall | precision (UI) | 1st search median / p95 KB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| stories | cold s | cold CPU s | bare Material s | ours / bare | warm s | warm +1 story s | shards "
+        "re-indexed +1 | Pagefind alone s / MB | RSS mkdocs MB | RSS tree MB | +1 story RSS tree MB | output MB | "
+        "story median KB | search MB | shards | check s | recall | precision (UI) | 1st search median / p95 KB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         o = r["ours"]
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
+        bare, one = r.get("bare"), r.get("add_one")
         lines.append(
             " | ".join(
                 [
                     f"| {r['stories']}",
                     _s(o["cold"]["wall_s"]),
                     _s(o["cold"].get("cpu_s")),
+                    _s(bare["cold"]["wall_s"]) if bare else "–",
+                    f"×{_ratio(o['cold']['wall_s'], bare['cold']['wall_s'])}" if bare else "–",
                     _s(o["warm"]["wall_s"]),
+                    _s(one["wall_s"]) if one else "–",
+                    _log_figure(one, "reindexed"),
                     (
                         f"{_s(r['pagefind_alone']['wall_s'])} / {_mb(r['pagefind_alone']['tree_peak_rss'])}"
                         if r.get("pagefind_alone")
@@ -413,9 +519,11 @@ def summary_table(results: list[dict]) -> str:
                     ),
                     _mb(o["cold"]["main_peak_rss"]),
                     _mb(o["cold"]["tree_peak_rss"]),
+                    _mb(one["tree_peak_rss"]) if one else "–",
                     _mb(o["site_bytes"]),
                     _kb(o["story_html_median"]),
                     _mb(o["search"]["total"]),
+                    str(o["search"].get("shards") or "–"),
                     _s(r["check"]["wall_s"]),
                     _pct(q["recall_micro"]) if q else "–",
                     _pct(f["precision_ui_dom"]) if f else "–",
@@ -450,6 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
     parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
+    parser.add_argument(
+        "--no-bare",
+        dest="bare",
+        action="store_false",
+        help="skip the reference at each size: the same stories rendered by bare Material (no nav, no plugins)",
+    )
     parser.add_argument(
         "--no-search-quality",
         dest="search_quality",

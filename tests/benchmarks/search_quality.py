@@ -8,10 +8,12 @@
   character for search, and a literal `in` would call a right hit false).
 - Recall / precision: on one loaded /search/ page, the site's `rewrite` (assets/javascripts/search.js) turns the
   query into Pagefind terms and the site's `searchTerms` runs them (one search a term, intersected). Every result
-  is judged by the page record it points at: its fragment file (site/pagefind/fragment/<id>.pf_fragment, the
-  bytes `data()` decodes) is read here in Python for all results, so no result goes unjudged; in the browser
-  `data()` is loaded for the first DATA_CHECKED results of each query and compared with the fragment, as a
-  cross-check of that shortcut.
+  is judged by the page record it points at: its fragment file (site/pagefind/<shard>/fragment/<id>.pf_fragment,
+  or site/pagefind/fragment/ in the single-bundle layout: the bytes `data()` decodes) is read here in Python for
+  all results, so no result goes unjudged; in the browser `data()` is loaded for the first DATA_CHECKED results
+  of each query and compared with the fragment, as a cross-check of that shortcut. The page loads the search as
+  the site does: site/pagefind/shards.json's primary shard's pagefind.js, every other shard merged into it
+  (mergeIndex), all before the first search.
 - First-search bytes: per query a fresh browser context opens a story page, types the query into the header
   search and presses Enter; every byte transferred from then until the first results (or the "没有找到" status)
   render is counted (CDP Network.loadingFinished encodedDataLength: compressed body + headers), split by kind.
@@ -51,6 +53,7 @@ from exemplars.site.sanitize import sanitize
 # The tests' browser helpers (tests/browser.py): the same chromium, launch flags and static server as the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browser import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402
+from sitebench import bundle_dirs  # noqa: E402
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 FIRST = 10  # results per page in the UI, and the precision cut-off
@@ -148,10 +151,19 @@ class Record:
         return match_form(query) in BREAK.join(match_form(x) for x in (self.title, self.text, self.extras))
 
 
-def read_fragments(site: Path) -> dict[str, Record]:
-    """Pagefind page id (fragment file name) → the page record the browser's data() would decode."""
-    records = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+class Fragments(dict):
+    """Pagefind page id (fragment file name) → Record, over every shard; `duplicates`: ids that more than one
+    shard holds with different records (a result id would not say which page it is)."""
+
+    duplicates: int = 0
+
+
+def read_fragments(site: Path) -> Fragments:
+    """Pagefind page id (fragment file name) → the page record the browser's data() would decode, read from the
+    fragment/ folder of every bundle (each shard of the sharded layout, or site/pagefind itself)."""
+    records = Fragments()
+    paths = [path for bundle in bundle_dirs(site / "pagefind") for path in (bundle / "fragment").glob("*.pf_fragment")]
+    for path in paths:
         raw = gzip.decompress(path.read_bytes())
         if raw.startswith(b"pagefind_dcd"):
             raw = raw[len(b"pagefind_dcd") :]
@@ -164,7 +176,10 @@ def read_fragments(site: Path) -> dict[str, Record]:
         # the UI reads the text back from the stored tokens and undoes the folding
         text = restore(readable_text(shown), json.loads(meta.get("restore") or "{}")).strip()
         text = text[len(title) :].lstrip() if title and text.startswith(title) else text
-        records[path.stem] = Record(url=data["url"], title=title, text=text, extras=extras)
+        record = Record(url=data["url"], title=title, text=text, extras=extras)
+        if records.get(path.stem, record) != record:
+            records.duplicates += 1
+        records[path.stem] = record
     return records
 
 
@@ -218,10 +233,43 @@ def serve_gzip(root: Path):
 
 # ---------------------------------------------------------------- recall and precision
 
-_QUALITY_JS = """
+# The search as the site loads it (site/pagefind/shards.json): the primary shard's pagefind.js, its baseUrl the site
+# root, every other shard merged in with the same baseUrl, all awaited before the first search; once per page
+# (mergeIndex again would add the shards twice). Without shards.json, the single bundle at pagefind/pagefind.js.
+# Imported as pagefind.js?bench: a module of its own, not the instance the search page itself loaded and merged
+# the shards into (Pagefind derives its folder from the URL up to pagefind.js, so the query is harmless).
+_LOAD_PAGEFIND_JS = """
+async (root) => {
+  if (!window.__exBenchPagefind) {
+    window.__exBenchPagefind = (async () => {
+      const baseUrl = new URL(root).pathname;
+      const response = await fetch(new URL("pagefind/shards.json", root).href, {cache: "no-cache"});
+      if (response.status === 404) {
+        const pf = await import(new URL("pagefind/pagefind.js?bench", root).href);
+        await pf.options({baseUrl});
+        return {pf, shards: 0};
+      }
+      if (!response.ok) throw new Error(`pagefind/shards.json: HTTP ${response.status}`);
+      const {primary, shards} = await response.json();
+      const pf = await import(new URL(`pagefind/${primary}/pagefind.js?bench`, root).href);
+      await pf.options({baseUrl});
+      await Promise.all(shards.filter((name) => name !== primary).map(
+        (name) => pf.mergeIndex(new URL(`pagefind/${name}/`, root).pathname, {baseUrl})));
+      return {pf, shards: shards.length};
+    })();
+  }
+  return window.__exBenchPagefind;
+}
+"""
+
+_QUALITY_JS = (
+    """
 async ({q, checked}) => {
-  const pf = await import(new URL("pagefind/pagefind.js", document.baseURI.replace(/search\\/.*$/, "")).href);
-  const site = await import(new URL("assets/javascripts/search.js", document.baseURI.replace(/search\\/.*$/, "")).href);
+  const root = document.baseURI.replace(/search\\/.*$/, "");
+  const {pf} = await ("""
+    + _LOAD_PAGEFIND_JS.strip()
+    + """)(root);
+  const site = await import(new URL("assets/javascripts/search.js", root).href);
   const parsed = site.rewrite(q);
   const query = parsed.terms && parsed.terms.length ? parsed.terms.join(" ") : null;
   if (query === null) return {query: null, ids: [], data: [], ms: 0};
@@ -238,6 +286,7 @@ async ({q, checked}) => {
   return {query, ids: results.map((r) => r.id), data, ms, forms: parsed.forms || []};
 }
 """
+)
 
 
 def _ui_keeps(record: Record, forms: list[str]) -> bool:
@@ -341,6 +390,7 @@ def summarise_quality(
         "truth_text_mismatches": text_mismatch,
         "stories_in_truth_corpus": len(corpus.texts),
         "indexed_pages": fragment_count,
+        "fragment_ids_in_two_shards": getattr(fragments, "duplicates", 0),  # same id, different page: ambiguous
         "page_errors": errors[:5],
         "worst": [o.__dict__ for o in sorted(with_truth, key=lambda o: o.hits_in_truth / o.truth)[:5]],
     }
@@ -349,16 +399,38 @@ def summarise_quality(
 # ---------------------------------------------------------------- first-search bytes
 
 
+BUNDLE_FOLDERS = ("index", "filter", "fragment")  # a Pagefind bundle's chunk folders
+
+
+def _pagefind_parts(path: str) -> tuple[str | None, list[str]] | None:
+    """A URL path under /pagefind/ as (shard, the path's segments within that shard's bundle): the sharded layout
+    /pagefind/<shard>/index/x.pf_index gives ("<shard>", ["index", "x.pf_index"]), the single-bundle layout
+    /pagefind/index/x.pf_index (None, ["index", "x.pf_index"]); None for a path outside /pagefind/."""
+    if "/pagefind/" not in path:
+        return None
+    parts = path.split("/pagefind/", 1)[1].split("/")
+    # a bundle's own files are at most one folder deep: more, or a first folder that is no chunk folder, is a shard
+    if len(parts) >= 3 or (len(parts) == 2 and parts[0] not in BUNDLE_FOLDERS):
+        return parts[0], parts[1:]
+    return None, parts
+
+
+def pagefind_shard(url: str) -> str | None:
+    """The shard a request under /pagefind/<shard>/ is for (None outside a shard or in the single-bundle layout)."""
+    parts = _pagefind_parts(urlsplit(url).path)
+    return parts[0] if parts else None
+
+
 def byte_kind(url: str) -> str:
     path = urlsplit(url).path
     name = path.rsplit("/", 1)[-1]
-    if "/pagefind/" in path:
-        if "/pagefind/index/" in path:
-            return "index"
-        if "/pagefind/filter/" in path:
-            return "filter"
-        if "/pagefind/fragment/" in path:
-            return "fragment"
+    parts = _pagefind_parts(path)
+    if parts is not None:
+        shard, within = parts
+        if shard is None and within == ["shards.json"]:  # the list of shards, read before any of them
+            return "shards"
+        if len(within) >= 2 and within[0] in BUNDLE_FOLDERS:
+            return within[0]
         if name.endswith(".pf_meta"):
             return "meta"
         if name.endswith(".pagefind"):
@@ -391,6 +463,7 @@ SEARCH_KINDS = (
     "vocabulary",
     "pagefind-js",
     "wasm",
+    "shards",
     "entry",
     "meta",
     "index",
@@ -414,6 +487,7 @@ class FirstSearch:
     direct: bool = False  # opened as a link in a fresh browser (everything counts) rather than from the header
     in_flight: int = 0  # search requests still unfinished when the results rendered (not counted)
     after_render: int = 0  # search requests started after the results rendered (not counted: filter index)
+    shards: list[str] = field(default_factory=list)  # the shards (site/pagefind/<shard>/) counted requests were for
 
     @property
     def search_bytes(self) -> int:
@@ -491,6 +565,7 @@ def first_search(
         bytes_by_kind: Counter = Counter()
         bytes_by_path: Counter = Counter()
         count_by_kind: Counter = Counter()
+        counted_urls: list[str] = []
         for request in started_requests:
             kind = byte_kind(request.url)
             if rendered_at is not None and request.timing["startTime"] > rendered_at:
@@ -504,9 +579,11 @@ def first_search(
             bytes_by_kind[kind] += size
             bytes_by_path[urlsplit(request.url).path] += size
             count_by_kind[kind] += 1
+            counted_urls.append(request.url)
         result.bytes_by_kind = dict(bytes_by_kind)
         result.bytes_by_path = dict(bytes_by_path)
         result.requests_by_kind = dict(count_by_kind)
+        result.shards = sorted({pagefind_shard(url) for url in counted_urls} - {None})
     finally:
         context.close()
     return result
@@ -545,6 +622,9 @@ def measure_first_search(
         "median_by_kind": {k: statistics.median(r.bytes_by_kind.get(k, 0) for r in runs) for k in kinds},
         "median_requests_by_kind": {k: statistics.median(r.requests_by_kind.get(k, 0) for r in runs) for k in kinds},
         "other_bytes_median": statistics.median(r.bytes_by_kind.get("other", 0) for r in runs) if runs else 0,
+        # how many shards' files the first search fetched (0 in the single-bundle layout)
+        "shards_fetched_median": statistics.median(len(r.shards) for r in runs) if runs else 0,
+        "shards_fetched_max": max((len(r.shards) for r in runs), default=0),
         "ms_median": statistics.median(r.ms for r in runs) if runs else 0,
         "ms_p95": _percentile([r.ms for r in runs], 0.95),
         "outcomes": dict(Counter(r.outcome for r in runs)),
@@ -560,6 +640,7 @@ def measure_first_search(
                 "by_kind": r.bytes_by_kind,
                 "ms": round(r.ms),
                 "outcome": r.outcome,
+                "shards": r.shards,
             }
             for r in runs
         ],
