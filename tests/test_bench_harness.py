@@ -308,6 +308,18 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     first = result["search"]["first_search"]
     assert first["queries"] == 3 and first["median_bytes"] > 0
     assert {"index", "fragment", "pagefind-js", "search-page"} <= set(first["median_by_kind"])
+    assert ours["cold"]["search_log"]["pages"] == ours["search"]["pages"] >= 30, "the build log and the index agree"
+    assert not result["cold_bundle_problem"] and not result["warm_bundle_problem"]
+    bare = result["bare"]  # the reference: the same stories, bare Material, no nav, no plugins
+    assert bare["story_pages"] == 30 and bare["cold"]["wall_s"] > 0 and bare["search"]["total"] == 0
+    assert "| reference: bare Material render, same stories (no nav, no plugins)" in proc.stdout
+    assert "|   ours / bare Material, cold build: wall / CPU | ×" in proc.stdout
+    assert not (out / "n30" / "bare").exists()
+    one = result["add_one"]  # a warm build after a new story was added
+    assert one["exit_code"] == 0 and one["wall_s"] > 0 and one["tree_peak_rss"] > 0
+    assert one["story_page_written"] and not one["bundle_problem"], one
+    assert one["search_pages"] == one["search_log"]["pages"] == ours["search"]["pages"] + 1
+    assert "| warm build after adding one story, s / CPU s / peak RSS tree MB |" in proc.stdout
     stock = result["stock"]
     assert stock["story_pages"] == 30 and stock["cold"]["wall_s"] > 0
     assert stock["material_index"]["present"] and stock["material_index"]["story_pages"] == 30

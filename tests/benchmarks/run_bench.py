@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import sys
 import time
@@ -632,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
         _write(args, results, log)  # after each size: a long run stopped midway keeps what it measured
     if run is bench_size:  # the two modes measure one thing each: no summary across sizes
         print("### summary\n\n" + summary_table(results) + "\n", flush=True)
-    log(f"done; figures in {args.out / 'results.json'}")
+    log(f"done; figures in {args.out / 'results.json'}; the bench's own peak RSS {_mb(_own_peak_rss())} MB")
     _write(args, results, log)
     return 0
 
@@ -644,11 +645,19 @@ def _partial(args, result: dict) -> None:
     )
 
 
+def _own_peak_rss() -> int:
+    """Peak RSS of this process, bytes (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _write(args, results, log: Log) -> None:
     payload = {
         "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "total_s": time.perf_counter() - log.t0,
+        # the bench's own Python process at its largest (library generation, truth corpus, fragments read back),
+        # not counted in any build's figures: a 20,000-story run must not need a machine of its own
+        "bench_peak_rss": _own_peak_rss(),
         "sizes": results,
     }
     (args.out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
