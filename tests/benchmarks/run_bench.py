@@ -481,6 +481,12 @@ def search_only_table(r: dict) -> str:
             f"{build['wall_s']:.1f} (load average {build.get('load_before', 0):.1f} at the start)",
         )
     )
+    rows.append(
+        (
+            "search shards / pages / shards re-indexed (build log)",
+            " / ".join(_log_figure(build, key) for key in ("shards", "pages", "reindexed")),
+        )
+    )
     search_rows(r, lambda label, value, *_: rows.append((label, value)))
     if r.get("load_after") is not None:
         rows.append(("load average (1 min) when the measurements ended", f"{r['load_after']:.1f}"))
