@@ -34,6 +34,7 @@ from procmon import have_gnu_time  # noqa: E402
 from exemplars.synth import make_library  # noqa: E402
 
 MB = 1024 * 1024
+SAMPLE_GAP_LIMIT = 0.2  # s: a build's memory peak is trusted when its tree was sampled at least this often
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -404,6 +405,17 @@ def size_table(r: dict) -> str:
         f"{ours['cold']['samples']} / {_s(ours['cold'].get('sample_gap_max_s'))} / "
         f"{ours['cold'].get('processes_seen', '–')}",
     )
+    for label, run in (
+        ("cold build", ours["cold"]),
+        ("warm build", ours["warm"]),
+        ("build after adding one story", one),
+    ):
+        gap = (run or {}).get("sample_gap_max_s") or 0
+        if gap > SAMPLE_GAP_LIMIT:
+            add(
+                f"WARNING: {label}: process tree not sampled every {SAMPLE_GAP_LIMIT} s",
+                f"longest gap {gap:.2f} s (a busy machine starves the sampler): a shorter memory spike can be missed",
+            )
     build_row("max RSS of the largest single process, MB (GNU time)", "gnu_time_max_rss", _mb)
     add("warm build peak RSS, tree, MB", _mb(ours["warm"]["tree_peak_rss"]))
     for label, key, fmt in (
