@@ -281,6 +281,16 @@ def test_the_process_monitor_counts_short_children_started_late_and_samples_ofte
     assert stats.tree_peak_rss >= stats.main_peak_rss + (70 << 20)
     assert 0 < stats.sample_gap_max_s <= 0.2, stats.sample_gap_max_s
     assert stats.samples >= stats.wall_s / 0.2
+    assert stats.tree_peak_rss_bound >= stats.tree_peak_rss
+
+
+def test_the_process_monitor_bounds_a_spike_between_two_samples():
+    # 100 MB written and freed within a few hundredths of a second, between samples half a second apart: the
+    # sampled peak may miss it, the bound from each process's own high-water mark cannot
+    code = "import time; time.sleep(0.6); b = b'x' * (100 << 20); del b; time.sleep(1.0)"
+    stats = run_measured([sys.executable, "-c", code], interval=0.5, use_gnu_time=False)
+    assert stats.exit_code == 0 and stats.samples >= 3
+    assert stats.tree_peak_rss_bound >= 100 << 20, (stats.tree_peak_rss, stats.tree_peak_rss_bound)
 
 
 @pytest.mark.slow

@@ -41,30 +41,49 @@ class RunStats:
     cpu_s: float  # user + system CPU seconds of the command and its waited-for children: steadier than wall time
     sample_gap_max_s: float = 0.0  # the longest time between two samples of the tree (a spike shorter can hide)
     processes_seen: int = 0  # distinct processes of the tree (the measured one included) any sample saw
+    # the largest sum, at one sample, of each live process's own peak RSS so far (VmHWM): an upper bound of the tree's
+    # peak that a spike between two samples cannot escape (unless a process grew after its last sample and exited
+    # before the next)
+    tree_peak_rss_bound: int = 0
     stderr_matches: list[str] = field(default_factory=list)  # every stderr line matching run_measured's keep_lines
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def _tree_rss(proc: psutil.Process, seen: set | None = None) -> tuple[int, int]:
-    """(rss of proc, rss of proc + descendants) now; vanished processes count as 0. The descendants are listed
-    anew at each call; `seen` collects (pid, start time) of every process counted."""
+def _high_water(pid: int) -> int | None:
+    """The process's own peak RSS so far (VmHWM in /proc/<pid>/status), bytes; None where there is no such file."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _tree_rss(proc: psutil.Process, seen: set | None = None) -> tuple[int, int, int]:
+    """(rss of proc, rss of proc + descendants, the same sum of each one's own peak RSS so far) now; vanished
+    processes count as 0. The descendants are listed anew at each call; `seen` collects (pid, start time) of
+    every process counted. The third figure bounds the tree from above between samples: each process is counted
+    at the largest it has been, even when that was between two samples."""
     try:
         own = proc.memory_info().rss
         children = proc.children(recursive=True)
     except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return 0, 0
-    total = own
+        return 0, 0, 0
+    total = high = 0
     for child in [proc, *children]:
         try:
-            if child is not proc:
-                total += child.memory_info().rss
+            rss = own if child is proc else child.memory_info().rss
             if seen is not None:
                 seen.add((child.pid, child.create_time()))
         except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return own, total
+            continue
+        total += rss
+        high += max(rss, _high_water(child.pid) or 0)
+    return own, total, high
 
 
 def run_measured(
@@ -87,7 +106,7 @@ def run_measured(
     started = time.perf_counter()
     popen = subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     outer = psutil.Process(popen.pid)
-    peaks = {"main": 0, "tree": 0, "samples": 0, "gap": 0.0}
+    peaks = {"main": 0, "tree": 0, "bound": 0, "samples": 0, "gap": 0.0}
     seen: set = set()
     done = threading.Event()
 
@@ -108,9 +127,10 @@ def run_measured(
             if target is None or not target.is_running():
                 target = main_process()
             if target is not None:
-                own, total = _tree_rss(target, seen)
+                own, total, high = _tree_rss(target, seen)
                 peaks["main"] = max(peaks["main"], own)
                 peaks["tree"] = max(peaks["tree"], total)
+                peaks["bound"] = max(peaks["bound"], high)
                 peaks["samples"] += 1
                 if last is not None:
                     peaks["gap"] = max(peaks["gap"], began - last)
@@ -150,6 +170,7 @@ def run_measured(
         stderr_tail=text[-2000:],
         sample_gap_max_s=peaks["gap"],
         processes_seen=len(seen),
+        tree_peak_rss_bound=peaks["bound"],
         stderr_matches=matches,
     )
 
