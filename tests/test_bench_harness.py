@@ -315,6 +315,7 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     assert quality["stories_in_truth_corpus"] == 30 and quality["indexed_pages"] >= 30
     assert quality["truth_text_mismatches"] == 0, "the truth mirror must read the text the index holds"
     assert quality["data_mismatches"] == 0 and quality["unknown_result_ids"] == 0
+    assert quality["repeated_results"] == 0 and quality["fragment_ids_in_two_shards"] == 0, "no page in two shards"
     first = result["search"]["first_search"]
     assert first["queries"] == 3 and first["median_bytes"] > 0
     assert {"index", "fragment", "pagefind-js", "search-page"} <= set(first["median_by_kind"])

@@ -310,6 +310,11 @@ def search_rows(r: dict, add) -> None:
             f"{_pct(q['recall_micro'])} / {_pct(q['recall_macro'])}",
         )
         add("  queries with every true story found", f"{q['queries_fully_recalled']} of {q['queries_with_truth']}")
+        if q.get("repeated_results"):
+            add(
+                "WARNING: a page found twice in one query's results (in two shards)",
+                f"{q['repeated_results']} repeats in {q['queries_with_repeated_results']} queries",
+            )
         if q.get("fragment_ids_in_two_shards"):
             add("WARNING: page ids two shards hold with different pages", str(q["fragment_ids_in_two_shards"]))
         add("  lowest recall", ", ".join(f"{w['query']} {w['hits_in_truth']}/{w['truth']}" for w in q["worst"][:3]))

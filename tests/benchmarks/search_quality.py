@@ -305,6 +305,7 @@ class QueryOutcome:
     ui_first: int  # results the UI would show on its first page (mirrored check)
     ui_first_exact: int
     search_ms: float
+    repeated: int = 0  # results whose page an earlier result of the same query already was (two shards hold it)
 
 
 def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries: list[str], progress=print) -> dict:
@@ -346,6 +347,7 @@ def measure_quality(browser, base_url: str, site: Path, corpus: Corpus, queries:
                 ui_first=len(shown),
                 ui_first_exact=sum(r.contains(query) for r in shown),
                 search_ms=got.get("ms", 0),
+                repeated=len(records) - len({r.url for r in records}),
             )
         )
     page.close()
@@ -383,6 +385,9 @@ def summarise_quality(
         "truth_size_median": statistics.median(o.truth for o in outcomes) if outcomes else 0,
         "results_median": statistics.median(o.results for o in outcomes) if outcomes else 0,
         "search_ms_median": statistics.median(o.search_ms for o in outcomes) if outcomes else 0,
+        # a page found twice in one query's results: held by two shards (a stale shard, a story in two periods)
+        "repeated_results": sum(o.repeated for o in outcomes),
+        "queries_with_repeated_results": sum(1 for o in outcomes if o.repeated),
         "data_checked_per_query": DATA_CHECKED,
         "data_mismatches": len(mismatches),
         "data_mismatch_examples": mismatches[:5],
