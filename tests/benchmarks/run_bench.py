@@ -246,7 +246,11 @@ def bench_size(n: int, args, log: Log) -> dict:
             log(f"N={n}: search quality skipped: {CHROMIUM} is missing (make browser-deps)")
             result["search"] = {"skipped": f"{CHROMIUM} missing"}
 
-    result["add_one"] = add_one_build(project, n, log)
+    try:  # a failed build here must not cost the figures of a long run either
+        result["add_one"] = add_one_build(project, n, log)
+    except Exception as error:  # noqa: BLE001 - reported in the table and results.json
+        log(f"WARNING: the build after adding one story failed: {type(error).__name__}: {error}")
+        result["add_one"] = {"error": f"{type(error).__name__}: {str(error)[:1500]}"}
     _partial(args, result)
 
     if args.material_index:
@@ -292,6 +296,17 @@ def _pct(value) -> str:
 
 def _ratio(ours, stock) -> str:
     return f"{ours / stock:.2f}" if ours and stock else ""
+
+
+def _one_line(text: str) -> str:
+    """Text for one table cell: line breaks and pipes would break the Markdown row."""
+    return " ".join(text.split()).replace("|", "/")
+
+
+def _add_one(r: dict) -> dict | None:
+    """The figures of the build after adding one story, None when it was not run or failed."""
+    one = r.get("add_one")
+    return None if not one or one.get("error") else one
 
 
 def _log_figure(run: dict | None, key: str) -> str:
@@ -351,7 +366,10 @@ def search_rows(r: dict, add) -> None:
                     ", ".join(f"{path} {_kb(v)}" for path, v in d["median_by_common_path"].items()),
                 )
     elif sq.get("skipped") or sq.get("error"):
-        add("search quality", f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {sq['error'][:200]}")
+        add(
+            "search quality",
+            f"skipped: {sq['skipped']}" if sq.get("skipped") else f"FAILED: {_one_line(sq['error'])[:200]}",
+        )
 
 
 def size_table(r: dict) -> str:
@@ -368,7 +386,9 @@ def size_table(r: dict) -> str:
 
     build_row("cold build, s (site + search index)", "wall_s", _s)
     add("warm build (cache kept, nothing changed), s", _s(ours["warm"]["wall_s"]))
-    one = r.get("add_one")
+    one = _add_one(r)
+    if r.get("add_one", {}).get("error"):
+        add("warm build after adding one story", f"FAILED: {_one_line(r['add_one']['error'])[:300]}")
     if one:
         add(
             "warm build after adding one story, s / CPU s / peak RSS tree MB",
@@ -526,7 +546,7 @@ def summary_table(results: list[dict]) -> str:
         o = r["ours"]
         sq = r.get("search", {})
         q, f = sq.get("quality"), sq.get("first_search")
-        bare, one = r.get("bare"), r.get("add_one")
+        bare, one = r.get("bare"), _add_one(r)
         lines.append(
             " | ".join(
                 [
