@@ -470,8 +470,10 @@ def size_table(r: dict) -> str:
         " / ".join(str(search["files"][k]) for k in ("index", "fragment", "filter")),
     )
     add(
-        "  shards (site/pagefind/shards.json) / pages in them",
-        f"{search.get('shards', 0) or '– (one bundle)'} / {search.get('pages', '–')}"
+        "  search shards built (build log) / served as / pages in the served index",
+        f"{_log_figure(ours['cold'], 'shards')} / "
+        + (f"{search['shards']} bundles (shards.json)" if search.get("shards") else "one bundle")
+        + f" / {search.get('pages', '–')}"
         + (f"; {search['unlisted']} shard folders not in shards.json" if search.get("unlisted") else ""),
     )
     if r.get("material_index", {}).get("present"):
@@ -569,7 +571,7 @@ def summary_table(results: list[dict]) -> str:
                     _mb(o["site_bytes"]),
                     _kb(o["story_html_median"]),
                     _mb(o["search"]["total"]),
-                    str(o["search"].get("shards") or "–"),
+                    _log_figure(o["cold"], "shards"),
                     _s(r["check"]["wall_s"]),
                     _pct(q["recall_micro"]) if q else "–",
                     _pct(f["precision_ui_dom"]) if f else "–",
