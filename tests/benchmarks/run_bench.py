@@ -218,10 +218,14 @@ def bench_size(n: int, args, log: Log) -> dict:
         log(f"N={n}: bare Material took {stats.wall_s:.1f} s ({result['bare']['story_pages']} story pages)")
         if not args.keep:
             shutil.rmtree(bare, ignore_errors=True)
-    log(f"N={n}: Pagefind's CLI alone on the built story pages (reference) ...")
-    alone = sitebench.pagefind_alone(project / "site", workdir / "pagefind-alone")
-    result["pagefind_alone"] = alone.as_dict()
-    log(f"N={n}: Pagefind alone took {alone.wall_s:.1f} s")
+    if n <= args.pagefind_alone_up_to:
+        log(f"N={n}: Pagefind's CLI alone on the built story pages (reference) ...")
+        alone = sitebench.pagefind_alone(project / "site", workdir / "pagefind-alone")
+        result["pagefind_alone"] = alone.as_dict()
+        log(f"N={n}: Pagefind alone took {alone.wall_s:.1f} s")
+    else:
+        log(f"N={n}: Pagefind's CLI alone skipped (--pagefind-alone-up-to {args.pagefind_alone_up_to})")
+        result["pagefind_alone_skipped"] = args.pagefind_alone_up_to
     _partial(args, result)
 
     if args.search_quality:
@@ -423,6 +427,11 @@ def size_table(r: dict) -> str:
             "reference: Pagefind's CLI alone on the built story pages, s / CPU s / peak RSS MB",
             f"{_s(p['wall_s'])} / {_s(p.get('cpu_s'))} / {_mb(p['tree_peak_rss'])}",
         )
+    elif r.get("pagefind_alone_skipped") is not None:
+        add(
+            "reference: Pagefind's CLI alone on the built story pages",
+            f"skipped above {r['pagefind_alone_skipped']} stories (one process over every page: ~0.5 MB a page)",
+        )
     build_row("peak RSS, mkdocs process, MB (sampled)", "main_peak_rss", _mb)
     build_row("peak RSS, whole process tree summed, MB (sampled)", "tree_peak_rss", _mb)
     build_row("  upper bound: each process at its own peak so far (VmHWM), summed, MB", "tree_peak_rss_bound", _mb)
@@ -606,6 +615,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
     parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
+    parser.add_argument(
+        "--pagefind-alone-up-to",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="run the reference of Pagefind's CLI alone over every story page only up to N stories (default "
+        "10000): one Pagefind process holds ~0.5 MB a page, ~10 GB at 20,000",
+    )
     parser.add_argument(
         "--no-bare",
         dest="bare",
