@@ -331,6 +331,10 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     assert one["story_page_written"] and not one["bundle_problem"], one
     assert one["search_pages"] == one["search_log"]["pages"] == ours["search"]["pages"] + 1
     assert "| warm build after adding one story, s / CPU s / peak RSS tree MB |" in proc.stdout
+    cold_log, warm_log = ours["cold"]["search_log"], ours["warm"]["search_log"]
+    if cold_log["shards"] is not None:  # a sharded index (issue 20): what each build re-indexed, from its log
+        assert cold_log["reindexed"] == cold_log["shards"] >= 1 and warm_log["reindexed"] == 0
+        assert one["search_log"]["reindexed"] == 1, "the new story is in the newest shard, the others are cached"
     stock = result["stock"]
     assert stock["story_pages"] == 30 and stock["cold"]["wall_s"] > 0
     assert stock["material_index"]["present"] and stock["material_index"]["story_pages"] == 30
