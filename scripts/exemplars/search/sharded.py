@@ -207,19 +207,24 @@ class ShardedIndex:
         indexer.close()
         self._slots.release()
 
+    def _store(self, scratch: Path, key: str, done: str) -> None:
+        """Make the finished `scratch` (its bundle and records) the cache entry `key`: its files listed with their
+        sizes, `done` (the shard's name, or MERGED) written last, then one rename."""
+        (scratch / _FILES).write_text(json.dumps(_sizes(scratch / "bundle")), encoding="utf-8")
+        (scratch / _DONE).write_text(done, encoding="utf-8")
+        try:
+            scratch.rename(self.cache / key)
+        except OSError:  # another build stored the same entry meanwhile: same bytes
+            if not _whole(self.cache / key):
+                raise
+
     def _write(self, name: str, key: str, indexer: SearchIndexer, records: list[str]) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
         try:
             indexer.finish(scratch / "bundle")
             (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
             (scratch / "records.txt").write_text("\n".join(records), encoding="utf-8")
-            (scratch / _FILES).write_text(json.dumps(_sizes(scratch / "bundle")), encoding="utf-8")
-            (scratch / _DONE).write_text(name, encoding="utf-8")
-            try:
-                scratch.rename(self.cache / key)
-            except OSError:  # another build stored the same shard meanwhile: same bytes
-                if not _whole(self.cache / key):
-                    raise
+            self._store(scratch, key, name)
             with self._lock:
                 self.reindexed.append(name)
         finally:
@@ -287,13 +292,7 @@ class ShardedIndex:
                     orders.setdefault(sort_key, []).append(self._pair(ids, self._sorts[name].get(sort_key, [])))
             for sort_key, per_shard in sorted(orders.items()):
                 (bundle / SORT_FILE.format(key=sort_key)).write_text(sort_file(_merge(per_shard)), encoding="utf-8")
-            (scratch / _FILES).write_text(json.dumps(_sizes(bundle)), encoding="utf-8")
-            (scratch / _DONE).write_text(MERGED, encoding="utf-8")
-            try:
-                scratch.rename(self.cache / key)
-            except OSError:  # another build merged the same shards meanwhile: same bytes
-                if not _whole(self.cache / key):
-                    raise
+            self._store(scratch, key, MERGED)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
