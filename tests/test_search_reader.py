@@ -703,12 +703,12 @@ def test_an_empty_library_says_there_is_nothing_to_search(tmp_path, browser):  #
         page, errors = _page(browser)
         for url in ("search/", "search/?q=调解", "search/?类型=正面典型"):
             page.goto(base + url)
-            page.wait_for_function("() => document.querySelector('.ex-search__status').textContent !== ''")
+            page.wait_for_function(_SETTLED)  # not 正在搜索…, shown first with a query
             assert page.locator(".ex-search__status").inner_text() == "本站还没有可以搜索的内容。"
             assert page.locator(".ex-result").count() == 0 and page.locator(".ex-chip").count() == 0
         page.fill("#ex-search-q", "调解")
         page.press("#ex-search-q", "Enter")
-        page.wait_for_function("() => document.querySelector('.ex-search__status').textContent !== ''")
+        page.wait_for_function(_SETTLED)  # not 正在搜索…, shown first with a query
         assert page.locator(".ex-search__status").inner_text() == "本站还没有可以搜索的内容。"
         assert [e for e in errors if "404" not in e] == [], "nothing thrown; only the missing files' 404s"
         page.close()
