@@ -82,7 +82,7 @@ class ShardedIndex:
         self, plan: ShardPlan, cache_root: Path, jobs: int | None = None, part: tuple[int, int] | None = None
     ) -> None:
         self.plan = plan
-        self.cache = _usable(Path(cache_root))
+        self.cache, self._temporary = _usable(Path(cache_root))
         self.part = part
         self.count = 0  # pages handed over
         self.reindexed: list[str] = []  # shards Pagefind indexed in this build (the others came from the cache)
@@ -323,7 +323,10 @@ class ShardedIndex:
         self._jobs.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Stop whatever still runs; a temporary cache (the real one could not be written) goes too."""
         self.abort()
+        if self._temporary:
+            shutil.rmtree(self.cache, ignore_errors=True)
 
     def summary(self) -> str:
         total = len(self._keys)
@@ -364,18 +367,18 @@ class ShardedIndex:
             _remove(entry)
 
 
-def _usable(cache: Path) -> Path:
+def _usable(cache: Path) -> tuple[Path, bool]:
     """The cache folder, or a temporary one when it cannot be written (a read-only checkout): the shards are
-    written there either way, they just do not outlive the build."""
+    written there either way, they just do not outlive the build (`close` removes it). Second: is it temporary?"""
     try:
         cache.mkdir(parents=True, exist_ok=True)
         probe = Path(tempfile.mkdtemp(prefix="tmp-", dir=cache))
         probe.rmdir()
-        return cache
+        return cache, False
     except OSError:
         fallback = Path(tempfile.mkdtemp(prefix="exemplars-search-"))
         log.info(f"搜索分片缓存 {cache} 无法写入，本次改用临时文件夹 {fallback}（构建照常，只是下次不能复用）")
-        return fallback
+        return fallback, True
 
 
 def _complete(entry: Path) -> bool:
