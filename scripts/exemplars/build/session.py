@@ -196,9 +196,8 @@ class BuildSession:
         self.bulk = [spec for spec in self.site.pages if spec.frame != THEME]
         # `bodies` follow this order: shard by shard (search/shards.py), so that each shard is indexed as soon as
         # its last page is rendered, while the next shard's pages are
-        shard_at = self.site.shards.order()
         searchable = [spec for spec in self.bulk if spec.search is not None]
-        self.searchable = sorted(searchable, key=lambda spec: shard_at[self.site.shards.shard_of(spec.url)])
+        self.searchable = sorted(searchable, key=lambda spec: self.site.shards.rank(spec.url))
         shells = shell_pages(self.bulk)
         self.shell_depths = {shell.url + "index.md": depth_of(shell.url) for shell in shells}
         for spec in [*self.site.pages, *shells]:
@@ -446,8 +445,7 @@ class BuildSession:
         self.indexer = ShardedIndex(
             self.site.shards, self._search_cache, part=parse_search_part(self.options.search_part)
         )
-        shard_at = self.site.shards.order()
-        held = sorted(self.records, key=lambda record: shard_at[self.site.shards.shard_of(record.url)])
+        held = sorted(self.records, key=lambda record: self.site.shards.rank(record.url))
         self.records = None
         return held
 
@@ -475,13 +473,13 @@ class BuildSession:
 
         bodies = []
         by_url = {spec.url: spec for spec in specs}
-        shard_at, plan = self.site.shards.order(), self.site.shards
+        plan = self.site.shards
         with SharedMap(specs, work, **self._helper_hooks()) as results:
             held = self._start_search()
             for url, body, record_html in results:
                 bodies.append(body)
                 if self.indexer is not None:
-                    while held and shard_at[plan.shard_of(held[0].url)] <= shard_at[plan.shard_of(url)]:
+                    while held and plan.rank(held[0].url) <= plan.rank(url):
                         record = held.pop(0)  # a lesson of this shard or an earlier one: its place in the order
                         self.indexer.add_html(record.url, record.html(), record.sort)
                     self.indexer.add_html(url, record_html, by_url[url].search.sort)

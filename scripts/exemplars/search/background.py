@@ -116,8 +116,7 @@ class BackgroundIndexer:
                 if self._superseded:  # a rebuild began while the job was starting
                     indexer.abort()
             try:
-                at = plan.order()
-                for record in sorted(records, key=lambda r: at[plan.shard_of(r.url)]):  # shard by shard
+                for record in sorted(records, key=lambda r: plan.rank(r.url)):  # shard by shard
                     indexer.add_html(record.url, record.html(), record.sort)
                 indexer.finish(scratch)
             finally:

@@ -103,6 +103,10 @@ class PagefindService:
         else:
             future.set_result(payload)
 
+    @property
+    def process(self) -> subprocess.Popen:
+        return self._process
+
     def kill(self) -> None:
         """Stop Pagefind at once; whoever waits for a reply gets SearchIndexError (the reader sees the pipe close)."""
         if self._process.poll() is None:
@@ -233,6 +237,11 @@ class SearchIndexer:
         except (OSError, ValueError) as exc:
             raise SearchIndexError(f"Pagefind 写出的索引不完整（{entry.name}：{exc}）；请重新构建") from exc
         self.orders = stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
+
+    @property
+    def process(self) -> subprocess.Popen:
+        """The Pagefind process behind this index."""
+        return self._service.process
 
     def abort(self) -> None:
         """Give up on this index from any thread: Pagefind stops, and add/finish raise SearchIndexError."""

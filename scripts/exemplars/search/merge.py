@@ -27,6 +27,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import itertools
 import json
 import os
 import shutil
@@ -268,27 +269,16 @@ def _merge_words(
         writes.append(pool.submit(_write, out / "index" / f"{name}.pf_index", payload))
         pending, size = [], 0
 
-    group: list[tuple[int, list]] = []
-    word = None
-    for next_word, at, word_pages in heapq.merge(*(shard.words(low, high) for shard in shards), key=lambda w: w[0]):
-        if next_word != word and group:
-            encoded = cbor2.dumps([word, _join(shards, group), []])
-            if not pending:
-                first = word
-            pending.append(encoded)
-            last = word
-            size += len(encoded)
-            if size >= CHUNK_BYTES:
-                flush()
-            group = []
-        word = next_word
-        group.append((at, word_pages))
-    if group:
-        encoded = cbor2.dumps([word, _join(shards, group), []])
+    merged = heapq.merge(*(shard.words(low, high) for shard in shards), key=lambda w: w[0])
+    for word, entries in itertools.groupby(merged, key=lambda w: w[0]):
+        encoded = cbor2.dumps([word, _join(shards, [(at, word_pages) for _, at, word_pages in entries]), []])
         if not pending:
             first = word
         pending.append(encoded)
         last = word
+        size += len(encoded)
+        if size >= CHUNK_BYTES:
+            flush()
     if pending:
         flush()
     for write in writes:

@@ -219,7 +219,7 @@ class ShardedIndex:
                 raise
 
     def _write(self, name: str, key: str, indexer: SearchIndexer, records: list[str]) -> None:
-        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
+        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.cache))
         try:
             indexer.finish(scratch / "bundle")
             (scratch / "orders.json").write_text(json.dumps(indexer.orders), encoding="utf-8")
@@ -233,10 +233,6 @@ class ShardedIndex:
             indexer.close()
             self._slots.release()
             shutil.rmtree(scratch, ignore_errors=True)
-
-    def _cache_dir(self) -> Path:
-        self.cache.mkdir(parents=True, exist_ok=True)
-        return self.cache
 
     # --- finishing -------------------------------------------------------------------------------------------
     def wait(self) -> None:
@@ -272,7 +268,7 @@ class ShardedIndex:
         shutil.copytree(self.cache / key / "bundle", out, copy_function=shutil.copyfile)
 
     def _merge(self, present: list[str], key: str) -> None:
-        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self._cache_dir()))
+        scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.cache))
         try:
             bundle = scratch / "bundle"
             bundles = [self.cache / self._keys[name] / "bundle" for name in present]
@@ -307,7 +303,7 @@ class ShardedIndex:
     def processes(self) -> list:
         """The Pagefind processes (subprocess.Popen) indexing a shard right now: tests check that abort kills them."""
         with self._lock:
-            return [indexer._service._process for indexer in self._running]
+            return [indexer.process for indexer in self._running]
 
     def busy(self) -> bool:
         """Is a shard still being indexed?"""

@@ -52,12 +52,19 @@ class ShardPlan:
     size: int
     names: list[str] = field(default_factory=list)
     by_url: dict[str, str] = field(default_factory=dict)
+    _ranks: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def shard_of(self, url: str) -> str:
         return self.by_url[url]
 
     def order(self) -> dict[str, int]:
         return {name: at for at, name in enumerate(self.names)}
+
+    def rank(self, url: str) -> int:
+        """The place of the URL's shard in `names`: a build hands pages over in this order, shard by shard."""
+        if self._ranks is None:  # the plan is complete when first asked
+            self._ranks = self.order()
+        return self._ranks[self.by_url[url]]
 
 
 def plan_shards(keys: Iterable[ShardKey], size: int = DEFAULT_SIZE) -> ShardPlan:
