@@ -200,3 +200,130 @@ def test_a_bundle_of_another_shape_is_refused(shards, tmp_path):
     meta_path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(meta), mtime=0))
     with pytest.raises(MergeError):
         merge_bundles([shards[0], odd], tmp_path / "merged")
+
+
+# --- meta field numbers ------------------------------------------------------------------------------------------
+# Shards with different meta field names, as a build has them: stories with a traditional character in the title
+# carry a `restore` field (records.py), stories without one do not, and the methods have only `kind` and `title`.
+# Every title word is a word of its own (spaces between) found nowhere else: in the index it has meta locations only.
+STORY = {"date": "二〇二一年", "kind": "正面", "region": "浙江 杭州"}
+
+
+def _titled(shard: int, number: int, traditional: bool, meta: dict[str, str]) -> SearchRecord:
+    title = (
+        f"題名{shard}甲{number} 标题{shard}乙{number}"
+        if traditional
+        else f"标题{shard}丙{number} 题名{shard}丁{number}"
+    )
+    return SearchRecord(url=f"pages/m{shard}-{number}/", title=title, text="调解邻里纠纷的故事", meta=meta)
+
+
+MIXED = {  # shard → its pages' records; shards 0 and 3 have every field, 1 and 2 fewer
+    0: [_titled(0, n, n % 2 == 0, STORY) for n in range(4)],
+    1: [_titled(1, n, False, STORY) for n in range(5)],
+    2: [_titled(2, n, False, {"kind": "method"}) for n in range(3)],
+    3: [_titled(3, n, True, STORY) for n in range(4)],
+}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> list[Path]:
+    root = tmp_path_factory.mktemp("mixed")
+    bundles = []
+    for shard, records in MIXED.items():
+        indexer = SearchIndexer()
+        for record in records:
+            indexer.add(record)
+        indexer.finish(root / f"m{shard}")
+        bundles.append(root / f"m{shard}")
+    return bundles
+
+
+def _meta_locations(bundle: Path) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """(word, page URL) → the word's places in that page's metadata as (field name, word position), decoded with
+    the bundle's own field names as Pagefind's reader decodes them (pagefind_web/src/index.rs)."""
+    meta = _pages(bundle)
+    urls = [_url(bundle, page_hash) for page_hash, _ in meta[1]]
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
+        for word, pages, _ in entries:
+            number = 0
+            for delta, _, meta_locations in pages:
+                number += delta
+                field, position, places = None, 0, []
+                for location in meta_locations:
+                    if location < 0:
+                        field, position = meta[5][-location - 1], 0
+                    else:
+                        position += location
+                        places.append((field, position))
+                if places:
+                    found[(word, urls[number])] = places
+    return found
+
+
+def _raw_meta_locations(bundle: Path) -> dict[tuple[str, str], list[int]]:
+    """(word, page URL) → the page's meta locations as the bundle stores them (field markers and all)."""
+    meta = _pages(bundle)
+    urls = [_url(bundle, page_hash) for page_hash, _ in meta[1]]
+    found = {}
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
+        for word, pages, _ in entries:
+            number = 0
+            for delta, _, meta_locations in pages:
+                number += delta
+                if meta_locations:
+                    found[(word, urls[number])] = meta_locations
+    return found
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_meta_field_markers_name_the_same_field_in_the_merged_bundle(mixed, tmp_path, monkeypatch, parallel):
+    """Pagefind numbers a word's meta field by the field's place in its own bundle's sorted field names; merged,
+    the names are every shard's, so a shard with fewer fields must have its markers renumbered: a title word still
+    says `title` (the reader ranks a title match by the field's name), and so does every other word's field."""
+    fields = [_pages(bundle)[5] for bundle in mixed]
+    assert fields[0] == fields[3] == ["date", "kind", "region", "restore", "title"]
+    assert fields[1] == ["date", "kind", "region", "title"] and fields[2] == ["kind", "title"], "they differ"
+    if parallel:
+        monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+        monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)  # several word ranges, each in its own process
+    out = tmp_path / "merged"
+    merge_bundles(mixed, out)
+    assert _pages(out)[5] == fields[0]
+    merged = _meta_locations(out)
+
+    titles = 0
+    for records in MIXED.values():
+        for record in records:
+            for position, word in enumerate(record.title.split()):
+                assert merged[(word, "/" + record.url)] == [("title", position)], (word, record.url)
+                titles += 1
+    assert titles == 2 * sum(len(records) for records in MIXED.values())
+    expected = {}
+    for bundle in mixed:
+        expected.update(_meta_locations(bundle))
+    assert merged == expected, "every word's meta places name the field they named in the word's shard"
+    assert any(field == "restore" for places in merged.values() for field, _ in places)
+
+    raw = _raw_meta_locations(out)
+    for at in (0, 3):  # the same field names as merged: stored as they were (not renumbered)
+        assert all(raw[key] == locations for key, locations in _raw_meta_locations(mixed[at]).items())
+    renumbered = [key for key, locations in _raw_meta_locations(mixed[2]).items() if raw[key] != locations]
+    assert renumbered, "the methods' shard had its markers renumbered"
+
+
+def test_shards_with_the_merged_field_names_are_not_renumbered(mixed, monkeypatch):
+    """Only a shard whose field names differ from the merged ones has its words rewritten: the rest are read as
+    they are."""
+    calls = []
+    renumber = merge_module._Shard._renumber
+    monkeypatch.setattr(merge_module._Shard, "_renumber", lambda self, *a: calls.append(self.at) or renumber(self, *a))
+    shards = [merge_module._Shard(bundle, at) for at, bundle in enumerate(mixed)]
+    for shard in shards:
+        shard.use_fields(_pages(mixed[0])[5])
+        list(shard.words())
+    assert [shard.markers is None for shard in shards] == [True, False, False, True]
+    assert sorted(set(calls)) == [1, 2]

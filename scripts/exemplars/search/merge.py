@@ -9,13 +9,17 @@ and its own chunk for every word — at 10,000 stories in 7 shards a first searc
 Pagefind 1.5's bundle, as far as merging is concerned (all files gzipped, "pagefind_dcd" + CBOR):
 - metadata `pagefind.<hash>.pf_meta`: [version, pages [[page hash, word count]], index chunks [[from, to, hash]],
   filters [[name, hash]], sorts (empty: stable.py takes them out), meta field names];
-- index chunk `index/<hash>.pf_index`: [[[word, [[page, locations, []], ...], []], ...]], words in byte order, a
-  word's pages in ascending order, each page number the difference from the previous one (the first from 0);
+- index chunk `index/<hash>.pf_index`: [[[word, [[page, locations, meta locations], ...], []], ...]], words in
+  byte order, a word's pages in ascending order, each page number the difference from the previous one (the first
+  from 0); meta locations are the word's places in the page's metadata, each run of them led by its field's marker
+  -(field number + 1), the field number being the field's place in that bundle's meta field names;
 - filter `filter/<hash>.pf_filter`: [name, [[value, [page numbers, ascending]], ...]];
 - fragment `fragment/<page hash>.pf_fragment`: one page's record, named in the metadata's page list.
 A page's number is its place in the metadata's page list. Merged, the shards' page lists follow each other in
 shard order, so a shard's page numbers move up by the pages before it: in a word's page list only the first page
-of each shard changes (differences stay differences), in a filter every number gains the offset. Chunks are cut
+of each shard changes (differences stay differences), in a filter every number gains the offset. The merged meta
+field names are all the shards' names, sorted as Pagefind sorts them, so a shard with fewer fields (only some pages
+have a `restore` field, the methods have no `date`) gets its field markers renumbered. Chunks are cut
 again from the merged words, and their `from`/`to` bounds are the shortest prefixes that tell neighbouring
 chunks apart, as Pagefind computes them. Files are named after their content, so the same shards always merge
 into the same bytes. A bundle of another shape raises MergeError: Pagefind is pinned (constraints.txt) and a test
@@ -103,6 +107,29 @@ class _Shard:
             raise MergeError(f"搜索分片 {bundle.name} 的元数据格式不认识")
         self.pages: list[list] = self.meta[1]
         self.offset = 0
+        self.fields: list[str] = self.meta[5]
+        self.markers: list[int] | None = None  # this shard's field marker -(n + 1) → the merged one; None: the same
+
+    def use_fields(self, fields: list[str]) -> None:
+        """The merged bundle's meta field names (every shard's, sorted): a shard whose own list differs gets its
+        field markers renumbered as its words are read."""
+        if self.fields == fields:
+            self.markers = None
+            return
+        try:
+            self.markers = [-(fields.index(name) + 1) for name in self.fields]
+        except ValueError as exc:
+            raise MergeError(f"搜索分片 {self.bundle.name} 的字段不在合并后的字段中：{exc}") from exc
+
+    def _renumber(self, word: str, pages: list) -> None:
+        markers = self.markers
+        for page in pages:
+            if len(page) < 3 or not page[2]:
+                continue
+            try:
+                page[2] = [markers[-location - 1] if location < 0 else location for location in page[2]]
+            except (IndexError, TypeError) as exc:
+                raise MergeError(f"搜索分片 {self.bundle.name} 的元数据字段编号不认识（{word}）") from exc
 
     def words(self, low: str | None = None, high: str | None = None):
         """(word, shard position, page list) in word order, for the words from `low` up to (not including)
@@ -118,6 +145,8 @@ class _Shard:
                 if extra:
                     raise MergeError(f"搜索分片 {self.bundle.name} 的索引格式不认识（{word}）")
                 if (low is None or word >= low) and (high is None or word < high):
+                    if self.markers is not None:
+                        self._renumber(word, pages)
                     yield word, self.at, pages
 
 
@@ -137,11 +166,13 @@ def merge_bundles(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
     for folder in ("index", "filter", "fragment"):
         (out / folder).mkdir()
 
+    fields = sorted({field for shard in shards for field in shard.fields})  # Pagefind's order (a BTreeSet)
+    for shard in shards:
+        shard.use_fields(fields)
     pages, renamed = _merge_pages(shards, out)
-    chunks = _merge_index(shards, out, language)
+    chunks = _merge_index(shards, out, language, fields)
     names = _Names(language)
     filters = _merge_filters(shards, out, names)
-    fields = sorted({field for shard in shards for field in shard.meta[5]})
     meta = cbor2.dumps([shards[0].meta[0], pages, chunks, filters, [], fields])
     meta_name = names.name(meta, 11)
     (out / f"pagefind.{meta_name}.pf_meta").write_bytes(_gzip(meta))
@@ -173,7 +204,7 @@ def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tupl
     return pages, renamed
 
 
-def _merge_index(shards: list[_Shard], out: Path, language: str) -> list[list]:
+def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[str]) -> list[list]:
     """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one fresh Python
     process per core (not forked: a fork of a large build would count its memory again); chunk names then carry
     more hex digits, and a clash between ranges is checked."""
@@ -183,7 +214,7 @@ def _merge_index(shards: list[_Shard], out: Path, language: str) -> list[list]:
     if len(ranges) == 1:
         chunks = _merge_range(shards, out, language, 7, None, None)
     else:
-        chunks = [chunk for part in _in_processes(shards, out, language, ranges) for chunk in part]
+        chunks = [chunk for part in _in_processes(shards, out, language, fields, ranges) for chunk in part]
     names = [name for _, _, name in chunks]
     if len(set(names)) != len(names):
         raise MergeError("合并后的索引块重名，请删除 .cache/exemplars/search 后重新构建")
@@ -192,7 +223,7 @@ def _merge_index(shards: list[_Shard], out: Path, language: str) -> list[list]:
     return chunks
 
 
-def _in_processes(shards: list[_Shard], out: Path, language: str, ranges: list) -> list[list[list]]:
+def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[str], ranges: list) -> list[list[list]]:
     package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
     environment = dict(
         os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
@@ -203,6 +234,7 @@ def _in_processes(shards: list[_Shard], out: Path, language: str, ranges: list) 
             "offsets": [shard.offset for shard in shards],
             "out": str(out),
             "language": language,
+            "fields": fields,
             "range": [low, high],
             "chunk_bytes": CHUNK_BYTES,
         }
@@ -246,6 +278,7 @@ def _range_process() -> None:
     shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(task["bundles"])]
     for shard, offset in zip(shards, task["offsets"]):
         shard.offset = offset
+        shard.use_fields(task["fields"])
     global CHUNK_BYTES
     CHUNK_BYTES = task["chunk_bytes"]
     chunks = _merge_range(shards, Path(task["out"]), task["language"], 10, *task["range"])
