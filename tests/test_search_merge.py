@@ -126,6 +126,34 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
+def _chunk_meta(words: list[list[str]]) -> list[list[str]]:
+    """Pagefind 1.5.2's chunk_meta (pagefind/src/index/mod.rs): each chunk's [from, to] from its words; between
+    neighbours the next `from` is always cut, a `to` only where the cut one is not below its (cut) `from`."""
+    bounds = [[chunk[0], chunk[-1]] for chunk in words]
+    for left, right in zip(bounds, bounds[1:]):
+        last, first = _prefixes(left[1], right[0])
+        if last >= left[0]:
+            left[1] = last
+        right[0] = first
+    return bounds
+
+
+def _chunk_words(bundle: Path) -> list[list[str]]:
+    words = []
+    for _, _, name in _pages(bundle)[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{name}.pf_index")
+        words.append([word for word, _, _ in entries])
+    return words
+
+
+def test_chunk_bounds_follow_pagefinds_own_example():
+    """The example of pagefind/src/index/mod.rs's build_chunk_meta test: `apple`, then `apricot`…`banana`, then
+    `peach`; the first `to` stays `apple` (`app` would sort before its `from`)."""
+    chunks = [["apple", "apple", "a"], ["apricot", "banana", "b"], ["peach", "peach", "c"]]
+    merge_module._bound(chunks)
+    assert chunks == [["apple", "apple", "a"], ["apr", "b", "b"], ["p", "peach", "c"]]
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_chunks_are_cut_and_bounded_as_pagefind_cuts_them(shards, tmp_path, monkeypatch, parallel):
     """Words in byte order across chunks; each chunk's `from` is a prefix of its first word and its `to` of its
@@ -138,17 +166,37 @@ def test_chunks_are_cut_and_bounded_as_pagefind_cuts_them(shards, tmp_path, monk
     merge_bundles(shards, out)
     chunks = _pages(out)[2]
     assert len(chunks) > 10
-    words = []
-    for _, _, name in chunks:
-        ((*entries,),) = _load(out / "index" / f"{name}.pf_index")
-        words.append([word for word, _, _ in entries])
+    words = _chunk_words(out)
     flat = [word for chunk in words for word in chunk]
     assert flat == sorted(flat, key=lambda w: w.encode()) and len(set(flat)) == len(flat)
-    assert chunks[0][0] == words[0][0] and chunks[-1][1] == words[-1][-1]
+    assert [[start, end] for start, end, _ in chunks] == _chunk_meta(words)
     for at in range(len(chunks) - 1):
-        assert (chunks[at][1], chunks[at + 1][0]) == _prefixes(words[at][-1], words[at + 1][0])
         assert all(chunks[at][0] <= word < chunks[at + 1][0] for word in words[at])
     assert _postings(out) == _expected(shards)[0]
+
+
+def test_a_chunks_to_is_not_cut_below_its_from(tmp_path, monkeypatch):
+    """Numbers one to a chunk: 1000's chunk is followed by 1005's, 1005's by 101's, 101's by 11's. Cut against the
+    next word, 1005's `to` would be 100 and 101's 10, each below its own `from` (1005, 101); Pagefind 1.5.2 keeps
+    them whole, and so does the merge. Each number is a page of its own (no joined spellings between them), the
+    pages in two shards."""
+    numbers = [["1", "100", "1005", "11"], ["10", "1000", "101"]]
+    bundles = []
+    for at, texts in enumerate(numbers):
+        indexer = SearchIndexer()
+        for text in texts:
+            indexer.add(SearchRecord(url=f"stories/n{text}/", title="数字", text=f"{text} 调解"))
+        indexer.finish(tmp_path / f"n{at}")
+        bundles.append(tmp_path / f"n{at}")
+    monkeypatch.setattr(merge_module, "CHUNK_BYTES", 1)  # every word a chunk of its own
+    out = tmp_path / "merged"
+    merge_bundles(bundles, out)
+    words = _chunk_words(out)
+    assert all(len(chunk) == 1 for chunk in words)
+    bounds = {chunk[0]: [start, end] for chunk, (start, end, _) in zip(words, _pages(out)[2])}
+    assert [word for (word,) in words[:7]] == ["1", "10", "100", "1000", "1005", "101", "11"]
+    assert bounds["1000"] == ["1000", "1000"] and bounds["1005"] == ["1005", "1005"] and bounds["101"] == ["101", "101"]
+    assert list(bounds.values()) == _chunk_meta(words)
 
 
 def test_merging_in_word_ranges_gives_the_same_index(shards, tmp_path, monkeypatch):

@@ -19,11 +19,12 @@ A page's number is its place in the metadata's page list. Merged, the shards' pa
 shard order, so a shard's page numbers move up by the pages before it: in a word's page list only the first page
 of each shard changes (differences stay differences), in a filter every number gains the offset. The merged meta
 field names are all the shards' names, sorted as Pagefind sorts them, so a shard with fewer fields (only some pages
-have a `restore` field, the methods have no `date`) gets its field markers renumbered. Chunks are cut
-again from the merged words, and their `from`/`to` bounds are the shortest prefixes that tell neighbouring
-chunks apart, as Pagefind computes them. Files are named after their content, so the same shards always merge
-into the same bytes. A bundle of another shape raises MergeError: Pagefind is pinned (constraints.txt) and a test
-merges real bundles, so an upgrade that changes the format fails there, not in a reader's browser.
+have a `restore` field, the methods have no `date`) gets its field markers renumbered. Chunks are cut again from
+the merged words, and their `from`/`to` bounds are the shortest prefixes that tell neighbouring chunks apart, as
+Pagefind 1.5.2 computes them (a `to` stays whole where its prefix would sort before the chunk's `from`). Files are
+named after their content, so the same shards always merge into the same bytes. A bundle of another shape raises
+MergeError: Pagefind is pinned (constraints.txt) and a test merges real bundles, so an upgrade that changes the
+format fails there, not in a reader's browser.
 """
 
 from __future__ import annotations
@@ -218,9 +219,20 @@ def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[st
     names = [name for _, _, name in chunks]
     if len(set(names)) != len(names):
         raise MergeError("合并后的索引块重名，请删除 .cache/exemplars/search 后重新构建")
-    for left, right in zip(chunks, chunks[1:]):  # Pagefind's bounds: the shortest prefixes that differ
-        left[1], right[0] = _prefixes(left[1], right[0])
+    _bound(chunks)
     return chunks
+
+
+def _bound(chunks: list[list]) -> None:
+    """Pagefind 1.5.2's chunk_meta, on [first word, last word, hash] in order: between neighbours, the next chunk's
+    `from` is cut to the shortest prefix that tells it from this chunk's last word, and this chunk's `to` likewise,
+    unless that prefix would sort before its own `from` (already cut): a chunk from 1000 to 1005 followed by one
+    from 101 keeps `to` 1005, as 100 sorts before 1000."""
+    for left, right in zip(chunks, chunks[1:]):
+        last, first = _prefixes(left[1], right[0])
+        if last >= left[0]:
+            left[1] = last
+        right[0] = first
 
 
 def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[str], ranges: list) -> list[list[list]]:
