@@ -13,14 +13,20 @@ import json
 import logging
 import re
 import shutil
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import REPO
+from mkdocs.exceptions import Abort
 from sitebuild import build_site, make_project, search_fragments
 
+from exemplars.build import session as session_module
 from exemplars.library import load_library
+from exemplars.search import sharded as sharded_module
+from exemplars.search.merge import MergeError
 from exemplars.search.sharded import MERGED
 from exemplars.search.shards import ShardKey, plan_shards
 from exemplars.synth import make_library
@@ -188,6 +194,86 @@ def test_more_methods_and_lessons_than_a_shard_holds(built, tmp_path):
     shards, pages, reindexed = build(root, tmp_path / "site")
     assert (shards, pages) == (len(plan.names), len(searchable_urls(root)))
     assert sorted(record["url"] for record in search_fragments(tmp_path / "site").values()) == searchable_urls(root)
+
+
+# --- the merge, started as soon as the last shard is written ---------------------------------------------------
+def without_merged_bundle(root: Path) -> None:
+    """Take the merged bundle out of a copied library's search cache: its next build must merge again."""
+    for done in (root / ".cache" / "exemplars" / "search").glob("*/done"):
+        if done.read_text(encoding="utf-8") == MERGED:
+            shutil.rmtree(done.parent)
+
+
+def test_the_merge_runs_while_the_build_writes_the_rest_of_the_site(built, tmp_path, monkeypatch):
+    """A cold build: the shards are merged as soon as the last one is written, while post_build writes the bulk
+    pages, listings, feeds and QR codes, not when the build waits for the search bundle at the end. Here the QR codes
+    wait until the merge has begun: had it waited for the end (after the QR codes), they would wait in vain."""
+    root, site, _ = built
+    root = copy_library(built, tmp_path / "lib")
+    shutil.rmtree(root / ".cache" / "exemplars" / "search")
+    merging, waited = threading.Event(), []
+    merge, write_qr_files = sharded_module.merge_bundles, session_module.write_qr_files
+
+    def merge_bundles(bundles, out):
+        merging.set()
+        return merge(bundles, out)
+
+    def qr_codes(*args, **kwargs):
+        waited.append(merging.wait(timeout=60))
+        return write_qr_files(*args, **kwargs)
+
+    monkeypatch.setattr(sharded_module, "merge_bundles", merge_bundles)
+    monkeypatch.setattr(session_module, "write_qr_files", qr_codes)
+    shards, pages, reindexed = build(root, tmp_path / "site")
+    assert waited == [True], "the merge had begun before the QR codes were written"
+    assert reindexed == shards == len(plan_of(root).names)
+    assert files(tmp_path / "site" / "pagefind") == files(site / "pagefind"), "the same bundle as ever"
+
+
+def test_a_failed_merge_still_fails_the_build_with_its_message(built, tmp_path, monkeypatch):
+    """The merge runs in the background, but its failure stops the build as before: at the end, once the rest of
+    the site is written, with the merge's own message; no search bundle is left in the site."""
+    root = copy_library(built, tmp_path / "lib")
+    without_merged_bundle(root)
+
+    def merge_bundles(bundles, out):
+        raise MergeError("搜索分片 0 的元数据格式不认识")
+
+    monkeypatch.setattr(sharded_module, "merge_bundles", merge_bundles)
+    with pytest.raises(Abort) as failed:
+        build_site(root, tmp_path / "site")
+    assert "搜索分片未能合并：搜索分片 0 的元数据格式不认识" in str(failed.value)
+    assert (tmp_path / "site" / "sitemap.xml").is_file() and (tmp_path / "site" / "stories.schema.json").is_file()
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_seal_merges_into_the_cache_before_finish_and_takes_no_more_records(tmp_path):
+    """ShardedIndex.seal: the last record has come; the merged bundle appears in the cache with no call to
+    `finish`, which then only copies it. A record after `seal` is a bug of the caller."""
+    from exemplars.search.records import SearchRecord
+    from exemplars.search.sharded import ShardedIndex
+
+    day = dt.date(2024, 5, 17).toordinal()
+    keys = [ShardKey(f"stories/s{n}/", day + 40 * n) for n in range(6)]
+    plan = plan_shards(keys, 3)
+    assert len(plan.names) >= 2
+    index = ShardedIndex(plan, tmp_path / "cache")
+    order = plan.order()
+    try:
+        for key in sorted(keys, key=lambda key: order[plan.shard_of(key.url)]):
+            record = SearchRecord(url=key.url, title=f"故事{key.url}", text="调解邻里纠纷", sort={"date": "2024-01-01"})
+            index.add_html(record.url, record.html(), record.sort)
+        index.seal()
+        deadline = time.monotonic() + 120
+        while index.busy() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (merged,) = [p.parent for p in (tmp_path / "cache").glob("*/done") if p.read_text("utf-8") == MERGED]
+        with pytest.raises(RuntimeError):
+            index.add_html(keys[0].url, "<html></html>")
+        index.finish(tmp_path / "site" / "pagefind")
+        assert files(tmp_path / "site" / "pagefind") == files(merged / "bundle")
+    finally:
+        index.close()
 
 
 # --- rebuilds ------------------------------------------------------------------------------------------------------

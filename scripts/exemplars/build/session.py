@@ -324,12 +324,12 @@ class BuildSession:
         """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
         none, so every search record can be made now: the story and method bodies and records, shard by shard,
         each shard indexed as soon as it is complete. MkDocs' own page rendering, then the bulk pages, listings,
-        feeds and QR codes (post_build) all run while the last shards are indexed."""
+        feeds and QR codes (post_build) all run while the last shards are indexed and then merged."""
         self.phases.done("MkDocs 读取页面")
         self.bodies = self._bodies_and_records(self.searchable)
         self.phases.done("故事与方法页正文和搜索记录")
         if self.indexer is not None:
-            self.indexer.complete_shard()
+            self.indexer.seal()  # no record follows: the merge starts as soon as the last shard is written
 
     @staticmethod
     def post_template(output: str, template_name: str) -> str:

@@ -7,10 +7,11 @@ unless a version of the shard in the cache (`.cache/exemplars/search/<key>/`) st
 record; once the shard's last record has come, Pagefind writes it in a worker thread (at most `workers()` at
 once) while the build renders the next shard, the bundle is made reproducible (stable.py) and stored in the cache
 under its key, and the process ends, giving its memory back. An unchanged shard is taken from the cache without
-starting Pagefind. `finish` merges the shards into the site's one bundle (search/merge.py), `site/pagefind/`,
-with the date order of all their pages beside it (`exemplars-sort-date.txt`, stable.sort_file); the merged bundle
-is cached too, under the shards' keys. A part build leaves the site without a search bundle: its shards go to the
-cache, for the build that assembles them.
+starting Pagefind. Once the last record has come (`seal`), a background thread waits for the last shards and
+merges them into one bundle (search/merge.py) with the date order of all their pages beside it
+(`exemplars-sort-date.txt`, stable.sort_file), cached too, under the shards' keys — while the build writes its
+pages, feeds and QR codes; `finish` waits for it and copies it into the site, `site/pagefind/`. A part build leaves
+the site without a search bundle: its shards go to the cache, for the build that assembles them.
 
 The key covers the records (in order), the Pagefind version and this package's search code, so a cache entry can
 never be stale. An entry is renamed into place whole and lists its bundle's files and their sizes (files.json);
@@ -102,6 +103,9 @@ class ShardedIndex:
         self._running: set[SearchIndexer] = set()
         self._lock = threading.Lock()
         self._aborted = False
+        self._sealed = False  # the last record has come (seal): no shard opens any more
+        self._merger: ThreadPoolExecutor | None = None  # one thread: waits for the shards, then merges them
+        self._merging: Future | None = None  # → the merged bundle's cache entry, or None (no search, a part build)
         self._merged_key: str | None = None
         self._base_key = "\n".join([pagefind_version(), _code_digest()])
 
@@ -124,8 +128,8 @@ class ShardedIndex:
         """One page's record (SearchRecord.html()) and its sort values; pages come shard by shard."""
         name = self.plan.shard_of(url)
         if self._current is None or self._current.name != name:
-            if name in self._closed:  # an invariant of the caller, not an input problem
-                raise RuntimeError(f"search record for {url} after its shard {name} was complete")
+            if name in self._closed or self._sealed:  # an invariant of the caller, not an input problem
+                raise RuntimeError(f"search record for {url} after its shard {name} (or the last one) was complete")
             self.complete_shard()
             self._current = self._open(name)
         shard = self._current
@@ -247,25 +251,48 @@ class ShardedIndex:
             except OSError as exc:
                 raise SearchIndexError(f"搜索分片 {name} 未能写入缓存 {self.cache}：{exc}") from exc
 
+    def seal(self) -> None:
+        """The last record has come: complete the last shard and start merging in the background, as soon as every
+        shard is written (search/merge.py, into the cache), so that the merge runs while the build writes its pages,
+        feeds and QR codes. `finish` waits for it; a failure shows there, as if `finish` had merged."""
+        if self._sealed:
+            return
+        self.complete_shard()
+        self._sealed = True
+        self._merger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind-merge")
+        self._merging = self._merger.submit(self._merged)
+
     def finish(self, out: Path) -> None:
-        """Wait for every shard, then write the site's one search bundle `out` (site/pagefind): the shards merged
-        into one (search/merge.py), with the date order of all their pages. The merged bundle is cached too,
-        under the shards' keys: a build that changed no shard only copies it."""
-        self.wait()
-        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
+        """Wait for every shard and for their merge (started by `seal`, or here), then write the site's one search
+        bundle `out` (site/pagefind): the shards merged into one, with the date order of all their pages. The merged
+        bundle is cached too, under the shards' keys: a build that changed no shard only copies it."""
+        self.seal()
+        entry = self._merging.result()
         out = Path(out)
         if out.exists():
             shutil.rmtree(out)
-        if not present or self.skipped:  # nothing to search, or a part build: its shards are for another build
+        if entry is None:  # nothing to search, or a part build: its shards are for another build
             return
+        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
+        for used in [entry.name, *(self._keys[name] for name in present)]:
+            os.utime(self.cache / used)  # recently used: kept by prune
+        # Copied, not linked: whatever rewrites the published site in place (a deploy step) must not reach the cache.
+        shutil.copytree(entry / "bundle", out, copy_function=shutil.copyfile)
+
+    def _merged(self) -> Path | None:
+        """In the merge thread: every shard written (or an error), then the merged bundle's cache entry, made unless
+        the cache has it; None when there is nothing to search or this is a part build."""
+        self.wait()
+        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
+        if not present or self.skipped:
+            return None
         joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
         key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
         if not _complete(self.cache / key):
+            if self._aborted:  # stopped (a failed build, a newer preview job): no merge that nobody would use
+                raise SearchIndexError("搜索索引已停止")
             self._merge(present, key)
-        for used in [key, *(self._keys[name] for name in present)]:
-            os.utime(self.cache / used)  # recently used: kept by prune
-        # Copied, not linked: whatever rewrites the published site in place (a deploy step) must not reach the cache.
-        shutil.copytree(self.cache / key / "bundle", out, copy_function=shutil.copyfile)
+        return self.cache / key
 
     def _merge(self, present: list[str], key: str) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="tmp-", dir=self.cache))
@@ -306,8 +333,9 @@ class ShardedIndex:
             return [indexer.process for indexer in self._running]
 
     def busy(self) -> bool:
-        """Is a shard still being indexed?"""
-        return any(not future.done() for future in self._futures.values())
+        """Is a shard still being indexed, or are the shards being merged? (Either takes cores.)"""
+        merging = self._merging is not None and not self._merging.done()
+        return merging or any(not future.done() for future in self._futures.values())
 
     def abort(self) -> None:
         """Stop from any thread: running Pagefind processes are killed, waiting shards never start."""
@@ -319,8 +347,11 @@ class ShardedIndex:
         self._jobs.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop whatever still runs; a temporary cache (the real one could not be written) goes too."""
+        """Stop whatever still runs; a merge already under way is let finish (its cache entry is whole, and no
+        thread outlives the index). A temporary cache (the real one could not be written) goes too."""
         self.abort()
+        if self._merger is not None:
+            self._merger.shutdown(wait=True)
         if self._temporary:
             shutil.rmtree(self.cache, ignore_errors=True)
 
