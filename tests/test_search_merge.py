@@ -375,3 +375,65 @@ def test_shards_with_the_merged_field_names_are_not_renumbered(mixed, monkeypatc
         list(shard.words())
     assert [shard.markers is None for shard in shards] == [True, False, False, True]
     assert sorted(set(calls)) == [1, 2]
+
+
+def _variant_postings(bundle: Path, offset: int = 0) -> dict[tuple[str, str], list[tuple[int, tuple]]]:
+    """Every (word, form written with diacritics) of a bundle → its (page number, locations), numbers absolute."""
+    meta = _pages(bundle)
+    forms: dict[tuple[str, str], list] = {}
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
+        for word, _, variants in entries:
+            for form, pages in variants:
+                number = 0
+                for page in pages:
+                    number += page[0]
+                    forms.setdefault((word, form), []).append((number + offset, tuple(page[1])))
+    return forms
+
+
+def test_words_written_with_diacritics_keep_their_forms_across_shards(tmp_path):
+    """Pagefind indexes `café` as `cafe` and keeps `café` beside it as a variant with its own pages (a shard where
+    only `café` occurs has `cafe` with no pages of its own). A story naming Müller or a café used to stop every
+    build of a library in more than one shard (MergeError); the merged bundle now carries each variant's pages."""
+    texts = [
+        ["邻里咖啡馆 café 开张", "Müller 先生来调解"],
+        ["cafe 与 café 都在社区", "naïve 的想法", "没有外文的一篇"],
+        ["Muller 和 Müller 是两种写法", "cafe\u0301 用组合符号写成"],
+    ]
+    bundles = []
+    for at, shard_texts in enumerate(texts):
+        indexer = SearchIndexer()
+        for number, text in enumerate(shard_texts):
+            # shard 1's pages carry a `date` field the others lack: its meta field numbers differ from the merge's
+            meta = {"date": f"2024-0{number + 1}-01"} if at == 1 else {}
+            title = f"外文{at}-{number} Müller" if number == 0 else f"外文{at}-{number}"
+            indexer.add(SearchRecord(url=f"stories/v{at}-{number}/", title=title, text=text, meta=meta))
+        indexer.finish(tmp_path / f"v{at}")
+        bundles.append(tmp_path / f"v{at}")
+    expected_forms: dict[tuple[str, str], list] = {}
+    offset = 0
+    for bundle in bundles:
+        for key, postings in _variant_postings(bundle, offset).items():
+            expected_forms.setdefault(key, []).extend(postings)
+        offset += len(_pages(bundle)[1])
+    assert ("cafe", "café") in expected_forms and ("muller", "müller") in expected_forms, "Pagefind keeps variants"
+    assert _postings(bundles[0]).get("cafe") is None, "shard 0 has cafe only as its variant café"
+
+    out = tmp_path / "merged"
+    merge_bundles(bundles, out)
+    assert _variant_postings(out) == expected_forms
+    assert _postings(out) == _expected(bundles)[0]
+    assert [page[0] for page in expected_forms[("cafe", "café")]] == [0, 2], "café in shards 0 and 1"
+    # Müller in every shard's first title: the variant's metadata places name `title` in the merged field list
+    merged_fields = _pages(out)[5]
+    assert merged_fields == ["date", "title"]
+    (entries,) = [
+        e for _, _, c in _pages(out)[2] for e in _load(out / "index" / f"{c}.pf_index")[0] if e[0] == "muller"
+    ]
+    ((form, pages),) = entries[2]
+    assert form == "müller" and len(pages) == 4, "three titles and one text (shard 0's second page)"
+    in_titles = [page[2] for page in pages if page[2]]
+    assert len(in_titles) == 3 and all(m[0] == -(merged_fields.index("title") + 1) for m in in_titles), pages
+    # a combining accent is not a letter to Pagefind: cafe + U+0301 is plain cafe (shards 1 and 2)
+    assert [page for page, _ in _postings(out)["cafe"]] == [2, 6]

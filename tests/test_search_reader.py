@@ -82,6 +82,11 @@ STORIES = {
         "liangci-2021", "两个方法", "## 经过\n\n干部学会换位思考，又用网络互动收集意见。", tags="[换位思考]"
     ),
     "yici-2021": _story("yici-2021", "一个方法", "## 经过\n\n干部学会换位思考，耐心倾听。"),
+    # Latin words with diacritics, in stories of different shards: Pagefind keeps café beside cafe (a variant)
+    "waiyu-a": _story(
+        "waiyu-a", "咖啡馆里的志愿者", "## 经过\n\n德国志愿者 Müller 在社区 café 里帮忙。", published="2021-07-01"
+    ),
+    "waiyu-b": _story("waiyu-b", "志愿者的一天", "## 经过\n\nMüller 先生又来了。", published="2024-06-01"),
     "weiyuan-2023": _story(
         "weiyuan-2023",
         "山里的合作社",
@@ -359,6 +364,8 @@ FOUND = {  # query → stories that must be among the results (the rest is check
     "调解，纠纷": {"fanti-2021"},
     "5G基站": {"hunhe-2021"},
     "２０２３年": {"quanjiao-2021", "weiyuan-2023"},
+    "Müller": {"waiyu-a", "waiyu-b"},  # in two shards: one word with its variant, merged
+    "café": {"waiyu-a"},
 }
 MISSED = {  # reordered mixed-script queries: the characters are all there, not in this order
     "热线12345": "hunhe-2021",

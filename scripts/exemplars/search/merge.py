@@ -9,10 +9,12 @@ and its own chunk for every word — at 10,000 stories in 7 shards a first searc
 Pagefind 1.5's bundle, as far as merging is concerned (all files gzipped, "pagefind_dcd" + CBOR):
 - metadata `pagefind.<hash>.pf_meta`: [version, pages [[page hash, word count]], index chunks [[from, to, hash]],
   filters [[name, hash]], sorts (empty: stable.py takes them out), meta field names];
-- index chunk `index/<hash>.pf_index`: [[[word, [[page, locations, meta locations], ...], []], ...]], words in
-  byte order, a word's pages in ascending order, each page number the difference from the previous one (the first
-  from 0); meta locations are the word's places in the page's metadata, each run of them led by its field's marker
-  -(field number + 1), the field number being the field's place in that bundle's meta field names;
+- index chunk `index/<hash>.pf_index`: [[[word, [[page, locations, meta locations], ...], variants], ...]], words
+  in byte order, a word's pages in ascending order, each page number the difference from the previous one (the
+  first from 0); meta locations are the word's places in the page's metadata, each run of them led by its field's
+  marker -(field number + 1), the field number being the field's place in that bundle's meta field names;
+  variants are the forms written with diacritics, [[form, pages]] (`café` beside `cafe`), each with its own page
+  list numbered the same way;
 - filter `filter/<hash>.pf_filter`: [name, [[value, [page numbers, ascending]], ...]];
 - fragment `fragment/<page hash>.pf_fragment`: one page's record, named in the metadata's page list.
 A page's number is its place in the metadata's page list. Merged, the shards' page lists follow each other in
@@ -133,22 +135,24 @@ class _Shard:
                 raise MergeError(f"搜索分片 {self.bundle.name} 的元数据字段编号不认识（{word}）") from exc
 
     def words(self, low: str | None = None, high: str | None = None):
-        """(word, shard position, page list) in word order, for the words from `low` up to (not including)
-        `high`; chunks that cannot hold such a word are not read. A chunk's words are at least its `from` and
-        below the next chunk's `from` (Pagefind's bounds are prefixes that tell neighbours apart)."""
+        """(word, shard position, page list, variants) in word order, for the words from `low` up to (not
+        including) `high`; chunks that cannot hold such a word are not read. A chunk's words are at least its
+        `from` and below the next chunk's `from` (Pagefind's bounds are prefixes that tell neighbours apart)."""
         chunks = self.meta[2]
         for at, (start, _, chunk) in enumerate(chunks):
             below = chunks[at + 1][0] if at + 1 < len(chunks) else None
             if (high is not None and start >= high) or (low is not None and below is not None and below <= low):
                 continue
             (words,) = _load(self.bundle / "index" / f"{chunk}.pf_index")
-            for word, pages, extra in words:
-                if extra:
+            for word, pages, variants in words:
+                if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in variants):
                     raise MergeError(f"搜索分片 {self.bundle.name} 的索引格式不认识（{word}）")
                 if (low is None or word >= low) and (high is None or word < high):
                     if self.markers is not None:
                         self._renumber(word, pages)
-                    yield word, self.at, pages
+                        for _, form_pages in variants:
+                            self._renumber(word, form_pages)
+                    yield word, self.at, pages, variants
 
 
 def merge_bundles(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
@@ -316,7 +320,7 @@ def _merge_words(
 
     merged = heapq.merge(*(shard.words(low, high) for shard in shards), key=lambda w: w[0])
     for word, entries in itertools.groupby(merged, key=lambda w: w[0]):
-        encoded = cbor2.dumps([word, _join(shards, [(at, word_pages) for _, at, word_pages in entries]), []])
+        encoded = cbor2.dumps(_merged_word(shards, word, list(entries)))
         if not pending:
             first = word
         pending.append(encoded)
@@ -331,9 +335,24 @@ def _merge_words(
     return chunks
 
 
+def _merged_word(shards: list[_Shard], word: str, entries: list[tuple]) -> list:
+    """One word of every shard that has it, as Pagefind writes a word: [word, pages, variants]. A variant is the
+    word as written with diacritics (`café` is indexed as `cafe`, with `café` beside it) and has its own page list;
+    a shard may have a word only as a variant, so its own page list is empty. Variants are listed by form."""
+    pages = _join(shards, [(at, word_pages) for _, at, word_pages, _ in entries if word_pages])
+    forms: dict[str, list[tuple[int, list]]] = {}
+    for _, at, _, variants in entries:
+        for form, form_pages in variants:
+            if form_pages:
+                forms.setdefault(form, []).append((at, form_pages))
+    return [word, pages, [[form, _join(shards, forms[form])] for form in sorted(forms)]]
+
+
 def _join(shards: list[_Shard], group: list[tuple[int, list]]) -> list:
-    """One word's page lists from several shards as one list of page-number differences."""
+    """One word's (or variant's) page lists from several shards as one list of page-number differences."""
     group.sort(key=lambda item: item[0])  # shard order: page numbers only go up
+    if not group:
+        return []
     if len(group) == 1:
         at, word_pages = group[0]
         word_pages[0][0] += shards[at].offset
