@@ -437,3 +437,17 @@ def test_words_written_with_diacritics_keep_their_forms_across_shards(tmp_path):
     assert len(in_titles) == 3 and all(m[0] == -(merged_fields.index("title") + 1) for m in in_titles), pages
     # a combining accent is not a letter to Pagefind: cafe + U+0301 is plain cafe (shards 1 and 2)
     assert [page for page, _ in _postings(out)["cafe"]] == [2, 6]
+
+
+def test_a_merge_beside_a_running_build_uses_another_process(shards, tmp_path, monkeypatch):
+    """sharded.py merges in a thread while the build still renders: the words are then merged in a separate Python
+    process even for a small library (in the build's own process the two would take turns under one interpreter
+    lock); the bundle holds the same words either way."""
+    started = []
+    in_processes = merge_module._in_processes
+    monkeypatch.setattr(merge_module, "_in_processes", lambda *args: started.append(1) or in_processes(*args))
+    merge_bundles(shards, tmp_path / "beside", beside=True)
+    assert started == [1], "one word range, in one other process"
+    merge_bundles(shards, tmp_path / "alone")
+    assert started == [1], "a small merge on its own stays in this process"
+    assert _postings(tmp_path / "beside") == _postings(tmp_path / "alone") == _expected(shards)[0]

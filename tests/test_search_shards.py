@@ -215,9 +215,9 @@ def test_the_merge_runs_while_the_build_writes_the_rest_of_the_site(built, tmp_p
     merging, waited = threading.Event(), []
     merge, write_qr_files = sharded_module.merge_bundles, session_module.write_qr_files
 
-    def merge_bundles(bundles, out):
+    def merge_bundles(bundles, out, **options):
         merging.set()
-        return merge(bundles, out)
+        return merge(bundles, out, **options)
 
     def qr_codes(*args, **kwargs):
         waited.append(merging.wait(timeout=60))
@@ -237,7 +237,7 @@ def test_a_failed_merge_still_fails_the_build_with_its_message(built, tmp_path, 
     root = copy_library(built, tmp_path / "lib")
     without_merged_bundle(root)
 
-    def merge_bundles(bundles, out):
+    def merge_bundles(bundles, out, **options):
         raise MergeError("搜索分片 0 的元数据格式不认识")
 
     monkeypatch.setattr(sharded_module, "merge_bundles", merge_bundles)

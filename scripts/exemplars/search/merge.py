@@ -155,10 +155,12 @@ class _Shard:
                     yield word, self.at, pages, variants
 
 
-def merge_bundles(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
+def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> dict[tuple[int, str], str]:
     """Merge `bundles` (stabilised shards, in shard order) into the bundle folder `out`, which must not exist.
     Returns the pages renamed on the way, (shard position, page id) → page id: a page whose id a page of an
-    earlier shard already had."""
+    earlier shard already had. `beside`: the caller is a thread beside a build still rendering (sharded.py), so
+    the words are merged in another process even for a small library — in this one they would hold the build's
+    interpreter lock and the two would take turns on one core."""
     if not bundles:
         raise MergeError("没有可合并的搜索分片")
     shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(bundles)]
@@ -175,7 +177,7 @@ def merge_bundles(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
     for shard in shards:
         shard.use_fields(fields)
     pages, renamed = _merge_pages(shards, out)
-    chunks = _merge_index(shards, out, language, fields)
+    chunks = _merge_index(shards, out, language, fields, beside)
     names = _Names(language)
     filters = _merge_filters(shards, out, names)
     meta = cbor2.dumps([shards[0].meta[0], pages, chunks, filters, [], fields])
@@ -209,14 +211,14 @@ def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tupl
     return pages, renamed
 
 
-def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[str]) -> list[list]:
+def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[str], beside: bool) -> list[list]:
     """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one fresh Python
     process per core (not forked: a fork of a large build would count its memory again); chunk names then carry
     more hex digits, and a clash between ranges is checked."""
     total = sum(len(shard.pages) for shard in shards)
     splits = _split_words(shards, workers() if total >= PARALLEL_PAGES else 1)
     ranges = list(zip([None, *splits], [*splits, None]))
-    if len(ranges) == 1:
+    if len(ranges) == 1 and not beside:
         chunks = _merge_range(shards, out, language, 7, None, None)
     else:
         chunks = [chunk for part in _in_processes(shards, out, language, fields, ranges) for chunk in part]

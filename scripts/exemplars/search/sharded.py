@@ -308,7 +308,7 @@ class ShardedIndex:
                 if len(bundles) == 1:  # nothing to merge: the shard is the site's bundle
                     shutil.copytree(bundles[0], bundle, copy_function=_place)
                 else:
-                    renamed = merge_bundles(bundles, bundle)
+                    renamed = merge_bundles(bundles, bundle, beside=True)
             except (MergeError, OSError, EOFError) as exc:
                 raise SearchIndexError(f"搜索分片未能合并：{exc}") from exc
             orders: dict[str, list[list[tuple[str, str]]]] = {}
