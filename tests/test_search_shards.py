@@ -516,3 +516,52 @@ def test_an_unwritable_cache_folder_falls_back_to_a_temporary_one_that_goes_with
     assert json.loads((tmp_path / "site/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     assert len(list((tmp_path / "site/pagefind/fragment").iterdir())) == 6
     assert "无法写入" in caplog.text and not temporary.exists()
+
+
+def _small_index(cache: Path, prefix: str, site: Path):
+    """A finished ShardedIndex of six small records in two shards (not closed: its build is still running)."""
+    from exemplars.search.records import SearchRecord
+    from exemplars.search.sharded import ShardedIndex
+
+    day = dt.date(2024, 5, 17).toordinal()
+    keys = [ShardKey(f"stories/{prefix}{n}/", day + 40 * n) for n in range(6)]
+    plan = plan_shards(keys, 3)
+    index = ShardedIndex(plan, cache)
+    order = plan.order()
+    for key in sorted(keys, key=lambda key: order[plan.shard_of(key.url)]):
+        record = SearchRecord(url=key.url, title=f"故事{key.url}", text=f"{prefix}调解邻里纠纷", sort={"date": "2024"})
+        index.add_html(record.url, record.html(), record.sort)
+    index.finish(site)
+    return index
+
+
+def test_a_build_does_not_prune_the_entries_another_running_build_uses(tmp_path):
+    """Two builds share the cache (a preview beside `make site`): one's prune must not remove what the other has
+    found or written and not yet copied into its site. Each running build lists its entries in an in-use file;
+    once it is closed (or its process is gone) they are ordinary unused entries again."""
+    cache = tmp_path / "search"
+    first = _small_index(cache, "a", tmp_path / "site-a")
+    firsts = {p.name for p in cache.iterdir() if p.is_dir()}
+    assert len(firsts) >= 3, "its shards (two or more) and their merged bundle"
+    second = _small_index(cache, "b", tmp_path / "site-b")
+    second.close()
+    second.prune(keep_unused=0)
+    assert firsts <= {p.name for p in cache.iterdir()}, "the running build's entries stay"
+
+    first.close()
+    assert not list(cache.glob("in-use-*")), "closing removes the in-use file"
+    third = _small_index(cache, "b", tmp_path / "site-c")
+    third.close()
+    third.prune(keep_unused=0)
+    left = {p.name for p in cache.iterdir()} & firsts
+    assert len(left) <= 1, "the closed build's shards went (prune keeps one unused merged bundle)"
+
+    # a build killed before it closed: its file names a process that is gone, and it is ignored and removed
+    fourth = _small_index(cache, "a", tmp_path / "site-d")
+    fourth._marker.rename(cache / "in-use-999999999-dead.json")
+    fifth = _small_index(cache, "b", tmp_path / "site-e")
+    fifth.close()
+    fifth.prune(keep_unused=0)
+    assert not (cache / "in-use-999999999-dead.json").exists()
+    assert len({p.name for p in cache.iterdir()} & firsts) <= 1
+    fourth.close()

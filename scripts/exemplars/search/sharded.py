@@ -16,7 +16,8 @@ the site without a search bundle: its shards go to the cache, for the build that
 The key covers the records (in order), the Pagefind version and this package's search code, so a cache entry can
 never be stale. An entry is renamed into place whole and lists its bundle's files and their sizes (files.json);
 one that no longer matches (damaged afterwards) is made again. Cache entries no build used lately are removed
-(`prune`).
+(`prune`), but never those another build sharing the cache (a preview beside `make site`) is still using: a
+running build lists its entries in a file `in-use-<pid>-<token>.json` beside them until it is closed.
 
 Shards are independent: `part` (e.g. (1, 2)) builds only every second shard into the cache, so that several
 machines can each build a part and one assembles the site from their caches (README, 大型故事库).
@@ -28,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -49,6 +51,7 @@ MERGED = "(merged)"  # the `done` mark of a merged bundle's cache entry (a shard
 _DONE = "done"  # written last into a cache entry: an entry without it is unfinished and ignored
 _FILES = "files.json"  # in a cache entry: its bundle's files and their sizes; an entry not matching it is redone
 _CODE = Path(__file__).parent
+_IN_USE = "in-use-"  # + pid-token.json: a running build's cache entries (files; entries are folders)
 
 
 def _code_digest() -> str:
@@ -107,6 +110,11 @@ class ShardedIndex:
         self._merger: ThreadPoolExecutor | None = None  # one thread: waits for the shards, then merges them
         self._merging: Future | None = None  # → the merged bundle's cache entry, or None (no search, a part build)
         self._merged_key: str | None = None
+        # The entries this build uses, listed in a file of the cache folder while it runs, so that another build
+        # sharing the cache (a preview beside `make site`) does not prune them (`prune`, _in_use_elsewhere).
+        self._in_use: set[str] = set()
+        self._marker_gone = False  # closed: the in-use file is not written again
+        self._marker = self.cache / f"{_IN_USE}{os.getpid()}-{secrets.token_hex(4)}.json"
         self._base_key = "\n".join([pagefind_version(), _code_digest()])
 
     def _cached_versions(self) -> dict[str, list[Path]]:
@@ -188,6 +196,7 @@ class ShardedIndex:
         digest = hashlib.sha256("\n".join(shard.records).encode()).hexdigest()
         key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{digest}".encode()).hexdigest()
         self._keys[shard.name] = key
+        self._use(key)
         self._sorts[shard.name] = shard.sort_values
         cached = _complete(self.cache / key)
         if cached or not shard.mine:
@@ -289,6 +298,7 @@ class ShardedIndex:
             return None
         joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
         key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
+        self._use(key)
         if not _complete(self.cache / key):
             if self._aborted:  # stopped (a failed build, a newer preview job): no merge that nobody would use
                 raise SearchIndexError("搜索索引已停止")
@@ -356,6 +366,12 @@ class ShardedIndex:
         self.abort()
         if self._merger is not None:
             self._merger.shutdown(wait=True)
+        with self._lock:
+            self._marker_gone = True
+        try:
+            self._marker.unlink(missing_ok=True)
+        except OSError:
+            pass
         if self._temporary:
             shutil.rmtree(self.cache, ignore_errors=True)
 
@@ -373,12 +389,25 @@ class ShardedIndex:
             )
         return text
 
+    def _use(self, key: str) -> None:
+        """List `key` in this build's in-use file (rewritten whole: a reader never sees half of it)."""
+        with self._lock:  # the merge thread adds its key too
+            if self._marker_gone:
+                return
+            self._in_use.add(key)
+            try:
+                temporary = self._marker.with_suffix(".tmp")
+                temporary.write_text(json.dumps(sorted(self._in_use)), encoding="utf-8")
+                temporary.replace(self._marker)
+            except OSError:
+                pass  # only a courtesy to other builds: this build does not need it
+
     def prune(self, keep_unused: int | None = None) -> None:
         """Remove cache entries this build did not use, but the `keep_unused` most recent shards (default: as many
         as the plan has, so that going back to the previous version of a shard costs nothing) and the most recent
         merged bundle; unfinished entries of builds that stopped half-way go too."""
         keep = len(self.plan.names) if keep_unused is None else keep_unused
-        used = {*self._keys.values(), self._merged_key}
+        used = {*self._keys.values(), self._merged_key, *_in_use_elsewhere(self.cache, self._marker)}
         try:
             entries = [p for p in self.cache.iterdir() if p.is_dir() and p.name not in used]
         except OSError:
@@ -396,6 +425,42 @@ class ShardedIndex:
             if kind is None and entry.stat().st_mtime > time.time() - 3600:
                 continue  # perhaps another build's, still being written
             _remove(entry)
+
+
+def _in_use_elsewhere(cache: Path, own: Path) -> set[str]:
+    """Cache entries other builds still running list as in use; the files of builds that ended without removing
+    theirs (killed) are removed."""
+    keys: set[str] = set()
+    for marker in cache.glob(f"{_IN_USE}*.json"):
+        if marker == own:
+            continue
+        try:
+            pid = int(marker.name[len(_IN_USE) :].split("-")[0])
+        except ValueError:
+            continue
+        if not _running(pid, marker):
+            marker.unlink(missing_ok=True)
+            continue
+        try:
+            keys.update(json.loads(marker.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue  # being rewritten, or gone: its build reads its entries before they could go
+    return keys
+
+
+def _running(pid: int, marker: Path) -> bool:
+    if os.name == "nt":  # os.kill would end the process there: trust the file for a day
+        try:
+            return marker.stat().st_mtime > time.time() - 86400
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 def _usable(cache: Path) -> tuple[Path, bool]:
