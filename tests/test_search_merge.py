@@ -60,17 +60,22 @@ def _pages(bundle: Path) -> list[list]:
     return _load(bundle / f"pagefind.{info['hash']}.pf_meta")
 
 
-def _postings(bundle: Path, offset: int = 0) -> dict[str, list[tuple[int, tuple]]]:
-    """Every word of a bundle → its (page number, locations), numbers absolute and moved up by `offset`."""
-    meta = _pages(bundle)
-    words: dict[str, list] = {}
-    for _, _, chunk in meta[2]:
+def _word_pages(bundle: Path):
+    """(word, page number, [page delta, locations, meta locations]) for each page of each word of a bundle."""
+    for _, _, chunk in _pages(bundle)[2]:
         ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
         for word, pages, _ in entries:
             number = 0
             for page in pages:
                 number += page[0]
-                words.setdefault(word, []).append((number + offset, tuple(page[1])))
+                yield word, number, page
+
+
+def _postings(bundle: Path, offset: int = 0) -> dict[str, list[tuple[int, tuple]]]:
+    """Every word of a bundle → its (page number, locations), numbers absolute and moved up by `offset`."""
+    words: dict[str, list] = {}
+    for word, number, page in _word_pages(bundle):
+        words.setdefault(word, []).append((number + offset, tuple(page[1])))
     return words
 
 
@@ -291,40 +296,25 @@ def _meta_locations(bundle: Path) -> dict[tuple[str, str], list[tuple[str, int]]
     """(word, page URL) → the word's places in that page's metadata as (field name, word position), decoded with
     the bundle's own field names as Pagefind's reader decodes them (pagefind_web/src/index.rs)."""
     meta = _pages(bundle)
-    urls = [_url(bundle, page_hash) for page_hash, _ in meta[1]]
+    fields, urls = meta[5], [_url(bundle, page_hash) for page_hash, _ in meta[1]]
     found: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for _, _, chunk in meta[2]:
-        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
-        for word, pages, _ in entries:
-            number = 0
-            for delta, _, meta_locations in pages:
-                number += delta
-                field, position, places = None, 0, []
-                for location in meta_locations:
-                    if location < 0:
-                        field, position = meta[5][-location - 1], 0
-                    else:
-                        position += location
-                        places.append((field, position))
-                if places:
-                    found[(word, urls[number])] = places
+    for word, number, (_, _, meta_locations) in _word_pages(bundle):
+        field, position, places = None, 0, []
+        for location in meta_locations:
+            if location < 0:
+                field, position = fields[-location - 1], 0
+            else:
+                position += location
+                places.append((field, position))
+        if places:
+            found[(word, urls[number])] = places
     return found
 
 
 def _raw_meta_locations(bundle: Path) -> dict[tuple[str, str], list[int]]:
     """(word, page URL) → the page's meta locations as the bundle stores them (field markers and all)."""
-    meta = _pages(bundle)
-    urls = [_url(bundle, page_hash) for page_hash, _ in meta[1]]
-    found = {}
-    for _, _, chunk in meta[2]:
-        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
-        for word, pages, _ in entries:
-            number = 0
-            for delta, _, meta_locations in pages:
-                number += delta
-                if meta_locations:
-                    found[(word, urls[number])] = meta_locations
-    return found
+    urls = [_url(bundle, page_hash) for page_hash, _ in _pages(bundle)[1]]
+    return {(word, urls[number]): page[2] for word, number, page in _word_pages(bundle) if page[2]}
 
 
 @pytest.mark.parametrize("parallel", [False, True])
