@@ -438,13 +438,13 @@ def _in_use_elsewhere(cache: Path, own: Path) -> set[str]:
             pid = int(marker.name[len(_IN_USE) :].split("-")[0])
         except ValueError:
             continue
-        if not _running(pid, marker):
-            marker.unlink(missing_ok=True)
-            continue
         try:
+            if not _running(pid, marker):
+                marker.unlink(missing_ok=True)
+                continue
             keys.update(json.loads(marker.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
-            continue  # being rewritten, or gone: its build reads its entries before they could go
+            continue  # gone meanwhile (its build closed) or not ours to read: nothing to keep for it
     return keys
 
 
