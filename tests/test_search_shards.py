@@ -489,37 +489,9 @@ def test_a_damaged_cache_entry_is_made_again(built, tmp_path, damage):
     assert cache(root) == before, "the entry is whole again"
 
 
-def test_an_unwritable_cache_folder_falls_back_to_a_temporary_one_that_goes_with_the_build(tmp_path, caplog):
-    """`.cache` cannot be written (here: a file stands where its folder would be): the shards are built in a
-    temporary folder, the bundle is whole, the log says why, and closing removes the temporary folder."""
-    from exemplars.search.records import SearchRecord
-    from exemplars.search.sharded import ShardedIndex
-
-    blocker = tmp_path / "cache"
-    blocker.write_text("not a folder", encoding="utf-8")
-    day = dt.date(2024, 5, 17).toordinal()
-    keys = [ShardKey(f"stories/s{n}/", day + 40 * n) for n in range(6)]
-    plan = plan_shards(keys, 3)
-    assert len(plan.names) >= 2, "several shards: a real merge"
-    caplog.set_level(logging.INFO, logger="mkdocs.plugins.exemplars")
-    index = ShardedIndex(plan, blocker / "search")
-    temporary = index.cache
-    assert temporary.is_dir() and not str(temporary).startswith(str(tmp_path))
-    order = plan.order()
-    for key in sorted(keys, key=lambda key: order[plan.shard_of(key.url)]):
-        record = SearchRecord(
-            url=key.url, title=f"故事{key.url}", text="调解邻里纠纷的故事", sort={"date": "2024-01-01"}
-        )
-        index.add_html(record.url, record.html(), record.sort)
-    index.finish(tmp_path / "site" / "pagefind")
-    index.close()
-    assert json.loads((tmp_path / "site/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-    assert len(list((tmp_path / "site/pagefind/fragment").iterdir())) == 6
-    assert "无法写入" in caplog.text and not temporary.exists()
-
-
 def _small_index(cache: Path, prefix: str, site: Path):
-    """A finished ShardedIndex of six small records in two shards (not closed: its build is still running)."""
+    """A finished ShardedIndex of six small records in shards of three or fewer (not closed: as if its build were
+    still running)."""
     from exemplars.search.records import SearchRecord
     from exemplars.search.sharded import ShardedIndex
 
@@ -527,12 +499,27 @@ def _small_index(cache: Path, prefix: str, site: Path):
     keys = [ShardKey(f"stories/{prefix}{n}/", day + 40 * n) for n in range(6)]
     plan = plan_shards(keys, 3)
     index = ShardedIndex(plan, cache)
-    order = plan.order()
-    for key in sorted(keys, key=lambda key: order[plan.shard_of(key.url)]):
+    for key in sorted(keys, key=lambda key: plan.rank(key.url)):  # shard by shard, as a build hands them over
         record = SearchRecord(url=key.url, title=f"故事{key.url}", text=f"{prefix}调解邻里纠纷", sort={"date": "2024"})
         index.add_html(record.url, record.html(), record.sort)
     index.finish(site)
     return index
+
+
+def test_an_unwritable_cache_folder_falls_back_to_a_temporary_one_that_goes_with_the_build(tmp_path, caplog):
+    """`.cache` cannot be written (here: a file stands where its folder would be): the shards are built in a
+    temporary folder, the bundle is whole, the log says why, and closing removes the temporary folder."""
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.exemplars")
+    index = _small_index(blocker / "search", "s", tmp_path / "site" / "pagefind")
+    temporary = index.cache
+    assert temporary.is_dir() and not str(temporary).startswith(str(tmp_path))
+    assert len(index.plan.names) >= 2, "several shards: a real merge"
+    index.close()
+    assert json.loads((tmp_path / "site/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    assert len(list((tmp_path / "site/pagefind/fragment").iterdir())) == 6
+    assert "无法写入" in caplog.text and not temporary.exists()
 
 
 def test_a_build_does_not_prune_the_entries_another_running_build_uses(tmp_path):

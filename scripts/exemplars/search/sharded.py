@@ -110,9 +110,8 @@ class ShardedIndex:
         self._merger: ThreadPoolExecutor | None = None  # one thread: waits for the shards, then merges them
         self._merging: Future | None = None  # → the merged bundle's cache entry, or None (no search, a part build)
         self._merged_key: str | None = None
-        # The entries this build uses, listed in a file of the cache folder while it runs, so that another build
-        # sharing the cache (a preview beside `make site`) does not prune them (`prune`, _in_use_elsewhere).
-        self._in_use: set[str] = set()
+        # The entries this build uses (_used), listed in a file of the cache folder while it runs, so that another
+        # build sharing the cache (a preview beside `make site`) does not prune them (`prune`, _in_use_elsewhere).
         self._marker_gone = False  # closed: the in-use file is not written again
         self._marker = self.cache / f"{_IN_USE}{os.getpid()}-{secrets.token_hex(4)}.json"
         self._base_key = "\n".join([pagefind_version(), _code_digest()])
@@ -196,7 +195,7 @@ class ShardedIndex:
         digest = hashlib.sha256("\n".join(shard.records).encode()).hexdigest()
         key = hashlib.sha256(f"{self._base_key}\n{shard.name}\n{digest}".encode()).hexdigest()
         self._keys[shard.name] = key
-        self._use(key)
+        self._list_in_use()
         self._sorts[shard.name] = shard.sort_values
         cached = _complete(self.cache / key)
         if cached or not shard.mine:
@@ -282,15 +281,13 @@ class ShardedIndex:
             shutil.rmtree(out)
         if entry is None:  # nothing to search, or a part build: its shards are for another build
             return
-        present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
-        for used in [entry.name, *(self._keys[name] for name in present)]:
-            os.utime(self.cache / used)  # recently used: kept by prune
         # Copied, not linked: whatever rewrites the published site in place (a deploy step) must not reach the cache.
         shutil.copytree(entry / "bundle", out, copy_function=shutil.copyfile)
 
     def _merged(self) -> Path | None:
         """In the merge thread: every shard written (or an error), then the merged bundle's cache entry, made unless
-        the cache has it; None when there is nothing to search or this is a part build."""
+        the cache has it, and it and the shards marked recently used; None when there is nothing to search or this
+        is a part build."""
         started = time.perf_counter()
         self.wait()
         present = [name for name in self.plan.names if name in self._keys and name not in self.skipped]
@@ -298,7 +295,7 @@ class ShardedIndex:
             return None
         joined = "\n".join([self._base_key, MERGED, *(self._keys[name] for name in present)])
         key = self._merged_key = hashlib.sha256(joined.encode()).hexdigest()
-        self._use(key)
+        self._list_in_use()
         if not _complete(self.cache / key):
             if self._aborted:  # stopped (a failed build, a newer preview job): no merge that nobody would use
                 raise SearchIndexError("搜索索引已停止")
@@ -306,6 +303,8 @@ class ShardedIndex:
             self._merge(present, key)
             merged = time.perf_counter()  # `mkdocs build -v` shows it beside the build's phase times
             log.debug(f"搜索分片合并：等最后的分片写完 {written - started:.2f} 秒，合并 {merged - written:.2f} 秒")
+        for used in [key, *(self._keys[name] for name in present)]:
+            os.utime(self.cache / used)  # recently used: kept by prune
         return self.cache / key
 
     def _merge(self, present: list[str], key: str) -> None:
@@ -389,15 +388,18 @@ class ShardedIndex:
             )
         return text
 
-    def _use(self, key: str) -> None:
-        """List `key` in this build's in-use file (rewritten whole: a reader never sees half of it)."""
-        with self._lock:  # the merge thread adds its key too
+    def _used(self) -> set[str]:
+        """The cache entries this build uses: its shards' and, once known, the merged bundle's."""
+        return {*self._keys.values(), self._merged_key} - {None}
+
+    def _list_in_use(self) -> None:
+        """Rewrite this build's in-use file whole (a reader never sees half of it) with the entries it uses."""
+        with self._lock:  # the merge thread lists its key too
             if self._marker_gone:
                 return
-            self._in_use.add(key)
             try:
                 temporary = self._marker.with_suffix(".tmp")
-                temporary.write_text(json.dumps(sorted(self._in_use)), encoding="utf-8")
+                temporary.write_text(json.dumps(sorted(self._used())), encoding="utf-8")
                 temporary.replace(self._marker)
             except OSError:
                 pass  # only a courtesy to other builds: this build does not need it
@@ -407,7 +409,7 @@ class ShardedIndex:
         as the plan has, so that going back to the previous version of a shard costs nothing) and the most recent
         merged bundle; unfinished entries of builds that stopped half-way go too."""
         keep = len(self.plan.names) if keep_unused is None else keep_unused
-        used = {*self._keys.values(), self._merged_key, *_in_use_elsewhere(self.cache, self._marker)}
+        used = self._used() | _in_use_elsewhere(self.cache, self._marker)
         try:
             entries = [p for p in self.cache.iterdir() if p.is_dir() and p.name not in used]
         except OSError:
