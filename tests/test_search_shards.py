@@ -244,6 +244,7 @@ def test_a_failed_merge_still_fails_the_build_with_its_message(built, tmp_path, 
     with pytest.raises(Abort) as failed:
         build_site(root, tmp_path / "site")
     assert "搜索分片未能合并：搜索分片 0 的元数据格式不认识" in str(failed.value)
+    assert f"删除 {root / '.cache' / 'exemplars' / 'search'} 后重新构建" in str(failed.value), "and what to do"
     assert (tmp_path / "site" / "sitemap.xml").is_file() and (tmp_path / "site" / "stories.schema.json").is_file()
     assert not (tmp_path / "site" / "pagefind").exists()
 

@@ -319,7 +319,10 @@ class ShardedIndex:
                 else:
                     renamed = merge_bundles(bundles, bundle, beside=True)
             except (MergeError, OSError, EOFError) as exc:
-                raise SearchIndexError(f"搜索分片未能合并：{exc}") from exc
+                raise SearchIndexError(
+                    f"搜索分片未能合并：{exc}。缓存里的分片可能已损坏：删除 {self.cache} 后重新构建；"
+                    "仍然出错请把这条信息报告给维护者"
+                ) from exc
             orders: dict[str, list[list[tuple[str, str]]]] = {}
             for at, name in enumerate(present):
                 shard_orders = json.loads((self.cache / self._keys[name] / "orders.json").read_text(encoding="utf-8"))
