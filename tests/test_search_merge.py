@@ -19,6 +19,7 @@ import pytest
 from exemplars.search import merge as merge_module
 from exemplars.search.indexer import SearchIndexer
 from exemplars.search.merge import SIGNATURE, MergeError, merge_bundles
+from exemplars.search.pairs import PAIRS_FILE, read_postings
 from exemplars.search.records import SearchRecord
 
 WORDS = "调解 邻里 纠纷 群众 工作 方法 社区 服务 议事 银杏 老人 志愿 热线 村民 协商".split()
@@ -61,22 +62,45 @@ def _pages(bundle: Path) -> list[list]:
 
 
 def _word_pages(bundle: Path):
-    """(word, page number, [page delta, locations, meta locations]) for each page of each word of a bundle."""
+    """(word, page number, [page delta, locations, meta locations]) for each page of each word of a bundle: a
+    shard's pair words too (search/pairs.py; a merged bundle has them in its chunks)."""
+    words = []
     for _, _, chunk in _pages(bundle)[2]:
         ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
-        for word, pages, _ in entries:
-            number = 0
-            for page in pages:
-                number += page[0]
-                yield word, number, page
+        words += [(word, pages) for word, pages, _ in entries]
+    for word, count, first, _, body in read_postings(bundle / PAIRS_FILE):
+        pages = cbor2.loads(bytes([0x80 | count]) + body if count < 24 else cbor2.dumps([None] * count)[:-count] + body)
+        pages[0][0] = first
+        words.append((word, pages))
+    for word, pages in sorted(words, key=lambda item: item[0]):
+        number = 0
+        for page in pages:
+            number += page[0]
+            yield word, number, page
 
 
 def _postings(bundle: Path, offset: int = 0) -> dict[str, list[tuple[int, tuple]]]:
-    """Every word of a bundle → its (page number, locations), numbers absolute and moved up by `offset`."""
-    words: dict[str, list] = {}
+    """Every word of a bundle → its (page number, (weight, position) places), numbers absolute and moved up by
+    `offset`. A shard may list a page of a word twice (Pagefind's and pairs.py's part, see _word_pages): one entry
+    with both parts' places, as the merge writes it."""
+    words: dict[str, dict[int, set]] = {}
     for word, number, page in _word_pages(bundle):
-        words.setdefault(word, []).append((number + offset, tuple(page[1])))
-    return words
+        words.setdefault(word, {}).setdefault(number + offset, set()).update(_places(page[1]))
+    return {word: [(n, tuple(sorted(places))) for n, places in sorted(pages.items())] for word, pages in words.items()}
+
+
+def _places(locations: list[int]) -> list[tuple[int, int]]:
+    """Pagefind's location list as (weight × 24, position): -(w + 1) sets the weight, then an absolute position;
+    other numbers are differences."""
+    places, weight, position, absolute = [], 25, 0, False
+    for value in locations:
+        if value < 0:
+            weight, absolute = -value - 1, True
+            continue
+        position = value if absolute else position + value
+        absolute = False
+        places.append((weight, position))
+    return places
 
 
 def _url(bundle: Path, page_hash: str) -> str:

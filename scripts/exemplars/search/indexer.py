@@ -19,6 +19,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
+from .pairs import PairsError, complete_beside, split_pairs
 from .records import SearchRecord
 from .stable import stabilise
 
@@ -182,10 +183,13 @@ def wait_until_settled(folder: Path, quiet: float = 0.3, timeout: float = 120.0)
 
 
 class SearchIndexer:
-    """One Pagefind index, filled record by record and written once."""
+    """One Pagefind index, filled record by record and written once. Pagefind is given each record without its
+    pair words (search/pairs.py), which are put back and written as postings once it has written the bundle: the
+    bundle is complete once merged (search/merge.py), even alone."""
 
     def __init__(self, max_pending: int = 32) -> None:
         self._service = PagefindService()
+        self._pairs: dict[str, tuple[str, str]] = {}  # page url → its title's and the rest's pair words
         self._pending: list[Future] = []
         self._max_pending = max_pending
         self.count = 0
@@ -201,12 +205,16 @@ class SearchIndexer:
 
     def add_html(self, url: str, html: str) -> None:
         """Queue a record already made into its HTML (`SearchRecord.html`, e.g. by a helper process)."""
+        url = "/" + url.lstrip("/")
+        html, title_words, rest_words = split_pairs(html)
+        if title_words or rest_words:
+            self._pairs[url] = (title_words, rest_words)
         self._pending.append(
             self._service.request(
                 {
                     "type": "AddFile",
                     "index_id": self._index_id,
-                    "url": "/" + url.lstrip("/"),
+                    "url": url,
                     "file_contents": html,
                     "file_path": None,
                 }
@@ -236,6 +244,11 @@ class SearchIndexer:
             json.loads(entry.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SearchIndexError(f"Pagefind 写出的索引不完整（{entry.name}：{exc}）；请重新构建") from exc
+        try:
+            complete_beside(Path(output), self._pairs)
+        except PairsError as exc:
+            raise SearchIndexError(f"搜索索引未能补全双字词：{exc}；请把这条信息报告给维护者") from exc
+        self._pairs = {}
         self.orders = stabilise(output)  # Pagefind writes filters in hash-map order: same pages, same bytes
 
     @property

@@ -16,7 +16,10 @@ Pagefind 1.5's bundle, as far as merging is concerned (all files gzipped, "pagef
   variants are the forms written with diacritics, [[form, pages]] (`café` beside `cafe`), each with its own page
   list numbered the same way;
 - filter `filter/<hash>.pf_filter`: [name, [[value, [page numbers, ascending]], ...]];
-- fragment `fragment/<page hash>.pf_fragment`: one page's record, named in the metadata's page list.
+- fragment `fragment/<page hash>.pf_fragment`: one page's record, named in the metadata's page list;
+- and ours, PAIRS_FILE: the shard's pair words (search/pairs.py), each word's page list already encoded, its first
+  page's number left to be written here; the merge joins them with Pagefind's words, so a shard is complete only
+  once merged.
 A page's number is its place in the metadata's page list. Merged, the shards' page lists follow each other in
 shard order, so a shard's page numbers move up by the pages before it: in a word's page list only the first page
 of each shard changes (differences stay differences), in a filter every number gains the offset. The merged meta
@@ -31,6 +34,7 @@ format fails there, not in a reader's browser.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import heapq
@@ -43,16 +47,28 @@ import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import cbor2
 
 from ..fsutil import place_from_cache
 from ..parallel import workers
+from .pairs import PAIRS_FILE, PairsError, read_postings
 
 SIGNATURE = b"pagefind_dcd"
 PARALLEL_PAGES = 2000  # from this many pages the words are merged in one process per core
 CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
 _ENTRY = "pagefind-entry.json"
+
+
+class Postings(NamedTuple):
+    """A shard's pair word as pairs.py stored it: its pages, the first and last page's number in the shard, and
+    the CBOR of its page list without the array head, the first page's number written as 0."""
+
+    pages: int
+    first: int
+    last: int
+    body: bytes
 
 
 class MergeError(ValueError):
@@ -112,6 +128,17 @@ class _Shard:
         self.offset = 0
         self.fields: list[str] = self.meta[5]
         self.markers: list[int] | None = None  # this shard's field marker -(n + 1) → the merged one; None: the same
+        self._pairs: list | None = None  # PAIRS_FILE's table, read when first needed
+        self._pair_words: list[str] = []
+
+    def pairs(self) -> list:
+        if self._pairs is None:
+            try:
+                self._pairs = read_postings(self.bundle / PAIRS_FILE)
+            except (OSError, PairsError) as exc:
+                raise MergeError(f"搜索分片 {self.bundle.name} 的双字词读不出来：{exc}") from exc
+            self._pair_words = [row[0] for row in self._pairs]
+        return self._pairs
 
     def use_fields(self, fields: list[str]) -> None:
         """The merged bundle's meta field names (every shard's, sorted): a shard whose own list differs gets its
@@ -135,9 +162,22 @@ class _Shard:
                 raise MergeError(f"搜索分片 {self.bundle.name} 的元数据字段编号不认识（{word}）") from exc
 
     def words(self, low: str | None = None, high: str | None = None):
-        """(word, shard position, page list, variants) in word order, for the words from `low` up to (not
-        including) `high`; chunks that cannot hold such a word are not read. A chunk's words are at least its
-        `from` and below the next chunk's `from` (Pagefind's bounds are prefixes that tell neighbours apart)."""
+        """(word, shard position, page list or Postings, variants) in word order, for the words from `low` up to
+        (not including) `high`: Pagefind's and the pair words (a word may come once from each)."""
+        return heapq.merge(self._indexed_words(low, high), self._pairs_between(low, high), key=lambda w: w[0])
+
+    def _pairs_between(self, low: str | None, high: str | None):
+        table = self.pairs()
+        start = 0 if low is None else bisect.bisect_left(self._pair_words, low)
+        end = len(table) if high is None else bisect.bisect_left(self._pair_words, high)
+        at = self.at
+        for word, pages, first, last, body in table[start:end]:
+            yield word, at, Postings(pages, first, last, body), []
+
+    def _indexed_words(self, low: str | None, high: str | None):
+        """Pagefind's words from `low` up to `high`; chunks that cannot hold such a word are not read. A chunk's
+        words are at least its `from` and below the next chunk's `from` (Pagefind's bounds are prefixes that tell
+        neighbours apart)."""
         chunks = self.meta[2]
         for at, (start, _, chunk) in enumerate(chunks):
             below = chunks[at + 1][0] if at + 1 < len(chunks) else None
@@ -169,7 +209,9 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
         raise MergeError(f"搜索分片的语言不一致：{sorted(languages)}")
     language = languages.pop()
     out = Path(out)
-    shutil.copytree(shards[0].bundle, out, ignore=shutil.ignore_patterns("*.pf_meta", "index", "filter", "fragment"))
+    shutil.copytree(
+        shards[0].bundle, out, ignore=shutil.ignore_patterns("*.pf_meta", "index", "filter", "fragment", PAIRS_FILE)
+    )
     for folder in ("index", "filter", "fragment"):
         (out / folder).mkdir()
 
@@ -278,10 +320,14 @@ def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[s
 
 
 def _split_words(shards: list[_Shard], parts: int) -> list[str]:
-    """Words that cut the index into `parts` ranges of about equal size (by the shards' chunk bounds)."""
+    """Words that cut the index into `parts` ranges of about equal size (by the shards' chunk bounds and every
+    hundredth pair word)."""
     if parts < 2:
         return []
-    starts = sorted(start for shard in shards for start, _, _ in shard.meta[2][1:])
+    starts = sorted(
+        [start for shard in shards for start, _, _ in shard.meta[2][1:]]
+        + [row[0] for shard in shards for row in shard.pairs()[100::100]]
+    )
     return sorted({starts[len(starts) * k // parts] for k in range(1, parts)}) if starts else []
 
 
@@ -322,7 +368,10 @@ def _merge_words(
 
     merged = heapq.merge(*(shard.words(low, high) for shard in shards), key=lambda w: w[0])
     for word, entries in itertools.groupby(merged, key=lambda w: w[0]):
-        encoded = cbor2.dumps(_merged_word(shards, word, list(entries)))
+        entries = list(entries)
+        encoded = _joined_pairs(shards, word, entries)
+        if encoded is None:
+            encoded = cbor2.dumps(_merged_word(shards, word, entries))
         if not pending:
             first = word
         pending.append(encoded)
@@ -337,10 +386,36 @@ def _merge_words(
     return chunks
 
 
+def _joined_pairs(shards: list[_Shard], word: str, entries: list[tuple]) -> bytes | None:
+    """A word only pairs.py indexed (each shard's part stored encoded), written as Pagefind writes a word — its
+    parts put one after the other, each one's first page renumbered — or None for any other word."""
+    parts = []
+    previous = total = 0  # the merged number of the last page so far; pages so far
+    for _, at, postings, _ in entries:
+        if not isinstance(postings, Postings) or postings.body[:2] != b"\x83\x00":
+            return None
+        first = shards[at].offset + postings.first
+        parts.append(b"\x83" + _uint(first - previous) + postings.body[2:])
+        previous = shards[at].offset + postings.last
+        total += postings.pages
+    return b"\x83" + cbor2.dumps(word) + _array_head(total) + b"".join(parts) + b"\x80"
+
+
+def _uint(n: int) -> bytes:
+    """The CBOR of the unsigned integer `n`."""
+    if n < 24:
+        return bytes([n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([info]) + n.to_bytes(size, "big")
+    raise MergeError("page number too large")
+
+
 def _merged_word(shards: list[_Shard], word: str, entries: list[tuple]) -> list:
     """One word of every shard that has it, as Pagefind writes a word: [word, pages, variants]. A variant is the
     word as written with diacritics (`café` is indexed as `cafe`, with `café` beside it) and has its own page list;
     a shard may have a word only as a variant, so its own page list is empty. Variants are listed by form."""
+    entries = _one_per_shard(entries)
     pages = _join(shards, [(at, word_pages) for _, at, word_pages, _ in entries if word_pages])
     forms: dict[str, list[tuple[int, list]]] = {}
     for _, at, _, variants in entries:
@@ -368,6 +443,89 @@ def _join(shards: list[_Shard], group: list[tuple[int, list]]) -> list:
         previous = offset + local_last
         joined.extend(word_pages)
     return joined
+
+
+def _one_per_shard(entries: list[tuple]) -> list[tuple]:
+    """The word's entries with pair words decoded into page lists, and a shard that has the word both from
+    Pagefind and from pairs.py (an editor's `Qabcdef，` beside a pair word) given one list: pages joined, a page in
+    both with its locations joined as Pagefind would have listed them."""
+    by_shard: dict[int, tuple] = {}
+    for word, at, pages, variants in entries:
+        if isinstance(pages, Postings):
+            pages = _decoded(pages)
+        if at in by_shard:
+            _, _, other_pages, other_variants = by_shard[at]
+            by_shard[at] = (word, at, _union(other_pages, pages), other_variants + variants)
+        else:
+            by_shard[at] = (word, at, pages, variants)
+    return [by_shard[at] for at in sorted(by_shard)]
+
+
+def _decoded(postings: Postings) -> list:
+    pages = cbor2.loads(_array_head(postings.pages) + postings.body)
+    pages[0][0] = postings.first
+    return pages
+
+
+def _union(a: list, b: list) -> list:
+    """Two page lists of one word in one shard (page numbers as differences) as one."""
+    joined: dict[int, list] = {}
+    for pages in (a, b):
+        number = 0
+        for page in pages:
+            number += page[0]
+            locations, meta = (page[1], page[2] if len(page) > 2 else [])
+            if number in joined:
+                had = joined[number]
+                locations = _locations(_places(had[0], 25) + _places(locations, 25))
+                meta = _meta_locations(_places(had[1], None) + _places(meta, None))
+            joined[number] = [locations, meta]
+    out, previous = [], 0
+    for number in sorted(joined):
+        out.append([number - previous, *joined[number]])
+        previous = number
+    return out
+
+
+def _places(encoded: list[int], start) -> list[tuple]:
+    """Pagefind's location list (or meta location list) back into (weight or field, position) pairs: a negative
+    number -(n + 1) sets n and is followed by an absolute position, the others are differences (meta locations
+    start each field from 0)."""
+    found, mark, last, absolute = [], start, 0, False
+    for value in encoded:
+        if value < 0:
+            mark, absolute = -value - 1, True
+            if start is None:
+                last = 0
+            continue
+        last = value if absolute else last + value
+        absolute = False
+        found.append((mark, last))
+    return found
+
+
+def _locations(found: list[tuple[int, int]]) -> list[int]:
+    """(weight, position) pairs as Pagefind lists them: by weight, then position."""
+    out, current, last = [], 25, 0
+    for weight, position in sorted(set(found)):
+        if weight != current:
+            out += [-weight - 1, position]
+            current = weight
+        else:
+            out.append(position - last)
+        last = position
+    return out
+
+
+def _meta_locations(found: list[tuple[int, int]]) -> list[int]:
+    out, current, last = [], None, 0
+    for field, position in sorted(set(found)):
+        if field != current:
+            out.append(-field - 1)
+            current, last = field, 0
+        out.append(position - last)
+        last = position
+    return out
 
 
 def _merge_filters(shards: list[_Shard], out: Path, names: _Names) -> list[list]:

@@ -5,13 +5,15 @@ A build hands over every search record in shard order (search/shards.py says whi
 session renders the pages shard by shard). Records stream into the shard's own Pagefind process as they come,
 unless a version of the shard in the cache (`.cache/exemplars/search/<key>/`) still matches them record by
 record; once the shard's last record has come, Pagefind writes it in a worker thread (at most `workers()` at
-once) while the build renders the next shard, the bundle is made reproducible (stable.py) and stored in the cache
-under its key, and the process ends, giving its memory back. An unchanged shard is taken from the cache without
+once) while the build renders the next shard, the process ends, giving its memory back, the pair words Pagefind
+was spared are put back and posted in a process of their own (search/pairs.py), the bundle is made reproducible
+(stable.py) and stored in the cache under its key. An unchanged shard is taken from the cache without
 starting Pagefind. Once the last record has come (`seal`), a background thread waits for the last shards and
-merges them into one bundle (search/merge.py) with the date order of all their pages beside it
-(`exemplars-sort-date.txt`, stable.sort_file), cached too, under the shards' keys — while the build writes its
-pages, feeds and QR codes; `finish` waits for it and copies it into the site, `site/pagefind/`. A part build leaves
-the site without a search bundle: its shards go to the cache, for the build that assembles them.
+merges them into one bundle (search/merge.py; one shard too: its pair words become index words there) with the
+date order of all their pages beside it (`exemplars-sort-date.txt`, stable.sort_file), cached too, under the
+shards' keys — while the build writes its pages, feeds and QR codes; `finish` waits for it and copies it into the
+site, `site/pagefind/`. A part build leaves the site without a search bundle: its shards go to the cache, for the
+build that assembles them.
 
 The key covers the records (in order), the Pagefind version and this package's search code, so a cache entry can
 never be stale. An entry is renamed into place whole and lists its bundle's files and their sizes (files.json);
@@ -38,7 +40,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsutil import place_from_cache
 from ..parallel import workers
 from .indexer import SearchIndexer, SearchIndexError, pagefind_version
 from .merge import MergeError, merge_bundles
@@ -57,7 +58,7 @@ _IN_USE = "in-use-"  # + pid-token.json: a running build's cache entries (files;
 def _code_digest() -> str:
     """This package's search code that shapes a bundle: a change re-indexes every shard."""
     h = hashlib.sha256()
-    for name in ("indexer.py", "stable.py", "sharded.py", "merge.py"):
+    for name in ("indexer.py", "pairs.py", "stable.py", "sharded.py", "merge.py"):
         h.update((_CODE / name).read_bytes())
     return h.hexdigest()
 
@@ -313,11 +314,8 @@ class ShardedIndex:
             bundle = scratch / "bundle"
             bundles = [self.cache / self._keys[name] / "bundle" for name in present]
             renamed: dict[tuple[int, str], str] = {}
-            try:
-                if len(bundles) == 1:  # nothing to merge: the shard is the site's bundle
-                    shutil.copytree(bundles[0], bundle, copy_function=_place)
-                else:
-                    renamed = merge_bundles(bundles, bundle, beside=True)
+            try:  # even one shard: its pair words (search/pairs.py) become index words only here
+                renamed = merge_bundles(bundles, bundle, beside=True)
             except (MergeError, OSError, EOFError) as exc:
                 raise SearchIndexError(
                     f"搜索分片未能合并：{exc}。缓存里的分片可能已损坏：删除 {self.cache} 后重新构建；"
@@ -519,10 +517,6 @@ def _remove(entry: Path) -> None:
     except OSError:
         pass
     shutil.rmtree(entry, ignore_errors=True)
-
-
-def _place(source: str, target: str) -> None:
-    place_from_cache(Path(source), Path(target))  # within the cache: a hard link where it can
 
 
 def _merge(per_shard: list[list[tuple[str, str]]]) -> list[str]:

@@ -1,0 +1,263 @@
+"""The pair words (ngrams.py) indexed by us, not by Pagefind: what a shard's Pagefind process is spared.
+
+Nine in ten of a record's words are pair words (`Q` + two character codes), each a token of its own with a plain
+ASCII spelling, so there is nothing for Pagefind to decide about them — yet they were nearly all of its work: a
+posting per (page, word) and every index chunk gzipped at level 9 (no option in 1.5.2), ~45 s of CPU for 10,000
+stories, and the merge then decoded those chunks again (~14 s). So a record goes to Pagefind with each pair word
+replaced by PLACEHOLDER, a token that gives no word but still takes its place in the page's word positions
+(`split_pairs`); Pagefind indexes everything else (Latin words, digits, the metadata words, filters, sort keys)
+and writes the page's fragment, whose `content` is the page's tokens joined by single spaces. Then, for each shard,
+`complete_bundle` (run in its own process beside the build) puts the pair words back into the fragments' content
+at the placeholders' places, and writes their postings, already CBOR-encoded word by word as Pagefind would write
+them, into PAIRS_FILE in the shard's bundle; search/merge.py joins them with Pagefind's own words (a shard's bundle
+is only complete once merged, even alone).
+
+A word's posting in Pagefind 1.5.2 (pagefind/src/index): [page, locations, meta locations], locations by weight
+then position, each weight change written -(weight × 24 + 1) followed by the absolute position, other positions
+as the difference from the one before; a body word's weight is 1 (24), the title's 7 (168). Pair words are never
+in the metadata (its values are the raw text), so their meta locations are empty. tests/test_search_pairs.py
+indexes the same records both ways — all words by Pagefind, and split — and requires the same words, pages,
+locations and fragment text.
+
+Any token we leave in the record (one not exactly a pair word between white space, e.g. `Qabcdef，` typed by an
+editor) is Pagefind's to index as before; if it gives the same word as a pair word of ours, the merge joins the
+two postings page by page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import cbor2
+
+from .ngrams import END
+
+PAIRS_FILE = "exemplars-pairs.cbor"  # in a shard's bundle (never in the site's): the pair words' postings
+PLACEHOLDER = "\ufdd0"  # a Unicode noncharacter: never in text, no word for Pagefind, but a token all the same
+SIGNATURE = b"pagefind_dcd"
+BODY_MARK = -25  # weight 1 × 24, written -(24 + 1)
+TITLE_MARK = -169  # data-pagefind-weight="7" (records.py): 7 × 24 = 168
+
+# Rust's char::is_whitespace (Unicode White_Space), what Pagefind splits text at; Python's \s also has U+001C-1F
+_WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CODE = "[0-9a-l][0-9a-z]{2}|[m-o][0-9a-z]{3}"
+_PAIR_TOKEN = re.compile(rf"(?<![^{_WHITE}])Q(?:{_CODE})(?:{_CODE}|{END})(?![^{_WHITE}])")
+_PAIR_SPLIT = re.compile(f"({_PAIR_TOKEN.pattern})")
+_TITLE_END = "</h1>"
+_BODY_END = "</main>"
+
+
+class PairsError(RuntimeError):
+    pass
+
+
+def split_pairs(html: str) -> tuple[str, str, str]:
+    """A record's HTML (records.SearchRecord.html) → (the HTML Pagefind is given, the title's pair words, the
+    rest's pair words), each word list space-separated in text order. Only the indexed body (up to </main>) is
+    touched; a noncharacter already there is dropped so that every placeholder is one of ours. The page's first
+    pair word is left in: Pagefind drops a page without a word in its text (a method page is all Chinese)."""
+    end = html.find(_BODY_END)
+    title_end = html.find(_TITLE_END, 0, end)
+    if end < 0 or title_end < 0:  # not our record's shape: Pagefind indexes it all, as before
+        return html, "", ""
+    title, rest = html[:title_end], html[title_end:end]
+    if PLACEHOLDER in title or PLACEHOLDER in rest:
+        title, rest = title.replace(PLACEHOLDER, ""), rest.replace(PLACEHOLDER, "")
+    # Pagefind leaves out a page with no word in its text, so the first pair word stays in, for Pagefind to index
+    first = _PAIR_TOKEN.search(title)
+    if first is not None:
+        title, kept = title[first.end() :], title[: first.end()]
+    else:
+        first = _PAIR_TOKEN.search(rest)
+        if first is None:
+            return title + rest + html[end:], "", ""
+        rest, kept, title = rest[first.end() :], title + rest[: first.end()], ""
+    title_parts, rest_parts = _PAIR_SPLIT.split(title), _PAIR_SPLIT.split(rest)  # text, word, text, … text
+    stripped = kept + PLACEHOLDER.join(title_parts[::2]) + PLACEHOLDER.join(rest_parts[::2]) + html[end:]
+    return stripped, " ".join(title_parts[1::2]), " ".join(rest_parts[1::2])
+
+
+# --- after Pagefind wrote the shard -----------------------------------------------------------------------------
+def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
+    """Put the pair words of `pages` (url as Pagefind has it → split_pairs' title and rest words) back into the
+    fragments of the Pagefind bundle `bundle` (renamed after their new content) and write their postings to
+    PAIRS_FILE. Raises PairsError if a page's placeholders and words do not line up."""
+    bundle = Path(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ((language, info),) = entry["languages"].items()
+    meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+    meta = _load(meta_path)
+    postings: dict[str, list] = {}  # word → [first page, last page, pages, CBOR of its page list] (_add_page)
+    taken: set[str] = set()
+    for number, page in enumerate(meta[1]):
+        old = bundle / "fragment" / f"{page[0]}.pf_fragment"
+        fragment = json.loads(_ungzip(old.read_bytes()).decode("utf-8"))
+        title_words, rest_words = pages.get(fragment.get("url"), ("", ""))
+        tokens = fragment["content"].split(" ")
+        places = [at for at, token in enumerate(tokens) if token == PLACEHOLDER]
+        titled = title_words.split()
+        words = titled + rest_words.split()
+        if len(places) != len(words):
+            raise PairsError(
+                f"{fragment.get('url')}: Pagefind 的正文有 {len(places)} 个占位词，记录有 {len(words)} 个双字词"
+            )
+        for at, word in zip(places, words):
+            tokens[at] = word
+        fragment["content"] = " ".join(tokens)
+        # indexed lower-cased, as Pagefind indexes every word (the text keeps the capital: ngrams.readable_text)
+        _add_page(postings, number, places, f"{title_words} {rest_words}".lower().split(), len(titled))
+        payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        name = _fragment_name(language, payload, taken)
+        if name != page[0]:
+            (bundle / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(payload, 9))
+            old.unlink()
+            page[0] = name
+    meta_path.write_bytes(_gzip(cbor2.dumps(meta), 9))  # stable.stabilise renames it after its content
+    _write_postings(bundle / PAIRS_FILE, postings)
+
+
+def _add_page(postings: dict, number: int, places: list[int], words: list[str], titled: int) -> None:
+    """One page's pair words at their positions (the first `titled` are the title's, weight 7), appended to each
+    word's posting: [first page, last page, pages, its CBOR so far]. Most pair words are on a page once, in the
+    body; those are written here byte by byte, the rest through cbor2."""
+    title: dict[str, list[int]] = {}
+    for place, word in zip(places[:titled], words[:titled]):
+        title.setdefault(word, []).append(place)
+    body_words, body_places = words[titled:], places[titled:]
+    first = dict(zip(reversed(body_words), reversed(body_places)))  # each word's first place
+    special: dict[str, list[int]] = {}  # words on the page more than once, or also in the title
+    if len(first) < len(body_words):
+        special = {word: [] for word, count in Counter(body_words).items() if count > 1}
+        for word, place in zip(body_words, body_places):
+            found = special.get(word)
+            if found is not None:
+                found.append(place)
+    for word in title:
+        if word not in special:
+            special[word] = [first[word]] if word in first else []
+    if number >= len(_UINTS) or (body_places and body_places[-1] >= len(_UINTS)):  # past the table: slow path
+        every: dict[str, list[int]] = {}
+        for word, place in zip(body_words, body_places):
+            every.setdefault(word, []).append(place)
+        special.update(every)
+    get, uints = postings.get, _UINTS
+    for word, place in first.items():
+        if word in special:
+            continue
+        posting = get(word)
+        if posting is None:
+            postings[word] = [number, number, 1, bytearray(_ONCE_FIRST + uints[place] + b"\x80")]
+        else:
+            posting[3] += b"\x83" + uints[number - posting[1]] + _ONCE + uints[place] + b"\x80"
+            posting[1] = number
+            posting[2] += 1
+    for word, found in special.items():
+        locations = [BODY_MARK, found[0], *[b - a for a, b in zip(found, found[1:])]] if found else []
+        in_title = title.get(word)
+        if in_title:
+            locations += [TITLE_MARK, in_title[0], *[b - a for a, b in zip(in_title, in_title[1:])]]
+        posting = get(word)
+        if posting is None:
+            postings[word] = [number, number, 1, bytearray(b"\x83\x00" + cbor2.dumps(locations) + b"\x80")]
+        else:
+            posting[3] += b"\x83" + _cbor_uint(number - posting[1]) + cbor2.dumps(locations) + b"\x80"
+            posting[1] = number
+            posting[2] += 1
+
+
+def _cbor_uint(n: int) -> bytes:
+    return _UINTS[n] if n < len(_UINTS) else cbor2.dumps(n)
+
+
+_UINTS = [cbor2.dumps(n) for n in range(1 << 16)]  # positions and page numbers: nearly always below 65,536
+_ONCE = b"\x82\x38\x18"  # locations [-25, position]: weight 1, one place (then the position's CBOR)
+_ONCE_FIRST = b"\x83\x00" + _ONCE  # a word's first page: its number written as 0 (the merge renumbers it)
+
+
+def _write_postings(path: Path, postings: dict[str, list]) -> None:
+    """Per word, in byte order: [word, pages, first page, last page, the CBOR of its posting list without the
+    array head, the first page's number written as 0] — so the merge renumbers a shard's part of a word by
+    rewriting one number, never decoding it. CBOR, not pickle: a cache may come from another machine."""
+    table = [[word, *_row(postings[word])] for word in sorted(postings)]
+    path.write_bytes(cbor2.dumps(table))
+
+
+def _row(posting: list) -> tuple[int, int, int, bytes]:
+    first, last, pages, encoded = posting
+    return pages, first, last, bytes(encoded)
+
+
+def read_postings(path: Path) -> list[list]:
+    """PAIRS_FILE's table (an empty list when the bundle has none: every word was Pagefind's); PairsError if the
+    file is damaged."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return []
+    try:
+        table = cbor2.loads(data)
+    except (cbor2.CBORDecodeError, ValueError, EOFError) as exc:
+        raise PairsError(f"{Path(path).name} 读不出来：{exc}") from exc
+    if not (isinstance(table, list) and all(isinstance(row, list) and len(row) == 5 for row in table)):
+        raise PairsError(f"{Path(path).name} 的格式不认识")
+    return table
+
+
+def _fragment_name(language: str, payload: bytes, taken: set[str]) -> str:
+    """Like Pagefind's page ids: the language, then hex digits of the content's hash (more on a clash)."""
+    digest = hashlib.sha256(payload).hexdigest()
+    length = 7
+    while f"{language}_{digest[:length]}" in taken:
+        length += 1
+    name = f"{language}_{digest[:length]}"
+    taken.add(name)
+    return name
+
+
+def _ungzip(data: bytes) -> bytes:
+    data = gzip.decompress(data)
+    if not data.startswith(SIGNATURE):
+        raise PairsError("没有 Pagefind 文件标记")
+    return data[len(SIGNATURE) :]
+
+
+def _load(path: Path):
+    return cbor2.loads(_ungzip(path.read_bytes()))
+
+
+def _gzip(payload: bytes, level: int) -> bytes:
+    """Pagefind's framing (the signature inside the gzip stream), without a name or time in the header."""
+    return gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0)
+
+
+# --- in its own process -------------------------------------------------------------------------------------------
+def complete_beside(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
+    """complete_bundle in a fresh Python process, so that it runs on the other core while the build renders."""
+    package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
+    environment = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    )
+    process = subprocess.run(
+        [sys.executable, "-m", "exemplars.search.pairs", str(bundle)],
+        input=pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL),
+        capture_output=True,
+        env=environment,
+    )
+    if process.returncode != 0:
+        raise PairsError(process.stderr.decode("utf-8", "replace").strip()[-800:])
+
+
+if __name__ == "__main__":
+    try:
+        complete_bundle(Path(sys.argv[1]), pickle.loads(sys.stdin.buffer.read()))
+    except (PairsError, OSError, ValueError, KeyError, EOFError) as exc:  # the parent shows it in Chinese
+        sys.exit(f"{type(exc).__name__}: {exc}")

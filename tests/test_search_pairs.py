@@ -1,0 +1,222 @@
+"""search/pairs.py: the pair words indexed by us instead of Pagefind, checked against Pagefind itself.
+
+The same records are indexed twice by the real Pagefind service: once whole (every word Pagefind's, as before
+pairs.py) and once split (pair words replaced by placeholders, then put back and posted by pairs.py). Each bundle
+is merged alone (search/merge.py), as a build does, and everything a reader's search uses must be the same:
+every word with its pages, locations, metadata locations and variants, every page's word count, fragment text,
+filters and metadata.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from exemplars.search import indexer as indexer_module
+from exemplars.search import pairs
+from exemplars.search.indexer import SearchIndexer
+from exemplars.search.merge import MergeError, merge_bundles
+from exemplars.search.ngrams import index_text
+from exemplars.search.records import SearchRecord
+
+VOCABULARY = (
+    "调解 邻里 纠纷 群众 工作 方法 社区 服务 议事 银杏 老人 志愿 热线 村民 协商 我们 一起 的 了 是 在 "
+    "网格员 老党员 小区 物业 停车 难题 入户 走访 倾听 诉求 化解 矛盾"
+).split()
+
+
+def _text(seed: int, length: int) -> str:
+    words = [VOCABULARY[(seed * 7 + k * k * 3 + k) % len(VOCABULARY)] for k in range(length)]
+    return "".join(w + ("，" if k % 5 == 4 else "") for k, w in enumerate(words)) + "。"
+
+
+def _records() -> list[SearchRecord]:
+    records = [
+        SearchRecord(
+            url=f"stories/r{n}/",
+            title=f"第{n}个故事：{VOCABULARY[n % len(VOCABULARY)]}{VOCABULARY[(n * 3) % len(VOCABULARY)]}",
+            text=_text(n, 30 + n * 4) + f" ¶ {2015 + n % 9}年{n % 12 + 1}月，" + _text(n + 1, 12),
+            filters={"类型": ["正面典型" if n % 3 else "反面典型"], "年份": [str(2015 + n % 9)]},
+            meta={"date": f"{2015 + n % 9}-01-0{n % 9 + 1}"},
+            sort={"date": f"{2015 + n % 9}-01-0{n % 9 + 1}"},
+            extras=["浙江省", "杭州市", f"{2015 + n % 9}", "网格治理"],
+        )
+        for n in range(24)
+    ]
+    records += [
+        # a method page: all Chinese, no other word (Pagefind leaves out a page without a word in its text)
+        SearchRecord(url="methods/a/", title="教育疏导法", text="讲清道理，解开心结。群众工作要耐心细致"),
+        # Latin words, compounds, digits, diacritics, typed words that look like pair words, extension B,
+        # compatibility ideographs, full-width letters, a zero-width space and a noncharacter
+        SearchRecord(
+            url="stories/latin/",
+            title="Qabcdef 与 café Müller 的 WeChat 群",
+            text=(
+                "德国志愿者 Müller 每周三在社区 café 里讲故事 Qabcdef，Qabcdef 又 Qabcdef-2 "
+                "COVID-19 期间 5G 网络 𠀀𠀁 𠀀 豈 ＡＢＣ１２３ a\u200bb 字\u200b字 \ufdd0 好好好好 好 结尾没有标点"
+            ),
+            filters={"类型": ["正面典型"]},
+            meta={"date": "2024-02-02"},
+        ),
+        SearchRecord(url="stories/short/", title="短", text="一"),
+        SearchRecord(url="stories/title-only/", title="只有标题的页面", text=""),
+        SearchRecord(url="stories/latin-only/", title="Latin only", text="no Chinese here at all 2024"),
+    ]
+    return records
+
+
+def _load(path: Path):
+    return cbor2.loads(gzip.decompress(path.read_bytes())[len(pairs.SIGNATURE) :])
+
+
+def _bundle_view(bundle: Path) -> dict:
+    """What a reader's search can see of a bundle, keyed by page URL (page ids and chunk cuts aside)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ((_, info),) = entry["languages"].items()
+    meta = _load(bundle / f"pagefind.{info['hash']}.pf_meta")
+    fragments = []
+    for page_id, word_count in meta[1]:
+        fragment = json.loads(_load_text(bundle / "fragment" / f"{page_id}.pf_fragment"))
+        fragments.append((fragment["url"], word_count, fragment))
+    urls = [url for url, _, _ in fragments]
+
+    def by_url(pages: list) -> tuple:
+        number, out = 0, []
+        for page in pages:
+            number += page[0]
+            out.append((urls[number], tuple(page[1]), tuple(page[2])))
+        return tuple(sorted(out))
+
+    words = {}
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(bundle / "index" / f"{chunk}.pf_index")
+        for word, pages, variants in entries:
+            words[word] = (by_url(pages), tuple((form, by_url(form_pages)) for form, form_pages in variants))
+    filters = {}
+    for name, filter_id in meta[3]:
+        _, values = _load(bundle / "filter" / f"{filter_id}.pf_filter")
+        filters[name] = {value: sorted(urls[n] for n in numbers) for value, numbers in values}
+    return {
+        "words": words,
+        "pages": {url: (count, fragment) for url, count, fragment in fragments},
+        "filters": filters,
+        "fields": meta[5],
+    }
+
+
+def _load_text(path: Path) -> str:
+    return gzip.decompress(path.read_bytes())[len(pairs.SIGNATURE) :].decode("utf-8")
+
+
+def _index(records: list[SearchRecord], folder: Path, split: bool, monkeypatch, in_process: bool = False) -> dict:
+    """`records` indexed into a bundle, merged alone; `in_process`: pairs.py's part runs in this process (where a
+    test can change it), not beside it as in a build."""
+    with monkeypatch.context() as patch:
+        if not split:  # Pagefind indexes every word itself (a noncharacter is dropped either way)
+            patch.setattr(indexer_module, "split_pairs", lambda html: (html.replace(pairs.PLACEHOLDER, ""), "", ""))
+        if in_process:
+            patch.setattr(indexer_module, "complete_beside", pairs.complete_bundle)
+        indexer = SearchIndexer()
+        for record in records:
+            indexer.add(record)
+        indexer.finish(folder / "shard")
+    merge_bundles([folder / "shard"], folder / "merged")
+    return _bundle_view(folder / "merged")
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return _index(_records(), tmp_path_factory.mktemp("whole"), False, monkeypatch)
+
+
+def _assert_same(whole: dict, split: dict) -> None:
+    assert split["pages"].keys() == whole["pages"].keys()
+    assert len(whole["pages"]) == len(_records()), "every page is in the index, the all-Chinese one too"
+    for url, (count, fragment) in whole["pages"].items():
+        assert split["pages"][url] == (count, fragment), url
+    assert split["filters"] == whole["filters"]
+    assert split["fields"] == whole["fields"]
+    assert split["words"].keys() == whole["words"].keys()
+    for word, postings in whole["words"].items():
+        assert split["words"][word] == postings, word
+    assert sum(word.startswith("q") for word in whole["words"]) > 500, "the records have many pair words"
+
+
+def test_split_indexing_gives_what_pagefind_gives_for_every_word_and_page(whole, tmp_path, monkeypatch):
+    _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch))
+
+
+def test_numbers_past_the_encoding_table_take_the_general_path(whole, tmp_path, monkeypatch):
+    """Positions and page numbers are written from a table of 65,536 encodings; past it (a very long story, a
+    large shard) each posting goes through cbor2. A table of 16 makes nearly every page take that path."""
+    monkeypatch.setattr(pairs, "_UINTS", pairs._UINTS[:16])
+    _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, in_process=True))
+
+
+def test_the_comparison_sees_a_wrong_weight(whole, tmp_path, monkeypatch):
+    """The check above can fail: a body word written at weight 23 instead of 24 is found."""
+    monkeypatch.setattr(pairs, "_ONCE", b"\x82\x38\x17")
+    with pytest.raises(AssertionError):
+        _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, in_process=True))
+
+
+def test_pagefind_is_left_one_pair_word_per_page(tmp_path):
+    """The work moved: Pagefind's own chunks hold a page's first pair word (kept so that the page has a word) and
+    the typed look-alikes (`Qabcdef，`, `Qabcdef-2`), every other pair word is in pairs.py's table."""
+    records = _records()
+    indexer = SearchIndexer()
+    for record in records:
+        indexer.add(record)
+    indexer.finish(tmp_path / "shard")
+    meta = _bundle_meta(tmp_path / "shard")
+    pagefind_postings = 0  # (pair word, page) entries Pagefind wrote
+    for _, _, chunk in meta[2]:
+        ((*entries,),) = _load(tmp_path / "shard" / "index" / f"{chunk}.pf_index")
+        for word, pages, _ in entries:  # places in the text (metadata words are Pagefind's: the title's Qabcdef)
+            if word.startswith("q") and pairs._PAIR_TOKEN.fullmatch("Q" + word[1:]):
+                pagefind_postings += sum(1 for page in pages if page[1])
+    table = pairs.read_postings(tmp_path / "shard" / pairs.PAIRS_FILE)
+    assert sum(pages for _, pages, _, _, _ in table) > 2000
+    assert pagefind_postings <= len(records) + 2
+
+
+def _bundle_meta(bundle: Path):
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ((_, info),) = entry["languages"].items()
+    return _load(bundle / f"pagefind.{info['hash']}.pf_meta")
+
+
+def test_split_leaves_the_first_pair_word_and_drops_noncharacters():
+    html, title_words, rest_words = pairs.split_pairs(
+        SearchRecord(url="x/", title="调解", text="邻里\ufdd0纠纷 Qabcdef，").html()
+    )
+    title_pairs, text_pairs = index_text("调解").split(), index_text("邻里 纠纷").split()
+    assert title_words.split() == title_pairs[1:], "the title's first pair word stays in for Pagefind"
+    assert rest_words.split() == text_pairs
+    body = html[: html.index("</main>")]
+    assert pairs._PAIR_TOKEN.findall(body) == title_pairs[:1]
+    assert body.count(pairs.PLACEHOLDER) == len(title_pairs) - 1 + len(text_pairs)
+    assert "Qabcdef，" in body, "a token that is not exactly a pair word stays Pagefind's"
+
+
+def test_a_page_whose_words_do_not_line_up_is_reported_not_written(tmp_path):
+    indexer = SearchIndexer()
+    indexer.add(SearchRecord(url="stories/a/", title="调解邻里纠纷", text="群众工作方法"))
+    indexer._pairs["/stories/a/"] = ("Q000000", "")  # fewer words than the page has placeholders
+    with pytest.raises(indexer_module.SearchIndexError, match="搜索索引未能补全双字词：.*占位词.*双字词"):
+        indexer.finish(tmp_path / "shard")
+
+
+def test_a_damaged_pairs_table_is_a_merge_error_not_a_traceback(tmp_path):
+    assert pairs.read_postings(tmp_path / "missing") == []
+    indexer = SearchIndexer()
+    indexer.add(SearchRecord(url="stories/a/", title="调解邻里纠纷", text="群众工作方法"))
+    indexer.finish(tmp_path / "shard")
+    (tmp_path / "shard" / pairs.PAIRS_FILE).write_bytes(b"\xff\x00 not CBOR")
+    with pytest.raises(MergeError, match="双字词读不出来"):
+        merge_bundles([tmp_path / "shard"], tmp_path / "merged")
