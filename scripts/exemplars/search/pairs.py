@@ -93,7 +93,7 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
     PAIRS_FILE. Raises PairsError if a page's placeholders and words do not line up."""
     bundle = Path(bundle)
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    ((language, info),) = entry["languages"].items()
+    ((_, info),) = entry["languages"].items()
     meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
     meta = _load(meta_path)
     postings: dict[str, list] = {}  # word → [first page, last page, pages, CBOR of its page list] (_add_page)
@@ -116,7 +116,7 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
         # indexed lower-cased, as Pagefind indexes every word (the text keeps the capital: ngrams.readable_text)
         _add_page(postings, number, places, f"{title_words} {rest_words}".lower().split(), len(titled))
         payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        name = _fragment_name(language, payload, taken)
+        name = _fragment_name(payload, taken)
         if name != page[0]:
             (bundle / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(payload, 9))
             old.unlink()
@@ -212,15 +212,16 @@ def read_postings(path: Path) -> list[list]:
     return table
 
 
-def _fragment_name(language: str, payload: bytes, taken: set[str]) -> str:
-    """Like Pagefind's page ids: the language, then hex digits of the content's hash (more on a clash)."""
+def _fragment_name(payload: bytes, taken: set[str]) -> str:
+    """A page's id (its fragment's name): the first 6 hex digits of the content's hash, more on a clash in the shard
+    (the merge renames a clash between shards). Pagefind's own ids carry the language and a seventh digit; the
+    metadata every search downloads lists every page's id, and those cost 21 KB of it (gzipped) at 20,000 pages."""
     digest = hashlib.sha256(payload).hexdigest()
-    length = 7
-    while f"{language}_{digest[:length]}" in taken:
+    length = 6
+    while digest[:length] in taken:
         length += 1
-    name = f"{language}_{digest[:length]}"
-    taken.add(name)
-    return name
+    taken.add(digest[:length])
+    return digest[:length]
 
 
 def _ungzip(data: bytes) -> bytes:
