@@ -54,8 +54,8 @@ import cbor2
 from ..fsutil import place_from_cache
 from ..parallel import workers
 from .pairs import PAIRS_FILE, PairsError, read_postings
+from .stable import SIGNATURE
 
-SIGNATURE = b"pagefind_dcd"
 PARALLEL_PAGES = 2000  # from this many pages the words are merged in one process per core
 CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
 _ENTRY = "pagefind-entry.json"

@@ -40,10 +40,10 @@ from pathlib import Path
 import cbor2
 
 from .ngrams import END
+from .stable import SIGNATURE
 
 PAIRS_FILE = "exemplars-pairs.cbor"  # in a shard's bundle (never in the site's): the pair words' postings
 PLACEHOLDER = "\ufdd0"  # a Unicode noncharacter: never in text, no word for Pagefind, but a token all the same
-SIGNATURE = b"pagefind_dcd"
 BODY_MARK = -25  # weight 1 × 24, written -(24 + 1)
 TITLE_MARK = -169  # data-pagefind-weight="7" (records.py): 7 × 24 = 168
 
