@@ -54,7 +54,7 @@ import cbor2
 from ..fsutil import place_from_cache
 from ..parallel import workers
 from .pairs import PAIRS_FILE, PairsError, read_postings
-from .stable import SIGNATURE
+from .stable import SIGNATURE, cbor_head
 
 PARALLEL_PAGES = 2000  # from this many pages the words are merged in one process per core
 CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
@@ -360,7 +360,7 @@ def _merge_words(
 
     def flush() -> None:
         nonlocal pending, size
-        payload = b"\x81" + _array_head(len(pending)) + b"".join(pending)  # [[word, ...]]
+        payload = b"\x81" + cbor_head(4, len(pending)) + b"".join(pending)  # [[word, ...]]
         name = names.name(payload)
         chunks.append([first, last, name])
         writes.append(pool.submit(_write, out / "index" / f"{name}.pf_index", payload))
@@ -395,20 +395,10 @@ def _joined_pairs(shards: list[_Shard], word: str, entries: list[tuple]) -> byte
         if not isinstance(postings, Postings) or postings.body[:2] != b"\x83\x00":
             return None
         first = shards[at].offset + postings.first
-        parts.append(b"\x83" + _uint(first - previous) + postings.body[2:])
+        parts.append(b"\x83" + cbor_head(0, first - previous) + postings.body[2:])
         previous = shards[at].offset + postings.last
         total += postings.pages
-    return b"\x83" + cbor2.dumps(word) + _array_head(total) + b"".join(parts) + b"\x80"
-
-
-def _uint(n: int) -> bytes:
-    """The CBOR of the unsigned integer `n`."""
-    if n < 24:
-        return bytes([n])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes([info]) + n.to_bytes(size, "big")
-    raise MergeError("page number too large")
+    return b"\x83" + cbor2.dumps(word) + cbor_head(4, total) + b"".join(parts) + b"\x80"
 
 
 def _merged_word(shards: list[_Shard], word: str, entries: list[tuple]) -> list:
@@ -462,7 +452,7 @@ def _one_per_shard(entries: list[tuple]) -> list[tuple]:
 
 
 def _decoded(postings: Postings) -> list:
-    pages = cbor2.loads(_array_head(postings.pages) + postings.body)
+    pages = cbor2.loads(cbor_head(4, postings.pages) + postings.body)
     pages[0][0] = postings.first
     return pages
 
@@ -550,16 +540,6 @@ def _merge_filters(shards: list[_Shard], out: Path, names: _Names) -> list[list]
 
 def _write(path: Path, payload: bytes) -> None:
     path.write_bytes(_gzip(payload))
-
-
-def _array_head(n: int) -> bytes:
-    """The CBOR head of an array of `n` items (major type 4, shortest form)."""
-    if n < 24:
-        return bytes([0x80 | n])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes([0x80 | info]) + n.to_bytes(size, "big")
-    raise MergeError("too many words in one chunk")
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:

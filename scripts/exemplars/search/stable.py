@@ -75,7 +75,9 @@ def _decode(data: bytes, i: int = 0):
     raise _Unexpected(f"CBOR major type {major}")
 
 
-def _head(major: int, n: int) -> bytes:
+def cbor_head(major: int, n: int) -> bytes:
+    """The head of a CBOR item of major type `major` (0 an unsigned integer `n`, 4 an array of `n` items …), in
+    its shortest form."""
     if n < 24:
         return bytes([major << 5 | n])
     for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
@@ -88,16 +90,16 @@ def _encode(value) -> bytes:
     if value is None or isinstance(value, bool):
         return bytes([0xF6 if value is None else 0xF5 if value else 0xF4])
     if isinstance(value, int) and value >= 0:
-        return _head(0, value)
+        return cbor_head(0, value)
     if isinstance(value, bytes):
-        return _head(2, len(value)) + value
+        return cbor_head(2, len(value)) + value
     if isinstance(value, str):
         raw = value.encode("utf-8")
-        return _head(3, len(raw)) + raw
+        return cbor_head(3, len(raw)) + raw
     if isinstance(value, list):
-        return _head(4, len(value)) + b"".join(_encode(v) for v in value)
+        return cbor_head(4, len(value)) + b"".join(_encode(v) for v in value)
     if isinstance(value, dict):
-        return _head(5, len(value)) + b"".join(_encode(k) + _encode(v) for k, v in value.items())
+        return cbor_head(5, len(value)) + b"".join(_encode(k) + _encode(v) for k, v in value.items())
     raise _Unexpected(f"cannot encode {type(value).__name__}")
 
 
