@@ -17,8 +17,9 @@ import cbor2
 import pytest
 
 from exemplars.search import merge as merge_module
+from exemplars.search.framing import SIGNATURE
 from exemplars.search.indexer import SearchIndexer
-from exemplars.search.merge import SIGNATURE, MergeError, merge_bundles
+from exemplars.search.merge import MergeError, merge_bundles
 from exemplars.search.pairs import PAIRS_FILE, read_postings
 from exemplars.search.records import SearchRecord
 

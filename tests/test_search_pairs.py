@@ -18,6 +18,7 @@ import pytest
 
 from exemplars.search import indexer as indexer_module
 from exemplars.search import pairs
+from exemplars.search.framing import SIGNATURE
 from exemplars.search.indexer import SearchIndexer
 from exemplars.search.merge import MergeError, merge_bundles
 from exemplars.search.ngrams import index_text
@@ -70,7 +71,7 @@ def _records() -> list[SearchRecord]:
 
 
 def _load(path: Path):
-    return cbor2.loads(gzip.decompress(path.read_bytes())[len(pairs.SIGNATURE) :])
+    return cbor2.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
 
 
 def _bundle_view(bundle: Path) -> dict:
@@ -109,12 +110,15 @@ def _bundle_view(bundle: Path) -> dict:
 
 
 def _load_text(path: Path) -> str:
-    return gzip.decompress(path.read_bytes())[len(pairs.SIGNATURE) :].decode("utf-8")
+    return gzip.decompress(path.read_bytes())[len(SIGNATURE) :].decode("utf-8")
 
 
-def _index(records: list[SearchRecord], folder: Path, split: bool, monkeypatch, in_process: bool = False) -> dict:
+def _index(
+    records: list[SearchRecord], folder: Path, split: bool, monkeypatch, in_process: bool = False, whole_html=False
+) -> dict:
     """`records` indexed into a bundle, merged alone; `in_process`: pairs.py's part runs in this process (where a
-    test can change it), not beside it as in a build."""
+    test can change it), not beside it as in a build. Split records are made by SearchRecord.split_html, as a build
+    makes them, or with `whole_html` from the whole record by split_pairs."""
     with monkeypatch.context() as patch:
         if not split:  # Pagefind indexes every word itself (a noncharacter is dropped either way)
             patch.setattr(indexer_module, "split_pairs", lambda html: (html.replace(pairs.PLACEHOLDER, ""), "", ""))
@@ -122,7 +126,7 @@ def _index(records: list[SearchRecord], folder: Path, split: bool, monkeypatch, 
             patch.setattr(indexer_module, "complete_beside", pairs.complete_bundle)
         indexer = SearchIndexer()
         for record in records:
-            indexer.add(record)
+            indexer.add_html(record.url, record.html() if whole_html or not split else record.split_html())
         indexer.finish(folder / "shard")
     merge_bundles([folder / "shard"], folder / "merged")
     return _bundle_view(folder / "merged")
@@ -151,6 +155,21 @@ def test_split_indexing_gives_what_pagefind_gives_for_every_word_and_page(whole,
     _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch))
 
 
+def test_records_split_after_they_were_made_index_the_same(whole, tmp_path, monkeypatch):
+    """split_pairs on the whole record (SearchRecord.html) gives the same index as split_html: it takes a typed
+    look-alike between spaces for a pair word, split_html leaves it to Pagefind, and the merge joins the two."""
+    _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, whole_html=True))
+
+
+def test_split_html_is_split_pairs_of_the_whole_record_but_for_typed_look_alikes():
+    records = _records()
+    typed = [r for r in records if pairs._PAIR_TOKEN.search(r.title + " " + r.text)]
+    assert typed, "the records hold typed look-alikes between spaces"
+    for record in records:
+        if record not in typed:
+            assert record.split_html() == pairs.split_pairs(record.html()), record.url
+
+
 def test_numbers_past_the_encoding_table_take_the_general_path(whole, tmp_path, monkeypatch):
     """Positions and page numbers are written from a table of 65,536 encodings; past it (a very long story, a
     large shard) each posting goes through cbor2. A table of 16 makes nearly every page take that path."""
@@ -160,7 +179,9 @@ def test_numbers_past_the_encoding_table_take_the_general_path(whole, tmp_path, 
 
 def test_the_comparison_sees_a_wrong_weight(whole, tmp_path, monkeypatch):
     """The check above can fail: a body word written at weight 23 instead of 24 is found."""
-    monkeypatch.setattr(pairs, "_ONCE", b"\x82\x38\x17")
+    wrong = [b"\x82\x38\x17" + n + b"\x80" for n in pairs._UINTS]  # the common entry's tables, mutated
+    monkeypatch.setattr(pairs, "_ONCE_AT", wrong)
+    monkeypatch.setattr(pairs, "_ONCE_FIRST_AT", [b"\x83\x00" + once for once in wrong])
     with pytest.raises(AssertionError):
         _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, in_process=True))
 

@@ -117,7 +117,7 @@ class BackgroundIndexer:
                     indexer.abort()
             try:
                 for record in sorted(records, key=lambda r: plan.rank(r.url)):  # shard by shard
-                    indexer.add_html(record.url, record.html(), record.sort)
+                    indexer.add_html(record.url, record.split_html(), record.sort)
                 indexer.finish(scratch)
             finally:
                 with self._wake:

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from .pairs import PairsError, complete_beside, split_pairs
+from .pairs import PairsError, Split, complete_beside, split_pairs
 from .records import SearchRecord
 from .stable import stabilise
 
@@ -201,12 +201,13 @@ class SearchIndexer:
 
     def add(self, record: SearchRecord) -> None:
         """Queue one record; blocks only while too many are in flight."""
-        self.add_html(record.url, record.html())
+        self.add_html(record.url, record.split_html())
 
-    def add_html(self, url: str, html: str) -> None:
-        """Queue a record already made into its HTML (`SearchRecord.html`, e.g. by a helper process)."""
+    def add_html(self, url: str, html: str | Split) -> None:
+        """Queue a record already made into its HTML (`SearchRecord.split_html`, e.g. by a helper process; or the
+        whole `SearchRecord.html`, split here)."""
         url = "/" + url.lstrip("/")
-        html, title_words, rest_words = split_pairs(html)
+        html, title_words, rest_words = split_pairs(html) if isinstance(html, str) else html
         if title_words or rest_words:
             self._pairs[url] = (title_words, rest_words)
         self._pending.append(

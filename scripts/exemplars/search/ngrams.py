@@ -55,7 +55,7 @@ _CODES = {code: encode_char(chr(code)) for start, end in CJK_RANGES for code in 
 _ASTRAL_RUN = re.compile(r"[\U00020000-\U0003ffff]")
 
 
-def _pairs(run: str) -> list[str]:
+def pair_codes(run: str) -> list[str]:
     """Each character's code followed by the next one's (END after the last)."""
     if _ASTRAL_RUN.search(run) is None:  # the common case: fixed three-digit codes, sliced in one pass
         codes = run.translate(_CODES) + END
@@ -67,7 +67,7 @@ def _pairs(run: str) -> list[str]:
 def _spell_run(match: re.Match) -> str:
     # Capital Q in the stored text (Pagefind lower-cases words for matching, so queries use "q"): decoding the
     # text back then leaves a real lower-case word such as "qabcdef" alone.
-    return "".join([f" Q{pair} " for pair in _pairs(match.group(0))])
+    return "".join([f" Q{pair} " for pair in pair_codes(match.group(0))])
 
 
 def index_text(text: str) -> str:
@@ -98,7 +98,7 @@ def run_terms(run: str) -> str:
     complete in the text, not in the query), or for one character the prefix its words share."""
     if len(run) == 1:
         return "q" + encode_char(run)
-    words = ["q" + pair for pair in _pairs(run)[:-1]]
+    words = ["q" + pair for pair in pair_codes(run)[:-1]]
     return words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
 
 

@@ -13,6 +13,7 @@ from html import escape, unescape
 
 from .ngrams import index_text
 from .normalise import fold, latin_joins_folded, restore_map
+from .pairs import PLACEHOLDER, Split, keep_first, spell_apart
 
 EXTRAS = "\u2042"  # ⁂: punctuation, so Pagefind indexes nothing for it; the browser cuts the shown text here
 BREAK = "\u00b6"  # ¶ between paragraphs, headings and list items: excerpts show a break there (search.js)
@@ -41,17 +42,48 @@ class SearchRecord:
     extras: list[str] = field(default_factory=list)
 
     def html(self) -> str:
+        """The whole record, every pair word in its text (search/pairs.py's split_pairs takes them out again)."""
+        title, text, found_by = self._indexed()
+        spelled = (escape(index_text(title)), f"<p>{escape(index_text(text))}</p>", index_text(found_by))
+        return self._document(title + text, *spelled)
+
+    def split_html(self) -> Split:
+        """The record as Pagefind is given it (pairs.Split): what split_pairs makes of `html()`, made directly. The
+        only difference: a typed look-alike of a pair word between spaces (`Qabcdef` in a story) stays in the text
+        for Pagefind to index; the merge joins it with ours (search/merge.py), so the index is the same."""
+        title, text, found_by = self._indexed()
+        folded = title + text
+        title_words: list[str] = []
+        rest_words: list[str] = []
+        title = spell_apart(title, title_words)
+        text = spell_apart(text, rest_words)
+        found_by = spell_apart(found_by, rest_words)
+        if title_words:
+            title = keep_first(title, title_words)
+        elif rest_words:
+            if PLACEHOLDER in text:
+                text = keep_first(text, rest_words)
+            else:
+                found_by = keep_first(found_by, rest_words)
+        html = self._document(folded, escape(title), f"<p>{escape(text)}</p>", found_by)
+        return Split(html, " ".join(title_words), " ".join(rest_words))
+
+    def _indexed(self) -> tuple[str, str, str]:
+        """The folded title, text and found-by words, as they are indexed."""
         title, text = fold(self.title), fold(self.text)
         found_by = [fold(e).replace(EXTRAS, " ") for e in self.extras] + latin_joins_folded(f"{title} {text}")
+        return title, text, f" {BREAK} ".join(found_by)  # each fact apart, so a query cannot match across two
+
+    def _document(self, folded: str, title: str, text: str, found_by: str) -> str:
+        """The record around its indexed parts (`folded`: the folded title and text, for the restore map)."""
         parts = [
             '<html lang="zh"><head><meta charset="utf-8"></head><body><main data-pagefind-body>',
-            f'<h1 data-pagefind-weight="7">{escape(index_text(title))}</h1>',
-            f"<p>{escape(index_text(text))}</p>",
-            # each fact apart (BREAK), so a query cannot match across two of them
-            f"<p>{EXTRAS} {escape(index_text(f' {BREAK} '.join(found_by)))}</p></main>",
+            f'<h1 data-pagefind-weight="7">{title}</h1>',
+            text,
+            f"<p>{EXTRAS} {escape(found_by)}</p></main>",
             f'<span data-pagefind-meta="title" hidden>{escape(self.title)}</span>',
         ]
-        restoring = restore_map(self.title + self.text, title + text)
+        restoring = restore_map(self.title + self.text, folded)
         if restoring:  # only for text that folding changed (traditional characters, full-width letters)
             parts.append(
                 '<span data-pagefind-meta="restore" hidden>'

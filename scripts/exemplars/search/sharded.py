@@ -43,6 +43,7 @@ from pathlib import Path
 from ..parallel import workers
 from .indexer import SearchIndexer, SearchIndexError, pagefind_version
 from .merge import MergeError, merge_bundles
+from .pairs import Split
 from .shards import ShardPlan
 from .stable import SORT_FILE, sort_file
 
@@ -68,7 +69,7 @@ class _Shard:
     name: str
     mine: bool  # this machine builds it (always, unless `part` gives it to another)
     candidates: list[list[str]]  # cached versions of this shard still matching: their record digests
-    pages: list[tuple[str, str]] = field(default_factory=list)  # records held while a cached version matches
+    pages: list[tuple[str, str | Split]] = field(default_factory=list)  # records held while a cached version matches
     records: list[str] = field(default_factory=list)  # each record's digest, in order
     sort_values: dict[str, list[str]] = field(default_factory=dict)  # sort key → every page's value
     indexer: SearchIndexer | None = None  # Pagefind, once the shard is known to need indexing
@@ -132,8 +133,9 @@ class ShardedIndex:
         return versions
 
     # --- feeding ---------------------------------------------------------------------------------------------
-    def add_html(self, url: str, html: str, sort: dict[str, str] | None = None) -> None:
-        """One page's record (SearchRecord.html()) and its sort values; pages come shard by shard."""
+    def add_html(self, url: str, html: str | Split, sort: dict[str, str] | None = None) -> None:
+        """One page's record (SearchRecord.split_html(), or the whole SearchRecord.html()) and its sort values; pages
+        come shard by shard."""
         name = self.plan.shard_of(url)
         if self._current is None or self._current.name != name:
             if name in self._closed or self._sealed:  # an invariant of the caller, not an input problem
@@ -141,7 +143,8 @@ class ShardedIndex:
             self.complete_shard()
             self._current = self._open(name)
         shard = self._current
-        data = f"{url}\n{html}".encode("utf-8", "surrogatepass")
+        text = html if isinstance(html, str) else "\n\x00".join(html)
+        data = f"{url}\n{text}".encode("utf-8", "surrogatepass")
         record = hashlib.sha256(len(data).to_bytes(8, "little") + data).hexdigest()[:32]
         at = len(shard.records)
         shard.records.append(record)

@@ -22,14 +22,13 @@ If a file does not have the expected shape (a Pagefind upgrade), the bundle is l
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import os
 import re
 from pathlib import Path
 
-SIGNATURE = b"pagefind_dcd"
+from .framing import FramingError, pack, unpack
+
 SORT_FILE = "exemplars-sort-{key}.txt"  # beside the shards: page ids, newest (highest) first; read by search.js
 _SORT_KEY = re.compile(r"[a-z0-9_-]+")
 
@@ -104,20 +103,15 @@ def _encode(value) -> bytes:
 
 
 def _read(path: Path):
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise _Unexpected(f"{path.name}: no signature")
-    value, end = _decode(data, len(SIGNATURE))
-    if end != len(data) or _encode(value) != data[len(SIGNATURE) :]:
+    data = unpack(path.read_bytes(), path.name)
+    value, end = _decode(data)
+    if end != len(data) or _encode(value) != data:
         raise _Unexpected(f"{path.name}: does not round-trip")  # we would not write what Pagefind wrote
     return value
 
 
 def _gzip(value) -> bytes:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
-        handle.write(SIGNATURE + _encode(value))
-    return buffer.getvalue()
+    return pack(_encode(value), 9)
 
 
 def _content_name(language: str, payload: bytes, length: int) -> str:
@@ -136,7 +130,7 @@ def stabilise(bundle: Path) -> dict[str, list[str]]:
         return {}
     try:
         plan = [_plan_language(bundle, meta) for meta in metas]
-    except (_Unexpected, OSError, EOFError, IndexError, TypeError, UnicodeDecodeError):
+    except (_Unexpected, FramingError, OSError, EOFError, IndexError, TypeError, UnicodeDecodeError):
         return {}
     orders: dict[str, list[str]] = {}
     for *_, language_orders in plan:
