@@ -28,7 +28,7 @@ from sitebuild import (
 from test_feeds_catalogue_qr import png_of, svg_matrix, zbarimg
 
 from exemplars.library import load_library
-from exemplars.site.qr import cached_svg_path, qr_svg, write_qr_files
+from exemplars.site.qr import DrawAhead, cached_svg_path, qr_svg, write_qr_files
 
 SITE = "https://exemplars.example.org/"
 WITHDRAWN_ID = "chehui-2020"
@@ -347,6 +347,32 @@ def test_story_and_lesson_pages_have_a_share_box_whose_qr_decodes_to_the_public_
     png = tmp_path / "qr.png"
     png.write_bytes(png_of(svg_matrix(qr.read_text(encoding="utf-8"))))
     assert zbarimg(png) == SITE + url
+
+
+def test_qr_codes_drawn_ahead_in_their_own_process_are_the_ones_drawn_at_the_end(tmp_path):
+    """A cold build draws its codes in a separate process from on_files on (DrawAhead): once it is waited for,
+    every code is in the cache with the bytes write_qr_files draws, and nothing is left to draw at the end."""
+    codes = {f"stories/s{i}/qr.svg": f"{SITE}stories/s{i}/" for i in range(DrawAhead.MINIMUM + 3)}
+    cache = tmp_path / "cache"
+    ahead = DrawAhead(codes, cache)
+    assert ahead.process is not None, "enough codes to be worth a process"
+    ahead.wait()
+    assert sorted(p.name for p in cache.iterdir() if p.is_file()) == [], "its list of URLs is removed"
+    for url in list(codes.values())[:: len(codes) // 5]:
+        assert cached_svg_path(url, cache).read_text(encoding="utf-8") == qr_svg(url) + "\n"
+    assert write_qr_files(codes, tmp_path / "site", cache) == 0
+    assert DrawAhead(codes, cache).process is None, "a warm build starts nothing"
+
+
+def test_a_stopped_draw_ahead_leaves_the_codes_to_the_end(tmp_path):
+    codes = {f"stories/s{i}/qr.svg": f"{SITE}stories/s{i}/" for i in range(DrawAhead.MINIMUM + 3)}
+    cache = tmp_path / "cache"
+    ahead = DrawAhead(codes, cache)
+    ahead.stop()  # at once, as when the build fails: whatever it drew stays, the rest is drawn by write_qr_files
+    drawn = write_qr_files(codes, tmp_path / "site", cache)
+    assert drawn <= len(codes)
+    for rel, url in codes.items():
+        assert (tmp_path / "site" / rel).read_text(encoding="utf-8") == qr_svg(url) + "\n"
 
 
 def test_qr_codes_come_from_the_build_cache_the_second_time(tmp_path):

@@ -400,6 +400,24 @@ def test_the_cache_key_follows_every_input_and_a_cached_document_is_reused(tmp_p
     assert write_docx_files(jobs, tmp_path / "c", None) == 1  # no cache: still written
 
 
+def test_documents_shared_with_a_helper_process_are_the_ones_built_alone(tmp_path):
+    # share=True forks a helper for every other block of documents (exemplars.parallel.SharedMap): same files, same
+    # count of documents built, whether or not a cache is given
+    from exemplars.site.word import SHARE_FROM
+
+    jobs = {
+        f"stories/s{n:03d}/story.docx": DocxJob("story", story_part(f"<p>第 {n} 篇的正文。</p>", title=f"题{n}"))
+        for n in range(SHARE_FROM + 5)
+    }
+    assert write_docx_files(jobs, tmp_path / "alone", None) == len(jobs)
+    assert write_docx_files(jobs, tmp_path / "shared", tmp_path / "cache", share=True) == len(jobs)
+    assert write_docx_files(jobs, tmp_path / "again", tmp_path / "cache", share=True) == 0
+    for rel_path in jobs:
+        alone = (tmp_path / "alone" / rel_path).read_bytes()
+        assert (tmp_path / "shared" / rel_path).read_bytes() == alone
+        assert (tmp_path / "again" / rel_path).read_bytes() == alone
+
+
 # --- the fast paths write what python-docx and zipfile would ---------------------------------------------------
 
 

@@ -37,6 +37,7 @@ from ..privacy import mask_diagnostics, mask_library
 from ..search.background import BackgroundIndexer
 from ..search.indexer import SearchIndexError
 from ..search.normalise import browser_module, browser_table_module
+from ..search.pairs import Split
 from ..search.records import SearchRecord, record_for
 from ..search.sharded import ShardedIndex
 from ..search.vocabulary import vocabulary_json
@@ -62,7 +63,7 @@ from ..site.pages import (
     shard_plan,
     shell_pages,
 )
-from ..site.qr import write_qr_files
+from ..site.qr import DrawAhead, write_qr_files
 from ..site.render import BodyRenderer, LinkMap
 from ..site.sanitize import sanitize
 from ..site.settings import DEFAULT
@@ -119,6 +120,7 @@ class BuildSession:
         self.indexer: ShardedIndex | None = None  # `mkdocs build`: shards indexed while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from env to post_build
+        self.qr_ahead: DrawAhead | None = None  # QR codes drawn in a process of their own from on_files on
         urls.use(self.settings)  # until close()
 
     def pre_build(self) -> None:
@@ -187,6 +189,7 @@ class BuildSession:
             settings=self.settings,
             edit_base=self._edit_base(config),
         )
+        self.qr_ahead = DrawAhead(self.site.qr_codes, self._qr_cache)
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.serve is not None:  # stale pages are searchable too: plan the shards again with them
@@ -321,7 +324,7 @@ class BuildSession:
         return env
 
     def _index_library(self, out: Path) -> None:
-        """Build: by `on_env` MkDocs has read every page (lesson records came with on_page_content) and written
+        """Build: by `on_env` MkDocs has read every page (a THEME page's record came with on_page_content) and written
         none, so every search record can be made now: the story and method bodies and records, shard by shard,
         each shard indexed as soon as it is complete. MkDocs' own page rendering, then the bulk pages, listings,
         feeds and QR codes (post_build) all run while the last shards are indexed and then merged."""
@@ -366,13 +369,18 @@ class BuildSession:
         self.phases.done("MkDocs 页面")
         bodies, self.bodies = self.bodies, None
         indexer, self.indexer = self.indexer, None
-        writing = indexer is not None and indexer.busy()
+
+        def second_core_free() -> bool:
+            # Asked before each step, not once: while the search shards are written or merged they take the second
+            # core and a helper would only contend; once they are done (at 10,000 stories, during the listings),
+            # the QR codes and Word files that follow share the work again.
+            return indexer is None or not indexer.busy()
+
         try:  # everything below overlaps with Pagefind indexing the last shards
-            # While Pagefind writes (one core), the pages get the other: a helper process would only contend.
-            self._write_bulk_pages(out, self.searchable, share=not writing, bodies=bodies)
+            self._write_bulk_pages(out, self.searchable, share=second_core_free(), bodies=bodies)
             bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
-            self._write_bulk_pages(out, [spec for spec in self.bulk if spec.search is None])
+            self._write_bulk_pages(out, [spec for spec in self.bulk if spec.search is None], share=second_core_free())
             self.phases.done("列表页")
             if self.cache is not None:
                 self._flush_cache("主进程")
@@ -389,11 +397,15 @@ class BuildSession:
                 raise PluginError(str(exc)) from exc
             self.phases.done("订阅、目录与站点地图")
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
-                # While Pagefind writes (one core), QR codes get the other; a second process would only contend.
-                write_qr_files(self.site.qr_codes, out, self.root / ".cache" / "qr", jobs=1 if writing else None)
+                if self.qr_ahead is not None:  # long done, as a rule: it started before the pages were read
+                    self.qr_ahead.wait()
+                jobs = None if second_core_free() else 1
+                write_qr_files(self.site.qr_codes, out, self._qr_cache, jobs=jobs)
             self.phases.done("二维码")
             if self.site is not None:  # Word handouts (and opt-in story files); .cache/docx/ keeps them
-                built = write_docx_files(self.site.docx, out, self.root / ".cache" / "docx")
+                built = write_docx_files(
+                    self.site.docx, out, self.root / ".cache" / "docx", share=second_core_free(), **self._helper_hooks()
+                )
                 self.phases.done(f"Word 文件（新生成 {built} 个）")
             if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
                 encoded = self.images.write(out, self.root / ".cache" / "media")
@@ -419,6 +431,8 @@ class BuildSession:
     def build_error(self) -> None:
         if self.serve is not None:
             self.serve.resume_swaps()
+        if self.qr_ahead is not None:
+            self.qr_ahead.stop()
         self.bodies = None
         if self.indexer is not None:
             self.indexer.close()
@@ -426,6 +440,9 @@ class BuildSession:
 
     def close(self) -> None:
         """The build is over (done or failed): the cache stays open only for the next rebuild of `mkdocs serve`."""
+        if self.qr_ahead is not None:
+            self.qr_ahead.stop()
+            self.qr_ahead = None
         if self.serve is None and self.cache is not None:
             self.cache.close()
         self.cache = None
@@ -434,11 +451,15 @@ class BuildSession:
     # The search feed: records in page order, to Pagefind (build) or to the background indexer (serve).
 
     @property
+    def _qr_cache(self) -> Path:
+        return self.root / ".cache" / "qr"
+
+    @property
     def _search_cache(self) -> Path:
         return self.root / CACHE_DIR / "search"
 
     def _start_search(self) -> list[SearchRecord]:
-        """Start the index; returns the records made so far (the lessons', from page_content) in shard order: they
+        """Start the index; returns the records made so far (THEME pages', from page_content) in shard order: they
         wait for their shard's turn, as the index takes the pages shard by shard."""
         if self.serve is not None or self.records is None or self.indexer is not None:
             return []
@@ -451,7 +472,7 @@ class BuildSession:
 
     def _index(self, record: SearchRecord) -> None:
         if self.indexer is not None:
-            self.indexer.add_html(record.url, record.html(), record.sort)
+            self.indexer.add_html(record.url, record.split_html(), record.sort)
         elif self.records is not None:
             self.records.append(record)
 
@@ -467,24 +488,24 @@ class BuildSession:
         if self.serve is not None or not self.options.search:
             return None
 
-        def work(spec: Page) -> tuple[str, str, str]:
+        def work(spec: Page) -> tuple[str, str, Split]:
             body = spec.body()
-            return spec.url, body, self._record(spec, body).html()
+            return spec.url, body, self._record(spec, body).split_html()
 
         bodies = []
         by_url = {spec.url: spec for spec in specs}
         plan = self.site.shards
         with SharedMap(specs, work, **self._helper_hooks()) as results:
             held = self._start_search()
-            for url, body, record_html in results:
+            for url, body, record in results:
                 bodies.append(body)
                 if self.indexer is not None:
                     while held and plan.rank(held[0].url) <= plan.rank(url):
-                        record = held.pop(0)  # a lesson of this shard or an earlier one: its place in the order
-                        self.indexer.add_html(record.url, record.html(), record.sort)
-                    self.indexer.add_html(url, record_html, by_url[url].search.sort)
+                        record = held.pop(0)  # a THEME page of this shard or an earlier one: its place in the order
+                        self.indexer.add_html(record.url, record.split_html(), record.sort)
+                    self.indexer.add_html(url, record, by_url[url].search.sort)
             for record in held:  # shards after the last rendered page's
-                self.indexer.add_html(record.url, record.html(), record.sort)
+                self.indexer.add_html(record.url, record.split_html(), record.sort)
         return bodies
 
     @staticmethod

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -123,3 +127,58 @@ def write_qr_files(codes: dict[str, str], out_dir: Path, cache_dir: Path | None 
 def _draw_into_cache(urls: list[str], cache_dir: Path) -> None:
     for url in urls:
         write_atomic(cached_svg_path(url, cache_dir), qr_svg(url).encode("utf-8") + b"\n", durable=False)
+
+
+class DrawAhead:
+    """The codes missing from the cache, drawn by a separate Python process started as soon as the build knows
+    them (the library is loaded), while the build's second core is idle: MkDocs then reads its pages on one core.
+    Drawn at the end instead, with the search index being merged on the other core, they were the last seconds of
+    a large build (10,000 codes: ~5 s). `wait` before write_qr_files, which draws whatever this did not (the
+    process failed or was stopped); `stop` when the build fails. Few codes (a warm build) start nothing."""
+
+    MINIMUM = 200  # codes: below this the drawing takes less than a Python start-up
+
+    def __init__(self, codes: dict[str, str], cache_dir: Path) -> None:
+        self.process: subprocess.Popen | None = None
+        self.listing: str | None = None
+        missing = sorted({url for url in codes.values() if not cached_svg_path(url, cache_dir).is_file()})
+        if len(missing) < self.MINIMUM:
+            return
+        package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
+        environment = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+        )
+        try:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            handle, self.listing = tempfile.mkstemp(prefix=".urls-", suffix=".txt", dir=cache_dir)
+            with os.fdopen(handle, "w", encoding="utf-8") as listing:
+                listing.write("\n".join(missing))
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "exemplars.site.qr", str(cache_dir), self.listing],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+            )
+        except OSError:  # a read-only cache or no process slot: write_qr_files draws them all, as before
+            self._forget_listing()
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.wait()
+            self.process = None
+        self._forget_listing()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.wait()
+
+    def _forget_listing(self) -> None:
+        if self.listing is not None:
+            Path(self.listing).unlink(missing_ok=True)
+            self.listing = None
+
+
+if __name__ == "__main__":  # DrawAhead's process: python -m exemplars.site.qr <cache dir> <file of URLs>
+    _draw_into_cache(Path(sys.argv[2]).read_text(encoding="utf-8").split("\n"), Path(sys.argv[1]))
