@@ -137,7 +137,11 @@ class ExemplarsConfig(Config):
     # Search (search/shards.py, search/sharded.py): pages per shard, and which part of the shards this machine
     # builds when several machines share the work (README 大型故事库; empty: all of them).
     search_shard_size = _SiteOption(
-        int, DEFAULT.search_shard_size, "正整数（每个搜索分片最多收录的页面数）", "1000", check=_positive
+        int,
+        DEFAULT.search_shard_size,
+        "正整数（每个搜索分片最多收录的页面数）",
+        str(DEFAULT.search_shard_size),
+        check=_positive,
     )
     search_part = _SiteOption(
         str,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..search.shards import DEFAULT_SIZE
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,7 +26,7 @@ class Settings:
     feed_subtitle: str = (
         "按群众工作方法整理的基层正面典型与反面典型，最新发布的故事。"  # the site-wide feed's description
     )
-    search_shard_size: int = 1000  # pages per search shard, each indexed by its own Pagefind (search/shards.py)
+    search_shard_size: int = DEFAULT_SIZE  # pages per search shard, each indexed by its own Pagefind (search/shards.py)
 
 
 DEFAULT = Settings()
