@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import eq
 
 from ..library import Library
 from ..model import Story
@@ -115,6 +116,11 @@ class RelatedIndex:
     by_method_province: dict = field(default_factory=lambda: defaultdict(list))
     by_method: dict = field(default_factory=lambda: defaultdict(list))
     by_province: dict = field(default_factory=lambda: defaultdict(list))
+    # Per story id, what the ranking compares, worked out once rather than for each of ~90 candidates of each story
+    # (900,000 comparisons at 10,000 stories): its methods as bits of an integer, and its date's day number.
+    method_bits: dict[str, int] = field(default_factory=dict)
+    days: dict[str, int] = field(default_factory=dict)
+    _bit: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, stories: list[Story]) -> "RelatedIndex":
@@ -124,7 +130,17 @@ class RelatedIndex:
                 index.by_method_province[(method, story.province)].append(story)
                 index.by_method[method].append(story)
             index.by_province[story.province].append(story)
+            index.method_bits[story.id] = index.bits(story.methods)
+            index.days[story.id] = story.date.toordinal()
         return index
+
+    def bits(self, methods) -> int:
+        """`methods` as an integer with one bit per method id: the methods two stories share are the bits set in
+        both."""
+        value = 0
+        for method in methods:
+            value |= 1 << self._bit.setdefault(method, len(self._bit))
+        return value
 
     def related(self, story: Story, library: Library, limit: int = RELATED_COUNT) -> list[Story]:
         """Explicit `related` first, then stories sharing methods (most shared, then same place), then region."""
@@ -141,14 +157,13 @@ class RelatedIndex:
             candidates += self.by_method.get(method, [])[:24]
         candidates += self.by_province.get(story.province, [])[:12]
 
-        methods, region = set(story.methods), story.region
+        methods, region = self.bits(story.methods), story.region
+        method_bits, days = self.method_bits, self.days
 
         def score(other: Story) -> tuple:
-            shared = len(methods.intersection(other.methods))
-            place = 0
-            for a, b in zip(other.region, region):
-                place += a == b
-            return (-shared, -place, -other.date.toordinal(), other.id)
+            shared = (methods & method_bits[other.id]).bit_count()  # methods in common
+            place = sum(map(eq, other.region, region))  # region levels in common
+            return (-shared, -place, -days[other.id], other.id)
 
         for other in sorted({c.id: c for c in candidates if c.id not in seen}.values(), key=score):
             if len(chosen) >= limit:
