@@ -5,9 +5,10 @@ ASCII spelling, so there is nothing for Pagefind to decide about them — yet th
 posting per (page, word) and every index chunk gzipped at level 9 (no option in 1.5.2), ~45 s of CPU for 10,000
 stories, and the merge then decoded those chunks again (~14 s). So a record goes to Pagefind with each pair word
 replaced by PLACEHOLDER, a token that gives no word but still takes its place in the page's word positions
-(`split_pairs`); Pagefind indexes everything else (Latin words, digits, the metadata words, filters, sort keys)
-and writes the page's fragment, whose `content` is the page's tokens joined by single spaces. Then, for each shard,
-`complete_bundle` (run in its own process beside the build) puts the pair words back into the fragments' content
+(`SearchRecord.split_html` with `spell_apart`, or `split_pairs` for a whole record); Pagefind indexes everything
+else (Latin words, digits, the metadata words, filters, sort keys) and writes the page's fragment, whose `content`
+is the page's tokens joined by single spaces. Then, for each shard, `complete_bundle` (run in its own process
+beside the build) puts the pair words back into the fragments' content
 at the placeholders' places, and writes their postings, already CBOR-encoded word by word as Pagefind would write
 them, into PAIRS_FILE in the shard's bundle; search/merge.py joins them with Pagefind's own words (a shard's bundle
 is only complete once merged, even alone).
@@ -167,7 +168,7 @@ class _Postings:
     """The pair words' postings of one shard, built page by page (pages in ascending order): per word its first
     and last page, how many pages, and the CBOR of its page list so far (`add_page`); `write` stores them.
 
-    A shard has ~1,600 (page, word) entries per page, so this is the completion step's hot loop: the common entry,
+    A shard has ~800 (page, word) entries per page, so this is the completion step's hot loop: the common entry,
     a word once on the page and in the body, is appended as two table lookups, and the bookkeeping per page
     (last page, counts) goes through dict and Counter calls in bulk rather than item by item."""
 
