@@ -20,8 +20,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -29,6 +31,17 @@ R = TypeVar("R")
 
 MIN_ITEMS = 200  # below this the fork and the pickling cost more than the second core gives back
 BLOCK = 32  # items a message: large enough to amortise pickling, small enough to keep both processes busy
+
+
+def module_process(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and the environment that run `python -m <module> <args>` in a fresh interpreter with this
+    checkout's exemplars first on its path, not another install: work a build runs beside itself in a process of
+    its own (search/merge.py's word ranges, search/pairs.py's completion, site/qr.py's codes drawn ahead)."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    environment = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    )
+    return [sys.executable, "-m", module, *args], environment
 
 
 def workers(jobs: int | None = None) -> int:

@@ -39,7 +39,6 @@ import hashlib
 import heapq
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -50,7 +49,7 @@ from typing import NamedTuple
 import cbor2
 
 from ..fsutil import place_from_cache
-from ..parallel import workers
+from ..parallel import module_process, workers
 from .framing import FramingError, pack, unpack
 from .pairs import PAIRS_FILE, PairsError, read_postings
 from .stable import cbor_head
@@ -278,10 +277,7 @@ def _bound(chunks: list[list]) -> None:
 
 
 def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[str], ranges: list) -> list[list[list]]:
-    package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
-    environment = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-    )
+    command, environment = module_process("exemplars.search.merge")
     tasks = [
         {
             "bundles": [str(shard.bundle) for shard in shards],
@@ -296,7 +292,7 @@ def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[s
     ]
     running = [
         subprocess.Popen(
-            [sys.executable, "-m", "exemplars.search.merge"],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

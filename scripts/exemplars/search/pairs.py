@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 import subprocess
@@ -40,6 +39,7 @@ from typing import NamedTuple
 
 import cbor2
 
+from ..parallel import module_process
 from .framing import FramingError, pack, unpack
 from .ngrams import CJK_RUN, END, pair_codes
 from .stable import cbor_head
@@ -312,12 +312,9 @@ def _load(path: Path):
 # --- in its own process -------------------------------------------------------------------------------------------
 def complete_beside(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
     """complete_bundle in a fresh Python process, so that it runs on the other core while the build renders."""
-    package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
-    environment = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-    )
+    command, environment = module_process("exemplars.search.pairs", str(bundle))
     process = subprocess.run(
-        [sys.executable, "-m", "exemplars.search.pairs", str(bundle)],
+        command,
         input=pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL),
         capture_output=True,
         env=environment,

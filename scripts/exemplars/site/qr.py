@@ -26,7 +26,7 @@ from pathlib import Path
 import zxingcpp
 
 from ..fsutil import place_from_cache, write_atomic
-from ..parallel import pool_map, workers
+from ..parallel import module_process, pool_map, workers
 
 ERROR = "M"
 MODULE_MM = 1  # printed size of one module
@@ -144,17 +144,14 @@ class DrawAhead:
         missing = sorted({url for url in codes.values() if not cached_svg_path(url, cache_dir).is_file()})
         if len(missing) < self.MINIMUM:
             return
-        package_root = str(Path(__file__).resolve().parents[2])  # this checkout's exemplars, not another install
-        environment = dict(
-            os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-        )
         try:
             Path(cache_dir).mkdir(parents=True, exist_ok=True)
             handle, self.listing = tempfile.mkstemp(prefix=".urls-", suffix=".txt", dir=cache_dir)
             with os.fdopen(handle, "w", encoding="utf-8") as listing:
                 listing.write("\n".join(missing))
+            command, environment = module_process("exemplars.site.qr", str(cache_dir), self.listing)
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "exemplars.site.qr", str(cache_dir), self.listing],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
