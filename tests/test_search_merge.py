@@ -184,16 +184,33 @@ def test_chunk_bounds_follow_pagefinds_own_example():
     assert chunks == [["apple", "apple", "a"], ["apr", "b", "b"], ["p", "peach", "c"]]
 
 
+def _in_ranges(monkeypatch) -> list[int]:
+    """Merge in word ranges even these small shards (every third pair word a candidate bound): returns the list the
+    number of ranges of each such merge is appended to — the last range is merged here, the others each in a
+    process of its own."""
+    monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(merge_module, "SPLIT_SAMPLE", 3)
+    counts: list[int] = []
+    in_processes = merge_module._in_processes
+
+    def counted(shards, out, language, fields, ranges):
+        counts.append(len(ranges))
+        return in_processes(shards, out, language, fields, ranges)
+
+    monkeypatch.setattr(merge_module, "_in_processes", counted)
+    return counts
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_chunks_are_cut_and_bounded_as_pagefind_cuts_them(shards, tmp_path, monkeypatch, parallel):
     """Words in byte order across chunks; each chunk's `from` is a prefix of its first word and its `to` of its
     last, cut against the neighbouring chunk as Pagefind does, so the browser's lookup (which compares a word with
     these bounds) treats a merged bundle as one Pagefind wrote."""
     monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)  # many small chunks: every bound is exercised
-    if parallel:
-        monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+    ranges = _in_ranges(monkeypatch) if parallel else []
     out = tmp_path / "merged"
     merge_bundles(shards, out)
+    assert not parallel or (len(ranges) == 1 and ranges[0] >= 2), "word ranges, all but one in other processes"
     chunks = _pages(out)[2]
     assert len(chunks) > 10
     words = _chunk_words(out)
@@ -233,8 +250,9 @@ def test_merging_in_word_ranges_gives_the_same_index(shards, tmp_path, monkeypat
     monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)
     one, two = tmp_path / "one", tmp_path / "two"
     merge_bundles(shards, one)
-    monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
+    ranges = _in_ranges(monkeypatch)
     merge_bundles(shards, two)
+    assert len(ranges) == 1 and ranges[0] >= 2
     assert _postings(one) == _postings(two)
     assert _pages(one)[1] == _pages(two)[1]
 
@@ -350,11 +368,12 @@ def test_meta_field_markers_name_the_same_field_in_the_merged_bundle(mixed, tmp_
     fields = [_pages(bundle)[5] for bundle in mixed]
     assert fields[0] == fields[3] == ["date", "kind", "region", "restore", "title"]
     assert fields[1] == ["date", "kind", "region", "title"] and fields[2] == ["kind", "title"], "they differ"
+    ranges = _in_ranges(monkeypatch) if parallel else []
     if parallel:
-        monkeypatch.setattr(merge_module, "PARALLEL_PAGES", 1)
-        monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)  # several word ranges, each in its own process
+        monkeypatch.setattr(merge_module, "CHUNK_BYTES", 300)
     out = tmp_path / "merged"
     merge_bundles(mixed, out)
+    assert not parallel or (len(ranges) == 1 and ranges[0] >= 2), "word ranges, all but one in other processes"
     assert _pages(out)[5] == fields[0]
     merged = _meta_locations(out)
 
@@ -454,15 +473,44 @@ def test_words_written_with_diacritics_keep_their_forms_across_shards(tmp_path):
     assert [page for page, _ in _postings(out)["cafe"]] == [2, 6]
 
 
-def test_a_merge_beside_a_running_build_uses_another_process(shards, tmp_path, monkeypatch):
-    """sharded.py merges in a thread while the build still renders: the words are then merged in a separate Python
-    process even for a small library (in the build's own process the two would take turns under one interpreter
-    lock); the bundle holds the same words either way."""
-    started = []
-    in_processes = merge_module._in_processes
-    monkeypatch.setattr(merge_module, "_in_processes", lambda *args: started.append(1) or in_processes(*args))
-    merge_bundles(shards, tmp_path / "beside", beside=True)
-    assert started == [1], "one word range, in one other process"
-    merge_bundles(shards, tmp_path / "alone")
-    assert started == [1], "a small merge on its own stays in this process"
-    assert _postings(tmp_path / "beside") == _postings(tmp_path / "alone") == _expected(shards)[0]
+def _files(bundle: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(bundle)): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
+
+
+def test_a_merge_beside_a_running_build_runs_in_another_process(shards, tmp_path, monkeypatch):
+    """sharded.py merges in a thread while the build still renders: the whole merge (fragments, words, filters)
+    then runs in a separate Python process even for a small library — in the build's own process the two would take
+    turns under one interpreter lock — and gives the same bytes and the same renamed pages."""
+    clash = tmp_path / "s1"  # a page name shard 0 has too: the renamed pages come back from the other process
+    shutil.copytree(shards[1], clash)
+    meta_path = next(clash.glob("pagefind.*.pf_meta"))
+    meta = _load(meta_path)
+    theirs, mine = _pages(shards[0])[1][0][0], meta[1][0][0]
+    (clash / "fragment" / f"{mine}.pf_fragment").rename(clash / "fragment" / f"{theirs}.pf_fragment")
+    meta[1][0][0] = theirs
+    meta_path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps(meta), mtime=0))
+    bundles = [shards[0], clash, shards[2]]
+    alone = merge_bundles(bundles, tmp_path / "alone")
+
+    def not_here(*args):
+        raise AssertionError("merged in the build's own process")
+
+    for name in ("_merge_pages", "_merge_index", "_merge_range", "_merge_filters"):
+        monkeypatch.setattr(merge_module, name, not_here)
+    beside = merge_bundles(bundles, tmp_path / "beside", beside=True)
+    assert beside == alone == {(1, theirs): f"{theirs}x1"}
+    assert _files(tmp_path / "beside") == _files(tmp_path / "alone")
+    assert _postings(tmp_path / "beside") == _postings(tmp_path / "alone")
+
+
+def test_a_merge_beside_a_build_that_is_refused_says_why(shards, tmp_path):
+    """The other process's refusal comes back as the same MergeError, its message whole (no traceback)."""
+    odd = tmp_path / "odd"
+    shutil.copytree(shards[0], odd)
+    (odd / "pagefind-entry.json").write_text("{", encoding="utf-8")
+    with pytest.raises(MergeError) as beside:
+        merge_bundles([odd, shards[1]], tmp_path / "beside", beside=True)
+    with pytest.raises(MergeError) as alone:
+        merge_bundles([odd, shards[1]], tmp_path / "alone")
+    assert str(beside.value) == str(alone.value)
+    assert str(beside.value).startswith("搜索分片 odd 读不出来：") and "Traceback" not in str(beside.value)

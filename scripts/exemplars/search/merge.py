@@ -55,8 +55,10 @@ from .pairs import PAIRS_FILE, PairsError, read_postings
 from .stable import cbor_head
 
 PARALLEL_PAGES = 2000  # from this many pages the words are merged in one process per core
+SPLIT_SAMPLE = 100  # every this-many-th pair word of a shard is a candidate range bound
 CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
 _ENTRY = "pagefind-entry.json"
+_REFUSED = 3  # the merge process's exit status for a merge refused with a message (on stdout)
 
 
 class Postings(NamedTuple):
@@ -192,8 +194,11 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
     """Merge `bundles` (stabilised shards, in shard order) into the bundle folder `out`, which must not exist.
     Returns the pages renamed on the way, (shard position, page id) → page id: a page whose id a page of an
     earlier shard already had. `beside`: the caller is a thread beside a build still rendering (sharded.py), so
-    the words are merged in another process even for a small library — in this one they would hold the build's
-    interpreter lock and the two would take turns on one core."""
+    the whole merge runs in another process even for a small library — in this one it would hold the build's
+    interpreter lock and the two would take turns on one core (measured at 10,000 stories: linking the fragments
+    and reading the pair tables took 3.3 s in a thread beside the page writing, most of it waiting for the lock)."""
+    if beside:
+        return _whole_in_process(bundles, out)
     if not bundles:
         raise MergeError("没有可合并的搜索分片")
     shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(bundles)]
@@ -212,7 +217,7 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
     for shard in shards:
         shard.use_fields(fields)
     pages, renamed = _merge_pages(shards, out)
-    chunks = _merge_index(shards, out, language, fields, beside)
+    chunks = _merge_index(shards, out, language, fields)
     names = _Names(language)
     filters = _merge_filters(shards, out, names)
     meta = cbor2.dumps([shards[0].meta[0], pages, chunks, filters, [], fields])
@@ -222,6 +227,17 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
     entry["languages"] = {language: {**entry["languages"][language], "hash": meta_name, "page_count": len(pages)}}
     (out / _ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return renamed
+
+
+def _whole_in_process(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
+    task = {"whole": True, "bundles": [str(bundle) for bundle in bundles], "out": str(out), "chunk_bytes": CHUNK_BYTES}
+    command, environment = module_process("exemplars.search.merge", json.dumps(task))
+    process = subprocess.run(command, capture_output=True, env=environment)
+    if process.returncode == _REFUSED:  # a MergeError or a file that could not be read: its message, as raised
+        raise MergeError(process.stdout.decode("utf-8", "replace"))
+    if process.returncode != 0:
+        raise MergeError(f"合并搜索分片的进程失败：{process.stderr.decode('utf-8', 'replace')[-800:]}")
+    return {(at, page_id): name for at, page_id, name in json.loads(process.stdout)}
 
 
 def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tuple[int, str], str]]:
@@ -246,14 +262,14 @@ def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tupl
     return pages, renamed
 
 
-def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[str], beside: bool) -> list[list]:
-    """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one fresh Python
-    process per core (not forked: a fork of a large build would count its memory again); chunk names then carry
-    more hex digits, and a clash between ranges is checked."""
+def _merge_index(shards: list[_Shard], out: Path, language: str, fields: list[str]) -> list[list]:
+    """Every word of every shard, merged into new chunks. Large libraries merge in word ranges, one per core: the
+    last range here, the others each in a fresh Python process meanwhile (not forked: a fork of a large build would
+    count its memory again); chunk names then carry more hex digits, and a clash between ranges is checked."""
     total = sum(len(shard.pages) for shard in shards)
     splits = _split_words(shards, workers() if total >= PARALLEL_PAGES else 1)
     ranges = list(zip([None, *splits], [*splits, None]))
-    if len(ranges) == 1 and not beside:
+    if len(ranges) == 1:
         chunks = _merge_range(shards, out, language, 7, None, None)
     else:
         chunks = [chunk for part in _in_processes(shards, out, language, fields, ranges) for chunk in part]
@@ -277,9 +293,10 @@ def _bound(chunks: list[list]) -> None:
 
 
 def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[str], ranges: list) -> list[list[list]]:
-    command, environment = module_process("exemplars.search.merge")
-    tasks = [
-        {
+    """The word ranges' chunks, in range order: every range but the last in a process of its own, the last here."""
+    running = []
+    for low, high in ranges[:-1]:
+        task = {
             "bundles": [str(shard.bundle) for shard in shards],
             "offsets": [shard.offset for shard in shards],
             "out": str(out),
@@ -288,35 +305,32 @@ def _in_processes(shards: list[_Shard], out: Path, language: str, fields: list[s
             "range": [low, high],
             "chunk_bytes": CHUNK_BYTES,
         }
-        for low, high in ranges
-    ]
-    running = [
-        subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=environment,
-        )
-        for _ in tasks
-    ]
+        command, environment = module_process("exemplars.search.merge", json.dumps(task))
+        running.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment))
+    try:
+        last = _merge_range(shards, out, language, 10, *ranges[-1])
+    except BaseException:
+        for process in running:
+            process.kill()
+            process.wait()
+        raise
     results = []
-    for task, process in zip(tasks, running):
-        stdout, stderr = process.communicate(json.dumps(task).encode("utf-8"))
+    for process in running:
+        stdout, stderr = process.communicate()
         if process.returncode != 0:
             raise MergeError(f"合并搜索分片的进程失败：{stderr.decode('utf-8', 'replace')[-800:]}")
         results.append(json.loads(stdout))
-    return results
+    return [*results, last]
 
 
 def _split_words(shards: list[_Shard], parts: int) -> list[str]:
     """Words that cut the index into `parts` ranges of about equal size (by the shards' chunk bounds and every
-    hundredth pair word)."""
+    SPLIT_SAMPLE-th pair word)."""
     if parts < 2:
         return []
     starts = sorted(
         [start for shard in shards for start, _, _ in shard.meta[2][1:]]
-        + [row[0] for shard in shards for row in shard.pairs()[100::100]]
+        + [row[0] for shard in shards for row in shard.pairs()[SPLIT_SAMPLE::SPLIT_SAMPLE]]
     )
     return sorted({starts[len(starts) * k // parts] for k in range(1, parts)}) if starts else []
 
@@ -326,9 +340,24 @@ def _merge_range(shards: list[_Shard], out: Path, language: str, length: int, lo
         return _merge_words(shards, out, _Names(language, length), pool, low, high)
 
 
-def _range_process() -> None:
-    """`python -m exemplars.search.merge`: one word range of a merge (task as JSON on stdin, chunks on stdout)."""
-    task = json.loads(sys.stdin.buffer.read())
+def _process() -> None:
+    """`python -m exemplars.search.merge TASK`: a whole merge beside a build, or one word range of a merge (TASK in
+    JSON, a few hundred bytes per shard; the renamed pages or the range's chunks as JSON on stdout)."""
+    task = json.loads(sys.argv[1])
+    if not task.get("whole"):
+        _range_process(task)
+        return
+    global CHUNK_BYTES
+    CHUNK_BYTES = task["chunk_bytes"]
+    try:
+        renamed = merge_bundles([Path(bundle) for bundle in task["bundles"]], Path(task["out"]))
+    except (MergeError, OSError, EOFError) as exc:
+        sys.stdout.buffer.write(str(exc).encode("utf-8"))
+        sys.exit(_REFUSED)
+    sys.stdout.write(json.dumps([[at, page_id, name] for (at, page_id), name in renamed.items()]))
+
+
+def _range_process(task: dict) -> None:
     shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(task["bundles"])]
     for shard, offset in zip(shards, task["offsets"]):
         shard.offset = offset
@@ -336,7 +365,7 @@ def _range_process() -> None:
     global CHUNK_BYTES
     CHUNK_BYTES = task["chunk_bytes"]
     chunks = _merge_range(shards, Path(task["out"]), task["language"], 10, *task["range"])
-    sys.stdout.write(json.dumps(chunks, ensure_ascii=False))
+    sys.stdout.buffer.write(json.dumps(chunks, ensure_ascii=False).encode("utf-8"))
 
 
 def _merge_words(
@@ -543,4 +572,4 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
 
 
 if __name__ == "__main__":
-    _range_process()
+    _process()
