@@ -241,3 +241,76 @@ def test_a_damaged_pairs_table_is_a_merge_error_not_a_traceback(tmp_path):
     (tmp_path / "shard" / pairs.PAIRS_FILE).write_bytes(b"\xff\x00 not CBOR")
     with pytest.raises(MergeError, match="双字词读不出来"):
         merge_bundles([tmp_path / "shard"], tmp_path / "merged")
+
+
+def _shard_records(shard: int) -> list[SearchRecord]:
+    return [
+        SearchRecord(
+            url=f"stories/s{shard}n{n}/", title=f"第{n}个{VOCABULARY[(shard + n) % 9]}故事", text=_text(n + shard, 20)
+        )
+        for n in range(6)
+    ]
+
+
+def _files(bundle: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(bundle)): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture()
+def completers(monkeypatch) -> list:
+    """The completion processes started from here on (none idle to begin with)."""
+    pairs.close_completers()
+    started = []
+    original = pairs._Completer.__init__
+
+    def counted(self):
+        original(self)
+        started.append(self.process.pid)
+
+    monkeypatch.setattr(pairs._Completer, "__init__", counted)
+    yield started
+    pairs.close_completers()
+
+
+def _finish(records: list[SearchRecord], folder: Path) -> None:
+    indexer = SearchIndexer()
+    for record in records:
+        indexer.add_html(record.url, record.split_html())
+    indexer.finish(folder)
+
+
+def test_one_process_completes_shard_after_shard(tmp_path, monkeypatch, completers):
+    """A build completes its shards one after another in the same process (a new one per shard cost its start-up
+    each time), and the bundles are exactly what completing them in this process gives."""
+    for shard in range(3):
+        _finish(_shard_records(shard), tmp_path / f"beside{shard}")
+    assert len(completers) == 1
+    with monkeypatch.context() as patch:
+        patch.setattr(indexer_module, "complete_beside", pairs.complete_bundle)
+        for shard in range(3):
+            _finish(_shard_records(shard), tmp_path / f"here{shard}")
+    for shard in range(3):
+        beside, here = _files(tmp_path / f"beside{shard}"), _files(tmp_path / f"here{shard}")
+        assert beside == here and any(name.startswith("fragment/") for name in beside)
+
+
+def test_a_refusal_keeps_the_process_and_a_crash_or_kill_replaces_it(tmp_path, completers):
+    indexer = SearchIndexer()
+    indexer.add(SearchRecord(url="stories/a/", title="调解邻里纠纷", text="群众工作方法"))
+    indexer._pairs["/stories/a/"] = ("Q000000", "")  # fewer words than the page has placeholders
+    with pytest.raises(indexer_module.SearchIndexError, match="占位词"):
+        indexer.finish(tmp_path / "refused")
+    _finish(_shard_records(0), tmp_path / "after-refusal")
+    assert len(completers) == 1, "a refused page is an answer, not a failure of the process"
+
+    with pytest.raises(pairs.PairsError, match="(?s)补全双字词的进程意外退出.*AttributeError"):
+        pairs.complete_beside(tmp_path / "after-refusal", ["not", "a", "page", "map"])  # the process dies of it
+    _finish(_shard_records(1), tmp_path / "after-crash")
+    assert len(completers) == 2
+
+    (idle,) = pairs._idle
+    idle.process.kill()
+    idle.process.wait()
+    _finish(_shard_records(2), tmp_path / "after-kill")
+    assert len(completers) == 3, "a process that ended while idle is not used again"
+    assert (tmp_path / "after-kill" / pairs.PAIRS_FILE).is_file()
