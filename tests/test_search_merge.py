@@ -17,6 +17,7 @@ import cbor2
 import pytest
 
 from exemplars.search import merge as merge_module
+from exemplars.search import worker
 from exemplars.search.framing import SIGNATURE
 from exemplars.search.indexer import SearchIndexer
 from exemplars.search.merge import MergeError, merge_bundles
@@ -497,7 +498,9 @@ def test_a_merge_beside_a_running_build_runs_in_another_process(shards, tmp_path
 
     for name in ("_merge_pages", "_merge_index", "_merge_range", "_merge_filters"):
         monkeypatch.setattr(merge_module, name, not_here)
+    worker.close_all()
     beside = merge_bundles(bundles, tmp_path / "beside", beside=True)
+    assert len(worker._idle) == 1, "merged in a worker process, which stays for the next task"
     assert beside == alone == {(1, theirs): f"{theirs}x1"}
     assert _files(tmp_path / "beside") == _files(tmp_path / "alone")
     assert _postings(tmp_path / "beside") == _postings(tmp_path / "alone")

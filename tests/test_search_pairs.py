@@ -17,7 +17,7 @@ import cbor2
 import pytest
 
 from exemplars.search import indexer as indexer_module
-from exemplars.search import pairs
+from exemplars.search import pairs, worker
 from exemplars.search.framing import SIGNATURE
 from exemplars.search.indexer import SearchIndexer
 from exemplars.search.merge import MergeError, merge_bundles
@@ -258,18 +258,18 @@ def _files(bundle: Path) -> dict[str, bytes]:
 
 @pytest.fixture()
 def completers(monkeypatch) -> list:
-    """The completion processes started from here on (none idle to begin with)."""
-    pairs.close_completers()
+    """The worker processes (search/worker.py) started from here on (none idle to begin with)."""
+    worker.close_all()
     started = []
-    original = pairs._Completer.__init__
+    original = worker._Worker.__init__
 
     def counted(self):
         original(self)
         started.append(self.process.pid)
 
-    monkeypatch.setattr(pairs._Completer, "__init__", counted)
+    monkeypatch.setattr(worker._Worker, "__init__", counted)
     yield started
-    pairs.close_completers()
+    worker.close_all()
 
 
 def _finish(records: list[SearchRecord], folder: Path) -> None:
@@ -292,6 +292,16 @@ def test_one_process_completes_shard_after_shard(tmp_path, monkeypatch, complete
     for shard in range(3):
         beside, here = _files(tmp_path / f"beside{shard}"), _files(tmp_path / f"here{shard}")
         assert beside == here and any(name.startswith("fragment/") for name in beside)
+    merge_bundles([tmp_path / f"beside{shard}" for shard in range(3)], tmp_path / "merged", beside=True)
+    assert len(completers) == 1, "the merge goes to the same process"
+
+
+def test_a_worker_started_with_the_build_takes_the_first_task(tmp_path, completers):
+    worker.start()
+    worker.start()  # one is idle already: no second
+    assert len(completers) == 1
+    _finish(_shard_records(0), tmp_path / "shard")
+    assert len(completers) == 1 and len(worker._idle) == 1
 
 
 def test_a_refusal_keeps_the_process_and_a_crash_or_kill_replaces_it(tmp_path, completers):
@@ -308,9 +318,53 @@ def test_a_refusal_keeps_the_process_and_a_crash_or_kill_replaces_it(tmp_path, c
     _finish(_shard_records(1), tmp_path / "after-crash")
     assert len(completers) == 2
 
-    (idle,) = pairs._idle
+    (idle,) = worker._idle
     idle.process.kill()
     idle.process.wait()
     _finish(_shard_records(2), tmp_path / "after-kill")
     assert len(completers) == 3, "a process that ended while idle is not used again"
     assert (tmp_path / "after-kill" / pairs.PAIRS_FILE).is_file()
+
+
+def _assets(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for name in indexer_module.BUNDLE_ASSETS:
+        (folder / name).write_text("{}", encoding="utf-8")
+    (folder / "wasm.unknown.pagefind").write_bytes(b"wasm")
+
+
+def _settled_after(folder: Path, write, quiet: float) -> tuple[float, dict[str, int]]:
+    """wait_until_settled on `folder` while `write` runs 0.3 s later in another thread: how long it took, and the
+    files' sizes the moment it returned."""
+    import threading
+    import time
+
+    writer = threading.Timer(0.3, write)
+    started = time.monotonic()
+    writer.start()
+    indexer_module.wait_until_settled(folder, quiet=quiet)
+    took, sizes = time.monotonic() - started, indexer_module._sizes(folder)
+    writer.join()
+    return took, {Path(path).name: size for path, size in sizes.items()}
+
+
+def test_settling_waits_for_a_file_still_being_written_and_no_longer(tmp_path):
+    """Pagefind answers WriteFiles while the last piece of a file may still be on its way (tokio hands files over
+    16 KiB at a time): an empty file, or one whole steps long, is not yet written. Once none is, the bundle is
+    settled at once, not after a fixed quiet wait."""
+    step = 16 * 1024
+    for name, before, after in (("empty", b"", b"x" * 900), ("stepped", b"x" * 2 * step, b"x" * (2 * step + 700))):
+        folder = tmp_path / name
+        _assets(folder)
+        (folder / "fragment").mkdir()
+        part = folder / "fragment" / "a.pf_fragment"
+        part.write_bytes(before)
+        took, sizes = _settled_after(folder, lambda part=part, after=after: part.write_bytes(after), quiet=30)
+        assert sizes["a.pf_fragment"] == len(after) and took < 10, (name, took)
+
+    # a complete file can be whole steps long: then the sizes must stay put for `quiet` seconds
+    folder = tmp_path / "whole-steps"
+    _assets(folder)
+    (folder / "index.pf_index").write_bytes(b"x" * step)
+    took, sizes = _settled_after(folder, lambda: (folder / "late.pf_filter").write_bytes(b"y" * 300), quiet=1.0)
+    assert sizes.get("late.pf_filter") == 300 and took >= 1.0

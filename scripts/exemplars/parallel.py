@@ -36,7 +36,7 @@ BLOCK = 32  # items a message: large enough to amortise pickling, small enough t
 def module_process(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
     """The command line and the environment that run `python -m <module> <args>` in a fresh interpreter with this
     checkout's exemplars first on its path, not another install: work a build runs beside itself in a process of
-    its own (search/merge.py's merge and word ranges, search/pairs.py's completion, site/qr.py's codes drawn ahead)."""
+    its own (search/worker.py's workers, search/merge.py's word ranges, site/qr.py's codes drawn ahead)."""
     package_root = str(Path(__file__).resolve().parents[1])
     environment = dict(
         os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))

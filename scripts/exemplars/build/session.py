@@ -34,6 +34,7 @@ from ..diagnostics import Diagnostic, format_diagnostics
 from ..library import Library, load_library
 from ..parallel import SharedMap
 from ..privacy import mask_diagnostics, mask_library
+from ..search import worker as search_worker
 from ..search.background import BackgroundIndexer
 from ..search.indexer import SearchIndexError
 from ..search.normalise import browser_module, browser_table_module
@@ -133,6 +134,8 @@ class BuildSession:
     def files(self, files: Files) -> Files:
         config = self.mkdocs_config
         self.phases = _Phases()
+        if self.serve is None and self.options.search:  # its start-up now, not on the way to the merged index
+            search_worker.start()
         # serve: files not saved since the last rebuild keep their parsed records
         library = self.library = load_library(self.root, reuse=self.serve.parsed if self.serve is not None else None)
         self.phases.done("读取故事库")

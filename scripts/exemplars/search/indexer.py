@@ -163,23 +163,39 @@ def _assets_present(folder: Path) -> bool:
     return any(path.stat().st_size > 0 for path in folder.glob("wasm.*.pagefind"))
 
 
-def wait_until_settled(folder: Path, quiet: float = 0.3, timeout: float = 120.0) -> None:
-    """Return once Pagefind's assets are all there and no file under `folder` has appeared or changed size for
-    `quiet` seconds (or after `timeout`; finish() then checks the entry file).
+# Pagefind writes each file through tokio's File, which hands the bytes over 16 KiB (or a multiple) at a time and
+# answers once the last piece is handed over, not written: a file still being written is empty or whole steps long.
+_WRITE_STEP = 16 * 1024
+
+
+def wait_until_settled(folder: Path, quiet: float = 0.3, timeout: float = 120.0, look: float = 0.02) -> None:
+    """Return once Pagefind's assets are all there and every file under `folder` is written: none empty or a whole
+    number of write steps long (the last piece of a file still on its way). A file whole steps long can also be
+    complete: then, as for a Pagefind that names its assets differently, once no file has appeared or changed size
+    for `quiet` seconds (or after `timeout`; finish() then checks the entry file).
 
     Pagefind answers WriteFiles while some files are still being written — under load the entry file, the wasm and
     a UI stylesheet were still empty at that moment (1 of 15 tries), and stopping the service then cut a file
-    short (CI: the first 32 KiB of a 41 KB file). One look at the sizes costs ~30 ms for 10,000 pages."""
+    short (CI: the first 32 KiB of a 41 KB file). A fixed quiet wait cost 0.3 s per shard, on the last shard's
+    way to the merge. One look at the sizes costs ~2 ms for a shard of 600 pages."""
     deadline = time.monotonic() + timeout
-    before = _sizes(folder)
-    still = 0  # looks in a row without a change: a Pagefind that names its assets differently ends here, not at timeout
+    before, since, quiet_looks = _sizes(folder), time.monotonic(), 0
     while time.monotonic() < deadline:
-        time.sleep(quiet)
-        now = _sizes(folder)
-        still = still + 1 if now == before else 0
-        if still and (_assets_present(folder) or still >= 10):
+        if _all_written(before) and _assets_present(folder):
             return
-        before = now
+        time.sleep(look)
+        now = _sizes(folder)
+        if now != before:
+            before, since, quiet_looks = now, time.monotonic(), 0
+        elif time.monotonic() - since >= quiet:
+            quiet_looks += 1  # a Pagefind that names its assets differently ends here, not at timeout
+            if _assets_present(folder) or quiet_looks >= 10:
+                return
+            since = time.monotonic()
+
+
+def _all_written(sizes: dict[str, int]) -> bool:
+    return bool(sizes) and all(size > 0 and size % _WRITE_STEP for size in sizes.values())
 
 
 class SearchIndexer:

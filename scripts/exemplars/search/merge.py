@@ -50,6 +50,7 @@ import cbor2
 
 from ..fsutil import place_from_cache
 from ..parallel import module_process, workers
+from . import worker
 from .framing import FramingError, pack, unpack
 from .pairs import PAIRS_FILE, PairsError, read_postings
 from .stable import cbor_head
@@ -58,7 +59,6 @@ PARALLEL_PAGES = 2000  # from this many pages the words are merged in one proces
 SPLIT_SAMPLE = 100  # every this-many-th pair word of a shard is a candidate range bound
 CHUNK_BYTES = 48_000  # CBOR bytes of words per merged chunk (~20 KB gzipped; Pagefind's own are alike)
 _ENTRY = "pagefind-entry.json"
-_REFUSED = 3  # the merge process's exit status for a merge refused with a message (on stdout)
 
 
 class Postings(NamedTuple):
@@ -194,9 +194,10 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
     """Merge `bundles` (stabilised shards, in shard order) into the bundle folder `out`, which must not exist.
     Returns the pages renamed on the way, (shard position, page id) → page id: a page whose id a page of an
     earlier shard already had. `beside`: the caller is a thread beside a build still rendering (sharded.py), so
-    the whole merge runs in another process even for a small library — in this one it would hold the build's
-    interpreter lock and the two would take turns on one core (measured at 10,000 stories: linking the fragments
-    and reading the pair tables took 3.3 s in a thread beside the page writing, most of it waiting for the lock)."""
+    the whole merge runs in a worker process (search/worker.py) even for a small library — in this one it would
+    hold the build's interpreter lock and the two would take turns on one core (measured at 10,000 stories:
+    linking the fragments and reading the pair tables took 3.3 s in a thread beside the page writing, most of it
+    waiting for the lock)."""
     if beside:
         return _whole_in_process(bundles, out)
     if not bundles:
@@ -230,14 +231,19 @@ def merge_bundles(bundles: list[Path], out: Path, *, beside: bool = False) -> di
 
 
 def _whole_in_process(bundles: list[Path], out: Path) -> dict[tuple[int, str], str]:
-    task = {"whole": True, "bundles": [str(bundle) for bundle in bundles], "out": str(out), "chunk_bytes": CHUNK_BYTES}
-    command, environment = module_process("exemplars.search.merge", json.dumps(task))
-    process = subprocess.run(command, capture_output=True, env=environment)
-    if process.returncode == _REFUSED:  # a MergeError or a file that could not be read: its message, as raised
-        raise MergeError(process.stdout.decode("utf-8", "replace"))
-    if process.returncode != 0:
-        raise MergeError(f"合并搜索分片的进程失败：{process.stderr.decode('utf-8', 'replace')[-800:]}")
-    return {(at, page_id): name for at, page_id, name in json.loads(process.stdout)}
+    try:
+        return worker.run("search.merge", "_merge_alone", [Path(bundle) for bundle in bundles], Path(out), CHUNK_BYTES)
+    except worker.WorkerRefused as exc:  # a MergeError or a file that could not be read: its message, as raised
+        raise MergeError(str(exc)) from None
+    except worker.WorkerFailed as exc:
+        raise MergeError(f"合并搜索分片的{exc}") from None
+
+
+def _merge_alone(bundles: list[Path], out: Path, chunk_bytes: int) -> dict[tuple[int, str], str]:
+    """merge_bundles in a worker process (search/worker.py), with the caller's chunk size."""
+    global CHUNK_BYTES
+    CHUNK_BYTES = chunk_bytes
+    return merge_bundles(bundles, out)
 
 
 def _merge_pages(shards: list[_Shard], out: Path) -> tuple[list[list], dict[tuple[int, str], str]]:
@@ -340,24 +346,10 @@ def _merge_range(shards: list[_Shard], out: Path, language: str, length: int, lo
         return _merge_words(shards, out, _Names(language, length), pool, low, high)
 
 
-def _process() -> None:
-    """`python -m exemplars.search.merge TASK`: a whole merge beside a build, or one word range of a merge (TASK in
-    JSON, a few hundred bytes per shard; the renamed pages or the range's chunks as JSON on stdout)."""
+def _range_process() -> None:
+    """`python -m exemplars.search.merge TASK`: one word range of a merge (TASK in JSON, a few hundred bytes per
+    shard; the range's chunks as JSON on stdout)."""
     task = json.loads(sys.argv[1])
-    if not task.get("whole"):
-        _range_process(task)
-        return
-    global CHUNK_BYTES
-    CHUNK_BYTES = task["chunk_bytes"]
-    try:
-        renamed = merge_bundles([Path(bundle) for bundle in task["bundles"]], Path(task["out"]))
-    except (MergeError, OSError, EOFError) as exc:
-        sys.stdout.buffer.write(str(exc).encode("utf-8"))
-        sys.exit(_REFUSED)
-    sys.stdout.write(json.dumps([[at, page_id, name] for (at, page_id), name in renamed.items()]))
-
-
-def _range_process(task: dict) -> None:
     shards = [_Shard(Path(bundle), at) for at, bundle in enumerate(task["bundles"])]
     for shard, offset in zip(shards, task["offsets"]):
         shard.offset = offset
@@ -572,4 +564,4 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
 
 
 if __name__ == "__main__":
-    _process()
+    _range_process()

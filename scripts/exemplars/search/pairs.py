@@ -8,7 +8,7 @@ replaced by PLACEHOLDER, a token that gives no word but still takes its place in
 (`SearchRecord.split_html` with `spell_apart`, or `split_pairs` for a whole record); Pagefind indexes everything
 else (Latin words, digits, the metadata words, filters, sort keys) and writes the page's fragment, whose `content`
 is the page's tokens joined by single spaces. Then, for each shard, `complete_bundle` (run beside the build in a
-process that completes shard after shard: `complete_beside`) puts the pair words back into the fragments' content
+worker process that stays for the next shard: `complete_beside`) puts the pair words back into the fragments' content
 at the placeholders' places, and writes their postings, already CBOR-encoded word by word as Pagefind would write
 them, into PAIRS_FILE in the shard's bundle; search/merge.py joins them with Pagefind's own words (a shard's bundle
 is only complete once merged, even alone).
@@ -27,23 +27,16 @@ two postings page by page.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
-import os
-import pickle
 import re
-import subprocess
-import sys
-import tempfile
-import threading
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
 import cbor2
 
-from ..parallel import module_process
+from . import worker
 from .framing import FramingError, pack, unpack
 from .ngrams import CJK_RUN, END, pair_codes
 from .stable import cbor_head
@@ -313,134 +306,12 @@ def _load(path: Path):
     return cbor2.loads(_ungzip(path))
 
 
-# --- in a process of its own ---------------------------------------------------------------------------------------
-# complete_bundle runs beside the build, which holds its own interpreter's lock while it renders: in a separate
-# Python process. One process completes shard after shard (a fresh one per shard cost ~0.2 s of start-up and
-# import-time tables each: 22 shards at 10,000 stories); two shards may be completed at once, so up to two stay.
-_KEEP = 2
-
-
-class _Completer:
-    """A `python -m exemplars.search.pairs` process: tasks (bundle, pages) in, one answer each out, both
-    length-prefixed; the answer is empty when the bundle was completed, else the refusal's message."""
-
-    def __init__(self) -> None:
-        command, environment = module_process("exemplars.search.pairs")
-        self.errors = tempfile.TemporaryFile()  # read only if it dies: a pipe nobody reads could fill up
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=environment
-        )
-
-    def complete(self, bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
-        task = pickle.dumps((str(bundle), pages), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            self.process.stdin.write(len(task).to_bytes(8, "big") + task)
-            self.process.stdin.flush()
-            answer = _read_message(self.process.stdout)
-        except (OSError, EOFError):
-            self.errors.seek(0)
-            tail = self.errors.read().decode("utf-8", "replace").strip()[-800:]
-            self.close()
-            raise PairsError(f"补全双字词的进程意外退出（{self.process.returncode}）：{tail}") from None
-        if answer:
-            raise PairsError(answer.decode("utf-8", "replace"))
-
-    def close(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.errors.close()
-
-
-_idle: list[_Completer] = []
-_idle_lock = threading.Lock()
-
-
 def complete_beside(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
-    """complete_bundle in another Python process (an idle one, or a new one), so that it runs on the other core
-    while the build renders."""
-    completer = None
-    with _idle_lock:
-        while _idle and completer is None:
-            completer = _idle.pop()
-            if completer.process.poll() is not None:  # ended meanwhile (killed): not a worker any more
-                completer.close()
-                completer = None
-    completer = completer or _Completer()
+    """complete_bundle in a worker process (search/worker.py), so that it runs on the other core while the build
+    renders."""
     try:
-        completer.complete(bundle, pages)
-    except PairsError:
-        if completer.process.poll() is None:  # a refusal: the process itself is fine
-            _give_back(completer)
-        raise
-    _give_back(completer)
-
-
-def _give_back(completer: _Completer) -> None:
-    with _idle_lock:
-        if len(_idle) < _KEEP:
-            _idle.append(completer)
-            return
-    completer.close()
-
-
-def close_completers() -> None:
-    """End the idle completion processes (a build's end; `mkdocs serve` keeps them between rebuilds)."""
-    with _idle_lock:
-        idle = _idle[:]
-        _idle.clear()
-    for completer in idle:
-        completer.close()
-
-
-def _forget_in_child() -> None:
-    # A forked helper (exemplars.parallel) must neither use nor hold the parent's processes: its copies of their
-    # pipes would keep them from seeing the end of their input.
-    for completer in _idle:
-        for stream in (completer.process.stdin, completer.process.stdout):
-            stream.close()
-    _idle.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_in_child)
-atexit.register(close_completers)
-
-
-def _read_message(stream) -> bytes:
-    head = stream.read(8)
-    if len(head) < 8:
-        raise EOFError("no answer")
-    size = int.from_bytes(head, "big")
-    body = stream.read(size)
-    if len(body) < size:
-        raise EOFError("answer cut short")
-    return body
-
-
-def _serve() -> None:
-    """The process's loop: a task at a time until its input ends."""
-    tasks, answers = sys.stdin.buffer, sys.stdout.buffer
-    while True:
-        try:
-            bundle, pages = pickle.loads(_read_message(tasks))
-        except EOFError:
-            return
-        try:
-            complete_bundle(Path(bundle), pages)
-            answer = b""
-        except (PairsError, OSError, ValueError, KeyError, EOFError) as exc:  # the parent shows it in Chinese
-            answer = f"{type(exc).__name__}: {exc}".encode("utf-8")
-        answers.write(len(answer).to_bytes(8, "big") + answer)
-        answers.flush()
-
-
-if __name__ == "__main__":
-    _serve()
+        worker.run("search.pairs", "complete_bundle", Path(bundle), pages)
+    except worker.WorkerRefused as exc:
+        raise PairsError(f"{exc.kind}: {exc}") from None
+    except worker.WorkerFailed as exc:
+        raise PairsError(f"补全双字词的{exc}") from None
