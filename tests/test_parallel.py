@@ -215,10 +215,11 @@ def test_the_helper_writes_the_cache_through_its_own_connection(tmp_path):
 
 
 # SharedMaps a build makes, without the helper (EXEMPLARS_JOBS=1) and then with it. Search on: bodies and records
-# of the searchable pages (shared), those pages and the listings (not shared: Pagefind is writing on the other core).
-# Search off: the searchable pages render their bodies themselves, shared; then the listings, shared too (nothing
-# else wants the second core).
-HELPER_USE = {True: [False, False, False, True, False, False], False: [False, False, True, True]}
+# of the searchable pages (shared), those pages (not shared: Pagefind is writing on the other core), the listings
+# (None: shared only if the search index is no longer being written or merged by then, which is a matter of
+# timing). Search off: the searchable pages render their bodies themselves, shared; then the
+# listings, shared too (nothing else wants the second core).
+HELPER_USE = {True: [False, False, False, True, False, None], False: [False, False, True, True]}
 
 
 @pytest.mark.slow
@@ -240,7 +241,9 @@ def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch, 
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body
         monkeypatch.setenv("EXEMPLARS_JOBS", jobs)
         sites[jobs] = build_site(root, tmp_path / f"site-{jobs}", search=search)
-    assert helpers == HELPER_USE[search]
+    expected = HELPER_USE[search]
+    assert len(helpers) == len(expected)
+    assert all(used == wanted for used, wanted in zip(helpers, expected) if wanted is not None), helpers
     one = {p.relative_to(sites["1"]).as_posix(): p for p in sites["1"].rglob("*") if p.is_file()}
     two = {p.relative_to(sites["2"]).as_posix(): p for p in sites["2"].rglob("*") if p.is_file()}
     assert sorted(one) == sorted(two)

@@ -278,6 +278,41 @@ def test_seal_merges_into_the_cache_before_finish_and_takes_no_more_records(tmp_
         index.close()
 
 
+def test_seal_with_the_site_folder_copies_the_merged_bundle_there_before_finish(tmp_path, monkeypatch):
+    """seal(out): as soon as the shards are merged, a worker process copies the bundle into `out` (10,000 stories:
+    ~10,500 files, ~1 s that `finish` spent at the very end of a build); `finish(out)` then has nothing to copy.
+    Given another folder, `finish` still copies."""
+    from exemplars.search import sharded as sharded_module
+    from exemplars.search.records import SearchRecord
+    from exemplars.search.sharded import ShardedIndex
+
+    day = dt.date(2024, 5, 17).toordinal()
+    keys = [ShardKey(f"stories/s{n}/", day + 40 * n) for n in range(6)]
+    plan = plan_shards(keys, 3)
+    order = plan.order()
+    copied_here = []
+    copy_tree = sharded_module.copy_tree
+    monkeypatch.setattr(sharded_module, "copy_tree", lambda *args: copied_here.append(args[1]) or copy_tree(*args))
+    for target, given in (("site", "site"), ("site", "elsewhere")):
+        index = ShardedIndex(plan, tmp_path / "cache")
+        try:
+            for key in sorted(keys, key=lambda key: order[plan.shard_of(key.url)]):
+                title, date = f"故事{key.url}", {"date": "2024-01-01"}
+                record = SearchRecord(url=key.url, title=title, text="调解邻里纠纷", sort=date)
+                index.add_html(record.url, record.html(), record.sort)
+            index.seal(tmp_path / target / "pagefind")
+            deadline = time.monotonic() + 120
+            while index.busy() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (merged,) = [p.parent for p in (tmp_path / "cache").glob("*/done") if p.read_text("utf-8") == MERGED]
+            assert files(tmp_path / target / "pagefind") == files(merged / "bundle"), "copied before finish"
+            index.finish(tmp_path / given / "pagefind")
+            assert files(tmp_path / given / "pagefind") == files(merged / "bundle")
+        finally:
+            index.close()
+    assert copied_here == [tmp_path / "elsewhere" / "pagefind"], "finish copied only where seal had not"
+
+
 # --- rebuilds ------------------------------------------------------------------------------------------------------
 def test_a_rebuild_with_nothing_changed_indexes_no_shard_and_writes_the_same_bytes(built, tmp_path):
     root, site, _ = built

@@ -73,3 +73,12 @@ def place_from_cache(cached: Path, target: Path) -> None:
         os.link(cached, target)
     except OSError:
         shutil.copyfile(cached, target)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """`source` copied to `target` (replaced if it exists), file by file: copies, not links, so that whatever
+    rewrites the copy in place (a deploy step) cannot reach `source` (a cache)."""
+    target = Path(target)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, copy_function=shutil.copyfile)

@@ -335,7 +335,9 @@ class BuildSession:
         self.bodies = self._bodies_and_records(self.searchable)
         self.phases.done("故事与方法页正文和搜索记录")
         if self.indexer is not None:
-            self.indexer.seal()  # no record follows: the merge starts as soon as the last shard is written
+            # no record follows: the merge starts as soon as the last shard is written, and its bundle is copied
+            # into the site as soon as it is merged
+            self.indexer.seal(out / "pagefind")
 
     @staticmethod
     def post_template(output: str, template_name: str) -> str:
