@@ -13,7 +13,7 @@ from conftest import REPO
 from exemplars.library import load_library
 from exemplars.site import visibility
 from exemplars.site.cite import CitationIndex
-from exemplars.site.pages import DOCUMENT, SHELL, THEME, Page, build_site
+from exemplars.site.pages import DOCUMENT, SHELL, THEME, Page, build_site, story_share_codes
 from exemplars.site.pages.errors import ErrorsPage
 from exemplars.site.pages.lesson import HandoutPage, LessonPage
 from exemplars.site.pages.redirect import RedirectPage
@@ -149,3 +149,14 @@ def test_page_modules_import_at_the_top_only():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
                 assert not inner, f"{path.name}:{inner[0].lineno}: import inside {node.name}()"
+
+
+@pytest.mark.parametrize("mode", ["public", "preview"])
+def test_the_story_share_codes_known_early_are_the_ones_the_pages_get(library, public, preview, mode):
+    """A build draws the stories' QR codes from the loaded library, before the pages exist (site/qr.py DrawAhead):
+    every one is a code a shown story's page has, with the same URL, and every story page's code is among them."""
+    site = public if mode == "public" else preview
+    early = story_share_codes(library, mode == "preview", "https://example.org/")
+    stories = {page.view.share.qr: page.view.share.url for page in site.pages if isinstance(page, StoryPage)}
+    assert early and early == stories
+    assert early.items() <= site.qr_codes.items()

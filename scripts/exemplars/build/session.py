@@ -63,6 +63,7 @@ from ..site.pages import (
     build_site,
     shard_plan,
     shell_pages,
+    story_share_codes,
 )
 from ..site.qr import DrawAhead, write_qr_files
 from ..site.render import BodyRenderer, LinkMap
@@ -76,6 +77,7 @@ from .serve import ServeState
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
 MAX_ERRORS_SHOWN = 50
+PAGES_PER_STEP = 1500  # story and method pages written between two looks at whether the second core is free
 
 
 class _Phases:
@@ -121,7 +123,7 @@ class BuildSession:
         self.indexer: ShardedIndex | None = None  # `mkdocs build`: shards indexed while bodies are rendered
         self.records: list[SearchRecord] | None = None  # waiting for the indexer (build) or the background (serve)
         self.bodies: list[str] | None = None  # build: the searchable bulk pages' bodies, from env to post_build
-        self.qr_ahead: DrawAhead | None = None  # QR codes drawn in a process of their own from on_files on
+        self.qr_ahead: list[DrawAhead] = []  # QR codes drawn in processes of their own from on_files on
         urls.use(self.settings)  # until close()
 
     def pre_build(self) -> None:
@@ -179,12 +181,17 @@ class BuildSession:
             chart_colour = theme_colour(config.theme.custom_dir)
         except ThemeColourError as exc:
             raise PluginError(str(exc)) from None
+        base = site_base(config.site_url)
+        # the stories' share codes (nearly all of them) are drawn in a process of their own while the pages are
+        # planned (10,000 stories: ~2 s on one core); the rest (lessons') once they are known
+        early = story_share_codes(library, self.preview, base) if base else {}
+        self.qr_ahead = [DrawAhead(early, self._qr_cache)]
         self.site = build_site(
             library,
             renderer.render,
             preview=self.preview,
             diagnostics=diagnostics if self.preview else None,
-            site_base=site_base(config.site_url),
+            site_base=base,
             images=self.images,
             handout_docx=self.options.handout_docx,
             story_docx=self.options.story_docx,
@@ -192,7 +199,8 @@ class BuildSession:
             settings=self.settings,
             edit_base=self._edit_base(config),
         )
-        self.qr_ahead = DrawAhead(self.site.qr_codes, self._qr_cache)
+        rest = {file: url for file, url in self.site.qr_codes.items() if early.get(file) != url}
+        self.qr_ahead.append(DrawAhead(rest, self._qr_cache))
         # before any body is rendered, in a helper process too: the parent must know every image to write
         used_images(self.images, library, {spec.source_path for spec in self.site.pages if spec.source_path})
         if self.serve is not None:  # stale pages are searchable too: plan the shards again with them
@@ -382,7 +390,11 @@ class BuildSession:
             return indexer is None or not indexer.busy()
 
         try:  # everything below overlaps with Pagefind indexing the last shards
-            self._write_bulk_pages(out, self.searchable, share=second_core_free(), bodies=bodies)
+            # in steps, each asking again: at 10,000 stories the merge ends while these pages are written
+            for start in range(0, len(self.searchable), PAGES_PER_STEP):
+                step = slice(start, start + PAGES_PER_STEP)
+                part = bodies[step] if bodies is not None else None
+                self._write_bulk_pages(out, self.searchable[step], share=second_core_free(), bodies=part)
             bodies = None  # not needed while Pagefind finishes
             self.phases.done("故事与方法页")
             self._write_bulk_pages(out, [spec for spec in self.bulk if spec.search is None], share=second_core_free())
@@ -402,8 +414,8 @@ class BuildSession:
                 raise PluginError(str(exc)) from exc
             self.phases.done("订阅、目录与站点地图")
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
-                if self.qr_ahead is not None:  # long done, as a rule: it started before the pages were read
-                    self.qr_ahead.wait()
+                for ahead in self.qr_ahead:  # long done, as a rule: they started before the pages were read
+                    ahead.wait()
                 jobs = None if second_core_free() else 1
                 write_qr_files(self.site.qr_codes, out, self._qr_cache, jobs=jobs)
             self.phases.done("二维码")
@@ -436,8 +448,8 @@ class BuildSession:
     def build_error(self) -> None:
         if self.serve is not None:
             self.serve.resume_swaps()
-        if self.qr_ahead is not None:
-            self.qr_ahead.stop()
+        for ahead in self.qr_ahead:
+            ahead.stop()
         self.bodies = None
         if self.indexer is not None:
             self.indexer.close()
@@ -445,9 +457,9 @@ class BuildSession:
 
     def close(self) -> None:
         """The build is over (done or failed): the cache stays open only for the next rebuild of `mkdocs serve`."""
-        if self.qr_ahead is not None:
-            self.qr_ahead.stop()
-            self.qr_ahead = None
+        for ahead in self.qr_ahead:
+            ahead.stop()
+        self.qr_ahead = []
         if self.serve is None and self.cache is not None:
             self.cache.close()
         self.cache = None

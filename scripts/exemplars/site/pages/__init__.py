@@ -21,7 +21,7 @@ Plain Python: nothing here imports MkDocs.
 
 from .base import DOCUMENT, SHELL, THEME, Deferred, Page
 from .html import FRAME_TEMPLATE, BuildState, PageRenderer, ShellPage, shell_pages
-from .site import HomeView, Site, build_site, shard_plan
+from .site import HomeView, Site, build_site, shard_plan, story_share_codes
 
 __all__ = [
     "DOCUMENT",
@@ -38,4 +38,5 @@ __all__ = [
     "build_site",
     "shard_plan",
     "shell_pages",
+    "story_share_codes",
 ]

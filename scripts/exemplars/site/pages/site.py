@@ -65,6 +65,17 @@ def shard_plan(pages: list[Page], size: int) -> ShardPlan:
     return plan_shards((ShardKey(page.url, page.search.published) for page in pages if page.search is not None), size)
 
 
+def _shown(library: Library, preview: bool):
+    return (s for s in library.stories if visibility.shown(s.status, preview))
+
+
+def story_share_codes(library: Library, preview: bool, site_base: str) -> dict[str, str]:
+    """The QR codes of the shown stories' share boxes (file → URL), as build_site makes them, known as soon as the
+    library is loaded: a build starts drawing them (site/qr.py DrawAhead) while it plans the pages."""
+    boxes = (share_box("", urls.story(story.id), site_base) for story in _shown(library, preview))
+    return {box.qr: box.url for box in boxes}
+
+
 def build_site(
     library: Library,
     render: Callable[[str, str, str], str],
@@ -89,10 +100,7 @@ def build_site(
     `chart_colour` fills the 库情 page's charts: the theme's primary colour (`site.charts.theme_colour`).
     `settings` (site/settings.py): listing page size, the site's name in citation lines.
     """
-    shown = sorted(
-        (s for s in library.stories if visibility.shown(s.status, preview)),
-        key=lambda s: (-s.date.toordinal(), s.id),
-    )
+    shown = sorted(_shown(library, preview), key=lambda s: (-s.date.toordinal(), s.id))
     problems: dict[str, list[Diagnostic]] = defaultdict(list)
     for diag in diagnostics or []:
         problems[diag.path].append(diag)
