@@ -300,7 +300,7 @@ class ShardedIndex:
             try:
                 worker.run("fsutil", "copy_tree", entry / "bundle", out)
                 self._copied_to = out
-            except (worker.WorkerRefused, worker.WorkerFailed):
+            except (worker.WorkerRefused, worker.WorkerFailed, OSError):  # OSError: no process could be started
                 pass  # `finish` copies it, and says what went wrong if it goes wrong again
         return entry
 
