@@ -102,6 +102,9 @@ def run(module: str, function: str, *args: Any) -> Any:
     except WorkerRefused:
         _give_back(worker)
         raise
+    except BaseException:  # it died, or this thread stopped between task and answer: never asked again
+        worker.close()
+        raise
     _give_back(worker)
     return result
 
