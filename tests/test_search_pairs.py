@@ -17,12 +17,13 @@ import cbor2
 import pytest
 
 from exemplars.search import indexer as indexer_module
-from exemplars.search import pairs, worker
+from exemplars.search import pairs, postings, worker
 from exemplars.search.framing import SIGNATURE
 from exemplars.search.indexer import SearchIndexer
 from exemplars.search.merge import MergeError, merge_bundles
 from exemplars.search.ngrams import index_text
 from exemplars.search.records import SearchRecord
+from exemplars.search.stable import cbor_head as stable_head
 
 VOCABULARY = (
     "调解 邻里 纠纷 群众 工作 方法 社区 服务 议事 银杏 老人 志愿 热线 村民 协商 我们 一起 的 了 是 在 "
@@ -146,8 +147,8 @@ def _assert_same(whole: dict, split: dict) -> None:
     assert split["filters"] == whole["filters"]
     assert split["fields"] == whole["fields"]
     assert split["words"].keys() == whole["words"].keys()
-    for word, postings in whole["words"].items():
-        assert split["words"][word] == postings, word
+    for word, entries in whole["words"].items():
+        assert split["words"][word] == entries, word
     assert sum(word.startswith("q") for word in whole["words"]) > 500, "the records have many pair words"
 
 
@@ -170,20 +171,90 @@ def test_split_html_is_split_pairs_of_the_whole_record_but_for_typed_look_alikes
             assert record.split_html() == pairs.split_pairs(record.html()), record.url
 
 
-def test_numbers_past_the_encoding_table_take_the_general_path(whole, tmp_path, monkeypatch):
-    """Positions and page numbers are written from a table of 65,536 encodings; past it (a very long story, a
-    large shard) each posting goes through cbor2. A table of 16 makes nearly every page take that path."""
-    monkeypatch.setattr(pairs, "_UINTS", pairs._UINTS[:16])
-    _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, in_process=True))
-
-
 def test_the_comparison_sees_a_wrong_weight(whole, tmp_path, monkeypatch):
     """The check above can fail: a body word written at weight 23 instead of 24 is found."""
-    wrong = [b"\x82\x38\x17" + n + b"\x80" for n in pairs._UINTS]  # the common entry's tables, mutated
-    monkeypatch.setattr(pairs, "_ONCE_AT", wrong)
-    monkeypatch.setattr(pairs, "_ONCE_FIRST_AT", [b"\x83\x00" + once for once in wrong])
+    monkeypatch.setattr(postings, "BODY_MARK", b"\x38\x17")
     with pytest.raises(AssertionError):
         _assert_same(whole, _index(_records(), tmp_path, True, monkeypatch, in_process=True))
+
+
+def _expected_table(pages: list[tuple[int, list[int], list[str], int]]) -> list[list]:
+    """What PairPostings must give, word by word in plain Python: per page [gap from the word's last page (0 for
+    its first), locations (body run, then title run: mark, first position, differences), []]."""
+    found: dict[str, dict[int, tuple[list[int], list[int]]]] = {}
+    for number, places, words, titled in pages:
+        for at, (place, word) in enumerate(zip(places, words)):
+            body, title = found.setdefault(word, {}).setdefault(number, ([], []))
+            (title if at < titled else body).append(place)
+    table = []
+    for word in sorted(found):
+        entries, previous = [], None
+        for number, (body, title) in sorted(found[word].items()):
+            locations = []
+            for mark, run in ((-25, body), (-169, title)):
+                if run:
+                    locations += [mark, run[0], *(b - a for a, b in zip(run, run[1:]))]
+            entries.append([0 if previous is None else number - previous, locations, []])
+            previous = number
+        pages_of = sorted(found[word])
+        table.append([word, len(pages_of), pages_of[0], pages_of[-1], entries])
+    return table
+
+
+def _decoded(table: list[list]) -> list[list]:
+    return [[*row[:4], cbor2.loads(stable_head(4, row[1]) + row[4])] for row in table]
+
+
+@pytest.mark.parametrize("scale", [1, 30, 300, 70_000, 20_000_000])
+def test_postings_encode_every_size_of_number_as_cbor_does(scale):
+    """Positions, gaps and page numbers take one, two, three or five bytes (and a long run's array head two): the
+    vectorised encoder writes each as cbor2 would, and the pages decode to the plain-Python answer."""
+    pages = []
+    for number in (0, 1, 3, 4 + scale // 50, 9 + scale // 10):
+        words = ["qaaaaaa", "qbbbbbb", "qaaaaaa", "qcccccc", "qbbbbbb"] + ["qdddddd"] * (number % 5) * 7
+        places = [number + k * scale + k for k in range(len(words))]
+        pages.append((number, places, words, 2 if number % 2 else 0))
+    table = _postings_of(pages)
+    assert _decoded(table) == _expected_table(pages)
+    # byte for byte what cbor2 writes for the same page lists
+    for row, (_, _, _, _, entries) in zip(table, _expected_table(pages)):
+        assert row[4] == b"".join(cbor2.dumps(entry) for entry in entries)
+
+
+def test_postings_of_random_pages_decode_to_the_plain_answer():
+    """Many small pages with repeated words, title words and words in both title and body."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"q{k:06d}" for k in range(60)]
+    pages = []
+    for number in sorted(rng.sample(range(400), 120)):
+        words = [rng.choice(vocabulary[: rng.randint(3, 60)]) for _ in range(rng.randint(1, 80))]
+        places = sorted(rng.sample(range(3 * len(words) + 300), len(words)))
+        pages.append((number, places, words, rng.randint(0, min(5, len(words)))))
+    table = _postings_of(pages)
+    assert _decoded(table) == _expected_table(pages)
+    for row, (_, _, _, _, entries) in zip(table, _expected_table(pages)):
+        assert row[4] == b"".join(cbor2.dumps(entry) for entry in entries)
+
+
+def test_postings_refuse_pages_out_of_order_and_ragged_lists():
+    collected = postings.PairPostings()
+    collected.add_page(3, [1], ["qaaaaaa"], 0)
+    with pytest.raises(ValueError):
+        collected.add_page(3, [2], ["qaaaaaa"], 0)
+    with pytest.raises(ValueError):
+        collected.add_page(4, [1, 2], ["qaaaaaa"], 0)
+    assert postings.PairPostings().table() == []
+    with pytest.raises(ValueError):  # past what a CBOR head of five bytes holds, and past any real page
+        _postings_of([(0, [1 << 32], ["qaaaaaa"], 0)])
+
+
+def _postings_of(pages) -> list[list]:
+    collected = postings.PairPostings()
+    for page in pages:
+        collected.add_page(*page)
+    return collected.table()
 
 
 def test_pagefind_is_left_one_pair_word_per_page(tmp_path):

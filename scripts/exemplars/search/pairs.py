@@ -9,9 +9,9 @@ replaced by PLACEHOLDER, a token that gives no word but still takes its place in
 else (Latin words, digits, the metadata words, filters, sort keys) and writes the page's fragment, whose `content`
 is the page's tokens joined by single spaces. Then, for each shard, `complete_bundle` (run beside the build in a
 worker process that stays for the next shard: `complete_beside`) puts the pair words back into the fragments' content
-at the placeholders' places, and writes their postings, already CBOR-encoded word by word as Pagefind would write
-them, into PAIRS_FILE in the shard's bundle; search/merge.py joins them with Pagefind's own words (a shard's bundle
-is only complete once merged, even alone).
+at the placeholders' places, and writes their postings, already CBOR-encoded as Pagefind would write them
+(search/postings.py), into PAIRS_FILE in the shard's bundle; search/merge.py joins them with Pagefind's own words
+(a shard's bundle is only complete once merged, even alone).
 
 A word's posting in Pagefind 1.5.2 (pagefind/src/index): [page, locations, meta locations], locations by weight
 then position, each weight change written -(weight × 24 + 1) followed by the absolute position, other positions
@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,12 +38,10 @@ import cbor2
 from . import worker
 from .framing import FramingError, pack, unpack
 from .ngrams import CJK_RUN, END, pair_codes
-from .stable import cbor_head
+from .postings import PairPostings
 
 PAIRS_FILE = "exemplars-pairs.cbor"  # in a shard's bundle (never in the site's): the pair words' postings
 PLACEHOLDER = "\ufdd0"  # a Unicode noncharacter: never in text, no word for Pagefind, but a token all the same
-BODY_MARK = -25  # weight 1 × 24, written -(24 + 1)
-TITLE_MARK = -169  # data-pagefind-weight="7" (records.py): 7 × 24 = 168
 
 # Rust's char::is_whitespace (Unicode White_Space), what Pagefind splits text at; Python's \s also has U+001C-1F
 _WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -128,7 +125,7 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
     ((_, info),) = entry["languages"].items()
     meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
     meta = _load(meta_path)
-    postings = _Postings()
+    postings = PairPostings()
     taken: set[str] = set()
     for number, page in enumerate(meta[1]):
         old = bundle / "fragment" / f"{page[0]}.pf_fragment"
@@ -158,113 +155,8 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
             old.rename(bundle / "fragment" / f"{name}.pf_fragment")
             page[0] = name
     meta_path.write_bytes(pack(cbor2.dumps(meta), 9))  # stable.stabilise renames it after its content
-    postings.write(bundle / PAIRS_FILE)
-
-
-class _Postings:
-    """The pair words' postings of one shard, built page by page (pages in ascending order): per word its first
-    and last page, how many pages, and the CBOR of its page list so far (`add_page`); `write` stores them.
-
-    A shard has ~800 (page, word) entries per page, so this is the completion step's hot loop: the common entry,
-    a word once on the page and in the body, is appended as two table lookups, and the bookkeeping per page
-    (last page, counts) goes through dict and Counter calls in bulk rather than item by item."""
-
-    def __init__(self) -> None:
-        self.encoded: dict[str, bytearray] = {}
-        self.first: dict[str, int] = {}
-        self.last: dict[str, int] = {}
-        self.pages: Counter[str] = Counter()
-
-    def add_page(self, number: int, places: list[int], words: list[str], titled: int) -> None:
-        """One page's pair words at their positions (the first `titled` are the title's, weight 7)."""
-        title: dict[str, list[int]] = {}
-        for place, word in zip(places[:titled], words[:titled]):
-            title.setdefault(word, []).append(place)
-        body_words, body_places = words[titled:], places[titled:]
-        first = dict(zip(reversed(body_words), reversed(body_places)))  # each word's first place
-        special: dict[str, list[int]] = {}  # words on the page more than once, or also in the title
-        if len(first) < len(body_words):
-            special = {word: [] for word, count in Counter(body_words).items() if count > 1}
-            for word, place in zip(body_words, body_places):
-                found = special.get(word)
-                if found is not None:
-                    found.append(place)
-        for word in title:
-            if word not in special:
-                special[word] = [first[word]] if word in first else []
-        if number >= len(_UINTS) or (body_places and body_places[-1] >= len(_UINTS)):  # past the tables
-            every: dict[str, list[int]] = {}
-            for word, place in zip(body_words, body_places):
-                every.setdefault(word, []).append(place)
-            special.update(every)
-        if special:
-            for word in special:
-                first.pop(word, None)
-        once, once_places = list(first), list(first.values())
-        before = list(map(self.last.get, once))
-        if None in before:  # words new to the shard: their first page
-            for word, place, previous in zip(once, once_places, before):
-                if previous is None:
-                    self.encoded[word] = bytearray(_ONCE_FIRST_AT[place])
-                    self.first[word] = number
-        for encoded, place, previous in zip(map(self.encoded.get, once), once_places, before):
-            if previous is not None:
-                encoded += _GAP[number - previous]
-                encoded += _ONCE_AT[place]
-        for word, found in special.items():
-            locations = _locations(found, title.get(word))
-            previous = self.last.get(word)
-            if previous is None:
-                self.encoded[word] = bytearray(b"\x83\x00" + locations + b"\x80")
-                self.first[word] = number
-            else:
-                self.encoded[word] += b"\x83" + _cbor_uint(number - previous) + locations + b"\x80"
-        self.last.update(dict.fromkeys(once, number))
-        self.last.update(dict.fromkeys(special, number))
-        self.pages.update(once)
-        self.pages.update(special.keys())
-
-    def write(self, path: Path) -> None:
-        """Per word, in byte order: [word, pages, first page, last page, the CBOR of its posting list without the
-        array head, the first page's number written as 0] — so the merge renumbers a shard's part of a word by
-        rewriting one number, never decoding it. CBOR, not pickle: a cache may come from another machine."""
-        table = [
-            [word, self.pages[word], self.first[word], self.last[word], bytes(self.encoded[word])]
-            for word in sorted(self.encoded)
-        ]
-        path.write_bytes(cbor2.dumps(table))
-
-
-def _cbor_uint(n: int) -> bytes:
-    return _UINTS[n] if n < len(_UINTS) else cbor_head(0, n)
-
-
-def _locations(body: list[int], title: list[int] | None) -> bytes:
-    """The CBOR of a word's locations on one page: the body's places (weight 1), then the title's (weight 7), each
-    run a weight mark, the first place, then the gaps. Written here, not by cbor2.dumps: a call of that costs
-    ~4 µs, and a shard of 1,000 stories has ~70,000 such words."""
-    items = []
-    for mark, places in ((_BODY_MARK_CBOR, body), (_TITLE_MARK_CBOR, title)):
-        if places:
-            items.append(mark)
-            items.append(_cbor_uint(places[0]))
-            items.extend(_cbor_uint(b - a) for a, b in zip(places, places[1:]))
-    return cbor_head(4, len(items)) + b"".join(items)
-
-
-# Positions and page numbers, nearly always below 65,536, as CBOR: built directly, as cbor2.dumps for each took
-# 0.3 s of every build's start-up.
-_UINTS = (
-    [bytes((n,)) for n in range(24)]
-    + [b"\x18" + bytes((n,)) for n in range(24, 256)]
-    + [b"\x19" + n.to_bytes(2, "big") for n in range(256, 1 << 16)]
-)
-_BODY_MARK_CBOR = b"\x38\x18"  # BODY_MARK, -25: CBOR negative integer -1 - 24
-_TITLE_MARK_CBOR = b"\x38\xa8"  # TITLE_MARK, -169: -1 - 168
-_ONCE = b"\x82" + _BODY_MARK_CBOR  # locations [-25, position]: weight 1, one place (then the position's CBOR)
-_GAP = [b"\x83" + n for n in _UINTS]  # a page entry's head: [page (the gap from the word's last page), …
-_ONCE_AT = [_ONCE + n + b"\x80" for n in _UINTS]  # … locations [-25, position], meta locations []]
-_ONCE_FIRST_AT = [b"\x83\x00" + once for once in _ONCE_AT]  # a word's first page: written as 0 (the merge renumbers)
+    # CBOR, not pickle: a cache may come from another machine
+    (bundle / PAIRS_FILE).write_bytes(cbor2.dumps(postings.table()))
 
 
 def read_postings(path: Path) -> list[list]:
