@@ -214,36 +214,42 @@ def test_the_helper_writes_the_cache_through_its_own_connection(tmp_path):
     assert keys == {f"key-{n}" for n in range(300)} | {"parent-unflushed"}
 
 
-# SharedMaps a build makes, without the helper (EXEMPLARS_JOBS=1) and then with it. Search on: bodies and records
-# of the searchable pages (shared), those pages (not shared: Pagefind is writing on the other core), the listings
-# (None: shared only if the search index is no longer being written or merged by then, which is a matter of
-# timing). Search off: the searchable pages render their bodies themselves, shared; then the
-# listings, shared too (nothing else wants the second core).
-HELPER_USE = {True: [False, False, False, True, False, None], False: [False, False, True, True]}
-
-
 @pytest.mark.slow
 @needs_fork
 @pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
 def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch, search):
-    """300 stories (above the helper's threshold): every output file, search bundle included, is identical."""
+    """300 stories (above the helper's threshold): every output file, search bundle included, is identical. The
+    SharedMaps each build makes are checked too: none shares without the helper (EXEMPLARS_JOBS=1); with it, the
+    bodies and records are shared (search on), and the pages go in steps of PAGES_PER_STEP, unshared while the
+    search shards take the second core, until one last step shares the rest — when that is depends on timing, so
+    the test checks the shape: whole unshared steps, then at most one shared step, every page written once."""
     root = make_library(tmp_path / "lib", 300, REPO)
-    helpers = []
+    maps: dict[str, list[tuple[int, bool]]] = {}
 
     class Watched(SharedMap):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            helpers.append(self.helper is not None)
+        def __init__(self, items, *args, **kwargs):
+            super().__init__(items, *args, **kwargs)
+            maps[os.environ["EXEMPLARS_JOBS"]].append((len(items), self.helper is not None))
 
     monkeypatch.setattr(build_session, "SharedMap", Watched)
     sites = {}
     for jobs in ("1", "2"):
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body
         monkeypatch.setenv("EXEMPLARS_JOBS", jobs)
+        maps[jobs] = []
         sites[jobs] = build_site(root, tmp_path / f"site-{jobs}", search=search)
-    expected = HELPER_USE[search]
-    assert len(helpers) == len(expected)
-    assert all(used == wanted for used, wanted in zip(helpers, expected) if wanted is not None), helpers
+    assert not any(shared for _, shared in maps["1"]), maps["1"]
+    pages = [size for size, _ in maps["1"]][1:] if search else [size for size, _ in maps["1"]]
+    if search:
+        assert maps["2"][0] == (maps["1"][0][0], True), "the bodies and records are shared"
+    steps = maps["2"][1:] if search else maps["2"]
+    assert sum(size for size, _ in steps) == sum(pages) > 300
+    *unshared, last = steps
+    assert all(step == (build_session.PAGES_PER_STEP, False) for step in unshared), steps
+    if not search:  # nothing else wants the second core: the pages are shared from the first step
+        assert steps == [(sum(pages), True)]
+    elif last[1]:
+        assert last[0] >= build_session.MIN_ITEMS
     one = {p.relative_to(sites["1"]).as_posix(): p for p in sites["1"].rglob("*") if p.is_file()}
     two = {p.relative_to(sites["2"]).as_posix(): p for p in sites["2"].rglob("*") if p.is_file()}
     assert sorted(one) == sorted(two)

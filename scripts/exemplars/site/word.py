@@ -676,12 +676,18 @@ def write_docx_files(
     them (exemplars.parallel.SharedMap; `hooks` are its on_fork / on_exit). Returns how many had to be built."""
     items = sorted(jobs.items())
     with SharedMap(
-        items, lambda item: _write_docx(*item, Path(out_dir), cache_dir), share=share, min_items=SHARE_FROM, **hooks
+        items,
+        lambda item: _write_docx(*item, Path(out_dir), cache_dir),
+        share=share,
+        min_items=SHARE_FROM,
+        block=SHARE_BLOCK,
+        **hooks,
     ) as results:
         return sum(results)
 
 
-SHARE_FROM = 64  # documents; a handout takes ~10 ms to build, a helper ~50 ms to fork
+SHARE_FROM = 16  # documents; a handout takes ~12 ms to build, a helper ~50 ms to fork: 16 saves ~0.1 s, 33 ~0.2 s
+SHARE_BLOCK = 4  # documents a message: SharedMap's default (32) would leave a lesson library's 33 handouts unshared
 
 
 def _write_docx(rel_path: str, job: DocxJob, out_dir: Path, cache_dir: Path | None) -> int:
