@@ -18,7 +18,7 @@ from sitebuild import build_site
 from exemplars import library
 from exemplars.build import session as build_session
 from exemplars.cache import CACHE_DIR, ContentCache
-from exemplars.parallel import HelperFailed, SharedMap, can_fork, pool_map, workers
+from exemplars.parallel import HelperFailed, SharedMap, can_fork, pool_map, share_work, workers
 from exemplars.synth import make_library
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
@@ -218,44 +218,181 @@ def test_the_helper_writes_the_cache_through_its_own_connection(tmp_path):
 @needs_fork
 @pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
 def test_a_build_with_the_helper_is_the_build_without_it(tmp_path, monkeypatch, search):
-    """300 stories (above the helper's threshold): every output file, search bundle included, is identical. The
-    SharedMaps each build makes are checked too: none shares without the helper (EXEMPLARS_JOBS=1); with it, the
-    bodies and records are shared (search on), and the pages go in steps of PAGES_PER_STEP, unshared while the
-    search shards take the second core, until one last step shares the rest — when that is depends on timing, so
-    the test checks the shape: whole unshared steps, then at most one shared step, every page written once."""
+    """300 stories (above the helper's threshold): every output file, search bundle included, is identical. How
+    each build shared its work is checked too: nothing without the helper (EXEMPLARS_JOBS=1); with it, the bodies
+    and records are shared (search on), and the pages, feeds and Word files (share_work) get a helper as soon as
+    the search shards no longer take the second core — at once without search; with search, whether that happens
+    before they are all written is a matter of timing, so the test checks the shape: it asked before each block
+    until the answer was yes, then no more."""
     root = make_library(tmp_path / "lib", 300, REPO)
     maps: dict[str, list[tuple[int, bool]]] = {}
+    shares: dict[str, list[tuple[int, list[bool]]]] = {}
 
     class Watched(SharedMap):
         def __init__(self, items, *args, **kwargs):
             super().__init__(items, *args, **kwargs)
             maps[os.environ["EXEMPLARS_JOBS"]].append((len(items), self.helper is not None))
 
+    real_share_work = build_session.share_work
+
+    def watched_share_work(items, work, *, share_when, **kwargs):
+        answers: list[bool] = []
+
+        def asked() -> bool:
+            answers.append(share_when())
+            return answers[-1]
+
+        shares[os.environ["EXEMPLARS_JOBS"]].append((len(items), answers))
+        return real_share_work(items, work, share_when=asked, **kwargs)
+
     monkeypatch.setattr(build_session, "SharedMap", Watched)
+    monkeypatch.setattr(build_session, "share_work", watched_share_work)
     sites = {}
     for jobs in ("1", "2"):
         shutil.rmtree(root / ".cache", ignore_errors=True)  # both render every body
         monkeypatch.setenv("EXEMPLARS_JOBS", jobs)
-        maps[jobs] = []
+        maps[jobs], shares[jobs] = [], []
         sites[jobs] = build_site(root, tmp_path / f"site-{jobs}", search=search)
-    assert not any(shared for _, shared in maps["1"]), maps["1"]
-    pages = [size for size, _ in maps["1"]][1:] if search else [size for size, _ in maps["1"]]
+    if search:  # the bodies and records: one SharedMap, shared with the helper only
+        ((searchable, shared),) = maps["1"]
+        assert not shared and maps["2"] == [(searchable, True)] and searchable > 300
+    else:  # the pages render their own bodies
+        assert maps == {"1": [], "2": []}
+    ((tasks, never_asked),) = shares["1"]
+    ((same_tasks, answers),) = shares["2"]
+    assert tasks == same_tasks > 300 and never_asked == []
     if search:
-        assert maps["2"][0] == (maps["1"][0][0], True), "the bodies and records are shared"
-    steps = maps["2"][1:] if search else maps["2"]
-    assert sum(size for size, _ in steps) == sum(pages) > 300
-    *unshared, last = steps
-    assert all(step == (build_session.PAGES_PER_STEP, False) for step in unshared), steps
-    if not search:  # nothing else wants the second core: the pages are shared from the first step
-        assert steps == [(sum(pages), True)]
-    elif last[1]:
-        assert last[0] >= build_session.MIN_ITEMS
+        assert answers and all(not answer for answer in answers[:-1]), answers
+    else:  # nothing else wants the second core
+        assert answers == [True]
     one = {p.relative_to(sites["1"]).as_posix(): p for p in sites["1"].rglob("*") if p.is_file()}
     two = {p.relative_to(sites["2"]).as_posix(): p for p in sites["2"].rglob("*") if p.is_file()}
     assert sorted(one) == sorted(two)
     assert sum(name.startswith("stories/") for name in one) >= 300
     assert any(name.startswith("pagefind/") for name in one) == search
     assert [name for name in one if one[name].read_bytes() != two[name].read_bytes()] == []
+
+
+def slow_pid_and_square(n: int) -> tuple[int, int]:
+    time.sleep(0.001)
+    return os.getpid(), n * n
+
+
+@needs_fork
+def test_share_work_gives_every_result_once_and_both_processes_work():
+    out = share_work(list(range(1000)), slow_pid_and_square, min_items=10, block=5)
+    assert sorted(square for _, square in out) == [n * n for n in range(1000)]
+    assert {pid for pid, _ in out} - {os.getpid()}, "the helper took some"
+    assert os.getpid() in {pid for pid, _ in out}
+
+
+@needs_fork
+def test_share_work_forks_its_helper_only_once_share_when_says_so():
+    asked = []
+
+    def second_core_free() -> bool:
+        asked.append(True)
+        return len(asked) > 4  # free from the fifth block on
+
+    out = share_work(list(range(600)), slow_pid_and_square, share_when=second_core_free, min_items=10, block=5)
+    ours = {square for pid, square in out if pid == os.getpid()}
+    assert {n * n for n in range(20)} <= ours, "the first four blocks were this process's alone"
+    assert {pid for pid, _ in out} - {os.getpid()}
+    assert len(asked) == 5, "asked before each block until the helper was there"
+    never = share_work(list(range(300)), slow_pid_and_square, share_when=lambda: False, min_items=10, block=5)
+    assert {pid for pid, _ in never} == {os.getpid()} and len(never) == 300
+
+
+@needs_fork
+def test_share_work_keeps_short_tails_here():
+    # the second core is free only when fewer than min_items are left: no fork for them
+    calls = []
+    out = share_work(
+        list(range(100)), pid_and_square, share_when=lambda: calls.append(1) or len(calls) > 15, min_items=30, block=5
+    )
+    assert {pid for pid, _ in out} == {os.getpid()} and len(out) == 100
+
+
+def test_share_work_without_fork_never_asks(monkeypatch):
+    monkeypatch.setenv("EXEMPLARS_JOBS", "1")
+    asked = []
+    out = share_work(list(range(300)), pid_and_square, share_when=lambda: asked.append(1) or True, min_items=10)
+    assert sorted(out) == [(os.getpid(), n * n) for n in range(300)] and asked == []
+
+
+def fails_in_the_helper(n: int) -> int:
+    time.sleep(0.001)
+    if os.getpid() != PARENT_PID:
+        raise ValueError(f"story {n} is broken")
+    return n
+
+
+PARENT_PID = os.getpid()
+
+
+@needs_fork
+def test_share_work_raises_the_helpers_error_as_itself():
+    with pytest.raises(ValueError, match="is broken") as caught:
+        share_work(list(range(1000)), fails_in_the_helper, min_items=10, block=5)
+    assert isinstance(caught.value.__cause__, HelperFailed)
+    assert "fails_in_the_helper" in str(caught.value.__cause__)
+
+
+def exits_in_the_helper(n: int) -> int:
+    time.sleep(0.001)
+    if os.getpid() != PARENT_PID:
+        os._exit(3)
+    return n
+
+
+@needs_fork
+def test_share_work_reports_a_helper_that_died():
+    with pytest.raises(HelperFailed, match="code 3"):
+        share_work(list(range(1000)), exits_in_the_helper, min_items=10, block=5)
+
+
+def test_share_work_without_a_fork_does_everything_here(monkeypatch):
+    from multiprocessing.context import ForkProcess
+
+    def no_fork(self):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(ForkProcess, "start", no_fork)
+    out = share_work(list(range(500)), pid_and_square, min_items=10)
+    assert sorted(out) == [(os.getpid(), n * n) for n in range(500)]
+
+
+SHARED_ORPHAN = """
+import os, sys, time
+sys.path.insert(0, {scripts!r})
+from exemplars.parallel import share_work
+
+def slow(n):
+    if n == 0:
+        time.sleep(3600)  # this process hangs in its first block; the test kills it
+    print(os.getpid(), flush=True)  # the helper says who it is, once per item
+    time.sleep(0.01)
+    return n
+
+share_work(list(range(100_000)), slow, min_items=10, block=1)
+"""
+
+
+@needs_fork
+def test_a_share_work_helper_whose_parent_is_killed_ends_too(tmp_path):
+    script = tmp_path / "orphan.py"
+    script.write_text(SHARED_ORPHAN.format(scripts=str(REPO / "scripts")), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    helper_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _running(helper_pid):
+        time.sleep(0.1)
+    stuck = _running(helper_pid)
+    if stuck:
+        os.kill(helper_pid, signal.SIGKILL)
+    assert not stuck
 
 
 def test_a_cache_without_a_database_still_remembers_within_the_process(tmp_path):

@@ -8,6 +8,9 @@
   templates or the library) takes every other block of them. Results come back in input order no matter which
   process made them, so whatever consumes them (the search index) sees the same sequence as a one-process build:
   same output bytes.
+- `share_work`: jobs whose results are only collected (files written, counts summed), taken one block at a time
+  by whichever process is free, so jobs of uneven cost leave neither process waiting for the other; the helper is
+  forked only once the second core is free (`share_when`), which may be part-way through.
 
 One policy for both (`workers`): one process per core unless the caller asks for fewer; everything stays in this
 process on a one-core machine, where fork is not available, or with the environment variable EXEMPLARS_JOBS=1
@@ -163,7 +166,111 @@ class SharedMap:
         self.close()
 
 
+def share_work(
+    items: Sequence[T],
+    work: Callable[[T], R],
+    *,
+    share_when: Callable[[], bool] = lambda: True,
+    on_fork: Callable[[], None] | None = None,
+    on_exit: Callable[[], None] | None = None,
+    min_items: int = MIN_ITEMS,
+    block: int = 8,
+) -> list[R]:
+    """`work(item)` for every item, results in no particular order. This process takes `block` items at a time
+    from a counter shared with a helper; before each block, while there is no helper, it asks `share_when()` and,
+    once that is true and at least `min_items` items are left, forks one, which takes blocks from the same counter
+    until none are left and then sends its results. The hooks are SharedMap's. Everything stays in this process
+    on one core, without fork, or when the helper cannot be started; a helper's exception is raised here."""
+    context = multiprocessing.get_context("fork") if can_fork() else None
+    taken = context.Value("q", 0) if context is not None else None  # the next item nobody has taken
+    results: list[R] = []
+    helper = receiver = None
+    start = 0
+    try:
+        while True:
+            if taken is not None:
+                with taken.get_lock():
+                    start = taken.value
+                    taken.value = min(start + block, len(items))
+            if start >= len(items):
+                break
+            if helper is None and context is not None and len(items) - start >= min_items and share_when():
+                helper, receiver = _fork_taker(context, items, work, taken, block, on_fork, on_exit)
+                if helper is None:
+                    context = None  # no fork possible: the rest here, no more asking
+            results.extend(work(item) for item in items[start : start + block])
+            if taken is None:
+                start += block
+        if helper is not None:
+            results.extend(_helper_results(helper, receiver))
+            helper = None
+    finally:
+        if helper is not None:  # this process failed: the helper's work is no longer wanted
+            helper.terminate()
+            helper.join()
+        if receiver is not None:
+            receiver.close()
+    return results
+
+
+def _fork_taker(context, items, work, taken, block, on_fork, on_exit):
+    receiver, sender = context.Pipe(duplex=False)
+    helper = context.Process(
+        target=_take,
+        args=(items, work, taken, block, sender, receiver, on_fork, on_exit),
+        name="exemplars-helper",
+        daemon=True,
+    )
+    try:
+        helper.start()
+    except OSError:  # no memory or process slot for a fork
+        receiver.close()
+        return None, None
+    finally:
+        sender.close()
+    return helper, receiver
+
+
+def _helper_results(helper, receiver) -> list:
+    try:
+        status, payload = receiver.recv()
+    except EOFError:
+        helper.join()
+        raise HelperFailed(f"helper process exited (code {helper.exitcode}) before its work was done") from None
+    helper.join()
+    if status == "error":
+        error, text = payload
+        failure = HelperFailed(text)
+        if error is None:
+            raise failure
+        raise error from failure
+    return payload
+
+
+def _take(items, work, taken, block, sender, receiver, on_fork, on_exit) -> None:
+    """The helper of share_work: blocks from the shared counter until there are none, then one message."""
+
+    parent = os.getppid()
+
+    def blocks():
+        while True:
+            if os.getppid() != parent:  # the build is gone (killed): nobody wants the rest, nor the results
+                os._exit(1)
+            with taken.get_lock():
+                start = taken.value
+                taken.value = min(start + block, len(items))
+            if start >= len(items):
+                return
+            yield items[start : start + block]
+
+    _serve_blocks(blocks(), work, sender, receiver, on_fork, on_exit, at_once=True)
+
+
 def _help(blocks, work, sender, receiver, on_fork, on_exit) -> None:
+    _serve_blocks(blocks, work, sender, receiver, on_fork, on_exit, at_once=False)
+
+
+def _serve_blocks(blocks, work, sender, receiver, on_fork, on_exit, *, at_once: bool) -> None:
     # The parent's end of the pipe came along with the fork: close it, so that if the parent dies the next send
     # fails (broken pipe) and this process ends, instead of waiting forever for a reader that is gone.
     receiver.close()
@@ -171,8 +278,11 @@ def _help(blocks, work, sender, receiver, on_fork, on_exit) -> None:
         if on_fork is not None:
             on_fork()
         try:
-            for chunk in blocks:
-                sender.send(("ok", [work(item) for item in chunk]))
+            if at_once:  # share_work: one message with every result, whatever the blocks were
+                sender.send(("ok", [work(item) for chunk in blocks for item in chunk]))
+            else:  # SharedMap: a message per block, read in turn with this process's blocks
+                for chunk in blocks:
+                    sender.send(("ok", [work(item) for item in chunk]))
         finally:
             if on_exit is not None:
                 on_exit()

@@ -15,6 +15,7 @@ post_page (each page written), post_build (the bulk pages, feeds, QR codes, Word
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import shutil
@@ -32,7 +33,7 @@ from ..cms import Settings as CmsSettings
 from ..config import ExemplarsConfig, library_root, line_of_key, parse_search_part
 from ..diagnostics import Diagnostic, format_diagnostics
 from ..library import Library, load_library
-from ..parallel import MIN_ITEMS, SharedMap
+from ..parallel import SharedMap, share_work
 from ..privacy import mask_diagnostics, mask_library
 from ..search import worker as search_worker
 from ..search.background import BackgroundIndexer
@@ -71,14 +72,20 @@ from ..site.sanitize import sanitize
 from ..site.settings import DEFAULT
 from ..site.shell import SHELL_ROOT, Shell, depth_of
 from ..site.sitemap import sitemap_entries, write_robots, write_sitemap
-from ..site.word import write_docx_files
+from ..site.word import docx_tasks, write_docx_files
 from .serve import ServeState
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
 MAX_ERRORS_SHOWN = 50
-# bulk pages written between two looks at whether the second core is free (~0.3 s of pages on this VM)
-PAGES_PER_STEP = 200
+# Pages, Word files and the feeds are taken this many at a time, by the build or by its helper once the search
+# shards no longer take the second core (~10 ms of pages, one or a few Word files)
+PAGES_PER_BLOCK = 8
+SHARE_FROM_TASKS = 24  # a helper takes ~50 ms to fork: worth it for three blocks or more (a Word file is ~12 ms)
+
+
+def _run(task) -> int:
+    return task()
 
 
 class _Phases:
@@ -385,47 +392,43 @@ class BuildSession:
         indexer, self.indexer = self.indexer, None
 
         def second_core_free() -> bool:
-            # Asked before each step, not once: while the search shards are written or merged they take the second
-            # core and a helper would only contend; once they are done (at 10,000 stories, during the listings),
-            # the QR codes and Word files that follow share the work again.
+            # Asked before each block of pages, not once: while the search shards are written or merged they take
+            # the second core and a helper would only contend (measured: slower at 1,000 stories, no faster at
+            # 10,000); once they are done, a helper takes the pages, feeds and Word files that are left with us.
             return indexer is None or not indexer.busy()
 
         try:  # everything below overlaps with Pagefind indexing the last shards
             unsearched = [spec for spec in self.bulk if spec.search is None]
+            docx = self.site.docx if self.site is not None else {}
+            docx_cache = self.root / ".cache" / "docx"
             if self.serve is not None:  # only the pages whose inputs changed; records in shard order
                 self._write_changed_pages(out, self.searchable + unsearched, self._render_inputs(config))
+                self._write_trainer_files(out, config)
+                built = write_docx_files(docx, out, docx_cache, share=True, **self._helper_hooks())
             else:
                 pages = list(zip(self.searchable, bodies if bodies is not None else [None] * len(self.searchable)))
                 pages += [(spec, None) for spec in unsearched]
                 bodies = None
-                self._write_in_steps(out, pages, second_core_free)
-                pages = None  # the bodies are not needed while Pagefind finishes
-            self.phases.done("故事、方法与列表页")
+                tasks = [functools.partial(self._write_trainer_files, out, config)]
+                tasks += [functools.partial(self._write_page, out, spec, body) for spec, body in pages]
+                tasks += docx_tasks(docx, out, docx_cache)
+                pages = None  # the bodies go with their tasks
+                try:
+                    sharing = dict(share_when=second_core_free, block=PAGES_PER_BLOCK, min_items=SHARE_FROM_TASKS)
+                    built = sum(share_work(tasks, _run, **sharing, **self._helper_hooks()))
+                except SiteUrlError as exc:  # raised in the helper, it comes back here as itself
+                    raise PluginError(str(exc)) from exc
+                tasks = None
+            self.phases.done(f"页面、订阅、目录与 Word 文件（新生成 {built} 个）")
             if self.cache is not None:
                 self._flush_cache("主进程")
             shutil.rmtree(out / SHELL_ROOT, ignore_errors=True)
-            self._write_sitemap(out, config)
-            try:  # trainers' machine-readable outputs; published stories only, even in preview
-                write_feeds(self.library, out, config.site_url, settings=self.settings)
-                write_catalogue(self.library, out, config.site_url)
-                write_schema(out / "stories.schema.json")
-                write_robots(out, config.site_url, preview=self.preview)
-                write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
-                write_admin(out, self.cms_settings, self.library.methods if self.library else [])
-            except SiteUrlError as exc:
-                raise PluginError(str(exc)) from exc
-            self.phases.done("订阅、目录与站点地图")
             if self.site is not None:  # share boxes' QR codes; .cache/qr/ keeps them for the next build
                 for ahead in self.qr_ahead:  # long done, as a rule: they started before the pages were read
                     ahead.wait()
                 jobs = None if second_core_free() else 1
                 write_qr_files(self.site.qr_codes, out, self._qr_cache, jobs=jobs)
             self.phases.done("二维码")
-            if self.site is not None:  # Word handouts (and opt-in story files); .cache/docx/ keeps them
-                built = write_docx_files(
-                    self.site.docx, out, self.root / ".cache" / "docx", share=second_core_free(), **self._helper_hooks()
-                )
-                self.phases.done(f"Word 文件（新生成 {built} 个）")
             if self.images is not None:  # covers and body images; .cache/media/ keeps the resized copies
                 encoded = self.images.write(out, self.root / ".cache" / "media")
                 self.phases.done(f"图片（新生成 {encoded} 个）")
@@ -547,26 +550,25 @@ class BuildSession:
 
     # Bulk pages (shell-framed pages and redirects) go through the one rendering path, site/pages/html.py.
 
-    def _write_in_steps(self, out: Path, pages: list[tuple[Page, str | None]], second_core_free) -> None:
-        """Build: the bulk pages (each with its body, or None), a step at a time in this process while the second
-        core indexes or merges the search shards; as soon as it is free, the rest shared with a forked helper. A
-        helper started while the shards are still being written would only contend with them (measured: slower at
-        1,000 stories, no faster at 10,000), and one started after them finds nothing left to share."""
-        start = 0
-        while start < len(pages):
-            rest = pages[start:]
-            if len(rest) >= MIN_ITEMS and second_core_free():
-                self._write_pages(out, rest, share=True)
-                return
-            self._write_pages(out, rest[:PAGES_PER_STEP], share=False)
-            start += PAGES_PER_STEP
+    def _write_page(self, out: Path, spec: Page, body: str | None) -> int:
+        self.renderer.write(out, spec, body)
+        return 0  # no document built (share_work's results are summed: Word files built)
 
-    def _write_pages(self, out: Path, pages: list[tuple[Page, str | None]], share: bool) -> None:
-        with SharedMap(
-            pages, lambda page: self.renderer.write(out, *page), share=share, **self._helper_hooks()
-        ) as written:
-            for _ in written:
-                pass
+    def _write_trainer_files(self, out: Path, config) -> int:
+        """The sitemap and the trainers' machine-readable outputs (published stories only, even in preview)."""
+        self._write_sitemap(out, config)
+        try:
+            write_feeds(self.library, out, config.site_url, settings=self.settings)
+            write_catalogue(self.library, out, config.site_url)
+            write_schema(out / "stories.schema.json")
+            write_robots(out, config.site_url, preview=self.preview)
+            write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
+            write_admin(out, self.cms_settings, self.library.methods if self.library else [])
+        except SiteUrlError as exc:
+            if self.serve is None:
+                raise  # share_work may run it in the helper: PluginError is made where it is raised again
+            raise PluginError(str(exc)) from exc
+        return 0
 
     def _write_changed_pages(self, out: Path, specs: list[Page], unchanged: int) -> None:
         """`mkdocs serve`: a bulk page whose inputs (its view model, the shell, the templates) are what they were

@@ -686,6 +686,13 @@ def write_docx_files(
         return sum(results)
 
 
+def docx_tasks(jobs: dict[str, DocxJob], out_dir: Path, cache_dir: Path | None = None) -> list[Callable[[], int]]:
+    """write_docx_files' work as one task per document (each returns 1 if it had to be built), for a build that
+    shares them with other work (exemplars.parallel.share_work)."""
+    out_dir = Path(out_dir)
+    return [functools.partial(_write_docx, rel, job, out_dir, cache_dir) for rel, job in sorted(jobs.items())]
+
+
 SHARE_FROM = 16  # documents; a handout takes ~12 ms to build, a helper ~50 ms to fork: 16 saves ~0.1 s, 33 ~0.2 s
 SHARE_BLOCK = 4  # documents a message: SharedMap's default (32) would leave a lesson library's 33 handouts unshared
 
