@@ -12,6 +12,7 @@ and on_post_build (or on_build_error when anything fails). on_serve follows the 
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 from pathlib import Path
@@ -22,6 +23,11 @@ from . import preview_address
 from .build.serve import DirtyBuildNote, ServeState, watch
 from .build.session import BuildSession
 from .config import ExemplarsConfig, library_root
+
+# on_shutdown unfreezes the build's objects (a program that builds in-process goes on), so the interpreter's last
+# collections at exit would walk every one of them again (10,000 stories: ~0.45 s after "built in"): at exit,
+# whatever is still alive is frozen first. Objects are still freed as their modules are torn down.
+atexit.register(gc.freeze)
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):

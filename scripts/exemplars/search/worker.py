@@ -183,3 +183,6 @@ def _serve() -> None:
 
 if __name__ == "__main__":
     _serve()
+    # Its input ended: the build is closing its workers and waits for each to end. Nothing is left to flush (every
+    # answer was), so skip the interpreter's teardown of a heap that held a merge (~50 ms a worker at 10,000).
+    os._exit(0)
