@@ -94,3 +94,39 @@ def test_the_signature_covers_the_shaping_library_versions(monkeypatch):
         monkeypatch.setattr(render.metadata, "version", original)
     code_signature.cache_clear()
     assert code_signature() == real
+
+
+def _renderer(tmp_path: Path, links: dict[str, str]):
+    from exemplars.cache import ContentCache
+    from exemplars.site.render import BodyRenderer, LinkMap
+
+    cache = ContentCache(tmp_path, "bodies")
+    renderer = BodyRenderer(LinkMap(links))
+    renderer.use_cache(cache)
+    return renderer, cache
+
+
+def test_a_body_without_links_is_rendered_once_for_every_page_that_shows_it(tmp_path):
+    """A story shown on its own page, in a lesson and in a Word handout: without a "[" or a "<" nothing in it is
+    written relative to the page, so the second and third renders are cache hits — and still what an uncached
+    render for that page gives."""
+    from exemplars.site.render import BodyRenderer
+
+    body = "老党员王某某走访了三十户人家。\n\n**群众**说：有事好商量。"
+    renderer, cache = _renderer(tmp_path, {})
+    first = renderer.render(body, "stories/zhejiang/a.md", "stories/a/")
+    assert (cache.hits, cache.misses) == (0, 1)
+    for page_url in ("lessons/l1/", "lessons/l2/handout/"):
+        assert renderer.render(body, "stories/zhejiang/a.md", page_url) == first
+        assert BodyRenderer().render(body, "stories/zhejiang/a.md", page_url) == first
+    assert (cache.hits, cache.misses) == (2, 1), "found among the entries not yet written to the database"
+
+
+def test_a_body_with_a_link_is_rendered_for_each_page(tmp_path):
+    body = "见[另一篇故事](b.md)。"
+    renderer, cache = _renderer(tmp_path, {"stories/zhejiang/b.md": "stories/b/"})
+    on_story = renderer.render(body, "stories/zhejiang/a.md", "stories/a/")
+    in_lesson = renderer.render(body, "stories/zhejiang/a.md", "lessons/l1/")
+    assert 'href="../b/"' in on_story and 'href="../../stories/b/"' in in_lesson
+    assert (cache.hits, cache.misses) == (0, 2)
+    assert renderer.render(body, "stories/zhejiang/a.md", "lessons/l1/") == in_lesson and cache.hits == 1

@@ -32,7 +32,8 @@ class ContentCache:
     def __init__(self, root: Path, name: str) -> None:
         self.path = Path(root) / CACHE_DIR / f"{name}.sqlite"
         self.hits = self.misses = 0
-        self._pending: list[tuple[str, str]] = []
+        self._pending: dict[str, str] = {}  # put, not yet written: get() finds these too
+        self._parents: dict[str, str] = {}  # in a forked process: what the parent had not written yet (read only)
         self._memory: dict[str, str] = {}  # used only when the database cannot be opened
         self._db: sqlite3.Connection | None = None
         self._open()
@@ -57,11 +58,17 @@ class ContentCache:
         so it is set aside, never touched again, and this process opens its own. Entries the parent had not
         flushed yet stay the parent's to write."""
         _INHERITED.append(self._db)
-        self._pending = []
+        self._parents, self._pending = {**self._parents, **self._pending}, {}
         self.hits = self.misses = 0  # this process's own counts from here on
         self._open()
 
     def get(self, key: str) -> str | None:
+        value = self._pending.get(key)
+        if value is None:
+            value = self._parents.get(key)
+        if value is not None:
+            self.hits += 1
+            return value
         if self._db is None:  # no database (read-only checkout …): this process still remembers what it made
             value = self._memory.get(key)
         else:
@@ -77,12 +84,12 @@ class ContentCache:
         return value
 
     def put(self, key: str, value: str) -> None:
-        self._pending.append((key, value))
+        self._pending[key] = value
         if len(self._pending) >= 500:
             self.flush()
 
     def flush(self) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending = self._pending, {}
         if self._db is None:
             self._memory.update(pending)  # `mkdocs serve` rebuilds reuse these
             return
@@ -91,7 +98,7 @@ class ContentCache:
         try:
             with self._db:
                 self._db.execute("BEGIN")
-                self._db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending)
+                self._db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", pending.items())
         except sqlite3.Error:
             pass
 
