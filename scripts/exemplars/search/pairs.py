@@ -38,7 +38,6 @@ import cbor2
 from . import worker
 from .framing import FramingError, pack, unpack
 from .ngrams import CJK_RUN, END, pair_codes
-from .postings import PairPostings
 
 PAIRS_FILE = "exemplars-pairs.cbor"  # in a shard's bundle (never in the site's): the pair words' postings
 PLACEHOLDER = "\ufdd0"  # a Unicode noncharacter: never in text, no word for Pagefind, but a token all the same
@@ -125,6 +124,8 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
     ((_, info),) = entry["languages"].items()
     meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
     meta = _load(meta_path)
+    from .postings import PairPostings  # numpy: only the worker processes completing shards import it
+
     postings = PairPostings()
     taken: set[str] = set()
     for number, page in enumerate(meta[1]):

@@ -166,7 +166,8 @@ def _read_message(stream) -> bytes:
 def _serve() -> None:
     """The process's loop: a task at a time until its input ends."""
     tasks, answers = sys.stdin.buffer, sys.stdout.buffer
-    importlib.import_module("exemplars.search.merge")  # and with it pairs.py's tables: paid before the first task
+    for module in ("merge", "postings"):  # paid before the first task (numpy: postings)
+        importlib.import_module(f"exemplars.search.{module}")
     while True:
         try:
             module, function, args = pickle.loads(_read_message(tasks))

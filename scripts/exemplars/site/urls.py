@@ -9,6 +9,7 @@ the one piece of module state in the site layer, so that every URL, in Python an
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -29,6 +30,7 @@ def prefixes() -> tuple[str, str, str, str]:
     return (_prefixes.story_url, _prefixes.method_url, _prefixes.lesson_url, _prefixes.browse_url)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred names, asked for by every listing page's links
 def segment(text: str) -> str:
     """A URL path segment for a Chinese name (region level, domain, tag): readable, never path-breaking."""
     return _UNSAFE.sub("-", text.strip()).strip("-.") or "_"
