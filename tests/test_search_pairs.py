@@ -375,6 +375,14 @@ def test_a_worker_started_with_the_build_takes_the_first_task(tmp_path, complete
     assert len(completers) == 1 and len(worker._idle) == 1
 
 
+def test_a_build_of_several_shards_starts_two_workers_and_no_more(completers):
+    worker.start(2)
+    assert len(completers) == 2 and len(worker._idle) == 2
+    worker.start(5)  # never more than KEEP
+    worker.start()
+    assert len(completers) == worker.KEEP == 2
+
+
 def test_a_refusal_keeps_the_process_and_a_crash_or_kill_replaces_it(tmp_path, completers):
     indexer = SearchIndexer()
     indexer.add(SearchRecord(url="stories/a/", title="调解邻里纠纷", text="群众工作方法"))

@@ -588,3 +588,17 @@ def test_a_build_does_not_prune_the_entries_another_running_build_uses(tmp_path)
     assert not (cache / "in-use-999999999-dead.json").exists()
     assert len({p.name for p in cache.iterdir()} & firsts) <= 1
     fourth.close()
+
+
+def test_a_bundles_file_list_is_in_path_order_with_sizes(tmp_path):
+    """files.json lists a bundle's files as pathlib orders paths (by part: `a/b` before `a-b`), with their sizes."""
+    from exemplars.search.sharded import _sizes
+
+    for name, size in {"a/b": 3, "a-b": 1, "a/c/d.pf_index": 7, "z": 0, "fragment/x.pf_fragment": 2}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    expected = {
+        p.relative_to(tmp_path).as_posix(): p.stat().st_size for p in sorted(tmp_path.rglob("*")) if p.is_file()
+    }
+    assert list(_sizes(tmp_path).items()) == list(expected.items())
+    assert list(expected)[:2] == ["a/b", "a/c/d.pf_index"]

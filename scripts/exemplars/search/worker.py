@@ -109,16 +109,18 @@ def run(module: str, function: str, *args: Any) -> Any:
     return result
 
 
-def start() -> None:
-    """Start a worker now, if none is idle, so that its start-up is paid while the build has a core to spare."""
-    with _lock:
-        if _idle:
+def start(count: int = 1) -> None:
+    """Start workers now until `count` (at most KEEP) are idle, so that their start-up (~0.3 s of CPU each, numpy
+    included) is paid while the build has a core to spare, not when two shards are finished at once."""
+    for _ in range(min(count, KEEP)):
+        with _lock:
+            if len(_idle) >= min(count, KEEP):
+                return
+        try:
+            worker = _Worker()
+        except OSError:  # no process slot: the first task starts one
             return
-    try:
-        worker = _Worker()
-    except OSError:  # no process slot: the first task starts one
-        return
-    _give_back(worker)
+        _give_back(worker)
 
 
 def _give_back(worker: _Worker) -> None:
