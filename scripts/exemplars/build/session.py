@@ -318,6 +318,8 @@ class BuildSession:
 
     def env_ready(self, env):
         self.env = env
+        if self.serve is None:  # a build never edits templates: no file-time check on each of ~5 loads a page
+            env.auto_reload = False
         if env.bytecode_cache is None:  # compiled templates survive rebuilds and builds (~1 s of every build)
             cache_dir = self.root / CACHE_DIR / "jinja"
             try:
