@@ -379,8 +379,28 @@ def test_a_build_of_several_shards_starts_two_workers_and_no_more(completers):
     worker.start(2)
     assert len(completers) == 2 and len(worker._idle) == 2
     worker.start(5)  # never more than KEEP
-    worker.start()
     assert len(completers) == worker.KEEP == 2
+
+
+def test_a_small_build_runs_its_tasks_one_after_another_in_one_worker(tmp_path, completers):
+    """start(1) (a library of one or two shards): two shards finished at once share the one worker."""
+    import threading
+
+    worker.start(1)
+    done = []
+
+    def finish(number: int) -> None:
+        _finish(_shard_records(number), tmp_path / f"shard-{number}")
+        done.append(number)
+
+    threads = [threading.Thread(target=finish, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(done) == [0, 1] and len(completers) == 1
+    worker.close_all()
+    assert worker._limit == worker.KEEP, "the limit was this build's"
 
 
 def test_a_refusal_keeps_the_process_and_a_crash_or_kill_replaces_it(tmp_path, completers):

@@ -148,7 +148,7 @@ class BuildSession:
             search_worker.start()
         # serve: files not saved since the last rebuild keep their parsed records
         library = self.library = load_library(self.root, reuse=self.serve.parsed if self.serve is not None else None)
-        if self.serve is None and self.options.search and len(library.stories) > self.settings.search_shard_size:
+        if self.serve is None and self.options.search and len(library.stories) > 2 * self.settings.search_shard_size:
             search_worker.start(2)  # several shards: two may be finished at once, and a merge follows
         self.phases.done("读取故事库")
         diagnostics = check_library(library)

@@ -84,47 +84,75 @@ class _Worker:
 
 _idle: list[_Worker] = []
 _lock = threading.Lock()
+_returned = threading.Condition(_lock)
+_busy = 0  # tasks being run
+_limit = KEEP  # at most this many at once: `start` sets it for a build, `close_all` puts it back
 
 
 def run(module: str, function: str, *args: Any) -> Any:
     """`module.function(*args)` (module relative to this package, e.g. "search.pairs") in an idle worker process,
-    or a new one. Raises WorkerRefused or WorkerFailed."""
-    worker = None
-    with _lock:
-        while _idle and worker is None:
-            worker = _idle.pop()
-            if not worker.alive():  # ended while idle (killed): not a worker any more
-                worker.close()
-                worker = None
-    worker = worker or _Worker()
+    or a new one while fewer than the limit are at work (else it waits for one). Raises WorkerRefused or
+    WorkerFailed."""
+    worker = _take()
     try:
+        if worker is None:
+            worker = _Worker()
         result = worker.run(module, function, args)
     except WorkerRefused:
         _give_back(worker)
         raise
     except BaseException:  # it died, or this thread stopped between task and answer: never asked again
-        worker.close()
+        if worker is not None:
+            worker.close()
+        _give_back(None)
         raise
     _give_back(worker)
     return result
 
 
 def start(count: int = 1) -> None:
-    """Start workers now until `count` (at most KEEP) are idle, so that their start-up (~0.3 s of CPU each, numpy
-    included) is paid while the build has a core to spare, not when two shards are finished at once."""
-    for _ in range(min(count, KEEP)):
-        with _lock:
-            if len(_idle) >= min(count, KEEP):
-                return
+    """This build's workers: `count` (at most KEEP) are started now, so that their start-up (~0.3 s of CPU each,
+    numpy included) is paid while the build has a core to spare, and no more than `count` work at once. A library
+    of one or two shards has little to overlap, and a second worker would only cost its start-up."""
+    global _limit
+    count = max(1, min(count, KEEP))
+    with _lock:
+        _limit = count
+        missing = count - len(_idle) - _busy
+    for _ in range(missing):
         try:
             worker = _Worker()
         except OSError:  # no process slot: the first task starts one
             return
-        _give_back(worker)
+        with _lock:
+            _idle.append(worker)
+            _returned.notify()
 
 
-def _give_back(worker: _Worker) -> None:
+def _take() -> _Worker | None:
+    """An idle worker, or None when the caller may start one; waits while the limit is reached."""
+    global _busy
     with _lock:
+        while True:
+            while _idle:
+                worker = _idle.pop()
+                if worker.alive():
+                    _busy += 1
+                    return worker
+                worker.close()  # ended while idle (killed): not a worker any more
+            if _busy < _limit:
+                _busy += 1
+                return None
+            _returned.wait()
+
+
+def _give_back(worker: _Worker | None) -> None:
+    global _busy
+    with _lock:
+        _busy -= 1
+        _returned.notify()
+        if worker is None:
+            return
         if worker.alive() and len(_idle) < KEEP:
             _idle.append(worker)
             return
@@ -133,20 +161,27 @@ def _give_back(worker: _Worker) -> None:
 
 def close_all() -> None:
     """End the idle workers (the end of a build; `mkdocs serve` keeps them between rebuilds)."""
+    global _limit
     with _lock:
         idle = _idle[:]
         _idle.clear()
+        _limit = KEEP
     for worker in idle:
         worker.close()
 
 
 def _forget_in_child() -> None:
     # A forked helper (exemplars.parallel) must neither use nor hold the parent's workers: its copies of their pipes
-    # would keep them from seeing the end of their input.
+    # would keep them from seeing the end of their input. The lock may have been held by another thread of the
+    # parent at the fork: the child gets its own.
+    global _lock, _returned, _busy
     for worker in _idle:
         for stream in (worker.process.stdin, worker.process.stdout):
             stream.close()
     _idle.clear()
+    _lock = threading.Lock()
+    _returned = threading.Condition(_lock)
+    _busy = 0
 
 
 if hasattr(os, "register_at_fork"):
