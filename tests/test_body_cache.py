@@ -130,3 +130,19 @@ def test_a_body_with_a_link_is_rendered_for_each_page(tmp_path):
     assert 'href="../b/"' in on_story and 'href="../../stories/b/"' in in_lesson
     assert (cache.hits, cache.misses) == (0, 2)
     assert renderer.render(body, "stories/zhejiang/a.md", "lessons/l1/") == in_lesson and cache.hits == 1
+
+
+def test_a_body_that_an_extension_gives_a_link_is_rendered_for_each_page(tmp_path):
+    """No "[" or "<" in the Markdown, but magiclink makes the bare address a link: the HTML decides, not the
+    source, so the render is kept per page."""
+    from exemplars.cache import ContentCache
+    from exemplars.site.render import BodyRenderer
+
+    cache = ContentCache(tmp_path, "bodies")
+    renderer = BodyRenderer(extensions=["pymdownx.magiclink"])
+    renderer.use_cache(cache)
+    body = "详见 https://example.org/gongkai 的公开材料。"
+    on_story = renderer.render(body, "stories/zhejiang/a.md", "stories/a/")
+    assert 'href="https://example.org/gongkai"' in on_story
+    renderer.render(body, "stories/zhejiang/a.md", "lessons/l1/")
+    assert (cache.hits, cache.misses) == (0, 2)

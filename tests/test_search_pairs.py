@@ -238,6 +238,12 @@ def test_postings_of_random_pages_decode_to_the_plain_answer():
         assert row[4] == b"".join(cbor2.dumps(entry) for entry in entries)
 
 
+def test_postings_index_words_lower_cased_and_join_spellings_that_differ_only_in_case():
+    spelled = _postings_of([(0, [1, 2], ["Qabcdef", "Qghijkl"], 0), (2, [5], ["qabcdef"], 0)])
+    lowered = _postings_of([(0, [1, 2], ["qabcdef", "qghijkl"], 0), (2, [5], ["qabcdef"], 0)])
+    assert spelled == lowered and [row[0] for row in spelled] == ["qabcdef", "qghijkl"] and spelled[0][1] == 2
+
+
 def test_postings_refuse_pages_out_of_order_and_ragged_lists():
     collected = postings.PairPostings()
     collected.add_page(3, [1], ["qaaaaaa"], 0)

@@ -62,7 +62,8 @@ class ContentCache:
         self.hits = self.misses = 0  # this process's own counts from here on
         self._open()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str, *, count_miss: bool = True) -> str | None:
+        """The value under `key`, or None. `count_miss=False`: a first look that is not yet a miss."""
         value = self._pending.get(key)
         if value is None:
             value = self._parents.get(key)
@@ -78,7 +79,7 @@ class ContentCache:
                 row = None
             value = row[0] if row is not None else None
         if value is None:
-            self.misses += 1
+            self.misses += count_miss
         else:
             self.hits += 1
         return value

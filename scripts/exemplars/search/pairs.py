@@ -28,6 +28,7 @@ two postings page by page.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -132,19 +133,25 @@ def complete_bundle(bundle: Path, pages: dict[str, tuple[str, str]]) -> None:
         old = bundle / "fragment" / f"{page[0]}.pf_fragment"
         fragment = json.loads(_ungzip(old).decode("utf-8"))
         title_words, rest_words = pages.get(fragment.get("url"), ("", ""))
-        tokens = fragment["content"].split(" ")
-        places = [at for at, token in enumerate(tokens) if token == PLACEHOLDER]
+        content = fragment["content"]
+        tokens = content.split(" ")
+        # the placeholders' token positions and the text with the words in their places, counted and joined in C
+        places = list(itertools.compress(itertools.count(), map(PLACEHOLDER.__eq__, tokens)))
         titled = title_words.split()
         words = titled + rest_words.split()
         if len(places) != len(words):
             raise PairsError(
                 f"{fragment.get('url')}: Pagefind 的正文有 {len(places)} 个占位词，记录有 {len(words)} 个双字词"
             )
-        for at, word in zip(places, words):
-            tokens[at] = word
-        fragment["content"] = " ".join(tokens)
-        # indexed lower-cased, as Pagefind indexes every word (the text keeps the capital: ngrams.readable_text)
-        postings.add_page(number, places, f"{title_words} {rest_words}".lower().split(), len(titled))
+        parts = content.split(PLACEHOLDER)
+        if len(parts) == len(words) + 1:  # every placeholder a token of its own, as split_pairs writes them
+            fragment["content"] = "".join(itertools.chain.from_iterable(zip(parts, words))) + parts[-1]
+        else:  # one inside a longer token is text, as Pagefind took it
+            for at, word in zip(places, words):
+                tokens[at] = word
+            fragment["content"] = " ".join(tokens)
+        # the table indexes them lower-cased, as Pagefind indexes every word (the text keeps the capital)
+        postings.add_page(number, places, words, len(titled))
         payload = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         name = _fragment_name(payload, taken)
         if name != page[0]:

@@ -41,7 +41,8 @@ class PairPostings:
         self._titled: list[int] = []
 
     def add_page(self, number: int, places: list[int], words: list[str], titled: int) -> None:
-        """One page's pair words at their positions, the first `titled` of them the title's."""
+        """One page's pair words at their positions, the first `titled` of them the title's; as written (the table
+        lower-cases each distinct word once, not every entry)."""
         if len(places) != len(words):
             raise ValueError(f"page {number}: {len(places)} positions for {len(words)} words")
         if self._pages and number <= self._pages[-1]:
@@ -59,12 +60,11 @@ class PairPostings:
         # each word's number in order of first appearance (one hash lookup per entry, all in C), then its rank
         numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         seen = np.fromiter(map(numbers.__getitem__, self._words), dtype=np.int64, count=total)
-        distinct = list(numbers)
-        by_rank = sorted(range(len(distinct)), key=distinct.__getitem__)
-        ordered = [distinct[k] for k in by_rank]
-        rank = np.empty(len(distinct), dtype=np.int64)
-        rank[by_rank] = np.arange(len(distinct))
-        word = rank[seen]
+        # indexed lower-cased, as Pagefind indexes every word: spellings that differ only in case are one word
+        lowered = [spelled.lower() for spelled in numbers]
+        ordered = sorted(set(lowered))
+        rank_of = dict(zip(ordered, range(len(ordered))))
+        word = np.fromiter(map(rank_of.__getitem__, lowered), dtype=np.int64, count=len(lowered))[seen]
         counts = np.array(self._counts, dtype=np.int64)
         page = np.repeat(np.array(self._pages, dtype=np.int64), counts)
         place = np.array(self._places, dtype=np.int64)

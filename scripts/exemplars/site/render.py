@@ -170,20 +170,22 @@ class BodyRenderer:
 
     def render(self, body: str, source_path: str, page_url: str) -> str:
         cache = getattr(self, "_cache", None)
-        if cache is not None:
-            # Only links, images and citation cards are written relative to the page, and Markdown makes none of
-            # them without a "[" or a "<": a body with neither renders the same on every page, so a lesson or a
-            # Word handout showing a story reuses the story page's render (1,000 stories: ~800 renders saved).
-            where = page_url if "[" in body or "<" in body else ""
-            key = digest(
-                self._signature, source_path, where, body, self._cited(body), self._pictured(body, source_path)
-            )
-            html = cache.get(key)
+        if cache is None:
+            return self._render(body, source_path, page_url)
+        inputs = (body, self._cited(body), self._pictured(body, source_path))
+        # A render without a link, an image or a card is the same on every page (nothing else is written relative
+        # to the page): it is kept once for all pages, so a lesson or Word handout showing a story reuses the story
+        # page's render (1,000 stories: ~800 Markdown renders fewer). Decided on the HTML, not the Markdown: an
+        # extension may add a link the source does not spell out.
+        anywhere = digest(self._signature, source_path, _ANY_PAGE, *inputs)
+        html = cache.get(anywhere, count_miss=False)
+        if html is None:
+            here = digest(self._signature, source_path, page_url, *inputs)
+            html = cache.get(here)
             if html is None:
                 html = self._render(body, source_path, page_url)
-                cache.put(key, html)
-            return html
-        return self._render(body, source_path, page_url)
+                cache.put(here if _placed(html) else anywhere, html)
+        return html
 
     def _cited(self, body: str) -> str:
         """What the body's citation cards show (titles, summaries, status), so a cited story's edit is a new key."""
@@ -207,6 +209,15 @@ class BodyRenderer:
             self.current = None
         html = self.postprocess(html) if self.postprocess else html
         return self.images.with_srcset(html, page_url) if self.images is not None and "<img" in html else html
+
+
+_ANY_PAGE = "\x00any page"  # the page slot of a render that is the same on every page: never a URL
+
+
+def _placed(html: str) -> bool:
+    """Whether a rendered body may depend on the page it is shown on: any link, image or image set (page-relative
+    URLs are written only there; a citation card is a link too)."""
+    return " href=" in html or " src=" in html or " srcset=" in html
 
 
 # Installed libraries whose code shapes a body's HTML. An extension added to mkdocs.yml that brings its own library
