@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -150,11 +151,16 @@ for _ in mapping:
 @needs_fork
 def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
     """`kill -9` of a build (or SIGTERM that only reaches the parent) must not leave the helper running."""
+    assert _helper_ends_with_its_parent(ORPHAN, tmp_path, settle=1)  # by then it has filled the pipe, waits in send
+
+
+def _helper_ends_with_its_parent(program: str, tmp_path: Path, settle: float = 0) -> bool:
+    """Run `program` (it prints its helper's pid first), kill it, and see whether the helper ends within 20 s."""
     script = tmp_path / "orphan.py"
-    script.write_text(ORPHAN.format(scripts=str(REPO / "scripts")), encoding="utf-8")
+    script.write_text(program.format(scripts=str(REPO / "scripts")), encoding="utf-8")
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     helper_pid = int(parent.stdout.readline())
-    time.sleep(1)  # the helper has filled the pipe and waits in send
+    time.sleep(settle)
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 20
@@ -163,7 +169,7 @@ def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
     stuck = _running(helper_pid)
     if stuck:
         os.kill(helper_pid, signal.SIGKILL)  # do not leave it behind for the rest of the run
-    assert not stuck
+    return not stuck
 
 
 def _running(pid: int) -> bool:
@@ -380,19 +386,7 @@ share_work(list(range(100_000)), slow, min_items=10, block=1)
 
 @needs_fork
 def test_a_share_work_helper_whose_parent_is_killed_ends_too(tmp_path):
-    script = tmp_path / "orphan.py"
-    script.write_text(SHARED_ORPHAN.format(scripts=str(REPO / "scripts")), encoding="utf-8")
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    helper_pid = int(parent.stdout.readline())
-    parent.kill()
-    parent.wait()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and _running(helper_pid):
-        time.sleep(0.1)
-    stuck = _running(helper_pid)
-    if stuck:
-        os.kill(helper_pid, signal.SIGKILL)
-    assert not stuck
+    assert _helper_ends_with_its_parent(SHARED_ORPHAN, tmp_path)
 
 
 def test_a_cache_without_a_database_still_remembers_within_the_process(tmp_path):
