@@ -104,22 +104,9 @@ class SharedMap:
             return
         self.blocks = [items[start : start + block] for start in range(0, len(items), block)]
         context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-        helper = context.Process(
-            target=_help,
-            args=(self.blocks[1::2], work, sender, self.receiver, on_fork, on_exit),
-            name="exemplars-helper",
-            daemon=True,
-        )
-        try:
-            helper.start()
-        except OSError:  # no memory or process slot for a fork: the work still gets done, here
-            self.receiver.close()
+        self.helper, self.receiver = _start_helper(context, _help, self.blocks[1::2], work, on_fork, on_exit)
+        if self.helper is None:  # no memory or process slot for a fork: the work still gets done, here
             self.blocks = [list(items)]
-            return
-        finally:
-            sender.close()  # ours: only the helper's copy stays open, so its exit reads as end of file
-        self.helper = helper
 
     def __iter__(self) -> Iterator[R]:
         for number, chunk in enumerate(self.blocks):
@@ -127,20 +114,7 @@ class SharedMap:
                 for item in chunk:
                     yield self.work(item)
                 continue
-            try:
-                status, payload = self.receiver.recv()
-            except EOFError:
-                self.helper.join()
-                raise HelperFailed(
-                    f"helper process exited (code {self.helper.exitcode}) before its work was done"
-                ) from None
-            if status == "error":
-                error, text = payload
-                failure = HelperFailed(text)
-                if error is None:
-                    raise failure
-                raise error from failure  # the helper's own exception, as if it had happened here
-            yield from payload
+            yield from _receive(self.helper, self.receiver)
         self.finished = True
 
     def close(self) -> None:
@@ -189,20 +163,19 @@ def share_work(
     try:
         while True:
             if taken is not None:
-                with taken.get_lock():
-                    start = taken.value
-                    taken.value = min(start + block, len(items))
+                start = _take_block(taken, block, len(items))
             if start >= len(items):
                 break
             if helper is None and context is not None and len(items) - start >= min_items and share_when():
-                helper, receiver = _fork_taker(context, items, work, taken, block, on_fork, on_exit)
+                helper, receiver = _start_helper(context, _take, items, work, on_fork, on_exit, taken, block)
                 if helper is None:
                     context = None  # no fork possible: the rest here, no more asking
             results.extend(work(item) for item in items[start : start + block])
             if taken is None:
                 start += block
         if helper is not None:
-            results.extend(_helper_results(helper, receiver))
+            results.extend(_receive(helper, receiver))
+            helper.join()
             helper = None
     finally:
         if helper is not None:  # this process failed: the helper's work is no longer wanted
@@ -213,52 +186,55 @@ def share_work(
     return results
 
 
-def _fork_taker(context, items, work, taken, block, on_fork, on_exit):
+def _start_helper(context, target, *args):
+    """Fork a helper running `target(*args, sender, receiver)`: (helper, receiver), or (None, None) when no process
+    can be started (no memory or process slot)."""
     receiver, sender = context.Pipe(duplex=False)
-    helper = context.Process(
-        target=_take,
-        args=(items, work, taken, block, sender, receiver, on_fork, on_exit),
-        name="exemplars-helper",
-        daemon=True,
-    )
+    helper = context.Process(target=target, args=(*args, sender, receiver), name="exemplars-helper", daemon=True)
     try:
         helper.start()
-    except OSError:  # no memory or process slot for a fork
+    except OSError:
         receiver.close()
         return None, None
     finally:
-        sender.close()
+        sender.close()  # ours: only the helper's copy stays open, so its exit reads as end of file
     return helper, receiver
 
 
-def _helper_results(helper, receiver) -> list:
+def _receive(helper, receiver) -> list:
+    """The helper's next results; its exception raised here as itself (HelperFailed with its traceback as cause),
+    HelperFailed if it died first."""
     try:
         status, payload = receiver.recv()
     except EOFError:
         helper.join()
         raise HelperFailed(f"helper process exited (code {helper.exitcode}) before its work was done") from None
-    helper.join()
     if status == "error":
         error, text = payload
         failure = HelperFailed(text)
         if error is None:
             raise failure
-        raise error from failure
+        raise error from failure  # the helper's own exception, as if it had happened here
     return payload
 
 
-def _take(items, work, taken, block, sender, receiver, on_fork, on_exit) -> None:
-    """The helper of share_work: blocks from the shared counter until there are none, then one message."""
+def _take_block(taken, block: int, total: int) -> int:
+    """The first item of the next block nobody has taken (`total` when none is left)."""
+    with taken.get_lock():
+        start = taken.value
+        taken.value = min(start + block, total)
+    return start
 
+
+def _take(items, work, on_fork, on_exit, taken, block, sender, receiver) -> None:
+    """The helper of share_work: blocks from the shared counter until there are none, then one message."""
     parent = os.getppid()
 
     def blocks():
         while True:
             if os.getppid() != parent:  # the build is gone (killed): nobody wants the rest, nor the results
                 os._exit(1)
-            with taken.get_lock():
-                start = taken.value
-                taken.value = min(start + block, len(items))
+            start = _take_block(taken, block, len(items))
             if start >= len(items):
                 return
             yield items[start : start + block]
@@ -266,7 +242,7 @@ def _take(items, work, taken, block, sender, receiver, on_fork, on_exit) -> None
     _serve_blocks(blocks(), work, sender, receiver, on_fork, on_exit, at_once=True)
 
 
-def _help(blocks, work, sender, receiver, on_fork, on_exit) -> None:
+def _help(blocks, work, on_fork, on_exit, sender, receiver) -> None:
     _serve_blocks(blocks, work, sender, receiver, on_fork, on_exit, at_once=False)
 
 

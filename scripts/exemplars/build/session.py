@@ -405,24 +405,24 @@ class BuildSession:
             unsearched = [spec for spec in self.bulk if spec.search is None]
             docx = self.site.docx if self.site is not None else {}
             docx_cache = self.root / ".cache" / "docx"
-            if self.serve is not None:  # only the pages whose inputs changed; records in shard order
-                self._write_changed_pages(out, self.searchable + unsearched, self._render_inputs(config))
-                self._write_trainer_files(out, config)
-                built = write_docx_files(docx, out, docx_cache, share=True, **self._helper_hooks())
-            else:
-                pages = list(zip(self.searchable, bodies if bodies is not None else [None] * len(self.searchable)))
-                pages += [(spec, None) for spec in unsearched]
-                bodies = None
-                tasks = [functools.partial(self._write_trainer_files, out, config)]
-                tasks += [functools.partial(self._write_page, out, spec, body) for spec, body in pages]
-                tasks += docx_tasks(docx, out, docx_cache)
-                pages = None  # the bodies go with their tasks
-                try:
+            try:  # SiteUrlError: from this process, or raised in the helper and come back here as itself
+                if self.serve is not None:  # only the pages whose inputs changed; records in shard order
+                    self._write_changed_pages(out, self.searchable + unsearched, self._render_inputs(config))
+                    self._write_trainer_files(out, config)
+                    built = write_docx_files(docx, out, docx_cache, share=True, **self._helper_hooks())
+                else:
+                    pages = list(zip(self.searchable, bodies if bodies is not None else [None] * len(self.searchable)))
+                    pages += [(spec, None) for spec in unsearched]
+                    bodies = None
+                    tasks = [functools.partial(self._write_trainer_files, out, config)]
+                    tasks += [functools.partial(self._write_page, out, spec, body) for spec, body in pages]
+                    tasks += docx_tasks(docx, out, docx_cache)
+                    pages = None  # the bodies go with their tasks
                     sharing = dict(share_when=second_core_free, block=PAGES_PER_BLOCK, min_items=SHARE_FROM_TASKS)
                     built = sum(share_work(tasks, _run, **sharing, **self._helper_hooks()))
-                except SiteUrlError as exc:  # raised in the helper, it comes back here as itself
-                    raise PluginError(str(exc)) from exc
-                tasks = None
+                    tasks = None
+            except SiteUrlError as exc:
+                raise PluginError(str(exc)) from exc
             self.phases.done(f"页面、订阅、目录与 Word 文件（新生成 {built} 个）")
             if self.cache is not None:
                 self._flush_cache("主进程")
@@ -561,17 +561,12 @@ class BuildSession:
     def _write_trainer_files(self, out: Path, config) -> int:
         """The sitemap and the trainers' machine-readable outputs (published stories only, even in preview)."""
         self._write_sitemap(out, config)
-        try:
-            write_feeds(self.library, out, config.site_url, settings=self.settings)
-            write_catalogue(self.library, out, config.site_url)
-            write_schema(out / "stories.schema.json")
-            write_robots(out, config.site_url, preview=self.preview)
-            write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
-            write_admin(out, self.cms_settings, self.library.methods if self.library else [])
-        except SiteUrlError as exc:
-            if self.serve is None:
-                raise  # share_work may run it in the helper: PluginError is made where it is raised again
-            raise PluginError(str(exc)) from exc
+        write_feeds(self.library, out, config.site_url, settings=self.settings)
+        write_catalogue(self.library, out, config.site_url)
+        write_schema(out / "stories.schema.json")
+        write_robots(out, config.site_url, preview=self.preview)
+        write_headers_file(out)  # Netlify / Cloudflare Pages security headers (deploy/README.md)
+        write_admin(out, self.cms_settings, self.library.methods if self.library else [])
         return 0
 
     def _write_changed_pages(self, out: Path, specs: list[Page], unchanged: int) -> None:

@@ -674,10 +674,9 @@ def write_docx_files(
     """Write every job's document under `out_dir` (site-relative path → job). With `cache_dir`, documents built by
     an earlier build are linked or copied from there. With `share`, a forked helper builds every other block of
     them (exemplars.parallel.SharedMap; `hooks` are its on_fork / on_exit). Returns how many had to be built."""
-    items = sorted(jobs.items())
     with SharedMap(
-        items,
-        lambda item: _write_docx(*item, Path(out_dir), cache_dir),
+        docx_tasks(jobs, out_dir, cache_dir),
+        lambda task: task(),
         share=share,
         min_items=SHARE_FROM,
         block=SHARE_BLOCK,
