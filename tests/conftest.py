@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,15 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> su
         env=env,
         timeout=120,
     )
+
+
+def ctrl_c_works() -> None:
+    """Popen's preexec_fn for a child the test stops with SIGINT, as Ctrl-C in a terminal would.
+
+    A shell starting pytest in the background (`make test &`, CI runners) makes it ignore SIGINT, children inherit
+    that, and Python then never raises KeyboardInterrupt: the child would only ever die of the test's timeout.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, ctrl_c_works
 from lxml import etree
 
 from exemplars.check import check_library
@@ -511,6 +511,7 @@ def test_check_watch_reruns_after_a_save_and_stops_on_ctrl_c(library_copy):
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        preexec_fn=ctrl_c_works,
     )
     try:
         out = Reader(proc.stdout)

@@ -17,7 +17,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import REPO
+from conftest import REPO, ctrl_c_works
 from sitebuild import make_project
 from test_serve_local import free_port
 
@@ -58,6 +58,7 @@ def preview(library_copy):
             stderr=subprocess.STDOUT,
             start_new_session=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            preexec_fn=ctrl_c_works,
         )
     base = f"http://127.0.0.1:{port}/"
     try:

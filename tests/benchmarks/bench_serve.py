@@ -151,6 +151,7 @@ def run(stories: int, repeat: int, workdir: Path, serve_args: list[str], timeout
         stderr=subprocess.STDOUT,
         start_new_session=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # stop() sends Ctrl-C first
     )
     runs: list[dict] = []
     originals: dict[Path, bytes] = {}
