@@ -14,6 +14,7 @@ measured by procmon.run_measured (wall time, sampled RSS of mkdocs and of its wh
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -680,6 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     log = Log()
+    # as `make bench` does (Makefile: bytecode): where PYTHONDONTWRITEBYTECODE is set, every process of our builds
+    # would compile the package anew, which MkDocs and Material (compiled by pip) never do
+    if not compileall.compile_dir(str(REPO / "scripts" / "exemplars"), quiet=1):
+        log("WARNING: compileall failed on scripts/exemplars (see above)")
     log(
         f"bench: sizes {args.sizes}, out {args.out}; {os.cpu_count()} cores; "
         f"GNU time {'yes' if have_gnu_time() else 'no'}"
