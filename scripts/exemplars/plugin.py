@@ -16,13 +16,19 @@ import atexit
 import gc
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import preview_address
-from .build.serve import DirtyBuildNote, ServeState, watch
-from .build.session import BuildSession
 from .config import ExemplarsConfig, library_root
+
+if TYPE_CHECKING:
+    from .build.serve import DirtyBuildNote, ServeState
+    from .build.session import BuildSession
+
+# The build's modules (exemplars.build, and through it the site and search layers: ~0.2 s of imports) are imported
+# at on_startup, after the search worker has been started: its own start-up then runs on the other core while this
+# process imports them, instead of later, while both cores have pages to render.
 
 # on_shutdown unfreezes the build's objects (a program that builds in-process goes on), so the interpreter's last
 # collections at exit would walk every one of them again (10,000 stories: ~0.45 s after "built in"): at exit,
@@ -41,6 +47,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.preview_root: Path | None = None  # on_serve: the library whose preview address is recorded
 
     def on_startup(self, *, command, dirty) -> None:
+        if command != "serve" and self.config.search:  # `serve` indexes in the background (build/serve.py)
+            from .search import worker
+
+            worker.start()
+        from .build.serve import DirtyBuildNote, ServeState
+
         self.command = command
         # MkDocs keeps this instance for the next command in the same process (tests): each starts afresh.
         self.serve = ServeState() if command == "serve" else None
@@ -49,6 +61,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty_note)
 
     def on_config(self, config):
+        from .build.session import BuildSession
+
         self.session = None  # stays None if the session refuses the config (site_url): on_build_error sees that
         self.session = BuildSession(config, self.config, self.command, self.serve)
         return config
@@ -70,6 +84,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return self.session.env_ready(env)
 
     def on_post_template(self, output_content, *, template_name, config):
+        from .build.session import BuildSession
+
         return BuildSession.post_template(output_content, template_name)
 
     def on_page_context(self, context, *, page, config, nav):
@@ -92,6 +108,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             self.serve.resume_swaps()
 
     def on_serve(self, server, *, config, builder):
+        from .build.serve import watch
+
         self.preview_root = library_root(self.config, config.config_file_path)
         watch(server, self.preview_root)
         return server
@@ -102,6 +120,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty_note)
             self.dirty_note = None
         if self.command == "serve" and self.preview_root is not None:
+            from . import preview_address
+
             preview_address.forget(self.preview_root)
             self.preview_root = None
         if self.serve is not None:

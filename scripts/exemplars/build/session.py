@@ -105,6 +105,8 @@ class BuildSession:
 
     def __init__(self, mkdocs_config, options: ExemplarsConfig, command: str, serve: ServeState | None) -> None:
         check_site_url(mkdocs_config)  # fail before rendering anything
+        # MkDocs' own sitemap would be rendered (a template compiled for it) only to be overwritten: _write_sitemap
+        mkdocs_config.theme.static_templates.discard("sitemap.xml")
         self.mkdocs_config = mkdocs_config
         self.options = options  # the plugin's options (config.py)
         self.command = command
