@@ -63,6 +63,72 @@ def _high_water(pid: int) -> int | None:
     return None
 
 
+PROC = Path("/proc")
+
+
+class _ProcTree:
+    """A process and its descendants through /proc, for one measured run. A pid's parent and start time are read
+    once, when the pid first appears; each sample then lists /proc and reads one status file per process of the
+    tree. psutil's children() reads every process's stat file at every sample (~1.4 ms for ~70 processes, 20 times
+    a second): ~0.2 s of CPU over a 5 s build, taken on a 2-core machine from the build it measures."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[int, int]] = {}  # pid -> (parent pid, start time in clock ticks)
+
+    def sample(self, root: int, seen: set | None = None) -> tuple[int, int, int]:
+        """(rss of root, rss of root + descendants, the same sum of each one's own peak RSS so far), as
+        _tree_rss; (0, 0, 0) once root has gone."""
+        live = {int(name) for name in os.listdir(PROC) if name.isdigit()}
+        for pid in self.known.keys() - live:
+            del self.known[pid]
+        for pid in live - self.known.keys():
+            parent = _parent_and_start(pid)
+            if parent is not None:
+                self.known[pid] = parent
+        children: dict[int, list[int]] = {}
+        for pid, (parent, _) in self.known.items():
+            children.setdefault(parent, []).append(pid)
+        own = total = high = 0
+        tree = [root] if root in self.known else []
+        for pid in tree:  # grows while walked: breadth first
+            tree.extend(children.get(pid, ()))
+            rss, peak = _rss_and_peak(pid)
+            if rss is None:
+                continue
+            if pid == root:
+                own = rss
+            if seen is not None:
+                seen.add((pid, self.known[pid][1]))
+            total += rss
+            high += max(rss, peak or 0)
+        return own, total, high
+
+
+def _parent_and_start(pid: int) -> tuple[int, int] | None:
+    try:
+        with open(PROC / str(pid) / "stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()  # the name before it may hold spaces and parentheses
+        return int(fields[1]), int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _rss_and_peak(pid: int) -> tuple[int | None, int | None]:
+    """(VmRSS, VmHWM) of /proc/<pid>/status in bytes; (None, None) if the process has gone (or is a zombie)."""
+    rss = peak = None
+    try:
+        with open(PROC / str(pid) / "status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    peak = int(line.split()[1]) * 1024
+                elif line.startswith(b"VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                    break  # VmRSS follows VmHWM
+    except (OSError, ValueError, IndexError):
+        return None, None
+    return rss, peak
+
+
 def _tree_rss(proc: psutil.Process, seen: set | None = None) -> tuple[int, int, int]:
     """(rss of proc, rss of proc + descendants, the same sum of each one's own peak RSS so far) now; vanished
     processes count as 0. The descendants are listed anew at each call; `seen` collects (pid, start time) of
@@ -119,6 +185,8 @@ def run_measured(
             return None
         return kids[0] if kids else None
 
+    walker = _ProcTree() if PROC.is_dir() else None  # psutil elsewhere (macOS)
+
     def sample() -> None:
         target = None
         last = None
@@ -127,7 +195,7 @@ def run_measured(
             if target is None or not target.is_running():
                 target = main_process()
             if target is not None:
-                own, total, high = _tree_rss(target, seen)
+                own, total, high = walker.sample(target.pid, seen) if walker else _tree_rss(target, seen)
                 peaks["main"] = max(peaks["main"], own)
                 peaks["tree"] = max(peaks["tree"], total)
                 peaks["bound"] = max(peaks["bound"], high)
