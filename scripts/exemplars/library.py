@@ -190,7 +190,10 @@ def scan_folder(root: Path, contract: Contract) -> tuple[list[str], list[Diagnos
     return sorted(found), sorted(reports)
 
 
-PARALLEL_FROM = 2000  # files; below this a process pool costs more than it saves
+# Files; below this a process pool costs more than it saves. At 1,000 stories reading takes ~0.3 s on one core while
+# a build's other core waits (its search worker has started): two forked readers made the cold build ~0.18 s
+# faster (median of 8 alternating pairs).
+PARALLEL_FROM = 500
 
 
 def load_library(root: Path, jobs: int | None = None, reuse: dict | None = None) -> Library:
