@@ -338,7 +338,13 @@ def test_the_bench_runs_on_a_tiny_library_and_reports_sane_figures(tmp_path: Pat
     stock = result["stock"]
     assert stock["story_pages"] == 30 and stock["cold"]["wall_s"] > 0
     assert stock["material_index"]["present"] and stock["material_index"]["story_pages"] == 30
+    # at the stock size both are built cold three times and the median runs are compared
+    for side in (ours, stock):
+        assert len(side["cold_runs"]) == 3 and side["cold"]["wall_s"] == sorted(side["cold_runs"])[1]
+    assert "|   every cold build, s (the median is compared) |" in proc.stdout
+    assert "median of 3 cold builds each" in proc.stdout
     assert not (out / "n30" / "project").exists(), "projects are removed unless --keep"
+    assert not (out / "n30" / "aside").exists(), "what was moved aside is deleted once nothing more is timed"
 
 
 def test_the_word_comparison_builds_with_and_without_the_handouts_in_one_run(tmp_path: Path):

@@ -203,22 +203,29 @@ def bench_size(n: int, args, log: Log) -> dict:
 
     log(f"N={n}: exemplars check")
     result["check"] = sitebench.check_library(project).as_dict()
-    log(f"N={n}: cold build (mkdocs build --strict, .cache/ removed) ...")
-    cold = sitebench.mkdocs_build(project, strict=True, cold=True, log=True)
+    compared = args.stock and n == args.stock_at
+    rounds = args.cold_rounds if compared else 1
+    colds = []
+    for round_ in range(rounds):
+        log(f"N={n}: cold build {round_ + 1}/{rounds} (mkdocs build --strict, .cache/ removed) ...")
+        colds.append(sitebench.mkdocs_build(project, strict=True, cold=True, log=True, aside=workdir / "aside"))
+        log(f"N={n}: cold build took {colds[-1].wall_s:.1f} s")
+    cold = median_run(colds)
     result["cold_bundle_problem"] = bundle_check(project / "site", "cold build", log)
-    log(f"N={n}: cold build took {cold.wall_s:.1f} s; warm build (cache kept, nothing changed) ...")
+    log(f"N={n}: warm build (cache kept, nothing changed) ...")
     warm = sitebench.mkdocs_build(project, strict=True, cold=False, log=True)
     result["warm_bundle_problem"] = bundle_check(project / "site", "warm build", log)
     log(f"N={n}: warm build took {warm.wall_s:.1f} s")
     result["ours"] = build_figures(cold, warm, project / "site", "stories/*/index.html")
+    result["ours"]["cold_runs"] = [run.wall_s for run in colds]
     if args.bare:
         log(f"N={n}: the same stories rendered by bare Material (no nav, no plugins), cold (reference) ...")
         bare = sitebench.make_bare_project(project, workdir / "bare")
         stats = sitebench.mkdocs_build(bare, strict=False, cold=True)
         result["bare"] = build_figures(stats, None, bare / "site", "stories/*/*/index.html")
         log(f"N={n}: bare Material took {stats.wall_s:.1f} s ({result['bare']['story_pages']} story pages)")
-        if not args.keep:
-            shutil.rmtree(bare, ignore_errors=True)
+        if not args.keep:  # deleted at the end: no build is timed right after thousands of deletions
+            sitebench.move_aside(bare, workdir / "aside")
     if n <= args.pagefind_alone_up_to:
         log(f"N={n}: Pagefind's CLI alone on the built story pages (reference) ...")
         alone = sitebench.pagefind_alone(project / "site", workdir / "pagefind-alone")
@@ -263,21 +270,35 @@ def bench_size(n: int, args, log: Log) -> dict:
         material = sitebench.make_material_index_project(project, workdir / "material-index")
         stats = sitebench.mkdocs_build(material, strict=False, cold=True)
         result["material_index"] = {"build": stats.as_dict(), **sitebench.material_index_figures(material / "site")}
-        if not args.keep:
-            shutil.rmtree(material, ignore_errors=True)
+        if not args.keep:  # deleted at the end: no build is timed right after thousands of deletions
+            sitebench.move_aside(material, workdir / "aside")
 
-    if args.stock and n == args.stock_at:
-        log(f"N={n}: stock set-up (Material, plugins [search, tags], stories under docs/, no nav): cold build ...")
+    if compared:
         stock = sitebench.make_stock_project(project, workdir / "stock")
-        stats = sitebench.mkdocs_build(stock, strict=False, cold=True)
-        log(f"N={n}: stock build took {stats.wall_s:.1f} s")
-        result["stock"] = build_figures(stats, None, stock / "site", "stories/*/*/index.html")
+        runs = []
+        for round_ in range(rounds):
+            log(
+                f"N={n}: stock set-up (Material, plugins [search, tags], stories under docs/, no nav): "
+                f"cold build {round_ + 1}/{rounds} ..."
+            )
+            runs.append(sitebench.mkdocs_build(stock, strict=False, cold=True, aside=workdir / "aside"))
+            log(f"N={n}: stock build took {runs[-1].wall_s:.1f} s")
+        result["stock"] = build_figures(median_run(runs), None, stock / "site", "stories/*/*/index.html")
+        result["stock"]["cold_runs"] = [run.wall_s for run in runs]
         result["stock"]["material_index"] = sitebench.material_index_figures(stock / "site")
-        if not args.keep:
-            shutil.rmtree(stock, ignore_errors=True)
+        if not args.keep:  # deleted at the end: no build is timed right after thousands of deletions
+            sitebench.move_aside(stock, workdir / "aside")
     if not args.keep:
         shutil.rmtree(project, ignore_errors=True)
+    shutil.rmtree(workdir / "aside", ignore_errors=True)  # earlier sites, reference projects: nothing is timed now
     return result
+
+
+def median_run(runs: list):
+    """The run whose wall time is the median (the lower middle one of an even number): its other figures (memory,
+    CPU, the search log) come with it. One cold build on this VM varied by ±10 % within minutes; the bench compares
+    the middle of several, ours and stock alike."""
+    return sorted(runs, key=lambda run: run.wall_s)[(len(runs) - 1) // 2]
 
 
 # ---------------------------------------------------------------- tables
@@ -390,6 +411,12 @@ def size_table(r: dict) -> str:
         add(label, fmt(o), fmt(s) if stock else "", _ratio(o, s) if stock else "")
 
     build_row("cold build, s (site + search index)", "wall_s", _s)
+    if len(ours.get("cold_runs", ())) > 1:
+        add(
+            "  every cold build, s (the median is compared)",
+            " / ".join(_s(wall) for wall in ours["cold_runs"]),
+            " / ".join(_s(wall) for wall in stock.get("cold_runs", ())) if stock else "",
+        )
     add("warm build (cache kept, nothing changed), s", _s(ours["warm"]["wall_s"]))
     one = _add_one(r)
     if r.get("add_one", {}).get("error"):
@@ -510,7 +537,8 @@ def size_table(r: dict) -> str:
         cpu = stock["cold"].get("cpu_s", 0) / ours["cold"]["cpu_s"] if ours["cold"].get("cpu_s") else 0
         lines.append(
             f"\nspeed-up, stock cold build time / ours: **{speed:.1f}×** wall, {cpu:.1f}× CPU "
-            f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav)"
+            f"(stock = theme material zh, plugins [search, tags], stories under docs/, no nav; "
+            f"median of {len(ours.get('cold_runs', [0]))} cold builds each)"
         )
     else:
         lines = ["| figure | ours |", "|---|---:|"] + [f"| {a} | {b} |" for a, b, _, _ in rows]
@@ -616,6 +644,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work and results folder (gitignored)")
     parser.add_argument("--no-stock", dest="stock", action="store_false", help="skip the stock MkDocs set-up")
     parser.add_argument("--stock-at", type=int, default=1000, help="library size for the stock comparison")
+    parser.add_argument(
+        "--cold-rounds",
+        type=int,
+        default=3,
+        help="at the stock comparison's size, cold builds of ours and of the stock set-up, each; the median is "
+        "compared (default 3)",
+    )
     parser.add_argument(
         "--pagefind-alone-up-to",
         type=int,
