@@ -381,6 +381,23 @@ def test_a_worker_started_with_the_build_takes_the_first_task(tmp_path, complete
     assert len(completers) == 1 and len(worker._idle) == 1
 
 
+@pytest.mark.parametrize(
+    "command, options, started",
+    [("build", {}, 1), ("gh-deploy", {}, 1), ("serve", {}, 0), ("build", {"search": False}, 0)],
+)
+def test_the_plugin_starts_a_worker_at_startup_for_a_build_with_search(command, options, started, completers):
+    """`mkdocs build` starts the search worker before the build's own modules are imported (its start-up runs on
+    the other core meanwhile); `serve` indexes in the background, and a build without search needs none."""
+    from exemplars.plugin import ExemplarsPlugin
+
+    plugin = ExemplarsPlugin()
+    errors, _ = plugin.load_config(options)
+    assert errors == []
+    plugin.on_startup(command=command, dirty=False)
+    assert len(completers) == len(worker._idle) == started
+    plugin.on_shutdown()
+
+
 def test_a_build_of_several_shards_starts_two_workers_and_no_more(completers):
     worker.start(2)
     assert len(completers) == 2 and len(worker._idle) == 2
