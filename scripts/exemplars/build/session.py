@@ -146,7 +146,7 @@ class BuildSession:
     def files(self, files: Files) -> Files:
         config = self.mkdocs_config
         self.phases = _Phases()
-        if self.serve is None and self.options.search:  # its start-up now, not on the way to the merged index
+        if self.serve is None and self.options.search:  # on_startup started it (CLI); API builds: now
             search_worker.start()
         # serve: files not saved since the last rebuild keep their parsed records
         library = self.library = load_library(self.root, reuse=self.serve.parsed if self.serve is not None else None)

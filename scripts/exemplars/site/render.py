@@ -172,15 +172,15 @@ class BodyRenderer:
         cache = getattr(self, "_cache", None)
         if cache is None:
             return self._render(body, source_path, page_url)
-        inputs = (body, self._cited(body), self._pictured(body, source_path))
+        inputs = digest(source_path, body, self._cited(body), self._pictured(body, source_path))  # hashed once
         # A render without a link, an image or a card is the same on every page (nothing else is written relative
         # to the page): it is kept once for all pages, so a lesson or Word handout showing a story reuses the story
         # page's render (1,000 stories: ~800 Markdown renders fewer). Decided on the HTML, not the Markdown: an
         # extension may add a link the source does not spell out.
-        anywhere = digest(self._signature, source_path, _ANY_PAGE, *inputs)
+        anywhere = digest(self._signature, _ANY_PAGE, inputs)
         html = cache.get(anywhere, count_miss=False)
         if html is None:
-            here = digest(self._signature, source_path, page_url, *inputs)
+            here = digest(self._signature, page_url, inputs)
             html = cache.get(here)
             if html is None:
                 html = self._render(body, source_path, page_url)
