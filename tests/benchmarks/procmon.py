@@ -51,18 +51,6 @@ class RunStats:
         return asdict(self)
 
 
-def _high_water(pid: int) -> int | None:
-    """The process's own peak RSS so far (VmHWM in /proc/<pid>/status), bytes; None where there is no such file."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 PROC = Path("/proc")
 
 
@@ -148,7 +136,7 @@ def _tree_rss(proc: psutil.Process, seen: set | None = None) -> tuple[int, int, 
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         total += rss
-        high += max(rss, _high_water(child.pid) or 0)
+        high += max(rss, _rss_and_peak(child.pid)[1] or 0)
     return own, total, high
 
 

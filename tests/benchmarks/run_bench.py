@@ -205,11 +205,8 @@ def bench_size(n: int, args, log: Log) -> dict:
     result["check"] = sitebench.check_library(project).as_dict()
     compared = args.stock and n == args.stock_at
     rounds = args.cold_rounds if compared else 1
-    colds = []
-    for round_ in range(rounds):
-        log(f"N={n}: cold build {round_ + 1}/{rounds} (mkdocs build --strict, .cache/ removed) ...")
-        colds.append(sitebench.mkdocs_build(project, strict=True, cold=True, log=True, aside=workdir / "aside"))
-        log(f"N={n}: cold build took {colds[-1].wall_s:.1f} s")
+    label = f"N={n}: cold build (mkdocs build --strict, .cache/ removed)"
+    colds = cold_builds(project, rounds, label, log, strict=True, log=True, aside=workdir / "aside")
     cold = median_run(colds)
     result["cold_bundle_problem"] = bundle_check(project / "site", "cold build", log)
     log(f"N={n}: warm build (cache kept, nothing changed) ...")
@@ -275,14 +272,8 @@ def bench_size(n: int, args, log: Log) -> dict:
 
     if compared:
         stock = sitebench.make_stock_project(project, workdir / "stock")
-        runs = []
-        for round_ in range(rounds):
-            log(
-                f"N={n}: stock set-up (Material, plugins [search, tags], stories under docs/, no nav): "
-                f"cold build {round_ + 1}/{rounds} ..."
-            )
-            runs.append(sitebench.mkdocs_build(stock, strict=False, cold=True, aside=workdir / "aside"))
-            log(f"N={n}: stock build took {runs[-1].wall_s:.1f} s")
+        label = f"N={n}: stock set-up (Material, plugins [search, tags], stories under docs/, no nav), cold build"
+        runs = cold_builds(stock, rounds, label, log, strict=False, aside=workdir / "aside")
         result["stock"] = build_figures(median_run(runs), None, stock / "site", "stories/*/*/index.html")
         result["stock"]["cold_runs"] = [run.wall_s for run in runs]
         result["stock"]["material_index"] = sitebench.material_index_figures(stock / "site")
@@ -292,6 +283,17 @@ def bench_size(n: int, args, log: Log) -> dict:
         shutil.rmtree(project, ignore_errors=True)
     shutil.rmtree(workdir / "aside", ignore_errors=True)  # earlier sites, reference projects: nothing is timed now
     return result
+
+
+def cold_builds(project: Path, rounds: int, label: str, progress: Log, **build) -> list:
+    """`rounds` cold builds of `project` one after another (sitebench.mkdocs_build's other arguments in `build`),
+    each reported to `progress` as `label` with its time; their RunStats in order."""
+    runs = []
+    for round_ in range(rounds):
+        progress(f"{label} {round_ + 1}/{rounds} ...")
+        runs.append(sitebench.mkdocs_build(project, cold=True, **build))
+        progress(f"{label} {round_ + 1}/{rounds} took {runs[-1].wall_s:.1f} s")
+    return runs
 
 
 def median_run(runs: list):
